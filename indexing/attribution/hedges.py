@@ -1,0 +1,64 @@
+"""Hedge cues: words and phrases by which a writer or speaker signals uncertainty.
+
+Kinds (all reported as written, in text order, without overlaps; longer
+phrases win over the single words inside them):
+
+- modals: may, might, could, would;
+- epistemic verbs: suggest, appear, seem, indicate (any inflection);
+- adverbs and adjectives: reportedly, allegedly, possibly, likely, probably,
+  perhaps, apparently, potential, possible, alleged, ...;
+- phrases: "is expected to", "is believed to", "is thought to", "is said to",
+  "predictions suggesting", "reports indicate", ...
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["HEDGE_PATTERN", "find_hedges", "find_hedge_spans"]
+
+_BE = r"(?:is|are|was|were|be|been|being|'s|’s|'re|’re)"
+_EPISTEMIC_VERB = r"(?:suggest(?:s|ed|ing)?|indicat(?:e|es|ed|ing)|appear(?:s|ed|ing)?|seem(?:s|ed|ing)?)"
+_EVIDENCE_NOUN = r"(?:predictions?|reports?|estimates?|forecasts?|projections?|signs?|indications?|evidence|data|polls?)"
+
+_PHRASES = [
+    # "is expected to", "are believed to", "was said to", "is thought to"
+    rf"{_BE}\s+(?:widely\s+|generally\s+|also\s+)?(?:expected|believed|thought|said|reported|rumou?red|understood|presumed|alleged|likely|unlikely|poised|set)\s+to\b",
+    # "predictions suggesting", "reports indicate"
+    rf"{_EVIDENCE_NOUN}\s+{_EPISTEMIC_VERB}",
+    r"it\s+(?:is|was)\s+(?:possible|likely|unlikely|unclear|believed|thought|understood)\b",
+    r"(?:in\s+all\s+likelihood|not\s+(?:yet\s+)?clear|it\s+remains\s+to\s+be\s+seen)\b",
+]
+_WORDS = [
+    r"may|might|could|would",
+    _EPISTEMIC_VERB,
+    r"reportedly|allegedly|possibly|probably|likely|unlikely|perhaps|apparently|presumably|purportedly|"
+    r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly",
+    r"potential|possible|alleged|suspected|purported|rumou?red|speculat(?:ed|ive|ion)|unconfirmed|unverified",
+]
+
+HEDGE_PATTERN = re.compile(
+    r"(?<![\w-])(?:" + "|".join(f"(?:{p})" for p in _PHRASES + _WORDS) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _is_name(text: str, m: re.Match[str]) -> bool:
+    """"May" the month or the name ("Theresa May", "May 5") is not the modal."""
+    if m.group(0) != "May":
+        return False
+    before = text[: m.start()].rstrip()
+    at_sentence_start = not before or before[-1] in ".!?\"'\u201d\u2019\n:"
+    after = text[m.end() : m.end() + 3].lstrip()
+    return not at_sentence_start or after[:1].isdigit() or after[:1].isupper()
+
+
+def find_hedge_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of hedge cues in ``text[start:end]`` (offsets into ``text``)."""
+    end = len(text) if end is None else end
+    return [(m.start(), m.end()) for m in HEDGE_PATTERN.finditer(text, start, end) if not _is_name(text, m)]
+
+
+def find_hedges(text: str) -> list[str]:
+    """The hedge cues of ``text`` as written, in order (whitespace inside a phrase normalised)."""
+    return [" ".join(text[s:e].split()) for s, e in find_hedge_spans(text)]

@@ -1,0 +1,144 @@
+"""Source mentions: their span, named vs anonymous, and who a pronoun points back to."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from indexing.models import SourceType
+
+from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PRONOUNS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["SpeakerResolver", "classify_tokens", "is_plausible_source", "source_tokens", "strip_title"]
+
+_NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "PRODUCT", "LAW", "EVENT"}
+_TITLE = re.compile(
+    r"^(?:mr|mrs|ms|miss|dr|sen|rep|gov|gen|president|senator|secretary|minister|prime minister|"
+    r"chancellor|judge|justice|speaker|mayor|prof|professor|rev|sir|lord|lady)\.?\s+",
+    re.IGNORECASE,
+)
+_EDGE_PUNCT = set(",;:-\u2014\u2013()[]")
+
+
+def strip_title(name: str) -> str:
+    return _TITLE.sub("", name).strip()
+
+
+def source_tokens(head: Token) -> list[Token]:
+    """The tokens of the source mention headed by ``head``: its whole subtree (apposition included),
+    trimmed of edge punctuation. Contiguous by construction of a projective parse."""
+    toks = list(head.subtree)
+    while toks and (toks[0].is_punct or toks[0].is_space) and toks[0].text in _EDGE_PUNCT | {"\u201c", '"', "'"}:
+        toks.pop(0)
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks.pop()
+    return toks or [head]
+
+
+def is_plausible_source(head: Token) -> bool:
+    """Can this noun phrase speak, believe or report? People, groups, organisations, documents, polls."""
+    low = head.lower_
+    if head.pos_ == "PRON" or low in PRONOUNS:
+        return low not in ("that", "which", "this", "these", "those") or head.dep_ in ("nsubj",) and head.head.dep_ == "relcl"
+    if head.pos_ == "PROPN" or head.ent_type_ in _NAMED_ENTS or head.ent_type_ == "NORP":
+        return True
+    return low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS
+
+
+def _is_named_np(head: Token) -> bool | None:
+    """True named, False anonymous, None when the head says nothing (e.g. a pronoun)."""
+    low = head.lower_
+    if head.pos_ == "PRON" or low in PRONOUNS:
+        return None
+    # An apposition naming the person makes it named: "a spokesman, Brian Fallon".
+    for child in head.children:
+        if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
+            return True
+    if head.pos_ == "PROPN" or head.ent_type_ in _NAMED_ENTS:
+        if head.ent_type_ == "NORP" or (head.tag_ == "NNPS" and head.ent_type_ not in ("ORG", "PERSON")):
+            return False  # "Democrats", "Republicans": an unnamed group
+        return True
+    if head.ent_type_ == "NORP":
+        return False
+    if low in ANONYMOUS_HEADS:
+        return False
+    if low in ORG_HEADS or head.ent_type_ == "ORG":
+        # "the Clinton campaign", "the State Department": a named organisation
+        return any(c.pos_ == "PROPN" and c.dep_ in ("compound", "poss", "amod", "nmod") for c in head.children)
+    return False
+
+
+def classify_tokens(head: Token, resolved: str | None = None, resolved_type: SourceType | None = None) -> SourceType:
+    named = _is_named_np(head)
+    if named is None:
+        if resolved_type is not None:
+            return resolved_type
+        return "named" if resolved else "anonymous"
+    return "named" if named else "anonymous"
+
+
+class SpeakerResolver:
+    """Resolves pronouns and short back-references to the full name mentioned earlier.
+
+    Walks the document forward: ``observe`` is called with every sentence, and
+    ``note_source`` with every source found; a pronoun resolves to the most
+    recent singular named source (speakers are what news pronouns usually point
+    back to), else the most recent person mentioned.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._full_names: dict[str, str] = {}  # "putin" -> "Vladimir Putin"
+        self._last_person: tuple[int, str] | None = None
+        self._last_source: tuple[int, str, SourceType, bool] | None = None  # (pos, name, type, plural)
+        self._last_group: tuple[int, str, SourceType] | None = None
+
+    def observe(self, sent: Span) -> None:
+        for ent in sent.ents:
+            if ent.label_ == "PERSON":
+                name = strip_title(ent.text.replace("\u2019s", "").replace("'s", "").strip())
+                parts = name.split()
+                if len(parts) >= 2:
+                    self._full_names.setdefault(parts[-1].lower(), name)
+                self._last_person = (ent.start, self.full_name(name))
+
+    def full_name(self, name: str) -> str:
+        """ "Putin" / "Mr. Putin" -> "Vladimir Putin" when that full name was seen earlier."""
+        bare = strip_title(name)
+        if " " not in bare:
+            return self._full_names.get(bare.lower(), name)
+        return name
+
+    def note_source(self, pos: int, name: str, source_type: SourceType, plural: bool, person: bool) -> None:
+        """Record a source; only people are candidates for he/she, groups for they."""
+        if plural:
+            self._last_group = (pos, name, source_type)
+        elif person:
+            self._last_source = (pos, name, source_type, plural)
+
+    def resolve(self, head: Token) -> tuple[str | None, SourceType | None]:
+        """Name and type a pronoun (or short name) refers to; (None, None) when unknown."""
+        low = head.lower_
+        kind = PRONOUNS.get(low)
+        if kind in ("m", "f"):
+            candidates = []
+            if self._last_source and self._last_source[0] < head.i:
+                candidates.append(self._last_source[:3])
+            if self._last_person and self._last_person[0] < head.i:
+                candidates.append((self._last_person[0], self._last_person[1], "named"))
+            if not candidates:
+                return None, None
+            # The most recent of: last singular source, last person mentioned.
+            pos, name, st = max(candidates, key=lambda c: c[0])
+            return name, st  # type: ignore[return-value]
+        if kind == "p" and low in ("they", "them", "their"):
+            if self._last_group and self._last_group[0] < head.i:
+                return self._last_group[1], self._last_group[2]
+            return None, None
+        if head.pos_ == "PROPN":
+            full = self.full_name(head.text)
+            return (full if full != head.text else None), None
+        return None, None
