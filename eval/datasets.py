@@ -26,6 +26,7 @@ __all__ = [
     "Evidence",
     "ExpectedClaim",
     "Filters",
+    "dataset_json_schema",
     "load_dataset",
 ]
 
@@ -85,6 +86,10 @@ class ExpectedClaim(BaseModel):
 
     key: str = Field(description="Words that identify the claim in an answer (a short phrase of its content).")
     source: str | None = Field(default=None, description="Speaker as the article names it; null if unattributed.")
+    speaker: str | None = Field(
+        default=None,
+        description="The name a pronoun or short source resolves to ('he' -> 'Vladimir Putin'); an answer naming it keeps the attribution.",
+    )
     source_type: SourceType
     hedged: bool = False
     hedges: list[str] = Field(default_factory=list, description="The hedge cues, when hedged.")
@@ -148,3 +153,14 @@ def load_dataset(path: str | Path) -> EvalDataset:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise BadInputError(f"{path}: invalid dataset at {where}: {first['msg']}") from exc
+
+
+def dataset_json_schema() -> dict:
+    """The JSON Schema of a dataset file (``eval/schema/dataset.schema.json`` is this, exported)."""
+    schema = EvalDataset.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+if __name__ == "__main__":  # python -m eval.datasets > eval/schema/dataset.schema.json
+    print(json.dumps(dataset_json_schema(), indent=2, ensure_ascii=False))

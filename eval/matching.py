@@ -1,0 +1,418 @@
+"""Reading an answer's text the way a careful evaluator would: sentences, [n] markers,
+quotations, who is named, which hedges and marks are present.
+
+Everything here works on plain text, so answers from any system can be scored.
+The attribution engine (``indexing.attribution``) is consulted where it knows more
+(resolved speakers, source types, hedge cues); the lexical rules below keep the
+judgement robust when the engine misses a construction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from indexing.models import Claim
+
+__all__ = [
+    "AnswerSentence",
+    "Marks",
+    "anonymous_attribution_present",
+    "anonymous_heads",
+    "cited_numbers",
+    "longest_common_run",
+    "normalise",
+    "attribution_present",
+    "content_words",
+    "find_quotations",
+    "hedge_cues",
+    "key_coverage",
+    "load_marks",
+    "mentions_anonymous_source",
+    "mentions_named_source",
+    "named_attribution_present",
+    "quote_in_passage",
+    "split_sentences",
+    "words",
+]
+
+# --- words ------------------------------------------------------------------------------
+
+_QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "})
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from as into about over after before
+    than then that this these those it its is are was were be been being has have had do does did
+    will shall not no he she they we you i his her their our your them him us who whom which what
+    when where why how there here so such also just very more most can says said say""".split()
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC, straight quotes, lower case, single spaces: the form all comparisons use."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TRANSLATION)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _stem(word: str) -> str:
+    # Crude on purpose: "officials"/"official", "Okafor's"/"Okafor" must meet; nothing cleverer is needed.
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens (digits kept; punctuation dropped)."""
+    return [_stem(w) for w in _WORD.findall(normalise(text))]
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+def key_coverage(sentence: str, key: str) -> float:
+    """Share of the key's content words found in the sentence (1.0 when the key occurs verbatim)."""
+    if normalise(key) in normalise(sentence):
+        return 1.0
+    wanted = content_words(key) or words(key)
+    if not wanted:
+        return 0.0
+    present = set(words(sentence))
+    return sum(1 for w in wanted if w in present) / len(wanted)
+
+
+# --- answer sentences ----------------------------------------------------------------------
+
+_MARKER = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|[-–])\s*\d+)*)\s*\]")
+_ABBREVIATIONS = frozenset("mr mrs ms dr prof st sen rep gov gen col lt sgt jr sr inc ltd co corp vs etc no fig u.s u.k e.g i.e".split())
+
+
+@dataclass
+class AnswerSentence:
+    """One sentence of an answer: its raw text, the [n] it cites, and its text without markers/marks."""
+
+    index: int
+    raw: str
+    citations: list[int] = field(default_factory=list)
+    clean: str = ""
+
+
+def _marker_numbers(body: str) -> list[int]:
+    numbers: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", body.strip()):
+        bounds = re.split(r"\s*[-–]\s*", part)
+        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit() and int(bounds[0]) <= int(bounds[1]) <= int(bounds[0]) + 20:
+            numbers.extend(range(int(bounds[0]), int(bounds[1]) + 1))
+        elif part.isdigit():
+            numbers.append(int(part))
+    return numbers
+
+
+def cited_numbers(text: str) -> list[int]:
+    """The citation numbers of every [n] / [1, 2] / [1-3] marker in order (duplicates kept)."""
+    out: list[int] = []
+    for match in _MARKER.finditer(text):
+        out.extend(_marker_numbers(match.group(1)))
+    return out
+
+
+def _boundaries(line: str) -> Iterable[int]:
+    """Offsets where a sentence ends: after . ! ? (+ closing quotes + trailing [n]/[mark] groups)."""
+    in_quote = False
+    i = 0
+    n = len(line)
+    while i < n:
+        ch = line[i]
+        if ch == "“":
+            in_quote = True
+        elif ch == "”":
+            in_quote = False
+        elif ch == '"':
+            in_quote = not in_quote
+        elif ch in ".!?" and not in_quote:
+            j = i + 1
+            while j < n and line[j] in "\"'”’)":
+                j += 1
+            # Trailing bracket groups ("[1]", "[hedged]") belong to the sentence they follow.
+            while True:
+                m = re.match(r"\s*\[[^\]\n]{1,40}\]", line[j:])
+                if not m:
+                    break
+                j += m.end()
+            if j < n and line[j] == ".":  # "arise" [1]. -> the period after the marker
+                j += 1
+            rest = line[j:]
+            if not rest.strip():
+                break
+            if re.match(r"\s+[\"'“‘(\[]?[A-Z0-9]", rest):
+                prev = re.search(r"([A-Za-z.]+)\.$", line[: i + 1])
+                abbreviation = ch == "." and prev and (prev.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(prev.group(1)) == 1)
+                if not abbreviation:
+                    yield j
+            i = j
+            continue
+        i += 1
+
+
+def split_sentences(answer: str, strip_marks: callable | None = None) -> list[AnswerSentence]:  # type: ignore[valid-type]
+    """Answer text -> sentences. Lines (bullets) split first; quotations are never split."""
+    sentences: list[AnswerSentence] = []
+    for line in answer.splitlines():
+        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
+        if not line:
+            continue
+        start = 0
+        pieces: list[str] = []
+        for end in _boundaries(line):
+            pieces.append(line[start:end])
+            start = end
+        pieces.append(line[start:])
+        for piece in pieces:
+            raw = piece.strip()
+            if not raw:
+                continue
+            clean = _MARKER.sub("", raw)
+            if strip_marks is not None:
+                clean = strip_marks(clean)
+            clean = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", clean)).strip()
+            if not re.search(r"[A-Za-z]", clean):
+                # A bare "[1]" line: its citations belong to the previous sentence.
+                if sentences:
+                    sentences[-1].citations.extend(cited_numbers(raw))
+                continue
+            sentences.append(AnswerSentence(index=len(sentences), raw=raw, citations=cited_numbers(raw), clean=clean))
+    return sentences
+
+
+# --- quotations -------------------------------------------------------------------------------
+
+_DOUBLE_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
+_SINGLE_QUOTED = re.compile(r"(?<![\w'’])['‘]([^'’\n]{8,}?[^\s])['’](?![\w])")
+
+
+def find_quotations(text: str) -> list[str]:
+    """Text inside double quotes; single-quoted spans only when they hold at least three words
+    (so apostrophes are never mistaken for quotes)."""
+    found = [m.group(1) or m.group(2) for m in _DOUBLE_QUOTED.finditer(text)]
+    without_double = _DOUBLE_QUOTED.sub(" ", text)
+    for m in _SINGLE_QUOTED.finditer(without_double):
+        if len(m.group(1).split()) >= 3:
+            found.append(m.group(1))
+    return [q for q in found if words(q)]
+
+
+def _quote_words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text))
+
+
+def quote_in_passage(quote: str, passage: str) -> bool:
+    """True when the quotation's words occur in the passage word for word (case and punctuation aside).
+
+    An ellipsis or a [bracketed insertion] splits the quotation into pieces that must occur in order.
+    """
+    pieces = [p for p in re.split(r"\.\.\.|…|\[[^\]]*\]", quote) if _quote_words(p)]
+    haystack = " " + " ".join(_quote_words(passage)) + " "
+    position = 0
+    for piece in pieces:
+        needle = " " + " ".join(_quote_words(piece)) + " "
+        found = haystack.find(needle, position)
+        if found < 0:
+            return False
+        position = found + len(needle) - 1
+    return bool(pieces)
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+PRONOUNS = frozenset("he she they him her them his hers their it we i".split())
+# Words that make an organisation's name; on their own they do not identify it.
+_GENERIC_NAME_WORDS = frozenset(
+    """authority bank ministry council department office company union party police agency commission
+    court service group association federation board committee government university institute
+    cooperative co-operative port city club news times post wire gazette ledger""".split()
+)
+ANONYMOUS_HEADS = frozenset(
+    """source official expert analyst critic people person insider diplomat aide observer economist
+    resident witness employee worker staff spokesperson spokesman spokeswoman investigator executive
+    manager member officer researcher scientist lawyer colleague friend neighbour neighbor report
+    understood""".split()
+)
+_ANONYMOUS_PHRASE = re.compile(
+    r"\b(?:an?|one|some|several|two|three|many|unnamed|anonymous|senior|other)\s+(?:\w+\s+){0,2}?"
+    r"(?:sources?|officials?|experts?|analysts?|critics?|insiders?|diplomats?|aides?|observers?|people|persons?)\b"
+    r"|\b(?:sources?|officials?|analysts?|critics?|insiders?|people familiar)\b"
+    r"|\bit is (?:understood|believed|thought)\b",
+    re.IGNORECASE,
+)
+
+
+def _name_part(source: str) -> str:
+    """'Maria Okafor, the port's director' -> 'Maria Okafor'; drops a leading article."""
+    head = re.split(r",|\(|\bwho\b", source, maxsplit=1)[0]
+    return re.sub(r"^\s*(?:the|a|an)\s+", "", head.strip(), flags=re.IGNORECASE)
+
+
+def mentions_named_source(sentence: str, name: str) -> bool:
+    """Does ``sentence`` name ``name``: the full name, or its last distinctive word (a surname)?"""
+    name = _name_part(name)
+    if not name or normalise(name) in PRONOUNS:
+        return False
+    if normalise(name) in normalise(sentence):
+        return True
+    name_words = words(name)
+    present = set(words(sentence))
+    capitalised = [w for w in words(" ".join(re.findall(r"\b[A-Z][\w'’-]*", name))) if w not in STOPWORDS]
+    if not capitalised:
+        return bool(name_words) and all(w in present for w in name_words if w not in STOPWORDS)
+    distinctive = [w for w in capitalised if w not in _GENERIC_NAME_WORDS]
+    if not distinctive:
+        return all(w in present for w in capitalised)
+    if capitalised[-1] not in _GENERIC_NAME_WORDS:
+        return capitalised[-1] in present  # a person's surname ("Okafor")
+    # An organisation ("Calder Dockworkers' Union"): all its distinctive words must appear.
+    return all(w in present for w in distinctive)
+
+
+def anonymous_heads(source: str) -> list[str]:
+    """The nouns that carry an anonymous source's identity ('a source within the ministry' -> ['source'])."""
+    heads = [w for w in words(source) if w in ANONYMOUS_HEADS]
+    if heads:
+        return heads[:1]
+    content = content_words(re.split(r"\b(?:within|close|familiar|from|at|inside|near)\b", source, maxsplit=1)[0])
+    return content[-1:]
+
+
+def mentions_anonymous_source(sentence: str, source: str) -> bool:
+    """Does ``sentence`` refer to the anonymous source described by ``source``?"""
+    if normalise(source) in normalise(sentence):
+        return True
+    heads = anonymous_heads(source)
+    present = set(words(sentence))
+    return bool(heads) and all(h in present for h in heads)
+
+
+_CUE = re.compile(
+    r"\b(?:said|says|say|saying|told|tells|tell|stated|states|according to|claimed|claims|argued|argues|"
+    r"warned|warns|noted|notes|insisted|insists|denied|denies|emphasi[sz]ed|stressed|added|adds|reported|"
+    r"reports|announced|announces|explained|explains|believes|believed|predicted|predicts|estimated|"
+    r"acknowledged|confirmed|confirms|admitted|wrote|writes|described|called|accused|alleged|urged|"
+    r"maintained|contended|countered|conceded|revealed|disclosed|indicated|suggested|"
+    r"in the (?:view|words) of|'s view|has learned|puts the (?:number|figure)|remarks?|statement)\b",
+    re.IGNORECASE,
+)
+_NAMED_BEFORE_CUE = re.compile(
+    r"\b([A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|van|von|al|bin))*)\s*(?:,[^,]{1,80},\s*)?"
+    r"(?:has |had |have )?(?:said|says|told|stated|claimed|argued|warned|noted|insisted|denied|emphasi[sz]ed|"
+    r"stressed|added|announced|explained|confirmed|admitted|wrote|believes|predicted)\b"
+)
+_NAMED_AFTER_CUE = re.compile(r"\b(?i:according to)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
+_SENTENCE_WORDS_THAT_ARE_NOT_NAMES = frozenset("the a an it this that these those they he she we i in on at according".split())
+
+
+def attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
+    """Does the sentence attribute anything to anyone (engine claim with a source, or a reporting cue)?"""
+    return any(c.source_type != "unattributed" for c in claims) or bool(_CUE.search(sentence))
+
+
+def named_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
+    """Does the sentence present a *named* speaker (engine: source_type named; else 'Name said' / 'according to Name')?"""
+    if any(c.source_type == "named" and normalise(c.source or "") not in PRONOUNS for c in claims):
+        return True
+    for pattern in (_NAMED_BEFORE_CUE, _NAMED_AFTER_CUE):
+        for match in pattern.finditer(sentence):
+            first = match.group(1).split()[0].lower()
+            if first not in _SENTENCE_WORDS_THAT_ARE_NOT_NAMES and not _ANONYMOUS_PHRASE.fullmatch(match.group(1)):
+                return True
+    return False
+
+
+def anonymous_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
+    """Does the sentence attribute to an unnamed source ('a source said', 'according to officials')?"""
+    if any(c.source_type == "anonymous" for c in claims):
+        return True
+    return bool(_ANONYMOUS_PHRASE.search(sentence)) and bool(_CUE.search(sentence))
+
+
+# --- hedges -----------------------------------------------------------------------------------
+
+_HEDGE = re.compile(
+    r"\b(?:may|might|could|would|suggests?|suggested|suggesting|appears?|appeared|seems?|seemed|indicates?|"
+    r"indicated|reportedly|allegedly|possibly|possible|likely|unlikely|probably|perhaps|potential|potentially|"
+    r"apparently|presumably|expected to|believed to|thought to|said to|understood to|estimated|predictions?|"
+    r"forecasts?|speculat\w*|rumou?r\w*|unconfirmed|claims?)\b",
+    re.IGNORECASE,
+)
+
+
+def hedge_cues(sentence: str, expected: Iterable[str] = (), engine_hedges: Iterable[str] = ()) -> list[str]:
+    """Hedge cues in the sentence: the engine's, the expected ones found verbatim, and the lexicon's."""
+    found = [h for h in engine_hedges if h]
+    text = normalise(sentence)
+    for cue in expected:
+        if cue and re.search(r"\b" + re.escape(normalise(cue)) + r"\b", text):
+            found.append(cue)
+    found.extend(m.group(0) for m in _HEDGE.finditer(sentence))
+    return list(dict.fromkeys(found))
+
+
+# --- marks (app.marks) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Detects the hedged / anonymous marks of ``app.marks`` (or a plain bracket-tag fallback)."""
+
+    hedged: callable  # type: ignore[valid-type]
+    anonymous: callable  # type: ignore[valid-type]
+    strip: callable  # type: ignore[valid-type]
+    origin: str
+
+
+_FALLBACK_HEDGE_MARK = re.compile(r"\[(?:hedged|hedge|unconfirmed)\]|\((?:hedged)\)", re.IGNORECASE)
+_FALLBACK_ANON_MARK = re.compile(r"\[(?:anonymous(?: source)?|unnamed source)\]|\((?:anonymous(?: source)?)\)", re.IGNORECASE)
+
+
+def _fallback_strip(text: str) -> str:
+    return _FALLBACK_ANON_MARK.sub("", _FALLBACK_HEDGE_MARK.sub("", text))
+
+
+@lru_cache(maxsize=1)
+def load_marks() -> Marks:
+    """The marks notation of ``app.marks`` when it is installed, else bracket tags ``[hedged]`` / ``[anonymous source]``."""
+    try:
+        from app import marks as app_marks
+    except ImportError:
+        app_marks = None
+    if app_marks is not None:
+        hedged = getattr(app_marks, "has_hedge_mark", None)
+        anonymous = getattr(app_marks, "has_anonymous_mark", None)
+        strip = getattr(app_marks, "strip_marks", None)
+        if callable(hedged) and callable(anonymous):
+            return Marks(hedged, anonymous, strip if callable(strip) else _fallback_strip, "app.marks")
+    return Marks(
+        lambda t: bool(_FALLBACK_HEDGE_MARK.search(t)),
+        lambda t: bool(_FALLBACK_ANON_MARK.search(t)),
+        _fallback_strip,
+        "fallback [hedged]/[anonymous source] tags",
+    )
+
+
+# --- retrieval passages -------------------------------------------------------------------------
+
+
+def longest_common_run(gold: str, passage: str) -> float:
+    """Longest run of the gold text's words found contiguously in the passage, as a share of the gold's words."""
+    gold_words, passage_words = _quote_words(gold), _quote_words(passage)
+    if not gold_words:
+        return 0.0
+    matcher = SequenceMatcher(None, gold_words, passage_words, autojunk=False)
+    match = matcher.find_longest_match(0, len(gold_words), 0, len(passage_words))
+    return match.size / len(gold_words)

@@ -1,0 +1,376 @@
+"""Scoring one answer against one eval case, and adding cases up into metrics.
+
+``score_case`` reads the answer's *text* (sentences, [n] markers, quotations, marks)
+and its cited passages, so any system's answers can be scored the same way. Each
+metric counts a numerator and a denominator per case (``CaseResult.tallies``);
+``aggregate`` sums them over cases (a micro average). Formulas: ``docs/eval.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, Protocol
+
+from eval.answers import RetrievedPassage, SystemAnswer
+from eval.datasets import EvalCase, Evidence, ExpectedClaim
+from eval.matching import (
+    AnswerSentence,
+    Marks,
+    anonymous_attribution_present,
+    attribution_present,
+    content_words,
+    find_quotations,
+    hedge_cues,
+    key_coverage,
+    load_marks,
+    longest_common_run,
+    mentions_anonymous_source,
+    mentions_named_source,
+    named_attribution_present,
+    normalise,
+    PRONOUNS,
+    quote_in_passage,
+    split_sentences,
+)
+from eval.results import METRICS, CaseResult, Failure, MetricValue, PassageView
+from indexing.models import Claim
+
+__all__ = ["Judge", "LexicalSupport", "SupportMeasure", "aggregate", "evidence_hit", "score_case"]
+
+# A claim is "used" by the answer sentence that holds this share of its key's content words.
+KEY_COVERAGE_THRESHOLD = 0.67
+# A retrieved passage holds gold evidence when it covers at least half of the gold span.
+EVIDENCE_OVERLAP = 0.5
+HITS_AT = (1, 5, 10)
+MRR_DEPTH = 10
+
+
+class SupportMeasure(Protocol):
+    """``app.support.SupportScorer``'s shape: ``score(sentence, evidence).supported``."""
+
+    def score(self, sentence: str, evidence: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class _LexicalScore:
+    overlap: float
+    supported: bool
+
+
+class LexicalSupport:
+    """Stand-in support measure (content-word overlap >= 0.5) for when ``app.support`` is absent."""
+
+    name = "content-word overlap >= 0.5 (fallback; app.support not installed)"
+
+    def score(self, sentence: str, evidence: str) -> _LexicalScore:
+        wanted = set(content_words(sentence))
+        overlap = len(wanted & set(content_words(evidence))) / len(wanted) if wanted else 0.0
+        return _LexicalScore(overlap, overlap >= 0.5)
+
+
+@dataclass
+class Judge:
+    """The measures ``score_case`` uses: support, the attribution engine and the marks notation."""
+
+    support: SupportMeasure
+    analyze: Callable[[str], list[Claim]] = field(default=lambda text: [])
+    find_hedges: Callable[[str], list[str]] = field(default=lambda text: [])
+    marks: Marks = field(default_factory=load_marks)
+
+    @classmethod
+    def default(cls, support: SupportMeasure) -> Judge:
+        from indexing import attribution
+
+        return cls(support=support, analyze=attribution.analyze, find_hedges=attribution.find_hedges)
+
+
+# --- retrieval -------------------------------------------------------------------------------------
+
+
+def _same_article(evidence: Evidence, passage: RetrievedPassage) -> bool | None:
+    """True/False when the passage's location can be compared with the evidence's; None when it cannot."""
+    if evidence.article_id and passage.article_id:
+        return evidence.article_id == passage.article_id
+    if evidence.path:
+        gold = PurePosixPath(evidence.path.replace("\\", "/").lstrip("./"))
+        if passage.source_path:
+            path = passage.source_path.replace("\\", "/")
+            return path == str(gold) or path.endswith("/" + str(gold))
+        if passage.article_id:
+            return passage.article_id in (str(gold), str(gold.with_suffix("")))
+    return None
+
+
+def evidence_hit(evidence: Evidence, passage: RetrievedPassage) -> bool:
+    """A retrieved passage holds the gold evidence: same article and it covers >= 50 % of the gold span
+    (by offsets when both have them; by the longest common run of words when the gold gives its text)."""
+    same = _same_article(evidence, passage)
+    if same is False:
+        return False
+    checked = False
+    if same and evidence.start is not None and evidence.end is not None and passage.start is not None and passage.end is not None:
+        overlap = min(evidence.end, passage.end) - max(evidence.start, passage.start)
+        if overlap < EVIDENCE_OVERLAP * (evidence.end - evidence.start):
+            return False
+        checked = True
+    if evidence.passage:
+        # Offsets alone can collide when one file holds several articles (a feed); the text settles it.
+        return longest_common_run(evidence.passage, passage.text) >= EVIDENCE_OVERLAP
+    return checked or bool(same and evidence.start is None)
+
+
+def _score_retrieval(case: EvalCase, answer: SystemAnswer, result: CaseResult) -> None:
+    if not case.evidence or not answer.retrieved:
+        return
+    ranks: list[int | None] = []
+    for evidence in case.evidence:
+        rank = next((i for i, p in enumerate(answer.retrieved[:MRR_DEPTH], 1) if evidence_hit(evidence, p)), None)
+        ranks.append(rank)
+    for k in HITS_AT:
+        result.count(f"hits_at_{k}", sum(1 for r in ranks if r is not None and r <= k) / len(ranks))
+    found = [r for r in ranks if r is not None]
+    result.first_hit_rank = min(found) if found else None
+    result.count("mrr_at_10", 1.0 / result.first_hit_rank if result.first_hit_rank else 0.0)
+    if result.first_hit_rank is None:
+        result.failures.append(Failure(metric="hits_at_10", severity="note", message="no retrieved passage in the top 10 holds the gold evidence"))
+
+
+# --- citations and quotes ---------------------------------------------------------------------------
+
+
+def _supported(judge: Judge, sentence: str, passages: Sequence[str]) -> bool:
+    return bool(passages) and bool(judge.support.score(sentence, "\n".join(passages)).supported)
+
+
+def _score_citations(sentence: AnswerSentence, passages: dict[int, str], judge: Judge, result: CaseResult) -> None:
+    cited = list(dict.fromkeys(sentence.citations))
+    for n in cited:
+        ok = n in passages
+        result.count("citation_validity", ok)
+        if not ok:
+            result.failures.append(_failure("citation_validity", f"[{n}] points to no listed citation", sentence))
+    valid = [n for n in cited if n in passages]
+    joint = _supported(judge, sentence.clean, [passages[n] for n in valid])
+    result.count("citation_recall", joint)
+    if not joint:
+        why = "cites nothing" if not cited else "its cited passages do not support it"
+        result.failures.append(_failure("citation_recall", f"sentence not supported: {why}", sentence))
+    # ALCE precision: a citation counts when the whole set supports the sentence and this citation is
+    # not superfluous (it supports the sentence alone, or the others do not without it).
+    for n in cited:
+        relevant = False
+        if joint and n in passages:
+            if len(valid) == 1 or _supported(judge, sentence.clean, [passages[n]]):
+                relevant = True
+            else:
+                relevant = not _supported(judge, sentence.clean, [passages[m] for m in valid if m != n])
+        result.count("citation_precision", relevant)
+        if joint and not relevant:
+            result.failures.append(_failure("citation_precision", f"[{n}] is not needed to support the sentence", sentence))
+
+
+def _score_quotes(sentence: AnswerSentence, passages: dict[int, str], result: CaseResult) -> None:
+    cited = [passages[n] for n in sentence.citations if n in passages] or list(passages.values())
+    for quotation in find_quotations(sentence.raw):
+        ok = any(quote_in_passage(quotation, p) for p in cited)
+        result.count("quote_fidelity", ok)
+        if not ok:
+            result.failures.append(_failure("quote_fidelity", f"quotation not found word for word in the cited passage: “{quotation}”", sentence))
+
+
+# --- expected claims ----------------------------------------------------------------------------------
+
+
+def _describe(claim: ExpectedClaim) -> str:
+    parts = [f"source: {claim.source or '(unattributed)'} ({claim.source_type})"]
+    if claim.hedged:
+        parts.append("hedged" + (f": {', '.join(claim.hedges)}" if claim.hedges else ""))
+    if claim.quote != "none":
+        parts.append(f"{claim.quote} quote")
+    return f"“{claim.key}” — " + "; ".join(parts)
+
+
+def _failure(metric: str, message: str, sentence: AnswerSentence | None, claim: ExpectedClaim | None = None) -> Failure:
+    return Failure(
+        metric=metric,
+        message=message,
+        sentence=sentence.raw if sentence else None,
+        sentence_index=sentence.index if sentence else None,
+        citations=list(dict.fromkeys(sentence.citations)) if sentence else [],
+        expected=_describe(claim) if claim else None,
+    )
+
+
+def _names_expected_source(sentence: AnswerSentence, claim: ExpectedClaim, claims: Sequence[Claim]) -> bool:
+    names = [n for n in (getattr(claim, "speaker", None), claim.source) if n and normalise(n) not in PRONOUNS]
+    if not names:
+        # The dataset gives only a pronoun ("he"): any attribution to someone counts as kept.
+        return attribution_present(sentence.clean, claims)
+    for name in names:
+        if mentions_named_source(sentence.clean, name):
+            return True
+        for found in claims:  # the engine may resolve "she" to the named speaker
+            if any(mentions_named_source(alias, name) for alias in (found.speaker, found.source) if alias):
+                return True
+    return False
+
+
+def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequence[Claim], judge: Judge, result: CaseResult) -> None:
+    anonymous_mark = judge.marks.anonymous(sentence.raw)
+    if claim.source_type != "unattributed" and claim.source:
+        if claim.source_type == "named":
+            kept = _names_expected_source(sentence, claim, claims)
+        else:
+            kept = mentions_anonymous_source(sentence.clean, claim.source) or anonymous_mark
+        attributed = kept or anonymous_mark or attribution_present(sentence.clean, claims)
+        result.count("attribution_kept", kept)
+        result.count("attribution_laundering", not attributed)
+        result.count("misattribution", attributed and not kept)
+        if not attributed:
+            result.failures.append(_failure("attribution_laundering", "attributed claim restated as bare fact", sentence, claim))
+        elif not kept:
+            result.failures.append(_failure("misattribution", "claim not credited to its source", sentence, claim))
+        if claim.source_type == "named":
+            as_anonymous = anonymous_mark or (not kept and anonymous_attribution_present(sentence.clean, claims))
+            result.count("named_as_anonymous", as_anonymous)
+            if as_anonymous:
+                result.failures.append(_failure("named_as_anonymous", "a named source is presented as anonymous", sentence, claim))
+        else:
+            as_named = not kept and named_attribution_present(sentence.clean, claims)
+            result.count("anonymous_as_named", as_named)
+            result.count("anonymous_marked_recall", anonymous_mark)
+            if as_named:
+                result.failures.append(_failure("anonymous_as_named", "an anonymous source is presented as named", sentence, claim))
+            if not anonymous_mark:
+                result.failures.append(_failure("anonymous_marked_recall", "anonymous claim without the anonymous mark", sentence, claim))
+    if claim.hedged:
+        engine_hedges = [h for c in claims for h in c.hedges] + judge.find_hedges(sentence.clean)
+        cues = hedge_cues(sentence.clean, claim.hedges, engine_hedges)
+        hedge_mark = judge.marks.hedged(sentence.raw)
+        result.count("hedge_kept", bool(cues))
+        result.count("hedge_marked", hedge_mark)
+        result.count("hedge_stripping", not cues and not hedge_mark)
+        if not cues and not hedge_mark:
+            result.failures.append(_failure("hedge_stripping", "hedged claim stated as certain (no hedge, no mark)", sentence, claim))
+        elif not hedge_mark:
+            result.failures.append(_failure("hedge_marked", "hedged claim without the hedge mark", sentence, claim))
+
+
+def _claims_by_sentence(sentences: Sequence[AnswerSentence], judge: Judge) -> list[list[Claim]]:
+    """Analyse the whole answer once (so "she added" can resolve to an earlier sentence's speaker)."""
+    text, bounds = "", []
+    for sentence in sentences:
+        start = len(text)
+        text += sentence.clean + " "
+        bounds.append((start, len(text)))
+    per_sentence: list[list[Claim]] = [[] for _ in sentences]
+    if not text.strip():
+        return per_sentence
+    for claim in judge.analyze(text):
+        anchor = claim.source_spans[0].start if claim.source_spans else claim.start
+        if anchor is None:
+            continue
+        for i, (start, end) in enumerate(bounds):
+            if start <= anchor < end:
+                per_sentence[i].append(claim)
+                break
+    return per_sentence
+
+
+def _best_sentence(claim: ExpectedClaim, sentences: Sequence[AnswerSentence]) -> AnswerSentence | None:
+    best, best_coverage = None, 0.0
+    for sentence in sentences:
+        coverage = key_coverage(sentence.clean, claim.key)
+        if coverage > best_coverage:
+            best, best_coverage = sentence, coverage
+    return best if best_coverage >= KEY_COVERAGE_THRESHOLD else None
+
+
+# --- one case ----------------------------------------------------------------------------------------
+
+
+def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> CaseResult:
+    """Every metric's tally and every failure for one answer to one case."""
+    result = CaseResult(id=case.id, question=case.question, answerable=case.answerable, tags=list(case.tags))
+    if answer is None or answer.error:
+        result.status, result.error = "error", (answer.error if answer else "no answer for this case")
+        result.count("error_rate", 1)
+        result.count("case_pass_rate", 0)
+        return result
+    result.answer, result.latency_ms = answer.answer, answer.latency_ms
+    passages = {c.id: c.text for c in answer.citations}
+    result.citations = [PassageView(id=c.id, text=c.text, source_path=c.source_path, title=c.title) for c in answer.citations]
+    refused = result.refused = answer.is_refusal
+    _score_retrieval(case, answer, result)
+    if case.answerable:
+        result.count("false_refusals", refused)
+        result.count("refusal_accuracy", not refused)
+        if refused:
+            result.failures.append(Failure(metric="false_refusals", message="refused a question the corpus answers"))
+    else:
+        result.count("unanswerable_refused", refused)
+        result.count("refusal_accuracy", refused)
+        if not refused:
+            result.failures.append(Failure(metric="unanswerable_refused", message="answered a question the corpus cannot answer"))
+    if not refused:
+        sentences = split_sentences(answer.answer, judge.marks.strip)
+        claims = _claims_by_sentence(sentences, judge)
+        for sentence in sentences:
+            _score_citations(sentence, passages, judge, result)
+            _score_quotes(sentence, passages, result)
+        used_by: dict[int, list[ExpectedClaim]] = {}
+        for expected in case.expected_claims:
+            sentence = _best_sentence(expected, sentences)
+            result.count("claim_recall", sentence is not None)
+            if sentence is None:
+                result.failures.append(Failure(metric="claim_recall", severity="note", message="expected claim not used by the answer", expected=_describe(expected)))
+                continue
+            used_by.setdefault(sentence.index, []).append(expected)
+            _score_claim(expected, sentence, claims[sentence.index], judge, result)
+        _score_mark_precision(sentences, used_by, judge, result)
+    result.count("error_rate", 0)
+    result.status = "fail" if any(f.severity == "fail" for f in result.failures) else "pass"
+    result.count("case_pass_rate", result.status == "pass")
+    return result
+
+
+def _score_mark_precision(sentences: Sequence[AnswerSentence], used_by: dict[int, list[ExpectedClaim]], judge: Judge, result: CaseResult) -> None:
+    """Marks on sentences that use an expected claim: is the claim really anonymous / hedged?"""
+    for sentence in sentences:
+        expected = used_by.get(sentence.index)
+        if not expected:
+            continue
+        if judge.marks.anonymous(sentence.raw):
+            ok = any(c.source_type == "anonymous" for c in expected)
+            result.count("anonymous_marked_precision", ok)
+            if not ok:
+                result.failures.append(_failure("anonymous_marked_precision", "anonymous mark on a claim whose source is not anonymous", sentence, expected[0]))
+        if judge.marks.hedged(sentence.raw):
+            ok = any(c.hedged for c in expected)
+            result.count("hedge_mark_precision", ok)
+            if not ok:
+                result.failures.append(_failure("hedge_mark_precision", "hedge mark on a claim that is not hedged", sentence, expected[0]))
+
+
+def aggregate(results: Iterable[CaseResult]) -> dict[str, MetricValue]:
+    """Sum each metric's tallies over cases: value = sum(hit) / sum(total), null when total is 0."""
+    sums: dict[str, list[float]] = {name: [0.0, 0.0] for name in METRICS}
+    for result in results:
+        for name, tally in result.tallies.items():
+            bucket = sums.setdefault(name, [0.0, 0.0])
+            bucket[0] += tally.hit
+            bucket[1] += tally.total
+    out: dict[str, MetricValue] = {}
+    for name, (hit, total) in sums.items():
+        spec = METRICS.get(name)
+        out[name] = MetricValue(
+            name=name,
+            value=round(hit / total, 4) if total else None,
+            hit=round(hit, 4),
+            total=total,
+            higher_is_better=spec.higher_is_better if spec else True,
+            description=spec.description if spec else "",
+        )
+    return out
