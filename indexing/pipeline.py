@@ -1,0 +1,316 @@
+"""Ingest: load -> skip unchanged -> parse -> attributions -> chunk -> embed -> store.
+
+    report = Ingestor(store, embedder, settings).ingest(["corpus/sample"], outlet="Harbor Gazette")
+    report.added, report.updated, report.unchanged, report.failed, report.ok
+
+Incremental: an article whose id and content hash are already stored is
+skipped before any parsing. A changed article replaces its old chunks, none
+left behind, even across a killed run (the store's write order, see
+``indexing.store``). One bad article is one failure line and the rest goes on;
+a store that fails (a Chroma server going down) stops the run with a failure
+line, and every article committed before stays.
+
+Throughput: articles are processed in batches: one ``nlp.pipe`` call per
+batch, one embedder call for all the batch's chunks (sentence-transformers
+sorts them by length), a few big Chroma calls, and the BM25 index rebuilt once
+at the end of the run.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from .chunking import chunk_article, embedding_text
+from .errors import NewsQAError, StoreError
+from .lock import WriterLock
+from .models import Article, Chunk
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from .embedding import Embedder
+    from .store import NewsStore
+
+__all__ = ["IngestFailure", "IngestReport", "Ingestor", "iter_articles"]
+
+logger = logging.getLogger("newsqa.ingest")
+
+ARTICLES_PER_BATCH = 64
+_SINGLE_ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
+# Pending records younger than this on a shared Chroma server may belong to a
+# writer that is still running; only older ones are cleaned up.
+_REMOTE_PENDING_GRACE = 3600.0
+
+
+class IngestFailure(BaseModel):
+    source: str = Field(description="The file, line, item or article id that failed.")
+    reason: str = Field(description="One line: why.")
+
+
+class IngestReport(BaseModel):
+    """What an ingest run did. The HTTP API answers this JSON too."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[IngestFailure] = Field(default_factory=list)
+    chunks: int = Field(default=0, description="Chunks written in this run.")
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failed
+
+    def merge(self, other: IngestReport) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed.extend(other.failed)
+        self.chunks += other.chunks
+        self.seconds += other.seconds
+
+    def summary(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"failed {len(self.failed)} ({self.chunks} chunks, {self.seconds:.1f} s)"
+        )
+
+
+def iter_articles(
+    sources: Iterable[str | Path | Article], *, outlet: str | None = None
+) -> Iterator[Article | IngestFailure]:
+    """Articles (or load failures) from paths, URLs and ``Article`` objects, in order."""
+    from .loaders import LoadFailure, discover, load_source
+
+    paths: list[str | Path] = []
+
+    def flush() -> Iterator[Article | IngestFailure]:
+        found, failures = discover(paths)
+        for failure in failures:
+            yield IngestFailure(source=failure.source, reason=failure.reason)
+        for source in found:
+            for item in load_source(source, outlet=outlet):
+                if isinstance(item, LoadFailure):
+                    yield IngestFailure(source=item.source, reason=item.reason)
+                else:
+                    yield item
+        paths.clear()
+
+    for source in sources:
+        if isinstance(source, Article):
+            yield from flush()
+            yield source if source.outlet or not outlet else source.model_copy(update={"outlet": outlet})
+        else:
+            paths.append(source)
+    yield from flush()
+
+
+class Ingestor:
+    """Writes articles into one store (holding the store's writer lock while it runs)."""
+
+    def __init__(
+        self,
+        store: NewsStore,
+        embedder: Embedder,
+        settings: Settings,
+        *,
+        nlp: Language | None = None,
+        batch_size: int = ARTICLES_PER_BATCH,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self._nlp = nlp
+        self.batch_size = batch_size
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            from .nlp import load_nlp
+
+            self._nlp = load_nlp(self.settings.spacy_model)
+        return self._nlp
+
+    def ingest(
+        self,
+        sources: Sequence[str | Path | Article] | Iterable[str | Path | Article],
+        *,
+        outlet: str | None = None,
+        progress: bool | str = False,
+    ) -> IngestReport:
+        """Ingest ``sources`` (paths, folders, URLs, feeds, or ``Article`` objects).
+
+        ``progress``: True shows a bar on stderr when it is a terminal;
+        ``"always"`` shows it regardless. Raises ``StoreOwnedError`` when
+        another process writes this store; everything else is reported.
+        """
+        started = time.perf_counter()
+        report = IngestReport()
+        lock = WriterLock(self.settings)
+        lock.acquire()
+        bar = self._bar(sources, progress)
+        seen: dict[str, str] = {}
+        wrote = False
+        try:
+            older = _REMOTE_PENDING_GRACE if self.store.remote else None
+            discarded = self.store.discard_pending(older_than=older)
+            if discarded:
+                logger.info("removed %d half-written articles left by an interrupted run", len(discarded))
+                wrote = True
+            batch: list[Article] = []
+            for item in iter_articles(sources, outlet=outlet):
+                if isinstance(item, IngestFailure):
+                    report.failed.append(item)
+                    continue
+                if item.id in seen:  # the same article twice in one run
+                    if seen[item.id] == item.content_hash:
+                        report.unchanged += 1
+                    else:
+                        report.failed.append(
+                            IngestFailure(
+                                source=item.source_path or item.id,
+                                reason=f"another article in this run has the same id {item.id!r}; kept the first",
+                            )
+                        )
+                    continue
+                seen[item.id] = item.content_hash
+                batch.append(item)
+                if len(batch) >= self.batch_size:
+                    wrote |= self._process(batch, report, bar)
+                    batch = []
+            if batch:
+                wrote |= self._process(batch, report, bar)
+        except _StopRun:
+            pass
+        finally:
+            if bar is not None:
+                bar.close()
+            try:
+                if wrote:
+                    self._refresh_lexical()
+            finally:
+                lock.release()
+                report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    # --- one batch -------------------------------------------------------------------------------
+    def _process(self, batch: list[Article], report: IngestReport, bar: Any) -> bool:
+        try:
+            stored = self.store.hashes([a.id for a in batch])
+        except StoreError as exc:
+            self._fail_batch(batch, report, str(exc))
+            raise _StopRun from exc
+        todo = []
+        for article in batch:
+            if stored.get(article.id) == article.content_hash:
+                report.unchanged += 1
+            else:
+                todo.append(article)
+        if bar is not None and len(todo) < len(batch):
+            bar.update(len(batch) - len(todo))
+        if not todo:
+            return False
+
+        items: list[tuple[Article, list[Chunk]]] = []
+        docs = self.nlp.pipe([a.body for a in todo], batch_size=64)
+        for article, doc in zip(todo, docs, strict=True):
+            try:
+                items.append((article, self._chunks(article, doc)))
+            except NewsQAError as exc:
+                report.failed.append(IngestFailure(source=article.source_path or article.id, reason=str(exc)))
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
+                logger.debug("analysing %s failed", article.id, exc_info=True)
+                report.failed.append(
+                    IngestFailure(source=article.source_path or article.id, reason=f"could not analyse: {type(exc).__name__}: {exc}")
+                )
+        items = [(a, c) for a, c in items if c]
+        texts = [embedding_text(a.title, c.text) for a, chunks in items for c in chunks]
+        try:
+            vectors = self.embedder.embed(texts)
+        except NewsQAError as exc:
+            self._fail_batch([a for a, _ in items], report, str(exc))
+            raise _StopRun from exc
+        try:
+            self.store.write_articles(items, vectors)
+        except StoreError as exc:
+            self._fail_batch([a for a, _ in items], report, f"not stored: {exc}")
+            raise _StopRun from exc
+        for article, chunks in items:
+            if article.id in stored:
+                report.updated += 1
+            else:
+                report.added += 1
+            report.chunks += len(chunks)
+        logger.info("stored %d articles (%d chunks)", len(items), sum(len(c) for _, c in items))
+        if bar is not None:
+            bar.update(len(todo))
+        return True
+
+    def _chunks(self, article: Article, doc: Any) -> list[Chunk]:
+        from .attribution import analyze_doc
+
+        claims = analyze_doc(doc)
+        chunks = chunk_article(
+            article,
+            doc,
+            claims,
+            count_tokens_batch=self._count_tokens_batch,
+            max_tokens=self.embedder.max_tokens,
+            target_tokens=self.settings.max_chunk_tokens,
+        )
+        if not chunks:
+            raise _NoText("the article has no text to index")
+        return chunks
+
+    def _count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        counter = getattr(self.embedder, "count_tokens_batch", None)
+        if counter is not None:
+            return list(counter(texts))
+        return [self.embedder.count_tokens(t) for t in texts]
+
+    @staticmethod
+    def _fail_batch(articles: Sequence[Article], report: IngestReport, reason: str) -> None:
+        for article in articles:
+            report.failed.append(IngestFailure(source=article.source_path or article.id, reason=reason))
+
+    def _refresh_lexical(self) -> None:
+        from .lexical import LexicalIndex
+
+        try:
+            LexicalIndex(self.settings).rebuild(self.store)
+        except StoreError as exc:  # readers rebuild it on their next query
+            logger.warning("the lexical index was not rebuilt: %s", exc)
+
+    @staticmethod
+    def _bar(sources: Any, progress: bool | str) -> Any:
+        if not progress or (progress != "always" and not sys.stderr.isatty()):
+            return None
+        from tqdm import tqdm
+
+        total: int | None = None
+        if isinstance(sources, Sequence):
+            # one article per plain file: the bar can show a total
+            from .loaders import discover
+
+            articles = [s for s in sources if isinstance(s, Article)]
+            found, _ = discover([s for s in sources if not isinstance(s, Article)])
+            single = all(Path(str(s)).suffix.lower() in _SINGLE_ARTICLE_SUFFIXES for s in found)
+            total = len(articles) + len(found) if single else None
+        return tqdm(total=total, unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True)
+
+
+class _StopRun(Exception):
+    """Internal: the store failed; stop the run, keep what is committed."""
+
+
+class _NoText(NewsQAError):
+    pass
