@@ -663,6 +663,19 @@ def test_load_bytes_text_and_outlet_and_safe_names() -> None:
     assert article.source_path == "etc/desk/pier.txt"
 
 
+def test_uploads_with_the_same_name_do_not_overwrite_each_other() -> None:
+    first = load_bytes(
+        b'{"body": "Ferry fares rise."}\n{"body": "Dock reopens."}\n', "request.jsonl"
+    )
+    second = load_bytes(b'{"body": "Museum closes early."}\n', "request.jsonl")
+    again = load_bytes(
+        b'{"body": "Ferry fares rise."}\n{"body": "Dock reopens."}\n', "request.jsonl"
+    )
+    ids = [a.id for a in first + second]
+    assert len(set(ids)) == 3  # not request#1 twice
+    assert [a.id for a in again] == [a.id for a in first]  # re-sending the same items: same ids
+
+
 def test_load_bytes_bad_input() -> None:
     assert load_bytes(b"", "a.txt") == [LoadFailure("a.txt", "empty file")]
     (failure,) = load_bytes(b"\x00\x01\x02binary", "a.txt")

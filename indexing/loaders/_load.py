@@ -181,17 +181,25 @@ def _load_url(url: str, outlet: str | None) -> Iterator[Loaded]:
 def load_bytes(data: bytes, filename: str, *, outlet: str | None = None) -> list[Loaded]:
     """Articles of an uploaded file: format by ``filename``'s extension, or by content when it has none.
 
-    A ``.json`` upload holding one object per line is read as JSON Lines. Items without
-    an id get one from the filename (``upload`` / ``upload#3``); ``source_path`` is the filename.
+    A ``.json`` upload holding one object per line is read as JSON Lines. A single-article
+    upload (text, Markdown, HTML) without an id gets its id from the filename
+    (``desk/pier.txt`` -> ``desk/pier``), so re-uploading an edited file updates it.
+    JSON/JSONL items without an id get one from their url or content, as in
+    ``articles_from_json``: upload names repeat ("request.jsonl", "export.json"), and a
+    position-based id (``export#3``) would silently overwrite another upload's article.
+    ``source_path`` is the filename.
     """
     clean = PurePosixPath(
         *[p for p in PurePosixPath(filename.replace("\\", "/")).parts if p not in ("/", ".", "..")]
     )
     name = str(clean) if clean.parts else "upload"
     id_base = safe_id(str(clean.with_suffix("")) if clean.suffix else name) or "upload"
-    origin = Origin(name, name, id_base, Defaults(outlet=outlet))
+    kind = _kind(clean.suffix, data)
+    origin = Origin(
+        name, name, None if kind in ("json", "jsonl") else id_base, Defaults(outlet=outlet)
+    )
     try:
-        return list(_parse(data, _kind(clean.suffix, data), origin))
+        return list(_parse(data, kind, origin))
     except Exception as exc:  # noqa: BLE001 (as load_source: a failure, not a traceback)
         logger.exception("unexpected error loading upload %s", name)
         return [LoadFailure(name, f"unexpected error ({type(exc).__name__}: {exc})")]
