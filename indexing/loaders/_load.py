@@ -31,33 +31,39 @@ Loaded = Article | LoadFailure
 
 
 def _kind(suffix: str, data: bytes, content_type: str = "") -> str:
-    """'text' | 'markdown' | 'html' | 'json' | 'jsonl' | 'feed': by extension, else by content."""
+    """'text' | 'markdown' | 'html' | 'json' | 'jsonl' | 'feed': by extension, else by content.
+
+    ``.xml`` is the one ambiguous extension: an XHTML page saved as .xml is read as HTML.
+    """
     suffix = suffix.lower()
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if suffix in FEED_SUFFIXES:
+        return "html" if not looks_like_feed(head) and _looks_like_html(head) else "feed"
     for kind, suffixes in (
         ("html", HTML_SUFFIXES),
         ("json", JSON_SUFFIXES),
         ("jsonl", JSONL_SUFFIXES),
-        ("feed", FEED_SUFFIXES),
     ):
         if suffix in suffixes:
             return kind
     if suffix in TEXT_SUFFIXES:
         return "markdown" if suffix in (".md", ".markdown") else "text"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"[") or "json" in content_type:
         return "json"
     if looks_like_feed(head) or content_type.endswith(("rss+xml", "atom+xml", "rdf+xml")):
         return "feed"
-    lowered = head[:1024].lower()
-    if (
-        "html" in content_type
-        or lowered.startswith((b"<!doctype html", b"<html"))
-        or b"<body" in lowered
-    ):
+    if "html" in content_type or _looks_like_html(head):
         return "html"
     if content_type.endswith("/xml"):
         return "feed"
     return "text"
+
+
+def _looks_like_html(head: bytes) -> bool:
+    lowered = head[:2048].lower()
+    if lowered.startswith(b"<?xml"):
+        lowered = lowered[lowered.find(b"?>") + 2 :].lstrip()
+    return lowered.startswith((b"<!doctype html", b"<html")) or b"<body" in lowered
 
 
 def _parse(data: bytes, kind: str, origin: Origin, *, url: str | None = None) -> Iterator[Loaded]:
