@@ -147,7 +147,7 @@ neighbor neighbors neighbour neighbours student students teacher teachers doctor
 attorney attorneys officer officers police agent agents investigator investigators prosecutor prosecutors
 insiders campaigners protesters protestors demonstrators americans republicans democrats conservatives
 liberals progressives citizens residents parents families fans viewers readers customers users
-commentator senior administration government authorities regime
+authorities
 """.split()
 )
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
-__all__ = ["Attribution", "analyze_doc"]
+__all__ = ["Attribution", "analyze_doc", "classify_mention"]
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
@@ -414,6 +414,23 @@ class _Engine:
             cue_spans=[Span(start=a, end=b) for a, b in cue_spans],
             content_spans=[Span(start=a, end=b) for a, b in content],
         )
+
+
+def classify_mention(doc: Doc, start: int, end: int) -> str:
+    """named / anonymous for the mention at ``doc.text[start:end]``, pronouns resolved from the text before it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return "anonymous"
+    resolver = SpeakerResolver(doc)
+    for sent in doc.sents:
+        if sent.start > span.start:
+            break
+        resolver.observe(sent)
+    head = span.root
+    if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
+        head = head.head.head
+    resolved, rtype = resolver.resolve(head)
+    return classify_tokens(head, resolved, rtype)
 
 
 def analyze_doc(doc: Doc) -> list[Claim]:

@@ -48,8 +48,33 @@ def is_plausible_source(head: Token) -> bool:
     return low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS
 
 
+def _definite(head: Token) -> bool:
+    """ "the senator", "her campaign": a determiner or possessor picking out one known referent."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or (c.dep_ == "poss") for c in head.children
+    )
+
+
+def _headline_case(head: Token) -> bool:
+    toks = [t for t in head.subtree if t.is_alpha]
+    return len(toks) > 1 and all(t.text[:1].isupper() for t in toks)
+
+
+def _proper_modifier(head: Token) -> bool:
+    """A name inside the mention: "the Clinton campaign", "a New York Times/CBS News poll"."""
+    headline = _headline_case(head)
+    for t in head.subtree:
+        if t is head or t.i > head.i:
+            continue
+        if t.ent_type_ in _NAMED_ENTS:
+            return True
+        if t.pos_ == "PROPN" and t.ent_type_ != "NORP" and not headline:
+            return True
+    return False
+
+
 def _is_named_np(head: Token) -> bool | None:
-    """True named, False anonymous, None when the head says nothing (e.g. a pronoun)."""
+    """True named, False anonymous, None when the head says nothing (a pronoun)."""
     low = head.lower_
     if head.pos_ == "PRON" or low in PRONOUNS:
         return None
@@ -57,18 +82,23 @@ def _is_named_np(head: Token) -> bool | None:
     for child in head.children:
         if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
             return True
-    if head.pos_ == "PROPN" or head.ent_type_ in _NAMED_ENTS:
+    known_common = low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS
+    plural = head.tag_ in ("NNS", "NNPS")
+    if head.pos_ == "PROPN" and not known_common:
         if head.ent_type_ == "NORP" or (head.tag_ == "NNPS" and head.ent_type_ not in ("ORG", "PERSON")):
-            return False  # "Democrats", "Republicans": an unnamed group
+            # "Democrats" is an unnamed group; "the Republican" (singular, definite) is one known person
+            return not plural and _definite(head)
         return True
-    if head.ent_type_ == "NORP":
-        return False
     if low in ANONYMOUS_HEADS:
         return False
-    if low in ORG_HEADS or head.ent_type_ == "ORG":
-        # "the Clinton campaign", "the State Department": a named organisation
-        return any(c.pos_ == "PROPN" and c.dep_ in ("compound", "poss", "amod", "nmod") for c in head.children)
-    return False
+    if low in INFO_HEADS:
+        return _proper_modifier(head)
+    if low in ORG_HEADS:
+        return _proper_modifier(head) or _definite(head)
+    if head.ent_type_ in ("PERSON", "ORG"):
+        return True
+    # role nouns: "the South Carolina senator", "the New York businessman" point back to one named person
+    return not plural and (_definite(head) or _proper_modifier(head))
 
 
 def classify_tokens(head: Token, resolved: str | None = None, resolved_type: SourceType | None = None) -> SourceType:
@@ -76,7 +106,10 @@ def classify_tokens(head: Token, resolved: str | None = None, resolved_type: Sou
     if named is None:
         if resolved_type is not None:
             return resolved_type
-        return "named" if resolved else "anonymous"
+        if resolved or head.lower_ in ("he", "she", "him", "her", "it", "its", "his"):
+            # in news a singular third-person pronoun almost always points back to a named person or body
+            return "named"
+        return "anonymous"
     return "named" if named else "anonymous"
 
 
