@@ -59,7 +59,12 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         path = model or default_model_path()
         try:
+            import transformers
             from sentence_transformers import SentenceTransformer
+
+            # The "Loading weights" bar and load chatter are noise on every CLI call.
+            transformers.utils.logging.disable_progress_bar()
+            transformers.utils.logging.set_verbosity_error()
 
             self._model = SentenceTransformer(path, device="cpu")
         except Exception as exc:  # library errors are many; translate at the boundary
