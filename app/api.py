@@ -43,6 +43,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexing.errors import BadInputError, NewsQAError
 from indexing.models import Answer, Article, SearchResponse
+from indexing.pipeline import IngestFailure, IngestReport
 from indexing.settings import Settings
 
 from .service import NewsQA
@@ -352,21 +353,19 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
     async def ingest(
         request: Request,
         outlet: str | None = Query(default=None, description="Outlet for articles whose data names none."),
-    ) -> dict[str, Any]:
+    ) -> IngestReport:
         """Ingest articles: a JSON article, a list, or ``{"articles": [...]}``; a JSONL body
         (``Content-Type: application/x-ndjson``); or files as ``multipart/form-data``
-        (.txt .md .html .json .jsonl .xml/.rss/.atom). Answers the IngestReport JSON.
+        (.txt .md .html .json .jsonl .xml/.rss/.atom). Same rules as ``newsqa ingest``:
+        unchanged articles are skipped, changed ones replaced. Items that cannot be
+        loaded are listed in ``failed``; the rest are still ingested.
         """
         articles, failures = await _articles_from_request(request, outlet)
         if not articles and not failures:
             raise BadInputError("the request holds no articles")
-        if articles:
-            report = await run_in_threadpool(locked, qa.ingest, articles, outlet=outlet)
-            result = jsonable_encoder(report)
-        else:
-            result = {"added": 0, "updated": 0, "unchanged": 0, "failed": []}
-        result["failed"] = [{"source": f.source, "reason": f.reason} for f in failures] + list(result.get("failed") or [])
-        return result
+        report = await run_in_threadpool(locked, qa.ingest, articles, outlet=outlet) if articles else IngestReport()
+        report.failed = [IngestFailure(source=f.source, reason=f.reason) for f in failures] + list(report.failed)
+        return report
 
     @router.get("/articles", tags=["articles"], dependencies=read)
     def list_articles(

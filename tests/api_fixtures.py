@@ -147,3 +147,34 @@ def _claim(text: str, offset: int) -> Claim:
         return Claim(text=text, start=offset, end=offset + len(text))
     shift = {"start": (best.start or 0) + offset, "end": (best.end or len(text)) + offset}
     return best.model_copy(update=shift | {"source_spans": [], "cue_spans": [], "content_spans": []})
+
+
+# --- the real system over the sample corpus, once per session ------------------------------------
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sample_qa(tmp_path_factory: pytest.TempPathFactory, embedder: Any, sample_corpus: Path):
+    """The real ``NewsQA`` (MiniLM, embedded Chroma, BM25) with ``corpus/sample`` ingested once.
+
+    Shared by the API and browser tests: tests add and delete only articles of their own.
+    """
+    from app import NewsQA
+    from indexing.settings import Settings
+
+    settings = Settings(home=tmp_path_factory.mktemp("sample-store") / "home")
+    qa = NewsQA(settings, embedder=embedder)
+    report = qa.ingest([sample_corpus])
+    assert report.ok and report.added >= 24, report.summary()
+    yield qa
+    qa.close()
+
+
+def sample_article_ids(sample_corpus: Path) -> list[str]:
+    """Ids of the sample corpus as written in its files' front matter."""
+    ids = []
+    for path in sorted(sample_corpus.rglob("*.md")):
+        match = re.search(r"^id:\s*(\S+)", path.read_text(encoding="utf-8"), re.MULTILINE)
+        if match:
+            ids.append(match.group(1))
+    return ids
