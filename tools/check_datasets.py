@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from eval.datasets import EvalDataset, Evidence, load_dataset  # noqa: E402
+from eval.datasets import EvalDataset, Evidence, load_dataset
 
 # Minimum number of cases per tag in the bundled sample set (the task's coverage contract).
 SAMPLE_TAG_MINIMUMS = {
@@ -98,7 +98,11 @@ def feed_entries(path: Path) -> list[dict[str, str]]:
 
     parsed = feedparser.parse(path.read_bytes())
     return [
-        {"id": entry.get("id", ""), "title": entry.get("title", ""), "body": clean_body(entry.get("description", ""))}
+        {
+            "id": entry.get("id", ""),
+            "title": entry.get("title", ""),
+            "body": clean_body(entry.get("description", "")),
+        }
         for entry in parsed.entries
     ]
 
@@ -162,7 +166,9 @@ def problems(dataset_path: Path, root: Path | None = None) -> list[str]:
         if ev.start is None or ev.end is None:
             found.append(f"{where}: evidence has no offsets")
         elif ev.end > len(body):
-            found.append(f"{where}: offsets {ev.start}:{ev.end} run past the body ({len(body)} chars)")
+            found.append(
+                f"{where}: offsets {ev.start}:{ev.end} run past the body ({len(body)} chars)"
+            )
         elif ev.passage is not None and body[ev.start : ev.end] != ev.passage:
             found.append(f"{where}: body[{ev.start}:{ev.end}] is not the passage")
     for case in dataset.cases:
@@ -193,6 +199,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in found:
         print("PROBLEM", line)
     counts = tag_counts(dataset)
+    if dataset.name == "newsqa-sample":
+        for tag, need in SAMPLE_TAG_MINIMUMS.items():
+            if counts[tag] < need:
+                found.append(
+                    f"only {counts[tag]} cases tagged {tag!r} (the bundled set promises {need})"
+                )
+                print("PROBLEM", found[-1])
     answerable = sum(case.answerable for case in dataset.cases)
     print(f"{path}: {len(dataset.cases)} cases ({answerable} answerable), {len(found)} problems")
     print("tags:", ", ".join(f"{tag}={n}" for tag, n in sorted(counts.items())))
@@ -218,7 +231,9 @@ def cmd_fill(args: argparse.Namespace) -> int:
             failures += 1
             return
         if body.find(ev["passage"], start + 1) >= 0:
-            print(f"WARNING passage occurs twice in {ev['path']}; using the first: {ev['passage'][:50]!r}")
+            print(
+                f"WARNING passage occurs twice in {ev['path']}; using the first: {ev['passage'][:50]!r}"
+            )
         ev["start"], ev["end"] = start, start + len(ev["passage"])
 
     for case in raw["cases"]:
@@ -240,12 +255,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     for case in dataset.cases:
         if wanted and case.id not in wanted:
             continue
-        print(f"== {case.id} [{', '.join(case.tags)}] answerable={case.answerable}\n   Q: {case.question}")
+        print(
+            f"== {case.id} [{', '.join(case.tags)}] answerable={case.answerable}\n   Q: {case.question}"
+        )
         for ev in case.evidence:
             body = evidence_body(corpus, ev)
             print(f"   {ev.path} {ev.start}:{ev.end}\n   > {body[ev.start : ev.end]}")
         for claim in case.expected_claims:
-            print(f"   claim: {claim.key!r} source={claim.source!r} ({claim.source_type}) quote={claim.quote} hedges={claim.hedges}")
+            print(
+                f"   claim: {claim.key!r} source={claim.source!r} ({claim.source_type}) quote={claim.quote} hedges={claim.hedges}"
+            )
     return 0
 
 
@@ -259,7 +278,15 @@ def cmd_locate(args: argparse.Namespace) -> int:
         return 1
     end = start + len(args.text)
     if args.sentence:
-        stops = [i for i in (body.find(". ", end - 1), body.find(".\n", end - 1), body.find('." ', end - 1)) if i >= 0]
+        stops = [
+            i
+            for i in (
+                body.find(". ", end - 1),
+                body.find(".\n", end - 1),
+                body.find('." ', end - 1),
+            )
+            if i >= 0
+        ]
         end = min(stops) + (2 if body[min(stops) + 1] == '"' else 1) if stops else len(body)
     print(json.dumps({"path": args.path, "start": start, "end": end}))
     if args.echo:
@@ -268,21 +295,31 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func in (("check", cmd_check), ("fill", cmd_fill), ("show", cmd_show)):
         p = sub.add_parser(name)
         p.add_argument("dataset")
         if name == "show":
             p.add_argument("case_ids", nargs="*")
-        p.add_argument("--root", type=Path, default=None, help="corpus root (default: the dataset's 'corpus')")
+        p.add_argument(
+            "--root", type=Path, default=None, help="corpus root (default: the dataset's 'corpus')"
+        )
         p.set_defaults(func=func)
     p = sub.add_parser("locate")
     p.add_argument("path", help="article path relative to --root")
     p.add_argument("text", help="a short search string in the body")
     p.add_argument("--root", type=Path, default=None)
-    p.add_argument("--sentence", action="store_true", help="extend the span to the end of the sentence")
-    p.add_argument("--echo", action="store_true", help="print the span to stderr (never paste it into a dataset)")
+    p.add_argument(
+        "--sentence", action="store_true", help="extend the span to the end of the sentence"
+    )
+    p.add_argument(
+        "--echo",
+        action="store_true",
+        help="print the span to stderr (never paste it into a dataset)",
+    )
     p.set_defaults(func=cmd_locate)
     args = parser.parse_args(argv)
     return int(args.func(args))
