@@ -18,6 +18,7 @@ __all__ = [
     "ORG_HEADS",
     "PRONOUNS",
     "REPORTING_NOUNS",
+    "WEAK_CUES",
     "cue_verb_forms",
     "is_cue_verb",
 ]
@@ -111,12 +112,23 @@ XCOMP_CUES = frozenset(
 )
 
 
-def is_cue_verb(form: str, threshold: float = 0.0) -> bool:
+# Verbs that also take things as subjects ("this alignment suggests"): their source must be able to speak or report.
+WEAK_CUES = frozenset(
+    f for lemma in ["suggest", "indicate", "show", "mean", "signal", "find", "appear", "seem", "reflect",
+                    "demonstrate", "prove", "imply", "confirm", "support", "oppose", "favor", "continue",
+                    "like", "want", "read", "call", "describe", "hear", "see", "expect", "consider"]
+    for f in _inflect(lemma)
+)
+
+LEARNED_THRESHOLD = 0.3
+
+
+def is_cue_verb(form: str, threshold: float = LEARNED_THRESHOLD) -> bool:
+    """Is this word form (a verb in context) a reporting cue? Hand lexicon, or learned P(cue) >= threshold."""
     form = form.lower()
     if form in cue_verb_forms():
         return True
-    learned = _learned()
-    return threshold > 0 and learned.get(form, 0.0) >= threshold
+    return threshold > 0 and _learned().get(form, 0.0) >= threshold
 
 
 # Nouns that report speech or belief ("the remarks", "his view is that", "claims that").

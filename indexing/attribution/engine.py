@@ -11,12 +11,13 @@ voice), with their hedges.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from indexing.models import Claim, Span
 
-from .cues import PRONOUNS, REPORTING_NOUNS, XCOMP_CUES, is_cue_verb
+from .cues import PRONOUNS, REPORTING_NOUNS, WEAK_CUES, XCOMP_CUES, is_cue_verb
 from .hedges import find_hedge_spans
 from .quotes import QuoteIndex
 from .sources import SpeakerResolver, classify_tokens, is_plausible_source, source_tokens
@@ -82,25 +83,33 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _cue_tokens(verb: Token) -> list[Token]:
-    """The verb with its auxiliaries and negation to the left and a particle to the right."""
-    toks = [verb]
-    for c in verb.children:
-        if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i and c.lower_ != "to":
-            toks.append(c)
-        elif c.dep_ == "prt" and c.i == verb.i + 1:
-            toks.append(c)
-    toks.sort(key=lambda t: t.i)
-    # keep only the contiguous block ending at (or just after) the verb: "has also said" -> "has also said"
+    """The verb with the auxiliaries, negation and adverbs right before it ("has also said"), a particle
+    right after it ("pointed out") and a colon that introduces the content ("said:") -- PolNeAR's convention."""
+    doc = verb.doc
     block = [verb]
-    for t in reversed([t for t in toks if t.i < verb.i]):
-        gap = block[0].i - t.i
-        if gap == 1 or (gap == 2 and verb.doc[t.i + 1].dep_ == "advmod"):
-            block.insert(0, verb.doc[t.i + 1]) if gap == 2 else None
+    k = verb.i - 1
+    while k >= verb.sent.start:
+        t = doc[k]
+        if t.head.i == verb.i and t.dep_ in ("aux", "auxpass", "neg", "advmod") and t.lower_ != "to" and t.tag_ != "WRB":
             block.insert(0, t)
+            k -= 1
         else:
             break
-    block += [t for t in toks if t.i > verb.i]
+    k = verb.i + 1
+    if k < len(doc) and doc[k].dep_ == "prt" and doc[k].head.i == verb.i:
+        block.append(doc[k])
+        k += 1
+    if k < len(doc) and doc[k].text == ":":
+        block.append(doc[k])
     return block
+
+
+def _strip_edges(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
 
 
 def _subject_of(verb: Token) -> Token | None:
@@ -159,6 +168,7 @@ class _Engine:
         self.text = doc.text
         self.quotes = QuoteIndex(self.text)
         self.resolver = SpeakerResolver(doc)
+        self._tok_starts = [t.idx for t in doc]
 
     # --- cue finders ---------------------------------------------------------------------
     def _verb_attribution(self, verb: Token) -> Attribution | None:
@@ -187,11 +197,14 @@ class _Engine:
                         if d.dep_ == "prep" and d.i == max(t.i for t in c.subtree) + 1:
                             content += _content_from_head(d, exclude, self.text)
                         break
-        # quote-first where the parser hung the cue under the quoted clause
-        if not content and verb.dep_ in ("parataxis", "ccomp") and verb.head.i < verb.i:
-            if self.quotes.containing(verb.head.idx):
+        # "The goal, he said, is ..." / quote-first: the parser hangs the cue under the reported clause
+        if not content and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head is not verb:
+            head = verb.head
+            # an adverbial clause only when it is "as X noted" / "as noted by X"
+            as_clause = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+            if verb.dep_ != "advcl" or (as_clause and src_head is not None):
                 skip = {t.i for t in verb.subtree}
-                content += _content_from_head(verb.head, skip, self.text)
+                content += _content_from_head(head, skip, self.text)
         attr = Attribution(cue=cue, source=src, source_text=ante, source_head=src_head, content=content)
         self._attach_quotes(attr)
         if not attr.content or (not attr.source and verb.tag_ not in ("VBN",)):
@@ -284,6 +297,51 @@ class _Engine:
                 merged.append((a, b))
         attr.content = [p for p in merged if not (p[0] < bend and bstart < p[1])] or merged
 
+    def _quote_first(self) -> list[Attribution]:
+        """'"...," Gene Sperling, an adviser, said.' and '"...," said Sperling.' read from the text, because the
+        parser often folds the source into the quoted clause."""
+        doc, text = self.doc, self.text
+        out: list[Attribution] = []
+        for qs, qe in self.quotes.spans:
+            inner = text[qs:qe].rstrip("\"'\u201d\u2019")
+            if not inner or inner[-1] not in ",?!\u2014-":
+                continue
+            start_tok = bisect_left(self._tok_starts, qe)
+            if start_tok >= len(doc):
+                continue
+            # the tokens up to the end of the sentence (or the next quotation)
+            window = []
+            for t in doc[start_tok : min(len(doc), start_tok + 30)]:
+                if t.is_space or (t.text in ".;!?" and t.i > start_tok) or self.quotes.starting_at(t.idx):
+                    break
+                window.append(t)
+            cue_at = next((k for k, t in enumerate(window) if t.tag_.startswith("VB") and is_cue_verb(t.lower_)), None)
+            if cue_at is None:
+                continue
+            verb = window[cue_at]
+            cue = _cue_tokens(verb)
+            cue = [t for t in cue if t.i >= window[0].i]
+            before = [t for t in window[: cue_at] if t not in cue]
+            after = window[cue_at + 1 :]
+            src = [t for t in before if not (t.is_punct and t.text in ",\u2014-")] or []
+            if src:
+                src = _strip_edges(before)
+            elif after:
+                # "said Sperling, an adviser" -- stop at a clause the source does not own ("when asked")
+                src = []
+                for t in after:
+                    if src and (t.tag_ in ("WRB", "VBG") or t.lower_ in ("when", "after", "before", "while", "during")):
+                        break
+                    src.append(t)
+                src = _strip_edges(src)
+            if not src or len(src) > 25 or any(t.pos_ == "VERB" and t.dep_ not in ("relcl", "acl", "amod") for t in src):
+                continue
+            head = min(src, key=lambda t: sum(1 for _ in t.ancestors))
+            attr = Attribution(cue=cue, source=src, source_head=head, content=[(qs, qe)])
+            self._attach_quotes(attr)
+            out.append(attr)
+        return out
+
     # --- driver ---------------------------------------------------------------------------
     def find(self) -> list[Attribution]:
         found: list[Attribution] = []
@@ -292,14 +350,22 @@ class _Engine:
             for tok in sent:
                 attr = None
                 low = tok.lower_
-                if tok.tag_.startswith("VB") and is_cue_verb(low):
-                    attr = self._verb_attribution(tok)
-                elif low == "according":
+                if low == "according":
                     attr = self._according_to(tok)
+                elif tok.tag_.startswith("VB") and is_cue_verb(low):
+                    attr = self._verb_attribution(tok)
                 elif tok.pos_ == "NOUN" and low in REPORTING_NOUNS:
                     attr = self._noun_view(tok)
                 if attr is not None:
                     found.append(attr)
+        # quotations no parse-based attribution claimed: read quote-first attributions from the text
+        used = [p for a in found if self._plausible(a) for p in a.content]
+        taken = {t.i for a in found for t in a.cue}
+        for attr in self._quote_first():
+            qs, qe = attr.content[0]
+            if any(a <= qs < b for a, b in used) or any(t.i in taken for t in attr.cue):
+                continue
+            found.append(attr)
         return found
 
     def claims(self) -> list[Claim]:
@@ -327,7 +393,9 @@ class _Engine:
         if head is None:
             # no source: only a passive cue ("is expected to", "was asked") or "according to" stands alone
             return attr.cue[0].lower_ == "according" or attr.cue[-1].tag_ == "VBN"
-        return is_plausible_source(head)
+        if attr.cue[-1].lower_ in WEAK_CUES or (attr.cue[-1].text == ":" and len(attr.cue) > 1 and attr.cue[-2].lower_ in WEAK_CUES):
+            return is_plausible_source(head)
+        return True
 
     def _prune(self, attrs: list[Attribution]) -> list[Attribution]:
         """Drop implausible sources and attributions nested inside another's content (the outer one wins)."""

@@ -1,0 +1,252 @@
+"""The attribution engine on invented sentences: every construction news uses to say who said what."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexing.attribution import analyze, classify_source, find_hedges
+from indexing.attribution.quotes import find_quotes
+from indexing.models import Claim
+
+
+def attributed(text: str) -> list[Claim]:
+    return [c for c in analyze(text) if c.attributed]
+
+
+def only(text: str) -> Claim:
+    claims = attributed(text)
+    assert len(claims) == 1, [(c.source, c.cue, c.text) for c in claims]
+    return claims[0]
+
+
+# --- direct quotes -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Mayor Lena Okafor said, "The bridge will reopen in spring."',
+        "Mayor Lena Okafor said, \u201cThe bridge will reopen in spring.\u201d",
+        "Mayor Lena Okafor said, 'The bridge will reopen in spring.'",
+    ],
+    ids=["straight-double", "curly-double", "straight-single"],
+)
+def test_source_first_direct_quote_in_any_quotation_marks(text: str) -> None:
+    claim = only(text)
+    assert claim.source == "Mayor Lena Okafor"
+    assert claim.cue == "said"
+    assert claim.quote == "direct"
+    assert claim.source_type == "named"
+    assert "bridge will reopen" in claim.text
+    assert text[claim.start : claim.end] == claim.text
+
+
+def test_quote_first_with_pronoun_resolved_to_the_named_speaker() -> None:
+    text = (
+        "Harbour master Tomas Vell inspected the pier on Monday. "
+        "\u201cThe timbers are rotten,\u201d he added."
+    )
+    claim = only(text)
+    assert claim.source == "he"
+    assert claim.speaker == "Tomas Vell"
+    assert claim.source_type == "named"
+    assert claim.quote == "direct"
+    assert claim.cue == "added"
+
+
+def test_quote_first_with_cue_before_source_and_apposition() -> None:
+    claim = only('"We are ready to sign," said Ines Marlow, the union\'s chief negotiator.')
+    assert claim.source is not None and claim.source.startswith("Ines Marlow")
+    assert claim.quote == "direct"
+    assert claim.cue == "said"
+
+
+def test_quote_interrupted_by_the_cue_is_one_discontinuous_content() -> None:
+    text = '"The vote was fair," Ines Marlow said. "Nobody should doubt it."'
+    claim = only(text)
+    assert len(claim.content_spans) == 2
+    pieces = [text[s.start : s.end] for s in claim.content_spans]
+    assert pieces[0].startswith('"The vote') and pieces[1].startswith('"Nobody')
+
+
+def test_quote_running_over_paragraphs() -> None:
+    text = (
+        'The minister, Aldo Brenn, told parliament: "The reserves are low.\n\n'
+        '"We will ration water from June, and the rules will be strict."'
+    )
+    claim = only(text)
+    assert claim.quote == "direct"
+    assert claim.end == len(text)
+    assert "ration water" in claim.text
+    assert find_quotes(text) == [(text.index('"'), len(text))]
+
+
+def test_partial_quote_inside_reported_speech_is_direct() -> None:
+    claim = only('The coach said the referee had been "completely blind" all evening.')
+    assert claim.quote == "direct"
+    assert claim.source == "The coach"
+
+
+# --- indirect speech ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "verb", ["said", "told reporters", "stated", "argued", "warned", "noted", "insisted", "denied", "claimed", "emphasized"]
+)
+def test_reporting_verbs_take_indirect_speech(verb: str) -> None:
+    claim = only(f"Councillor Priya Dass {verb} that the depot had never been inspected.")
+    assert claim.source == "Councillor Priya Dass"
+    assert claim.cue == verb.split()[0]
+    assert claim.quote == "indirect"
+    assert "depot had never been inspected" in claim.text
+
+
+def test_according_to() -> None:
+    claim = only("The factory will close in March, according to a memo seen by staff.")
+    assert claim.cue == "according to"
+    assert claim.source == "a memo seen by staff"
+    assert claim.text.startswith("The factory will close in March")
+
+
+def test_possessive_view_is_that() -> None:
+    claim = only("Professor Anke Moll's view is that the dam cannot be saved.")
+    assert claim.source == "Professor Anke Moll"
+    assert "dam cannot be saved" in claim.text
+
+
+def test_outlet_has_learned() -> None:
+    claim = only("The Ledger has learned that the governor will resign.")
+    assert claim.source == "The Ledger"
+    assert claim.cue == "has learned"
+    assert claim.source_type == "named"
+
+
+def test_as_noted_by_passive_agent() -> None:
+    claim = only("This plan, as noted by one engineer, 'ignores the flood risk.'")
+    assert claim.source == "one engineer"
+    assert claim.source_type == "anonymous"
+    assert claim.cue == "noted"
+
+
+def test_relative_clause_source_is_the_antecedent() -> None:
+    text = "The plan was met with doubt by local farmers, who argue that the canal will dry their fields."
+    claim = only(text)
+    assert claim.source == "local farmers"
+    assert text[claim.source_spans[0].start : claim.source_spans[0].end] == "who"  # PolNeAR's convention
+    assert claim.source_type == "anonymous"
+
+
+def test_belief_and_intention_are_attributions() -> None:
+    claim = only("Senator Ruth Alder wants to cut the fuel tax.")
+    assert claim.source == "Senator Ruth Alder"
+    assert claim.cue == "wants"
+
+
+def test_parenthetical_cue_splits_the_content() -> None:
+    text = "The new schedule, the director said, will start in May."
+    claim = only(text)
+    assert claim.source == "the director"
+    assert [text[s.start : s.end] for s in claim.content_spans] == ["The new schedule", "will start in May"]
+
+
+# --- sources: apposition, resolution, named vs anonymous --------------------------------------
+def test_apposition_is_part_of_the_source() -> None:
+    claim = only("Dmitri Valk, the port authority spokesman, said the cranes were idle.")
+    assert claim.source == "Dmitri Valk, the port authority spokesman"
+    assert claim.source_type == "named"
+
+
+def test_short_name_resolves_to_full_name() -> None:
+    claims = attributed("Maria Oyelaran opened the hearing. Later Oyelaran said the fund was empty.")
+    assert claims[-1].source == "Oyelaran"
+    assert claims[-1].speaker == "Maria Oyelaran"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A source within the ministry said the talks had stalled.",
+        "Sources close to the club said the talks had stalled.",
+        "One expert said the talks had stalled.",
+        "Officials said the talks had stalled.",
+        "Analysts said the talks had stalled.",
+        "Critics said the talks had stalled.",
+        "People familiar with the matter said the talks had stalled.",
+    ],
+)
+def test_anonymous_sources(sentence: str) -> None:
+    claim = only(sentence)
+    assert claim.source_type == "anonymous", claim.source
+    assert "talks had stalled" in claim.text
+
+
+def test_it_is_understood_is_anonymous_without_a_source() -> None:
+    claim = only("It is understood that the talks had stalled.")
+    assert claim.source is None
+    assert claim.source_type == "anonymous"
+    assert claim.cue == "is understood"
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        ("Dmitry Peskov, the Kremlin spokesman", "named"),
+        ("the Clinton campaign", "named"),
+        ("the State Department", "named"),
+        ("a senior official", "anonymous"),
+        ("sources close to the minister", "anonymous"),
+        ("analysts", "anonymous"),
+        ("one expert", "anonymous"),
+        ("people familiar with the matter", "anonymous"),
+    ],
+)
+def test_classify_source(mention: str, expected: str) -> None:
+    assert classify_source(mention) == expected
+
+
+# --- hedges --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "hedges"),
+    [
+        ("The levee may fail.", ["may"]),
+        ("The levee might fail and could flood the town, which would be costly.", ["might", "could", "would"]),
+        ("Tests suggest the water is safe; it appears clean and seems fine.", ["suggest", "appears", "seems"]),
+        ("Early figures indicate a fall.", ["indicate"]),
+        ("Reports indicate a fall.", ["Reports indicate"]),
+        ("The mayor reportedly resigned after allegedly taking bribes.", ["reportedly", "allegedly"]),
+        ("It is possibly the likely cause of a potential outage.", ["possibly", "likely", "potential"]),
+        ("The bill is expected to pass; its author is believed to be ill.", ["is expected to", "is believed to"]),
+        ("Recent predictions suggesting a drought worry farmers.", ["predictions suggesting"]),
+        ("Theresa May spoke in May.", []),
+        ("The bridge reopened on Tuesday.", []),
+    ],
+)
+def test_find_hedges(text: str, hedges: list[str]) -> None:
+    assert find_hedges(text) == hedges
+
+
+def test_hedged_attributed_claim_keeps_its_hedges() -> None:
+    claim = only("The minister said the plant could close.")
+    assert claim.hedges == ["could"]
+
+
+def test_hedge_on_the_cue_counts() -> None:
+    claim = only("The minister reportedly said the plant will close.")
+    assert "reportedly" in claim.hedges
+
+
+# --- the journalist's voice ------------------------------------------------------------------
+def test_unattributed_sentences_come_back_with_their_hedges() -> None:
+    claims = analyze("The storm may reach the coast tonight. Schools closed early.")
+    assert [c.source_type for c in claims] == ["unattributed", "unattributed"]
+    assert claims[0].hedges == ["may"] and claims[1].hedges == []
+    assert all(c.source is None and c.cue is None and c.quote == "none" for c in claims)
+
+
+def test_empty_text_has_no_claims() -> None:
+    assert analyze("") == [] and analyze("   \n") == []
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = 'Residents said the water tasted odd. "It smells of metal," one resident told us. Tests may follow.'
+    for claim in analyze(text):
+        assert claim.start is not None and claim.end is not None
+        for span in claim.content_spans + claim.source_spans + claim.cue_spans:
+            assert 0 <= span.start < span.end <= len(text)
+        assert text[claim.content_spans[0].start : claim.content_spans[0].end] in claim.text
