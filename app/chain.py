@@ -1,0 +1,162 @@
+"""The answer chain (LCEL): condense -> retrieve -> rank -> compose -> guard.
+
+    chain = build_chain(searcher, settings)            # extractive, or the chat model NEWSQA_LLM names
+    answer = chain.invoke({"question": "What did Okafor say?", "history": [], "filters": SearchFilters()})
+    async for event in astream_answer(chain, inputs):  # {"type": "status" | "token" | "answer", ...}
+        ...
+
+Input: ``{"question": str, "history": [{"role", "content", "filters"?}], "filters": SearchFilters}``.
+Output: an :class:`~indexing.models.Answer` (refused, guarded, cited).
+
+Each step is a named ``RunnableLambda`` ("condense", "retrieve", "rank",
+"compose", "guard"), so LangChain tracing and ``astream_events`` show them.
+``astream_answer`` turns those events into the UI's stream: a status per
+step, the chat model's tokens as they come (the LLM composer), and the
+guarded answer last. The extractive composer writes the whole answer at
+once; its text is streamed in word pieces before the answer event.
+
+Tokens streamed by a chat model are its raw draft: the final ``answer``
+event carries the guarded text, which may differ (a sentence repaired or
+dropped); surfaces show the final text when it arrives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from app.composers.base import ComposeRequest, Composer, Draft
+from app.composers.evidence import Passage, build_passages, rank_passages, time_sensitive
+from app.composers.extractive import ExtractiveComposer
+from app.condense import condense, resolve_filters
+from app.guard import AttributionGuard
+from app.support import SupportScorer, as_cached
+from indexing.errors import GenerationError, NewsQAError, RetrievalError
+from indexing.models import Answer, SearchResult
+from indexing.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.runnables import Runnable, RunnableConfig
+
+__all__ = ["COMPOSE_TAG", "astream_answer", "build_chain", "make_composer"]
+
+COMPOSE_TAG = "newsqa:compose"
+CONDENSE_TAG = "newsqa:condense"
+_STATUS = {
+    "condense": "Reading the question…",
+    "retrieve": "Searching the news…",
+    "compose": "Writing the answer…",
+    "guard": "Checking attributions…",
+}
+
+
+def make_composer(settings: Settings, chat_model: BaseChatModel | None = None) -> tuple[Composer, BaseChatModel | None]:
+    """The composer for ``settings`` (a given ``chat_model`` wins over ``NEWSQA_LLM``) and its chat model."""
+    from app.composers.llm import LLMComposer
+    from app.llm import make_chat_model
+
+    model = chat_model if chat_model is not None else make_chat_model(settings)
+    if model is None:
+        return ExtractiveComposer(), None
+    return LLMComposer(model), model
+
+
+def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | None = None) -> Runnable:
+    """The answer Runnable over ``searcher`` (``.search(query, k=, filters=)`` and ``.embedder``)."""
+    from langchain_core.runnables import RunnableLambda
+
+    from app.retrieval import NewsRetriever
+
+    composer, model = make_composer(settings, chat_model)
+    embedder = as_cached(searcher.embedder)
+    guard = AttributionGuard(SupportScorer(embedder))
+    k = settings.top_k
+
+    def condense_step(inputs: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        question = str(inputs.get("question") or "").strip()
+        if not question:
+            from indexing.errors import BadInputError
+
+            raise BadInputError("the question is empty")
+        history = list(inputs.get("history") or [])
+        standalone = condense(question, history, chat_model=model, config=config)
+        return {
+            "question": question,
+            "history": history,
+            "standalone_question": standalone,
+            "filters": resolve_filters(inputs.get("filters"), history),
+        }
+
+    retriever = NewsRetriever(searcher=searcher, k=k)
+
+    def retrieve_step(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        try:
+            documents = retriever.invoke(state["standalone_question"], config, filters=state["filters"])
+        except NewsQAError:
+            raise
+        except Exception as exc:  # a searcher bug or a store failure: one line for the user
+            raise RetrievalError(f"search failed: {type(exc).__name__}: {exc}") from exc
+        results = [SearchResult.model_validate({**d.metadata, "text": d.page_content}) for d in documents]
+        return {**state, "results": results}
+
+    def rank_step(state: dict[str, Any]) -> dict[str, Any]:
+        passages = rank_passages(state["standalone_question"], build_passages(state["results"]), embedder)
+        request = ComposeRequest(
+            question=state["question"],
+            standalone_question=state["standalone_question"],
+            passages=passages,
+            time_sensitive=time_sensitive(state["question"]) or time_sensitive(state["standalone_question"]),
+            history=state["history"],
+        )
+        return {**state, "request": request}
+
+    def compose_step(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        return {**state, "draft": composer.compose(state["request"], config)}
+
+    async def acompose_step(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        return {**state, "draft": await composer.acompose(state["request"], config)}
+
+    def guard_step(state: dict[str, Any]) -> Answer:
+        draft: Draft = state["draft"]
+        retrieved: list[Passage] = state["request"].passages
+        return guard.check(draft, retrieved=retrieved)
+
+    chain = (
+        RunnableLambda(condense_step, name="condense").with_config(tags=[CONDENSE_TAG])
+        | RunnableLambda(retrieve_step, name="retrieve")
+        | RunnableLambda(rank_step, name="rank")
+        | RunnableLambda(compose_step, afunc=acompose_step, name="compose").with_config(tags=[COMPOSE_TAG])
+        | RunnableLambda(guard_step, name="guard")
+    )
+    return chain.with_config(run_name="newsqa_answer")
+
+
+_PIECE = re.compile(r"\S+\s*")
+
+
+async def astream_answer(chain: Runnable, inputs: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    """Stream an answer: ``{"type": "status", "text"}``, ``{"type": "token", "text"}``, then ``{"type": "answer", "answer"}``."""
+    answer: Answer | None = None
+    streamed = False
+    async for event in chain.astream_events(inputs, version="v2"):
+        kind, name = event["event"], event.get("name")
+        if kind == "on_chain_start" and name in _STATUS:
+            yield {"type": "status", "text": _STATUS[name]}
+        elif kind == "on_chat_model_stream" and COMPOSE_TAG in (event.get("tags") or []):
+            chunk = event["data"].get("chunk")
+            text = getattr(chunk, "content", "") if chunk is not None else ""
+            if isinstance(text, str) and text:
+                streamed = True
+                yield {"type": "token", "text": text}
+        elif kind == "on_chain_end" and name == "guard":
+            output = event["data"].get("output")
+            if isinstance(output, Answer):
+                answer = output
+    if answer is None:
+        raise GenerationError("the answer chain ended without an answer")
+    if not streamed:
+        for piece in _PIECE.findall(answer.answer):
+            yield {"type": "token", "text": piece}
+    yield {"type": "answer", "answer": answer}

@@ -1,0 +1,135 @@
+"""The Composer interface and the draft it hands to the attribution guard.
+
+A composer turns ranked passages into a :class:`Draft`: sentences with inline
+``[n]`` markers (``n`` = position in ``Draft.passages``, from 1) and marks.
+The guard (``app/guard.py``) checks and repairs the draft and builds the
+:class:`~indexing.models.Answer`. Refusal is decided before composing, the
+same way for every composer (:func:`should_refuse`), so a weak corpus is
+never padded by any of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from indexing.models import Claim, ClosestArticle
+
+from .evidence import Passage
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
+
+__all__ = [
+    "REFUSE_BELOW",
+    "ComposeRequest",
+    "Composer",
+    "Draft",
+    "DraftSentence",
+    "closest_articles",
+    "refusal_draft",
+    "should_refuse",
+]
+
+# Calibrated on the development questions (tests/fixtures/chain/dev_questions.json,
+# see docs/answers.md): the best passage's relevance (0.6 cosine + 0.4 share of
+# the question's content words + 0.15 when the question names the speaker)
+# below this means the corpus does not answer the question.
+REFUSE_BELOW = 0.42
+
+
+@dataclass
+class DraftSentence:
+    """One answer sentence as composed: text with marks and ``[n]`` markers."""
+
+    text: str
+    citations: list[int]
+    claim: Claim | None = None  # the article claim it restates (extractive); the guard finds it otherwise
+
+
+@dataclass
+class Draft:
+    """What a composer produced, before the guard."""
+
+    question: str
+    standalone_question: str
+    passages: list[Passage]
+    sentences: list[DraftSentence] = field(default_factory=list)
+    composer: str = "extractive"
+    refused: bool = False
+    refusal: str = ""
+    closest: list[ClosestArticle] = field(default_factory=list)
+    raw_text: str = ""  # the model's raw output (LLM composer)
+
+
+@dataclass
+class ComposeRequest:
+    """Everything a composer needs: the question and the passages ranked best first."""
+
+    question: str
+    standalone_question: str
+    passages: list[Passage]
+    time_sensitive: bool = False
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+@runtime_checkable
+class Composer(Protocol):
+    """Writes an answer draft from ranked passages."""
+
+    name: str
+
+    def compose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
+        """Compose a draft answer citing ``request.passages``."""
+        ...
+
+    async def acompose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
+        """Async ``compose``; a streaming chat model streams its tokens through ``config``'s callbacks."""
+        ...
+
+
+def should_refuse(passages: list[Passage]) -> bool:
+    """True when no passage is relevant enough to answer from (see ``REFUSE_BELOW``)."""
+    usable = [p for p in passages if not p.injection or p.evidence_text()]
+    return not usable or max(p.relevance for p in usable) < REFUSE_BELOW
+
+
+def closest_articles(passages: list[Passage], limit: int = 3) -> list[ClosestArticle]:
+    """The articles of the best passages, one entry per article, best first."""
+    out: list[ClosestArticle] = []
+    seen: set[str] = set()
+    for p in sorted(passages, key=lambda p: -p.relevance):
+        if p.article_id in seen:
+            continue
+        seen.add(p.article_id)
+        r = p.result
+        out.append(
+            ClosestArticle(
+                article_id=r.article_id, title=r.title, outlet=r.outlet, published_at=r.published_at, score=round(p.relevance, 4)
+            )
+        )
+        if len(out) == limit:
+            break
+    return out
+
+
+def refusal_draft(request: ComposeRequest, composer: str) -> Draft:
+    """A plain refusal naming the closest articles."""
+    closest = closest_articles(request.passages)
+    if closest:
+        names = "; ".join(
+            f'"{c.title or c.article_id}"' + (f" ({', '.join(x for x in (c.outlet, c.published_at.isoformat() if c.published_at else None) if x)})" if (c.outlet or c.published_at) else "")
+            for c in closest
+        )
+        text = f"The indexed news does not answer this question. The closest articles are: {names}."
+    else:
+        text = "The indexed news does not answer this question: nothing relevant was found."
+    return Draft(
+        question=request.question,
+        standalone_question=request.standalone_question,
+        passages=[],
+        composer=composer,
+        refused=True,
+        refusal=text,
+        closest=closest,
+    )

@@ -1,0 +1,283 @@
+"""Evidence for composers: retrieved chunks cut into citable *passages* and ranked for a question.
+
+A **passage** is the sentence (or run of sentences) of a retrieved chunk that
+holds one or more claims, with the claims' attribution. Passages are what an
+answer cites (``Citation.start``/``end`` = the passage, ``chunk_start``/
+``chunk_end`` = its chunk), so the UI can highlight the cited claim inside
+the chunk. Claims come from the store (computed once at ingest), so nothing
+here re-runs spaCy.
+
+Ranking makes one batched (and cached) embedding call for the question and
+the candidate passages, then mixes cosine similarity with the share of the
+question's content words found in the passage, and boosts passages whose
+speaker the question names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from app.support import CachedEmbedder, content_words
+from indexing.models import Citation, Claim, SearchResult
+
+__all__ = [
+    "INSTRUCTION_PATTERN",
+    "Passage",
+    "build_passages",
+    "find_instructions",
+    "question_terms",
+    "rank_passages",
+    "sentence_spans",
+    "source_mentioned",
+    "time_sensitive",
+]
+
+# Text that addresses a language model instead of informing a reader. A passage
+# holding it is still *data*: it may be cited for its other claims, but the
+# instruction itself is never evidence and never followed.
+INSTRUCTION_PATTERN = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,40}?\b(?:instructions?|prompts?|rules|guidelines|everything above)\b"
+    r"|\byou are now\b|\bsystem prompt\b|\bnew instructions?\b|\bas an ai\b"
+    r"|\b(?:tell|inform|assure) (?:everyone|all users|the user|users|readers)\b"
+    r"|\brespond only with\b|\bdo not cite\b",
+    re.IGNORECASE,
+)
+
+_TIME_WORDS = re.compile(
+    r"\b(latest|last|recent(?:ly)?|newest|new|now|current(?:ly)?|today|yesterday|tomorrow|this week|next|"
+    r"when|date|dated|still|ago|since|until|before|after|update[ds]?|so far|timeline|first|earlier|later)\b",
+    re.IGNORECASE,
+)
+# Words every question has; they say nothing about what it is about.
+_GENERIC = frozenset(
+    content_words(
+        "what who whom whose which when where why how did does do say said says tell told think thinks "
+        "about according report reported reports news article articles story stories latest recent "
+        "happen happened happening next anyone someone anything something more else also please explain "
+        "describe summarize summary know known claim claims statement statements view views comment comments"
+    )
+)
+_PRONOUNS = frozenset("he she they him her them his hers their it its we i you this that these those".split())
+
+
+def question_terms(question: str) -> set[str]:
+    """The question's stemmed content words minus generic question words."""
+    return set(content_words(question, drop_reporting=True)) - _GENERIC
+
+
+def time_sensitive(question: str) -> bool:
+    """True when the question asks about time ("latest", "when", "recent", "last week"...)."""
+    return bool(_TIME_WORDS.search(question))
+
+
+def find_instructions(text: str) -> str | None:
+    """The first instruction-like phrase in ``text`` ("Ignore previous instructions"), or None."""
+    m = INSTRUCTION_PATTERN.search(text)
+    return m.group(0) if m else None
+
+
+_SENT_END = re.compile(r"""[.!?…]["'”’)]*(?=\s+["'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\s*\S)""")
+_ABBREV = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Gov|Lt|Col|No|vs|Inc|Jr|Sr|Co|Corp|Ltd)\.$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text`` (a chunk), whitespace trimmed; light rules, no parser."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if _ABBREV.search(text[start : m.start() + 1]):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if e - trail > s + lead:
+            out.append((s + lead, e - trail))
+    return out
+
+
+@dataclass
+class Passage:
+    """A citable sentence (run) of a retrieved chunk, with the claims inside it."""
+
+    result: SearchResult
+    start: int
+    end: int
+    text: str
+    claims: list[Claim]
+    injection: str | None = None
+    similarity: float = 0.0
+    overlap: float = 0.0
+    relevance: float = 0.0
+    vector: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def article_id(self) -> str:
+        return self.result.article_id
+
+    @property
+    def outlet(self) -> str | None:
+        return self.result.outlet
+
+    @property
+    def published_at(self) -> date | None:
+        return self.result.published_at
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.result.article_id, self.start, self.end)
+
+    def dateline(self) -> str:
+        """``"(Harbor Gazette, 2026-09-14)"``, or the part of it that is known, or ``""``."""
+        parts = [p for p in (self.outlet, self.published_at.isoformat() if self.published_at else None) if p]
+        return f"({', '.join(parts)})" if parts else ""
+
+    def citation(self, number: int) -> Citation:
+        r = self.result
+        return Citation(
+            id=number,
+            chunk_id=r.chunk_id,
+            article_id=r.article_id,
+            title=r.title,
+            outlet=r.outlet,
+            published_at=r.published_at,
+            url=r.url,
+            source_path=r.source_path,
+            text=self.text,
+            start=self.start,
+            end=self.end,
+            score=round(float(self.relevance), 4),
+            chunk_start=r.start,
+            chunk_end=r.end,
+        )
+
+    def evidence_text(self) -> str:
+        """The passage as evidence: instruction-like sentences removed (they are never evidence)."""
+        if not self.injection:
+            return self.text
+        kept = [self.text[s:e] for s, e in sentence_spans(self.text) if not find_instructions(self.text[s:e])]
+        return " ".join(kept)
+
+
+def _claim_local_span(claim: Claim, result: SearchResult) -> tuple[int, int] | None:
+    """The claim's extent (content, source and cue) in chunk-local offsets, or None if it is not in the chunk."""
+    n = len(result.text)
+    if claim.start is not None and claim.end is not None:
+        s, e = claim.start - result.start, claim.end - result.start
+    else:
+        found = result.text.find(claim.text)
+        if found < 0:
+            return None
+        s, e = found, found + len(claim.text)
+    for span in (*claim.source_spans, *claim.cue_spans):
+        ls, le = span.start - result.start, span.end - result.start
+        if 0 <= ls and le <= n and abs(ls - s) < 400:
+            s, e = min(s, ls), max(e, le)
+    s, e = max(0, s), min(n, e)
+    return (s, e) if e > s else None
+
+
+def build_passages(results: Sequence[SearchResult]) -> list[Passage]:
+    """Cut retrieved chunks into passages (one per claim sentence), dropping duplicates across chunks."""
+    from indexing.attribution import find_hedges
+
+    passages: dict[tuple[str, int, int], Passage] = {}
+    seen_chunks: set[str] = set()
+    for result in results:
+        if result.chunk_id in seen_chunks:
+            continue
+        seen_chunks.add(result.chunk_id)
+        spans = sentence_spans(result.text)
+        located: list[tuple[int, int, Claim]] = []
+        for claim in result.claims:
+            local = _claim_local_span(claim, result)
+            if local is None:
+                continue
+            s, e = local
+            ps = max((a for a, _ in spans if a <= s), default=0)
+            pe = min((b for _, b in spans if b >= e), default=len(result.text))
+            located.append((ps, pe, claim))
+        if not located:
+            # No stored claims (an old store, or an engine that found none): each
+            # sentence is the journalist's own statement, hedges found here.
+            for s, e in spans:
+                text = result.text[s:e]
+                located.append((s, e, Claim(text=text, hedges=find_hedges(text))))
+        for ps, pe, claim in located:
+            key = (result.article_id, result.start + ps, result.start + pe)
+            if key in passages:
+                if claim not in passages[key].claims:
+                    passages[key].claims.append(claim)
+                continue
+            text = result.text[ps:pe]
+            passages[key] = Passage(
+                result=result,
+                start=key[1],
+                end=key[2],
+                text=text,
+                claims=[claim],
+                injection=find_instructions(text),
+            )
+    return list(passages.values())
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
+
+
+def source_mentioned(question: str, claim: Claim) -> bool:
+    """True when the question names the claim's speaker (full name, surname, or the source as written)."""
+    q = f" {_norm(question)} "
+    for name in (claim.speaker, claim.source):
+        if not name:
+            continue
+        n = _norm(name.split(",")[0])
+        if not n or n in _PRONOUNS:
+            continue
+        if f" {n} " in q:
+            return True
+        words = [w for w in n.split() if len(w) > 2 and w not in {"the", "and", "of"}]
+        # Surname or a distinctive word of an organisation ("ministry", "Okafor").
+        if words and f" {words[-1]} " in q and words[-1] not in {"officials", "source", "sources", "analysts", "experts"}:
+            return True
+    return False
+
+
+def rank_passages(
+    question: str,
+    passages: list[Passage],
+    embedder: CachedEmbedder,
+    *,
+    max_embedded: int = 40,
+) -> list[Passage]:
+    """Score passages for ``question`` (similarity, overlap, relevance) and return them best first.
+
+    Only the ``max_embedded`` lexically most promising passages are embedded
+    (one batched, cached call); the rest keep relevance 0.
+    """
+    if not passages:
+        return []
+    terms = question_terms(question)
+    for p in passages:
+        words = set(content_words(f"{p.result.title} {p.text}"))
+        p.overlap = len(terms & words) / len(terms) if terms else 0.0
+    # Pre-select by lexical overlap, then by retrieval rank (chunk order).
+    order = sorted(range(len(passages)), key=lambda i: (-passages[i].overlap, passages[i].result.rank))
+    chosen = [passages[i] for i in order[:max_embedded]]
+    vectors = embedder.embed([question] + [p.text for p in chosen])
+    qv = vectors[0]
+    for p, v in zip(chosen, vectors[1:], strict=True):
+        p.vector = v
+        p.similarity = float(np.dot(qv, v))
+        boost = 0.15 if any(source_mentioned(question, c) for c in p.claims if c.attributed) else 0.0
+        p.relevance = 0.6 * p.similarity + 0.4 * p.overlap + boost
+    return sorted(passages, key=lambda p: -p.relevance)

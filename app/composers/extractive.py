@@ -1,0 +1,291 @@
+"""The extractive composer (the embedded default, no LLM): answers built from the supporting claims.
+
+Every sentence restates one stored claim with its speaker first:
+
+- named source, full-sentence quote: ``Maria Okafor added: "We want our people back at work" [2].``
+- named source, indirect speech: ``Tomas Reyes told reporters ...`` becomes ``Tomas Reyes said that ... [1].``
+- anonymous source: ``According to a source within the transport ministry, ... [anonymous source] [3].``
+- the journalist's own voice: ``Harbor Gazette reported that ... [4].`` (the outlet is the speaker)
+- partial or split quotes whose sentence names the speaker: the article sentence verbatim.
+
+Direct quotes stay verbatim inside quotation marks; hedges stay in the words
+and get ``[hedged]``; anonymous claims get ``[anonymous source]`` (``app.marks``).
+The same claim from several outlets is said once with all its citations;
+claims that disagree (different figures) are both given, each with its outlet
+and date. Instructions inside articles are never evidence (immune by
+construction: nothing is generated).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from app.marks import format_citations, marks_for, render_marks
+from app.support import content_words
+from indexing.models import Claim
+
+from .base import ComposeRequest, Draft, DraftSentence, refusal_draft, should_refuse
+from .evidence import Passage
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import RunnableConfig
+
+__all__ = ["KEEP_DELTA", "KEEP_MIN", "ExtractiveComposer", "render_claim"]
+
+# Keep passages within KEEP_DELTA of the best one and above KEEP_MIN (relevance
+# scale of app.composers.evidence.rank_passages); calibrated with REFUSE_BELOW.
+KEEP_MIN = 0.40
+KEEP_DELTA = 0.22
+NEAR_DUPLICATE_COSINE = 0.86
+NEAR_DUPLICATE_JACCARD = 0.6
+
+_PRONOUNS = frozenset("he she they it we i him her them this that".split())
+_NOUN_CUES = frozenset("remarks remark comments comment statement statements view views words according opinion".split())
+_ADVERB_HEDGES = frozenset("reportedly allegedly apparently possibly probably likely reported purportedly supposedly".split())
+_QUOTE_CHARS = "\"'“”‘’"
+# First words that are safe to lower-case after "X reported that ..." (not proper nouns).
+_LOWERABLE = frozenset(
+    """the a an this that these those it its there their they some many most several each every all no one two
+    three four five six seven eight nine ten in on at by for from after before during while as with without
+    since until although but however meanwhile such any both few more other our we his her he she""".split()
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
+
+
+def _speaker(claim: Claim) -> str | None:
+    """The name to write: the source as written (with apposition) unless it is a pronoun or shorter than the resolved name."""
+    source, speaker = (claim.source or "").strip(), (claim.speaker or "").strip()
+    if source and _norm(source) not in _PRONOUNS:
+        if speaker and _norm(speaker) not in _norm(source):
+            # "Putin" with speaker "Vladimir Putin": the full name reads better.
+            return speaker if _norm(source) in _norm(speaker) else source
+        return source
+    return speaker or None
+
+
+def _cue_verb(cue: str | None) -> str | None:
+    """The reporting verb to write after the speaker, or None for the 'According to X,' form."""
+    if not cue:
+        return None
+    c = cue.strip().lower()
+    last = c.split()[-1]
+    if c.startswith("according") or last in _NOUN_CUES:
+        return None
+    if last in {"told", "tell", "tells"}:
+        return {"told": "said", "tell": "say", "tells": "says"}[last]
+    if last.endswith("ing"):  # "speaking", "saying" are not finite verbs
+        return "said"
+    return c
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _lower_first(sentence: str, context: str) -> str:
+    """Lower-case the sentence's first word when it is not a proper noun (judged from the context)."""
+    m = re.match(r"[A-Za-z][a-z'’-]*", sentence)
+    if not m:
+        return sentence
+    word = m.group(0)
+    if word.lower() in _LOWERABLE or re.search(rf"(?<=[a-z,;] ){re.escape(word.lower())}\b", context):
+        return word.lower() + sentence[len(word) :]
+    return sentence
+
+
+def _strip_end(text: str) -> str:
+    return text.rstrip().rstrip(",;:").rstrip()
+
+
+def _unquote(text: str) -> str | None:
+    """The inside of a fully quoted text (``'In the near future...'`` -> ``In the near future...``), else None."""
+    t = text.strip()
+    if len(t) >= 2 and t[0] in _QUOTE_CHARS and t.rstrip(",.;:")[-1:] in _QUOTE_CHARS:
+        inner = t[1:].rstrip(",.;: ")[:-1] if t[-1] in ",.;:" else t[1:-1]
+        inner = _strip_end(inner).rstrip(".")
+        if not any(q in inner for q in "\"“”"):
+            return inner
+    return None
+
+
+def _names_source_in(passage: Passage, claim: Claim) -> bool:
+    """True when the passage itself names the source (not by a pronoun)."""
+    source = (claim.source or "").strip()
+    return bool(source) and _norm(source) not in _PRONOUNS and source in passage.text
+
+
+def render_claim(claim: Claim, passage: Passage) -> str:
+    """The answer sentence (without marks, citations or full stop) that keeps ``claim``'s attribution."""
+    text = passage.text.strip()
+    if not claim.attributed:
+        outlet = passage.outlet or "The article"
+        return f"{outlet} reported that {_strip_end(_lower_first(text, passage.result.text)).rstrip('.')}"
+    speaker = _speaker(claim)
+    verbatim = _names_source_in(passage, claim)
+    content = claim.text.strip()
+    split = " ... " in content or len(claim.content_spans) > 1
+    if speaker is None or (split and verbatim):
+        if verbatim:
+            return _strip_end(text).rstrip(".")
+        content = content.replace(" ... ", " … ")
+        speaker = speaker or "A source quoted in the article"
+    cue = _cue_verb(claim.cue)
+    anonymous = claim.source_type == "anonymous"
+    if claim.quote == "direct":
+        inner = _unquote(content)
+        if inner is None or not inner[:1].isupper():
+            # A partial quote ("... their focus on 'ensuring ...'"): the sentence that names the speaker reads best.
+            if verbatim:
+                return _strip_end(text).rstrip(".")
+            said = cue or "said"
+            return f"{_cap(speaker)} {said} {_strip_end(content).rstrip('.')}"
+        quoted = f"\u201c{inner}\u201d".replace("\u201c", '"').replace("\u201d", '"')
+        if anonymous or cue is None:
+            return f"According to {speaker}, {quoted}"
+        return f"{_cap(speaker)} {cue}: {quoted}"
+    body = _strip_end(content).rstrip(".")
+    body = re.sub(r"^that\s+", "", body)
+    if anonymous or cue is None:
+        sentence = f"According to {speaker}, {body}"
+    else:
+        sentence = f"{_cap(speaker)} {cue} that {body}"
+    missing = [h for h in claim.hedges if h.lower() not in sentence.lower()]
+    if missing:
+        if verbatim:
+            return _strip_end(text).rstrip(".")
+        adverbs = [h for h in missing if h.lower() in _ADVERB_HEDGES]
+        if adverbs and cue and not anonymous:
+            sentence = f"{_cap(speaker)} {adverbs[0].lower()} {cue} that {body}"
+    return sentence
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def _same_speaker(a: Claim, b: Claim) -> bool:
+    if not a.attributed and not b.attributed:
+        return True
+    na, nb = _norm(_speaker(a) or ""), _norm(_speaker(b) or "")
+    if not na or not nb:
+        return False
+    return na == nb or na.split()[-1] == nb.split()[-1]
+
+
+class _Item:
+    """A claim chosen for the answer, with the passages (citations) that report it."""
+
+    def __init__(self, claim: Claim, passage: Passage) -> None:
+        self.claim = claim
+        self.passages = [passage]
+        self.words = set(content_words(claim.text))
+        self.disagrees = False
+
+    @property
+    def passage(self) -> Passage:
+        return self.passages[0]
+
+
+class ExtractiveComposer:
+    """Composes answers from stored claims only: no generation, so nothing can be invented or injected."""
+
+    name = "extractive"
+
+    def __init__(self, *, max_claims: int = 5) -> None:
+        self.max_claims = max_claims
+
+    def compose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
+        if should_refuse(request.passages):
+            return refusal_draft(request, self.name)
+        candidates = [p for p in request.passages if not p.injection and p.vector is not None]
+        if not candidates:
+            return refusal_draft(request, self.name)
+        best = candidates[0].relevance
+        floor = max(KEEP_MIN, best - KEEP_DELTA)
+        items: list[_Item] = []
+        for passage in candidates:
+            if passage.relevance < floor and len(items) >= 1:
+                break
+            for claim in self._claims_to_say(passage):
+                self._add(items, claim, passage)
+            if len(items) >= self.max_claims:
+                break
+        items = items[: self.max_claims]
+        if request.time_sensitive:
+            # "latest", "when": newest first, and the date goes in the sentence.
+            items.sort(key=lambda it: (it.passage.published_at is None, -(it.passage.published_at.toordinal() if it.passage.published_at else 0)))
+        passages: list[Passage] = []
+        sentences: list[DraftSentence] = []
+        for item in items:
+            numbers = []
+            for p in item.passages:
+                if p not in passages:
+                    passages.append(p)
+                numbers.append(passages.index(p) + 1)
+            text = render_claim(item.claim, item.passage)
+            if request.time_sensitive or item.disagrees:
+                dateline = item.passage.dateline()
+                if dateline:
+                    text = f"{text} {dateline}"
+            marks = render_marks(marks_for(item.claim))
+            sentence = f"{text}{' ' + marks if marks else ''} {format_citations(numbers)}."
+            sentences.append(DraftSentence(text=sentence, citations=numbers, claim=item.claim))
+        return Draft(
+            question=request.question,
+            standalone_question=request.standalone_question,
+            passages=passages,
+            sentences=sentences,
+            composer=self.name,
+        )
+
+    async def acompose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
+        return self.compose(request, config)
+
+    @staticmethod
+    def _claims_to_say(passage: Passage) -> list[Claim]:
+        """Attributed claims of the passage; the journalist's voice only when nobody is quoted in it."""
+        attributed = [c for c in passage.claims if c.attributed]
+        if attributed:
+            return attributed
+        hedges: list[str] = []
+        for c in passage.claims:
+            hedges.extend(h for h in c.hedges if h not in hedges)
+        return [Claim(text=passage.text, start=passage.start, end=passage.end, hedges=hedges)]
+
+    def _add(self, items: list[_Item], claim: Claim, passage: Passage) -> None:
+        """Add a claim, merging it into an earlier one that says the same (another outlet's report)."""
+        for item in items:
+            if item.passage.article_id == passage.article_id:
+                continue
+            similar = self._similar(item, claim, passage)
+            if not similar:
+                continue
+            if _numbers(item.claim.text) != _numbers(claim.text) and (_numbers(item.claim.text) or _numbers(claim.text)):
+                # Same story, different figures: both are given, each with its outlet and date.
+                item.disagrees = True
+                new = _Item(claim, passage)
+                new.disagrees = True
+                items.append(new)
+                return
+            if _same_speaker(item.claim, claim):
+                if passage not in item.passages:
+                    item.passages.append(passage)
+                return
+        items.append(_Item(claim, passage))
+
+    @staticmethod
+    def _similar(item: _Item, claim: Claim, passage: Passage) -> bool:
+        words = set(content_words(claim.text))
+        union = item.words | words
+        jaccard = len(item.words & words) / len(union) if union else 0.0
+        if jaccard >= NEAR_DUPLICATE_JACCARD:
+            return True
+        a, b = item.passage.vector, passage.vector
+        return a is not None and b is not None and float(np.dot(a, b)) >= NEAR_DUPLICATE_COSINE
