@@ -69,7 +69,7 @@ class _Held:
 # Process-wide: flock locks belong to an open file, so a second FileLock object
 # on the same path in this process would block against the first.
 _HELD: dict[Path, _Held] = {}
-_HELD_GUARD = threading.Lock()
+_HELD_GUARD = threading.RLock()  # re-entrant: acquire() calls owner() -> held() while holding it
 
 
 def _command_line() -> str:
