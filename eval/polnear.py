@@ -361,8 +361,8 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
 def render_text(report: PolnearReport) -> str:
     """A plain-text table of the report."""
     lines = [
-        f"PolNeAR scoring of {report.directory}: {report.articles} articles, {report.annotation_files} annotation files, "
-        f"{report.gold_attributions:g} gold / {report.predicted_attributions} predicted attributions",
+        (f"PolNeAR scoring of {report.directory}: {report.articles} articles, {report.annotation_files} annotation files, "
+        f"{report.gold_attributions:g} gold / {report.predicted_attributions} predicted attributions"),
         f"{'role':<12}{'match':<9}{'P':>7}{'R':>7}{'F1':>7}{'pred':>10}{'gold':>10}",
     ]
     for key in (*ROLES, "Attribution"):

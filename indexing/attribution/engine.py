@@ -11,29 +11,29 @@ voice), with their hedges.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from indexing.models import Claim, Span
 
-from .cues import PRONOUNS, REPORTING_NOUNS, WEAK_CUES, XCOMP_CUES, is_cue_verb
+from .cues import REPORTING_NOUNS, WEAK_CUES, XCOMP_CUES, is_cue_verb
 from .hedges import find_hedge_spans
 from .quotes import QuoteIndex
 from .sources import SpeakerResolver, classify_tokens, is_plausible_source, source_tokens
+from .syntax import char_span, content_from_head, cue_tokens, find_source, runs, strip_edges, trim
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
-    from spacy.tokens import Token
 
 __all__ = ["Attribution", "analyze_doc", "classify_mention"]
 
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 # Verbs whose direct object is the person addressed, not what was said.
-_RECIPIENT_VERBS = frozenset("tell tells told telling ask asks asked asking inform informs informed remind reminded "
-                             "advise advised advises notify notified assure assured reassured".split())
+_RECIPIENT_VERBS = frozenset(["tell", "tells", "told", "telling", "ask", "asks", "asked", "asking", "inform", "informs", "informed", "remind", "reminded", "advise", "advised", "advises", "notify", "notified", "assure", "assured", "reassured"])
 _CLOSE_PUNCT = set(".,;:!?")
 _QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019")
 # What may stand between a cue and the quotation it introduces: "told reporters in Ohio, '...'"
@@ -55,113 +55,6 @@ class Attribution:
         return self.cue[0].idx
 
 
-def _char_span(tokens: list[Token]) -> tuple[int, int]:
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-
-
-def _runs(tokens: list[Token]) -> list[tuple[int, int]]:
-    """Contiguous runs of tokens (by index) as char spans."""
-    out: list[tuple[int, int]] = []
-    run: list[Token] = []
-    for t in sorted(tokens, key=lambda t: t.i):
-        if run and t.i != run[-1].i + 1:
-            out.append(_char_span(run))
-            run = []
-        run.append(t)
-    if run:
-        out.append(_char_span(run))
-    return out
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Strip whitespace and edge punctuation that is not a quotation mark."""
-    while start < end and (text[start].isspace() or text[start] in ",;:-\u2014\u2013"):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in _CLOSE_PUNCT | {"-", "\u2014", "\u2013"}):
-        end -= 1
-    return start, end
-
-
-def _cue_tokens(verb: Token) -> list[Token]:
-    """The verb with the auxiliaries, negation and adverbs right before it ("has also said"), a particle
-    right after it ("pointed out") and a colon that introduces the content ("said:") -- PolNeAR's convention."""
-    doc = verb.doc
-    block = [verb]
-    k = verb.i - 1
-    while k >= verb.sent.start:
-        t = doc[k]
-        if t.head.i == verb.i and t.dep_ in ("aux", "auxpass", "neg", "advmod") and t.lower_ != "to" and t.tag_ != "WRB":
-            block.insert(0, t)
-            k -= 1
-        else:
-            break
-    k = verb.i + 1
-    if k < len(doc) and doc[k].dep_ == "prt" and doc[k].head.i == verb.i:
-        block.append(doc[k])
-        k += 1
-    if k < len(doc) and doc[k].text == ":":
-        block.append(doc[k])
-    return block
-
-
-def _strip_edges(tokens: list[Token]) -> list[Token]:
-    while tokens and (tokens[0].is_punct or tokens[0].is_space):
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
-        tokens = tokens[:-1]
-    return tokens
-
-
-def _subject_of(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "csubj"):
-            return c
-    return None
-
-
-def _agent_of(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ == "agent":
-            for p in c.children:
-                if p.dep_ == "pobj":
-                    return p
-    return None
-
-
-def _find_source(verb: Token) -> tuple[Token | None, str | None]:
-    """Source head for a cue verb, and the antecedent text when the head is a relative pronoun."""
-    agent = _agent_of(verb)
-    if agent is not None:
-        return agent, None
-    subj = _subject_of(verb)
-    if subj is not None:
-        if verb.dep_ == "relcl" and subj.lower_ in ("who", "which", "that"):
-            ante = verb.head
-            ante_toks = [t for t in ante.subtree if t.i < verb.i and not (t.i >= subj.i)]
-            ante_toks = [t for t in ante_toks if not t.is_punct or t.i < subj.i - 1]
-            text = " ".join(t.text for t in ante_toks).strip(" ,") if ante_toks else None
-            return subj, text
-        return subj, None
-    # "..., saying that ..." / "and added ..." / "declined to say": the subject of the governing verb
-    cur = verb
-    for _ in range(3):
-        if cur.dep_ in ("advcl", "conj", "xcomp") and cur.head is not cur:
-            cur = cur.head
-            s = _agent_of(cur) or _subject_of(cur)
-            if s is not None:
-                return s, None
-        else:
-            break
-    if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "a statement from X saying ..."
-        return None, None
-    return None, None
-
-
-def _content_from_head(head: Token, exclude: set[int], text: str) -> list[tuple[int, int]]:
-    toks = [t for t in head.subtree if t.i not in exclude]
-    return [s for s in (_trim(text, a, b) for a, b in _runs(toks)) if s[1] > s[0]]
-
-
 class _Engine:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -172,8 +65,8 @@ class _Engine:
 
     # --- cue finders ---------------------------------------------------------------------
     def _verb_attribution(self, verb: Token) -> Attribution | None:
-        cue = _cue_tokens(verb)
-        src_head, ante = _find_source(verb)
+        cue = cue_tokens(verb)
+        src_head, ante = find_source(verb)
         src = source_tokens(src_head) if src_head is not None else []
         if ante is not None and src_head is not None:
             src = [src_head]
@@ -183,7 +76,7 @@ class _Engine:
             if c.dep_ in _CONTENT_DEPS and c.i not in exclude:
                 if c.dep_ == "xcomp" and verb.lower_ not in XCOMP_CUES and c.tag_ != "VB":
                     continue
-                runs = _content_from_head(c, exclude, self.text)
+                runs = content_from_head(c, exclude, self.text)
                 # "a statement that analysts say reflects ...": keep the clause on its own side of the cue
                 side = [r for r in runs if (r[0] > verb.idx) == (c.i > verb.i)]
                 content += side or runs
@@ -191,11 +84,11 @@ class _Engine:
             kids = sorted(verb.children, key=lambda t: t.i)
             for k, c in enumerate(kids):
                 if c.dep_ == "dobj" and c.i not in exclude:
-                    content += _content_from_head(c, exclude, self.text)
+                    content += content_from_head(c, exclude, self.text)
                     # "reiterated their focus on '...'": a prepositional phrase right after the object
                     for d in kids[k + 1 :]:
                         if d.dep_ == "prep" and d.i == max(t.i for t in c.subtree) + 1:
-                            content += _content_from_head(d, exclude, self.text)
+                            content += content_from_head(d, exclude, self.text)
                         break
         # "The goal, he said, is ..." / quote-first: the parser hangs the cue under the reported clause
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head is not verb:
@@ -204,13 +97,10 @@ class _Engine:
             as_clause = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
             if verb.dep_ != "advcl" or (as_clause and src_head is not None):
                 skip = {t.i for t in verb.subtree}
-                content += _content_from_head(head, skip, self.text)
+                content += content_from_head(head, skip, self.text)
         attr = Attribution(cue=cue, source=src, source_text=ante, source_head=src_head, content=content)
         self._attach_quotes(attr)
-        if not attr.content or (not attr.source and verb.tag_ not in ("VBN",)):
-            if not attr.content:
-                return None
-        return attr
+        return attr if attr.content else None
 
     def _according_to(self, tok: Token) -> Attribution | None:
         nxt = tok.nbor(1) if tok.i + 1 < len(self.doc) else None
@@ -221,7 +111,7 @@ class _Engine:
         phrase = {t.i for t in tok.subtree} | {nxt.i} | {t.i for t in src}
         sent = tok.sent
         toks = [t for t in sent if t.i not in phrase]
-        content = [s for s in (_trim(self.text, a, b) for a, b in _runs(toks)) if s[1] > s[0]]
+        content = [s for s in (trim(self.text, a, b) for a, b in runs(toks)) if s[1] > s[0]]
         attr = Attribution(cue=[tok, nxt], source=src, source_head=pobj, content=content)
         self._attach_quotes(attr)
         return attr if attr.content else None
@@ -239,7 +129,7 @@ class _Engine:
         # the possessive marker is not part of the source
         src = [t for t in src if t.dep_ != "case"]
         exclude = {t.i for t in src} | {noun.i}
-        content = _content_from_head(comp, exclude, self.text)
+        content = content_from_head(comp, exclude, self.text)
         attr = Attribution(cue=[noun], source=src, source_head=poss, content=content)
         self._attach_quotes(attr)
         return attr if attr.content else None
@@ -319,13 +209,13 @@ class _Engine:
             if cue_at is None:
                 continue
             verb = window[cue_at]
-            cue = _cue_tokens(verb)
+            cue = cue_tokens(verb)
             cue = [t for t in cue if t.i >= window[0].i]
             before = [t for t in window[: cue_at] if t not in cue]
             after = window[cue_at + 1 :]
             src = [t for t in before if not (t.is_punct and t.text in ",\u2014-")] or []
             if src:
-                src = _strip_edges(before)
+                src = strip_edges(before)
             elif after:
                 # "said Sperling, an adviser" -- stop at a clause the source does not own ("when asked")
                 src = []
@@ -333,7 +223,7 @@ class _Engine:
                     if src and (t.tag_ in ("WRB", "VBG") or t.lower_ in ("when", "after", "before", "while", "during")):
                         break
                     src.append(t)
-                src = _strip_edges(src)
+                src = strip_edges(src)
             if not src or len(src) > 25 or any(t.pos_ == "VERB" and t.dep_ not in ("relcl", "acl", "amod") for t in src):
                 continue
             head = min(src, key=lambda t: sum(1 for _ in t.ancestors))
@@ -362,7 +252,7 @@ class _Engine:
         used = [p for a in found if self._plausible(a) for p in a.content]
         taken = {t.i for a in found for t in a.cue}
         for attr in self._quote_first():
-            qs, qe = attr.content[0]
+            qs, _qe = attr.content[0]
             if any(a <= qs < b for a, b in used) or any(t.i in taken for t in attr.cue):
                 continue
             found.append(attr)
@@ -377,7 +267,7 @@ class _Engine:
         covered = [(c.start, c.end) for c in claims if c.start is not None and c.end is not None]
         covered += [(a.cue[0].idx, a.cue[-1].idx + len(a.cue[-1].text)) for a in attrs]
         for sent in self.doc.sents:
-            s, e = _trim(text, sent.start_char, sent.end_char)
+            s, e = trim(text, sent.start_char, sent.end_char)
             if e - s < 2 or any(a < e and s < b for a, b in covered):
                 continue
             for a, b in self._clauses(sent):
@@ -422,8 +312,8 @@ class _Engine:
                     cuts.append(self.doc[first].idx)
         bounds = [sent.start_char, *sorted(cuts), sent.end_char]
         out = []
-        for a, b in zip(bounds, bounds[1:]):
-            a, b = _trim(text, a, b)
+        for a, b in itertools.pairwise(bounds):
+            a, b = trim(text, a, b)
             if b - a >= 2:
                 out.append((a, b))
         return out
@@ -433,14 +323,14 @@ class _Engine:
         content = sorted(attr.content)
         start, end = content[0][0], content[-1][1]
         body = " ... ".join(text[a:b] for a, b in content)
-        cue_spans = _runs(attr.cue)
+        cue_spans = runs(attr.cue)
         cue = " ".join(text[a:b] for a, b in cue_spans)
         source = None
         speaker = None
         source_type = "anonymous"
         plural = False
         if attr.source:
-            a, b = _char_span(attr.source)
+            a, b = char_span(attr.source)
             source = attr.source_text or text[a:b]
             head = attr.source_head or attr.source[0]
             resolved, rtype = (None, None)
@@ -478,7 +368,7 @@ class _Engine:
             cue=cue,
             hedges=hedges,
             quote=quote,  # type: ignore[arg-type]
-            source_spans=[Span(start=a, end=b) for a, b in (_runs(attr.source) if attr.source else [])],
+            source_spans=[Span(start=a, end=b) for a, b in (runs(attr.source) if attr.source else [])],
             cue_spans=[Span(start=a, end=b) for a, b in cue_spans],
             content_spans=[Span(start=a, end=b) for a, b in content],
         )

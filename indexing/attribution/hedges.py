@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["HEDGE_PATTERN", "find_hedges", "find_hedge_spans"]
+__all__ = ["HEDGE_PATTERN", "find_hedge_spans", "find_hedges"]
 
 _BE = r"(?:is|are|was|were|be|been|being|'s|’s|'re|’re)"
 _EPISTEMIC_VERB = r"(?:suggest(?:s|ed|ing)?|indicat(?:e|es|ed|ing)|appear(?:s|ed|ing)?|seem(?:s|ed|ing)?)"
@@ -32,8 +32,8 @@ _PHRASES = [
 _WORDS = [
     r"may|might|could|would",
     _EPISTEMIC_VERB,
-    r"reportedly|allegedly|possibly|probably|likely|unlikely|perhaps|apparently|presumably|purportedly|"
-    r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly",
+    (r"reportedly|allegedly|possibly|probably|likely|unlikely|perhaps|apparently|presumably|purportedly|"
+    r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly"),
     r"potential|possible|alleged|suspected|purported|rumou?red|speculat(?:ed|ive|ion)|unconfirmed|unverified",
 ]
 

@@ -60,9 +60,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             i += 1
             continue
         if open_at is None:
-            if ch in _DOUBLE_OPEN or (ch == '"' and _is_opener(text, i)):
-                open_at, kind = i, "d"
-            elif ch == '"' and i == 0:
+            if ch in _DOUBLE_OPEN or (ch == '"' and _is_opener(text, i)) or ch == '"' and i == 0:
                 open_at, kind = i, "d"
             elif (ch == _SINGLE_OPEN or ch == "'") and _is_opener(text, i):
                 open_at, kind = i, "s"

@@ -165,7 +165,7 @@ class SpeakerResolver:
             if not candidates:
                 return None, None
             # The most recent of: last singular source, last person mentioned.
-            pos, name, st = max(candidates, key=lambda c: c[0])
+            _pos, name, st = max(candidates, key=lambda c: c[0])
             return name, st  # type: ignore[return-value]
         if kind == "p" and low in ("they", "them", "their"):
             if self._last_group and self._last_group[0] < head.i:

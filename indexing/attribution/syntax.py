@@ -1,0 +1,127 @@
+"""Dependency-parse helpers of the engine: cue tokens, the source of a cue verb, character runs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+__all__ = [
+    "char_span",
+    "content_from_head",
+    "cue_tokens",
+    "find_source",
+    "runs",
+    "strip_edges",
+    "trim",
+]
+
+_CLOSE_PUNCT = set(".,;:!?")
+
+
+def char_span(tokens: list[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def runs(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Contiguous runs of tokens (by index) as char spans."""
+    out: list[tuple[int, int]] = []
+    run: list[Token] = []
+    for t in sorted(tokens, key=lambda t: t.i):
+        if run and t.i != run[-1].i + 1:
+            out.append(char_span(run))
+            run = []
+        run.append(t)
+    if run:
+        out.append(char_span(run))
+    return out
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip whitespace and edge punctuation that is not a quotation mark."""
+    while start < end and (text[start].isspace() or text[start] in ",;:-\u2014\u2013"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _CLOSE_PUNCT | {"-", "\u2014", "\u2013"}):
+        end -= 1
+    return start, end
+
+
+def cue_tokens(verb: Token) -> list[Token]:
+    """The verb with the auxiliaries, negation and adverbs right before it ("has also said"), a particle
+    right after it ("pointed out") and a colon that introduces the content ("said:") -- PolNeAR's convention."""
+    doc = verb.doc
+    block = [verb]
+    k = verb.i - 1
+    while k >= verb.sent.start:
+        t = doc[k]
+        if t.head.i == verb.i and t.dep_ in ("aux", "auxpass", "neg", "advmod") and t.lower_ != "to" and t.tag_ != "WRB":
+            block.insert(0, t)
+            k -= 1
+        else:
+            break
+    k = verb.i + 1
+    if k < len(doc) and doc[k].dep_ == "prt" and doc[k].head.i == verb.i:
+        block.append(doc[k])
+        k += 1
+    if k < len(doc) and doc[k].text == ":":
+        block.append(doc[k])
+    return block
+
+
+def strip_edges(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _subject_of(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    return None
+
+
+def _agent_of(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
+
+
+def find_source(verb: Token) -> tuple[Token | None, str | None]:
+    """Source head for a cue verb, and the antecedent text when the head is a relative pronoun."""
+    agent = _agent_of(verb)
+    if agent is not None:
+        return agent, None
+    subj = _subject_of(verb)
+    if subj is not None:
+        if verb.dep_ == "relcl" and subj.lower_ in ("who", "which", "that"):
+            ante = verb.head
+            ante_toks = [t for t in ante.subtree if t.i < verb.i and not (t.i >= subj.i)]
+            ante_toks = [t for t in ante_toks if not t.is_punct or t.i < subj.i - 1]
+            text = " ".join(t.text for t in ante_toks).strip(" ,") if ante_toks else None
+            return subj, text
+        return subj, None
+    # "..., saying that ..." / "and added ..." / "declined to say": the subject of the governing verb
+    cur = verb
+    for _ in range(3):
+        if cur.dep_ in ("advcl", "conj", "xcomp") and cur.head is not cur:
+            cur = cur.head
+            s = _agent_of(cur) or _subject_of(cur)
+            if s is not None:
+                return s, None
+        else:
+            break
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "a statement from X saying ..."
+        return None, None
+    return None, None
+
+
+def content_from_head(head: Token, exclude: set[int], text: str) -> list[tuple[int, int]]:
+    toks = [t for t in head.subtree if t.i not in exclude]
+    return [s for s in (trim(text, a, b) for a, b in runs(toks)) if s[1] > s[0]]
