@@ -46,12 +46,16 @@ def _warm_up(qa: NewsQA) -> None:
 
 
 def create_server_app(settings: Settings, qa: NewsQA | None = None, *, warm_up: bool = True) -> FastAPI:
-    """The FastAPI app with the API and the Gradio UI mounted at ``/`` (the writer lock is ``serve``'s job)."""
+    """The FastAPI app with the API and the Gradio UI mounted at ``/`` (the writer lock is ``serve``'s job).
+
+    A ``qa`` passed in is left open at shutdown; one built here is closed.
+    """
     import gradio as gr
 
     from .api import create_app
     from .ui import UI_CSS, build_ui, ui_theme
 
+    owned = qa is None  # close only what we opened: a caller's NewsQA outlives the server
     qa = qa or NewsQA(settings)
 
     @asynccontextmanager
@@ -59,7 +63,8 @@ def create_server_app(settings: Settings, qa: NewsQA | None = None, *, warm_up: 
         if warm_up:
             await run_in_threadpool(_warm_up, qa)
         yield
-        qa.close()
+        if owned:
+            qa.close()
 
     app = create_app(settings, qa, lifespan=lifespan)
     blocks = build_ui(qa)

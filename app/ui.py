@@ -304,7 +304,9 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
                     )
                     since = gr.DateTime(include_time=False, type="string", label="From", scale=2, elem_id="nq-since")
                     until = gr.DateTime(include_time=False, type="string", label="To", scale=2, elem_id="nq-until")
-                chat = gr.HTML(render_chat([]), js_on_load=_PANEL_JS, elem_id="nq-chat", autoscroll=True, min_height=360)
+                chat = gr.HTML(
+                    render_chat([]), js_on_load=_PANEL_JS, elem_id="nq-chat", autoscroll=True, min_height=360, max_height=640
+                )
                 examples_html = gr.HTML("", js_on_load=_PANEL_JS, elem_id="nq-examples")
                 with gr.Row(elem_id="nq-compose", equal_height=True):
                     question = gr.Textbox(

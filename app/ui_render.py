@@ -90,9 +90,10 @@ def _claim_badges(claim: Claim) -> str:
     return "".join(out)
 
 
-def _speaker(claim: Claim) -> str:
+def _speaker(claim: Claim, outlet: str | None = None) -> str:
     if claim.source_type == "unattributed" or not claim.display_source:
-        return '<span class="nq-speaker nq-speaker-none" title="the outlet\'s own statement">reporter</span>'
+        label = f"{outlet} (own reporting)" if outlet else "the outlet (own reporting)"
+        return f'<span class="nq-speaker nq-speaker-none" title="stated in the outlet\'s own voice">{esc(label)}</span>'
     shown = claim.display_source
     title = f"as written: {claim.source}" if claim.speaker and claim.source and claim.speaker != claim.source else "speaker"
     return f'<span class="nq-speaker nq-speaker-{esc(claim.source_type)}" title="{esc(title)}">{esc(shown)}</span>'
@@ -124,10 +125,11 @@ def _claims_html(turn: int, answer: Answer) -> str:
         quote = '<span class="nq-quote-kind" title="a direct quotation">“quote”</span>' if claim.quote == "direct" else ""
         cites = "".join(_cite_button(turn, n, by_id.get(n)) for n in claim.citations if n in by_id)
         cue = f'<span class="nq-cue">{esc(claim.cue)}</span>' if claim.cue else ""
+        outlet = next((by_id[n].outlet for n in claim.citations if n in by_id), None)
         rows.append(
-            f'<li class="nq-claim nq-claim-{esc(claim.source_type)}"><div class="nq-claim-head">{_speaker(claim)}{cue}'
-            f'{_claim_badges(claim)}{quote}<span class="nq-claim-cites">{cites}</span></div>'
-            f'<div class="nq-claim-text">{esc(_clip(claim.text, 240))}</div></li>'
+            f'<li class="nq-claim nq-claim-{esc(claim.source_type)}">{_speaker(claim, outlet)}{cue}'
+            f'{_claim_badges(claim)}{quote}<span class="nq-claim-text">{esc(_clip(claim.text, 180))}</span>'
+            f'<span class="nq-claim-cites">{cites}</span></li>'
         )
     return f'<details class="nq-claims" open><summary>Who said what ({len(rows)})</summary><ul>{"".join(rows)}</ul></details>'
 
@@ -235,7 +237,8 @@ def render_passage(citation: Citation | None, article: Article | None, answer: A
         cited = [c for c in answer.claims if citation.id in c.citations]
         if cited:
             rows = "".join(
-                f'<li>{_speaker(c)}{f"<span class=nq-cue>{esc(c.cue)}</span>" if c.cue else ""}{_claim_badges(c)}</li>' for c in cited
+                f'<li>{_speaker(c, citation.outlet)}{f"<span class=nq-cue>{esc(c.cue)}</span>" if c.cue else ""}{_claim_badges(c)}</li>'
+                for c in cited
             )
             claims = f'<div class="nq-passage-claims"><div class="nq-label">Cited claim</div><ul>{rows}</ul></div>'
     others = ""
@@ -315,7 +318,7 @@ def _count(value: Any) -> int:
 
 
 def date_range(stats: Mapping[str, Any]) -> tuple[str | None, str | None]:
-    span = stats.get("date_range") or stats.get("dates") or {}
+    span = stats.get("date_range") or stats.get("dates")
     if isinstance(span, Mapping):
         first = span.get("first") or span.get("min") or span.get("since") or span.get("start")
         last = span.get("last") or span.get("max") or span.get("until") or span.get("end")

@@ -43,3 +43,14 @@ element.addEventListener('click', (event) => {
     }
   }
 });
+
+// In the passage panel, bring the highlighted claim into view inside its scroll box.
+if (typeof watch === 'function') {
+  watch('value', () => {
+    const mark = element.querySelector('.nq-context mark');
+    if (mark) {
+      const box = mark.closest('.nq-context');
+      box.scrollTop = Math.max(0, mark.offsetTop - 48);  // the box is position: relative
+    }
+  });
+}
