@@ -29,7 +29,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -97,8 +97,14 @@ class ChatTurn(BaseModel):
 
 
 class AskRequest(_Filters):
-    question: str = Field(min_length=1, max_length=2000, description="The question (a follow-up when history is given).")
-    history: list[ChatTurn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first.")
+    question: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="The question (a follow-up when history is given).",
+    )
+    history: list[ChatTurn] = Field(
+        default_factory=list, max_length=50, description="Earlier turns, oldest first."
+    )
 
 
 class ErrorBody(BaseModel):
@@ -124,7 +130,9 @@ class ArticleSummary(BaseModel):
 class ArticlePage(BaseModel):
     offset: int
     limit: int
-    total: int | None = Field(default=None, description="Matching articles in all pages, when known.")
+    total: int | None = Field(
+        default=None, description="Matching articles in all pages, when known."
+    )
     articles: list[ArticleSummary]
 
 
@@ -146,11 +154,21 @@ class PayloadTooLarge(HTTPException):
         super().__init__(413, f"the request body is larger than the limit of {limit:,} bytes")
 
 
-def _error(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"type": kind, "message": message}}, status_code=status, headers=headers)
+def _error(
+    status: int, kind: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"type": kind, "message": message}}, status_code=status, headers=headers
+    )
 
 
-_HTTP_KINDS = {401: "Unauthorized", 404: "NotFound", 405: "MethodNotAllowed", 413: "PayloadTooLarge", 415: "UnsupportedMediaType"}
+_HTTP_KINDS = {
+    401: "Unauthorized",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+}
 
 
 def _readable_validation(exc: RequestValidationError) -> tuple[int, str]:
@@ -158,7 +176,10 @@ def _readable_validation(exc: RequestValidationError) -> tuple[int, str]:
     parts: list[str] = []
     for err in exc.errors():
         if err.get("type") == "json_invalid":
-            return 400, f"the body is not valid JSON ({err.get('ctx', {}).get('error', 'parse error')})"
+            return (
+                400,
+                f"the body is not valid JSON ({err.get('ctx', {}).get('error', 'parse error')})",
+            )
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return 422, "; ".join(parts) or "invalid request"
@@ -182,7 +203,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _internal_error(_: Request, exc: Exception) -> JSONResponse:
         # A bug, not bad input: say so in one line; the traceback goes to the server log.
-        return _error(500, "InternalError", f"internal error ({type(exc).__name__}); see the server log")
+        return _error(
+            500, "InternalError", f"internal error ({type(exc).__name__}); see the server log"
+        )
 
 
 class BodyLimitMiddleware:
@@ -198,7 +221,9 @@ class BodyLimitMiddleware:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             too_large = PayloadTooLarge(self.max_bytes)
-            response = _error(413, "PayloadTooLarge", str(too_large.detail), headers={"Connection": "close"})
+            response = _error(
+                413, "PayloadTooLarge", str(too_large.detail), headers={"Connection": "close"}
+            )
             await response(scope, receive, send)
             return
         received = 0
@@ -222,8 +247,8 @@ _key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="NEWS
 
 def _key_checker(settings: Settings, *, write: bool) -> Callable[..., None]:
     def check(
-        bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-        header_key: str | None = Depends(_key_header),
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        header_key: Annotated[str | None, Depends(_key_header)],
     ) -> None:
         expected = settings.api_key
         if not expected or not (write or settings.api_key_reads):
@@ -257,7 +282,7 @@ def create_app(
         version=_version(),
         summary="Question answering over news that keeps who said what.",
         description="Cited, speaker-attributed answers; hedged and anonymous claims are marked. "
-        "Errors are `{\"error\": {\"type\", \"message\"}}`.",
+        'Errors are `{"error": {"type", "message"}}`.',
         lifespan=lifespan,
     )
     app.state.qa = qa
@@ -292,7 +317,11 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
     @router.get("/health", tags=["meta"])
     def health() -> dict[str, Any]:
         """Cheap liveness check: no model is loaded to answer it."""
-        return {"status": "ok", "version": app_version, "store": "server" if settings.chroma_url else "embedded"}
+        return {
+            "status": "ok",
+            "version": app_version,
+            "store": "server" if settings.chroma_url else "embedded",
+        }
 
     @router.get("/stats", tags=["meta"], dependencies=read)
     def stats() -> dict[str, Any]:
@@ -302,7 +331,9 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
     @router.post("/search", tags=["answers"], dependencies=read)
     def search(body: SearchRequest) -> SearchResponse:
         """Hybrid (dense + BM25) search for passages, with their claims."""
-        return qa.search(body.query, k=body.k, outlets=body.outlets, since=body.since, until=body.until)
+        return qa.search(
+            body.query, k=body.k, outlets=body.outlets, since=body.since, until=body.until
+        )
 
     @router.post("/ask", tags=["answers"], dependencies=read)
     def ask(body: AskRequest) -> Answer:
@@ -320,7 +351,12 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
         tags=["answers"],
         dependencies=read,
         response_class=StreamingResponse,
-        responses={200: {"content": {"text/event-stream": {}}, "description": "status, token, answer (last) and error events"}},
+        responses={
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "status, token, answer (last) and error events",
+            }
+        },
     )
     async def ask_stream(body: AskRequest) -> StreamingResponse:
         """Server-sent events: ``status`` and ``token`` while composing, then ``answer`` with the full Answer.
@@ -330,7 +366,9 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
         """
         if not body.question.strip():
             raise BadInputError("the question is empty")
-        qa.filters(body.outlets, body.since, body.until)  # bad filters -> 400 before the stream starts
+        qa.filters(
+            body.outlets, body.since, body.until
+        )  # bad filters -> 400 before the stream starts
         events = qa.astream(
             body.question,
             history=[t.model_dump() for t in body.history],
@@ -352,7 +390,9 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
     @router.post("/articles", tags=["articles"], dependencies=write)
     async def ingest(
         request: Request,
-        outlet: str | None = Query(default=None, description="Outlet for articles whose data names none."),
+        outlet: str | None = Query(
+            default=None, description="Outlet for articles whose data names none."
+        ),
     ) -> IngestReport:
         """Ingest articles: a JSON article, a list, or ``{"articles": [...]}``; a JSONL body
         (``Content-Type: application/x-ndjson``); or files as ``multipart/form-data``
@@ -363,8 +403,14 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
         articles, failures = await _articles_from_request(request, outlet)
         if not articles and not failures:
             raise BadInputError("the request holds no articles")
-        report = await run_in_threadpool(locked, qa.ingest, articles, outlet=outlet) if articles else IngestReport()
-        report.failed = [IngestFailure(source=f.source, reason=f.reason) for f in failures] + list(report.failed)
+        report = (
+            await run_in_threadpool(locked, qa.ingest, articles, outlet=outlet)
+            if articles
+            else IngestReport()
+        )
+        report.failed = [IngestFailure(source=f.source, reason=f.reason) for f in failures] + list(
+            report.failed
+        )
         return report
 
     @router.get("/articles", tags=["articles"], dependencies=read)
@@ -372,13 +418,17 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
         offset: int = Query(default=0, ge=0),
         limit: int = Query(default=50, ge=1, le=500),
         outlet: str | None = None,
-        q: str | None = Query(default=None, max_length=500, description="Words in the title (or body)."),
+        q: str | None = Query(
+            default=None, max_length=500, description="Words in the title (or body)."
+        ),
         since: date | None = None,
         until: date | None = None,
     ) -> ArticlePage:
         """Articles in the store, a page at a time, filtered by outlet, words and date range."""
         qa.filters(None, since, until)
-        return _article_page(qa, offset=offset, limit=limit, outlet=outlet, query=q, since=since, until=until)
+        return _article_page(
+            qa, offset=offset, limit=limit, outlet=outlet, query=q, since=since, until=until
+        )
 
     @router.get("/articles/{article_id:path}", tags=["articles"], dependencies=read)
     def get_article(article_id: str) -> Article:
@@ -399,7 +449,9 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
 
 
 # --- helpers ----------------------------------------------------------------------------------
-async def _sse(first: dict[str, Any] | None, rest: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+async def _sse(
+    first: dict[str, Any] | None, rest: AsyncIterator[dict[str, Any]]
+) -> AsyncIterator[bytes]:
     def frame(event: dict[str, Any]) -> bytes:
         kind = str(event.get("type", "message"))
         return f"event: {kind}\ndata: {json.dumps(jsonable_encoder(event), ensure_ascii=False)}\n\n".encode()
@@ -412,14 +464,24 @@ async def _sse(first: dict[str, Any] | None, rest: AsyncIterator[dict[str, Any]]
     except NewsQAError as exc:
         yield frame({"type": "error", "error": {"type": type(exc).__name__, "message": str(exc)}})
     except Exception as exc:  # noqa: BLE001 - the stream already said 200: report in-band
-        yield frame({"type": "error", "error": {"type": "InternalError", "message": f"internal error ({type(exc).__name__})"}})
+        yield frame(
+            {
+                "type": "error",
+                "error": {
+                    "type": "InternalError",
+                    "message": f"internal error ({type(exc).__name__})",
+                },
+            }
+        )
 
 
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
 
 
-async def _articles_from_request(request: Request, outlet: str | None) -> tuple[list[Article], list[Any]]:
+async def _articles_from_request(
+    request: Request, outlet: str | None
+) -> tuple[list[Article], list[Any]]:
     """Articles and per-item load failures from any accepted body; never reads a server path."""
     from indexing.loaders import articles_from_json, load_bytes
 
@@ -428,12 +490,18 @@ async def _articles_from_request(request: Request, outlet: str | None) -> tuple[
     if media == "multipart/form-data":
         form = await request.form(max_files=_MAX_UPLOAD_FILES, max_fields=100)
         try:
-            uploads = [v for _, v in form.multi_items() if hasattr(v, "read") and hasattr(v, "filename")]
+            uploads = [
+                v for _, v in form.multi_items() if hasattr(v, "read") and hasattr(v, "filename")
+            ]
             if not uploads:
                 raise BadInputError("the multipart body holds no files (send them as file fields)")
             for upload in uploads:
                 data = await upload.read()
-                items.extend(await run_in_threadpool(load_bytes, data, upload.filename or "upload.txt", outlet=outlet))
+                items.extend(
+                    await run_in_threadpool(
+                        load_bytes, data, upload.filename or "upload.txt", outlet=outlet
+                    )
+                )
         finally:
             await form.close()
     elif media in ("application/json", "text/json") or media.endswith("+json"):
@@ -468,7 +536,9 @@ def _article_page(
 ) -> ArticlePage:
     dated = since is not None or until is not None
     # The store pages by outlet and words only; a date range is applied here, over the whole listing.
-    listing = qa.list_articles(offset=0 if dated else offset, limit=_ALL if dated else limit, outlet=outlet, query=query)
+    listing = qa.list_articles(
+        offset=0 if dated else offset, limit=_ALL if dated else limit, outlet=outlet, query=query
+    )
     total: int | None = listing.get("total") if isinstance(listing, dict) else None
     rows = listing.get("articles", []) if isinstance(listing, dict) else list(listing)
     summaries = []
@@ -477,7 +547,9 @@ def _article_page(
         published = data.get("published_at")
         if isinstance(published, str):
             published = date.fromisoformat(published[:10])
-        if dated and ((published is None) or (since and published < since) or (until and published > until)):
+        if dated and (
+            (published is None) or (since and published < since) or (until and published > until)
+        ):
             continue
         chars = data.get("chars") or len(data.get("body") or "")
         summaries.append(ArticleSummary(**{**data, "published_at": published, "chars": chars}))

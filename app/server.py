@@ -45,7 +45,9 @@ def _warm_up(qa: NewsQA) -> None:
         log.warning("warm-up failed (the server still starts): %s", exc)
 
 
-def create_server_app(settings: Settings, qa: NewsQA | None = None, *, warm_up: bool = True) -> FastAPI:
+def create_server_app(
+    settings: Settings, qa: NewsQA | None = None, *, warm_up: bool = True
+) -> FastAPI:
     """The FastAPI app with the API and the Gradio UI mounted at ``/`` (the writer lock is ``serve``'s job).
 
     A ``qa`` passed in is left open at shutdown; one built here is closed.
@@ -99,7 +101,10 @@ def serve(settings: Settings) -> int:
         lock.acquire(owner_url=url)  # StoreLockedError names the owner; the CLI prints it
     try:
         app = create_server_app(settings)
-        print(f"newsqa: serving {url}/ (UI), {url}/api/v1 (API), {url}/docs (OpenAPI); store {settings.chroma_url or settings.home}", flush=True)
+        print(
+            f"newsqa: serving {url}/ (UI), {url}/api/v1 (API), {url}/docs (OpenAPI); store {settings.chroma_url or settings.home}",
+            flush=True,
+        )
         uvicorn.run(
             app,
             host=settings.host,

@@ -148,7 +148,13 @@ def _named_speaker(qa: NewsQA, title: str, article_id: str | None, seen: set[str
             continue
         for claim in result.claims:
             name = claim.display_source
-            if claim.source_type == "named" and name and name.lower() not in seen and " " in name and len(name) < 40:
+            if (
+                claim.source_type == "named"
+                and name
+                and name.lower() not in seen
+                and " " in name
+                and len(name) < 40
+            ):
                 name = re.split(r",| who ", name)[0].strip()
                 seen.add(name.lower())
                 return name
@@ -164,15 +170,32 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
         try:
             stats = qa.stats()
         except NewsQAError as exc:
-            return render_corpus(None, str(exc)), gr.update(choices=[]), [], _notice("error", f"The corpus cannot be read: {exc}")
+            return (
+                render_corpus(None, str(exc)),
+                gr.update(choices=[]),
+                [],
+                _notice("error", f"The corpus cannot be read: {exc}"),
+            )
         if not stats.get("articles"):
-            empty = _notice("warn", "The corpus is empty: add articles in the Corpus tab, then ask.")
+            empty = _notice(
+                "warn", "The corpus is empty: add articles in the Corpus tab, then ask."
+            )
             return render_corpus(stats), gr.update(choices=[]), [], empty
         examples = corpus_examples(qa)
-        return render_corpus(stats), gr.update(choices=list(outlet_counts(stats))), examples, render_examples(examples)
+        return (
+            render_corpus(stats),
+            gr.update(choices=list(outlet_counts(stats))),
+            examples,
+            render_examples(examples),
+        )
 
     async def respond(
-        question: str, turns: list[Turn], examples: list[str], outlets: list[str] | None, since: Any, until: Any
+        question: str,
+        turns: list[Turn],
+        examples: list[str],
+        outlets: list[str] | None,
+        since: Any,
+        until: Any,
     ) -> AsyncIterator[tuple[Any, ...]]:
         question = (question or "").strip()
         if not question:
@@ -199,7 +222,9 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
                     turn.partial += str(event.get("text") or "")
                 elif kind == "answer":
                     answer = event.get("answer")
-                    turn.answer = answer if isinstance(answer, Answer) else Answer.model_validate(answer)
+                    turn.answer = (
+                        answer if isinstance(answer, Answer) else Answer.model_validate(answer)
+                    )
                     continue
                 if time.monotonic() - last_render >= _STREAM_REFRESH_SECONDS:
                     last_render = time.monotonic()
@@ -208,7 +233,7 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
                 turn.error = "the answer stream ended without an answer"
         except NewsQAError as exc:
             turn.error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a bug must not leave the chat spinning
+        except Exception as exc:
             log.exception("answering %r failed", question)
             turn.error = f"internal error ({type(exc).__name__}); see the server log"
         passage = gr.skip()
@@ -220,9 +245,16 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
         yield render_chat(turns), turns, gr.skip(), passage, tabs, gr.skip()
 
     async def ask_example(
-        turns: list[Turn], examples: list[str], outlets: list[str] | None, since: Any, until: Any, evt: gr.EventData
+        turns: list[Turn],
+        examples: list[str],
+        outlets: list[str] | None,
+        since: Any,
+        until: Any,
+        evt: gr.EventData,
     ) -> AsyncIterator[tuple[Any, ...]]:
-        async for update in respond(str(getattr(evt, "ask", "")), turns, examples, outlets, since, until):
+        async for update in respond(
+            str(getattr(evt, "ask", "")), turns, examples, outlets, since, until
+        ):
             yield update
 
     def _passage_for(turns: list[Turn], index: int, number: int) -> str:
@@ -244,7 +276,9 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
         match = re.fullmatch(r"(\d+):(\d+)", raw)
         if not match:
             return gr.skip(), gr.skip()
-        return _passage_for(turns, int(match.group(1)), int(match.group(2))), gr.Tabs(selected="passage")
+        return _passage_for(turns, int(match.group(1)), int(match.group(2))), gr.Tabs(
+            selected="passage"
+        )
 
     def new_chat() -> tuple[Any, ...]:
         return render_chat([]), [], render_passage(None, None), "", gr.update(visible=True)
@@ -256,11 +290,17 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
             return render_corpus(None, str(exc)), gr.skip()
         return render_corpus(stats), gr.update(choices=list(outlet_counts(stats)))
 
-    def ingest_files(files: list[str] | None, outlet: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+    def ingest_files(
+        files: list[str] | None, outlet: str | None, progress: gr.Progress = gr.Progress()
+    ) -> tuple[Any, ...]:
         from indexing.loaders import load_bytes
 
         if not files:
-            return _notice("error", "Choose one or more files to ingest first."), gr.skip(), gr.skip()
+            return (
+                _notice("error", "Choose one or more files to ingest first."),
+                gr.skip(),
+                gr.skip(),
+            )
         totals = {"added": 0, "updated": 0, "unchanged": 0}
         failed: list[tuple[str, str]] = []
         for i, path in enumerate(files):
@@ -269,7 +309,9 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
             try:
                 items = load_bytes(Path(path).read_bytes(), name, outlet=outlet or None)
                 articles = [item for item in items if isinstance(item, Article)]
-                failed += [(str(f.source), str(f.reason)) for f in items if not isinstance(f, Article)]
+                failed += [
+                    (str(f.source), str(f.reason)) for f in items if not isinstance(f, Article)
+                ]
                 if articles:
                     with _write_lock(qa):
                         report = qa.ingest(articles, outlet=outlet or None)
@@ -281,14 +323,21 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
             except OSError as exc:
                 failed.append((name, f"could not read the upload ({exc.strerror or exc})"))
         progress((len(files), len(files)), desc="Done", unit="files")
-        summary = " · ".join(f"{value} {key}" for key, value in totals.items()) + f" · {len(failed)} failed"
+        summary = (
+            " · ".join(f"{value} {key}" for key, value in totals.items())
+            + f" · {len(failed)} failed"
+        )
         details = "".join(f"<li><b>{esc(src)}</b>: {esc(reason)}</li>" for src, reason in failed)
         kind = "ok" if not failed else ("warn" if any(totals.values()) else "error")
-        html = _notice(kind, summary) + (f'<ul class="nq-failures">{details}</ul>' if details else "")
+        html = _notice(kind, summary) + (
+            f'<ul class="nq-failures">{details}</ul>' if details else ""
+        )
         corpus, outlets = refresh_corpus()
         return html, corpus, outlets
 
-    with gr.Blocks(title="newsqa — who said what", analytics_enabled=False, elem_id="nq-root") as demo:
+    with gr.Blocks(
+        title="newsqa — who said what", analytics_enabled=False, elem_id="nq-root"
+    ) as demo:
         turns_state = gr.State([])
         examples_state = gr.State([])
         gr.HTML(
@@ -300,12 +349,26 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
             with gr.Column(scale=3, min_width=420, elem_id="nq-left"):
                 with gr.Row(elem_id="nq-filters", equal_height=True):
                     outlets = gr.Dropdown(
-                        choices=[], multiselect=True, label="Outlets", info="all when empty", scale=3, elem_id="nq-outlets"
+                        choices=[],
+                        multiselect=True,
+                        label="Outlets",
+                        info="all when empty",
+                        scale=3,
+                        elem_id="nq-outlets",
                     )
-                    since = gr.DateTime(include_time=False, type="string", label="From", scale=2, elem_id="nq-since")
-                    until = gr.DateTime(include_time=False, type="string", label="To", scale=2, elem_id="nq-until")
+                    since = gr.DateTime(
+                        include_time=False, type="string", label="From", scale=2, elem_id="nq-since"
+                    )
+                    until = gr.DateTime(
+                        include_time=False, type="string", label="To", scale=2, elem_id="nq-until"
+                    )
                 chat = gr.HTML(
-                    render_chat([]), js_on_load=_PANEL_JS, elem_id="nq-chat", autoscroll=True, min_height=360, max_height=640
+                    render_chat([]),
+                    js_on_load=_PANEL_JS,
+                    elem_id="nq-chat",
+                    autoscroll=True,
+                    min_height=360,
+                    max_height=640,
                 )
                 examples_html = gr.HTML("", js_on_load=_PANEL_JS, elem_id="nq-examples")
                 with gr.Row(elem_id="nq-compose", equal_height=True):
@@ -319,19 +382,36 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
                         elem_id="nq-question",
                         max_length=2000,
                     )
-                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="nq-ask")
-                    new = gr.Button("New chat", variant="secondary", scale=1, min_width=110, elem_id="nq-new")
+                    ask = gr.Button(
+                        "Ask", variant="primary", scale=1, min_width=90, elem_id="nq-ask"
+                    )
+                    new = gr.Button(
+                        "New chat", variant="secondary", scale=1, min_width=110, elem_id="nq-new"
+                    )
                 gr.HTML(render_legend(), js_on_load=None, elem_id="nq-legend")
             with gr.Column(scale=2, min_width=340, elem_id="nq-right"):
                 with gr.Tabs(elem_id="nq-tabs") as tabs:
                     with gr.Tab("Passage", id="passage", elem_id="nq-tab-passage"):
-                        passage = gr.HTML(render_passage(None, None), js_on_load=_PANEL_JS, elem_id="nq-passage")
+                        passage = gr.HTML(
+                            render_passage(None, None), js_on_load=_PANEL_JS, elem_id="nq-passage"
+                        )
                     with gr.Tab("Corpus", id="corpus", elem_id="nq-tab-corpus"):
                         corpus = gr.HTML(render_corpus({}), js_on_load=None, elem_id="nq-corpus")
                         refresh = gr.Button("Refresh counts", size="sm", elem_id="nq-refresh")
-                        gr.Markdown("**Add articles** — .txt/.md (title line, optional front matter), .html, .json/.jsonl, RSS/Atom")
-                        files = gr.File(file_count="multiple", file_types=_UPLOAD_TYPES, label="Files", elem_id="nq-files")
-                        upload_outlet = gr.Textbox(label="Outlet", placeholder="for files that name none", elem_id="nq-upload-outlet")
+                        gr.Markdown(
+                            "**Add articles** — .txt/.md (title line, optional front matter), .html, .json/.jsonl, RSS/Atom"
+                        )
+                        files = gr.File(
+                            file_count="multiple",
+                            file_types=_UPLOAD_TYPES,
+                            label="Files",
+                            elem_id="nq-files",
+                        )
+                        upload_outlet = gr.Textbox(
+                            label="Outlet",
+                            placeholder="for files that name none",
+                            elem_id="nq-upload-outlet",
+                        )
                         ingest = gr.Button("Ingest", variant="primary", elem_id="nq-ingest")
                         ingest_result = gr.HTML("", js_on_load=None, elem_id="nq-ingest-result")
 
@@ -339,13 +419,28 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
         ask_outputs = [chat, turns_state, question, passage, tabs, examples_html]
         ask.click(respond, ask_inputs, ask_outputs, concurrency_limit=8)
         question.submit(respond, ask_inputs, ask_outputs, concurrency_limit=8)
-        examples_html.submit(ask_example, [turns_state, examples_state, outlets, since, until], ask_outputs, concurrency_limit=8)
+        examples_html.submit(
+            ask_example,
+            [turns_state, examples_state, outlets, since, until],
+            ask_outputs,
+            concurrency_limit=8,
+        )
         chat.select(show_citation, [turns_state], [passage, tabs])
         passage.select(show_citation, [turns_state], [passage, tabs])
         new.click(new_chat, None, [chat, turns_state, passage, question, examples_html])
         refresh.click(refresh_corpus, None, [corpus, outlets])
-        ingest.click(ingest_files, [files, upload_outlet], [ingest_result, corpus, outlets], concurrency_limit=1)
-        demo.load(load_page, None, [corpus, outlets, examples_state, examples_html], show_progress="hidden")
+        ingest.click(
+            ingest_files,
+            [files, upload_outlet],
+            [ingest_result, corpus, outlets],
+            concurrency_limit=1,
+        )
+        demo.load(
+            load_page,
+            None,
+            [corpus, outlets, examples_state, examples_html],
+            show_progress="hidden",
+        )
     return demo
 
 

@@ -23,12 +23,12 @@ from .marks import LEGEND, MARK_PATTERN, Mark
 __all__ = [
     "Turn",
     "answer_markdown",
+    "esc",
     "render_chat",
     "render_corpus",
     "render_examples",
     "render_legend",
     "render_passage",
-    "esc",
 ]
 
 _CITE = re.compile(r"\[(\d+)\]")
@@ -95,7 +95,11 @@ def _speaker(claim: Claim, outlet: str | None = None) -> str:
         label = f"{outlet} (own reporting)" if outlet else "the outlet (own reporting)"
         return f'<span class="nq-speaker nq-speaker-none" title="stated in the outlet\'s own voice">{esc(label)}</span>'
     shown = claim.display_source
-    title = f"as written: {claim.source}" if claim.speaker and claim.source and claim.speaker != claim.source else "speaker"
+    title = (
+        f"as written: {claim.source}"
+        if claim.speaker and claim.source and claim.speaker != claim.source
+        else "speaker"
+    )
     return f'<span class="nq-speaker nq-speaker-{esc(claim.source_type)}" title="{esc(title)}">{esc(shown)}</span>'
 
 
@@ -122,7 +126,11 @@ def _claims_html(turn: int, answer: Answer) -> str:
     by_id = {c.id: c for c in answer.citations}
     rows = []
     for claim in answer.claims:
-        quote = '<span class="nq-quote-kind" title="a direct quotation">“quote”</span>' if claim.quote == "direct" else ""
+        quote = (
+            '<span class="nq-quote-kind" title="a direct quotation">“quote”</span>'
+            if claim.quote == "direct"
+            else ""
+        )
         cites = "".join(_cite_button(turn, n, by_id.get(n)) for n in claim.citations if n in by_id)
         cue = f'<span class="nq-cue">{esc(claim.cue)}</span>' if claim.cue else ""
         outlet = next((by_id[n].outlet for n in claim.citations if n in by_id), None)
@@ -139,7 +147,9 @@ def _sources_html(turn: int, answer: Answer) -> str:
         return ""
     items = []
     for c in answer.citations:
-        meta = " · ".join(esc(x) for x in (c.outlet, c.published_at.isoformat() if c.published_at else None) if x)
+        meta = " · ".join(
+            esc(x) for x in (c.outlet, c.published_at.isoformat() if c.published_at else None) if x
+        )
         items.append(
             f'<li><button class="nq-source" data-cite="{turn}:{c.id}"><span class="nq-num">{c.id}</span>'
             f'<span class="nq-source-title">{esc(c.title or c.article_id)}</span><span class="nq-source-meta">{meta}</span></button></li>'
@@ -153,23 +163,33 @@ def _refusal_html(answer: Answer) -> str:
         f"{esc(a.outlet or '')}{' · ' + esc(a.published_at.isoformat()) if a.published_at else ''}</span></li>"
         for a in answer.closest
     )
-    nearest = f'<div class="nq-closest">Closest articles:<ul>{closest}</ul></div>' if closest else ""
+    nearest = (
+        f'<div class="nq-closest">Closest articles:<ul>{closest}</ul></div>' if closest else ""
+    )
     return f'<div class="nq-refusal"><strong>Not in the corpus.</strong> <p>{esc(answer.answer)}</p>{nearest}</div>'
 
 
 def _turn_html(index: int, turn: Turn) -> str:
-    question = f'<div class="nq-msg nq-user"><div class="nq-bubble">{esc(turn.question)}</div></div>'
+    question = (
+        f'<div class="nq-msg nq-user"><div class="nq-bubble">{esc(turn.question)}</div></div>'
+    )
     if turn.error is not None:
         body = f'<div class="nq-error" role="alert"><strong>Could not answer.</strong> {esc(turn.error)}</div>'
     elif turn.answer is None:
         status = f'<div class="nq-status">{esc(turn.status or "Thinking…")}</div>'
-        partial = f'<p class="nq-partial">{esc(turn.partial)}<span class="nq-caret"></span></p>' if turn.partial else ""
+        partial = (
+            f'<p class="nq-partial">{esc(turn.partial)}<span class="nq-caret"></span></p>'
+            if turn.partial
+            else ""
+        )
         body = status + partial
     elif turn.answer.refused:
         body = _refusal_html(turn.answer)
     else:
         answer = turn.answer
-        markdown = f'<textarea class="nq-md" hidden readonly>{esc(answer_markdown(answer))}</textarea>'
+        markdown = (
+            f'<textarea class="nq-md" hidden readonly>{esc(answer_markdown(answer))}</textarea>'
+        )
         actions = (
             f'<div class="nq-actions"><button class="nq-copy" data-copy="{index}" title="Copy the answer and its citations as Markdown">'
             f"Copy as Markdown</button></div>"
@@ -192,29 +212,37 @@ def render_chat(turns: Sequence[Turn]) -> str:
             "anonymous claims are marked. Click a citation to read the passage.</p>"
             f"{hint}</div></div>"
         )
-    return '<div class="nq-chat">' + "".join(_turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
+    return (
+        '<div class="nq-chat">' + "".join(_turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
+    )
 
 
 def render_examples(examples: Sequence[str]) -> str:
     """Suggested questions drawn from the corpus, as buttons (``data-ask``)."""
     if not examples:
         return ""
-    buttons = "".join(f'<button class="nq-example" data-ask="{esc(q)}">{esc(q)}</button>' for q in examples)
-    return f'<div class="nq-examples"><span class="nq-examples-title">Try asking</span>{buttons}</div>'
+    buttons = "".join(
+        f'<button class="nq-example" data-ask="{esc(q)}">{esc(q)}</button>' for q in examples
+    )
+    return (
+        f'<div class="nq-examples"><span class="nq-examples-title">Try asking</span>{buttons}</div>'
+    )
 
 
 def render_legend() -> str:
     return (
         '<div class="nq-legend">'
-        f'<span>{_badge("hedged")} hedged claim</span>'
-        f'<span>{_badge("anonymous", Mark.ANONYMOUS.value)} unnamed source</span>'
+        f"<span>{_badge('hedged')} hedged claim</span>"
+        f"<span>{_badge('anonymous', Mark.ANONYMOUS.value)} unnamed source</span>"
         '<span><span class="nq-speaker nq-speaker-named">Speaker</span> who said it</span>'
         '<span><button class="nq-cite" tabindex="-1">1</button> citation: click for the passage</span>'
         "</div>"
     )
 
 
-def render_passage(citation: Citation | None, article: Article | None, answer: Answer | None = None, turn: int = 0) -> str:
+def render_passage(
+    citation: Citation | None, article: Article | None, answer: Answer | None = None, turn: int = 0
+) -> str:
     """The citation panel: the passage in its context, the cited span highlighted, and the article's details."""
     if citation is None:
         return (
@@ -223,7 +251,11 @@ def render_passage(citation: Citation | None, article: Article | None, answer: A
         )
     title = esc(citation.title or citation.article_id)
     url = safe_url(citation.url or (article.url if article else None))
-    heading = f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
+    heading = (
+        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
+        if url
+        else title
+    )
     published = citation.published_at or (article.published_at if article else None)
     meta_parts = [
         esc(citation.outlet or (article.outlet if article else None) or "unknown outlet"),
@@ -237,7 +269,7 @@ def render_passage(citation: Citation | None, article: Article | None, answer: A
         cited = [c for c in answer.claims if citation.id in c.citations]
         if cited:
             rows = "".join(
-                f'<li>{_speaker(c, citation.outlet)}{f"<span class=nq-cue>{esc(c.cue)}</span>" if c.cue else ""}{_claim_badges(c)}</li>'
+                f"<li>{_speaker(c, citation.outlet)}{f'<span class=nq-cue>{esc(c.cue)}</span>' if c.cue else ''}{_claim_badges(c)}</li>"
                 for c in cited
             )
             claims = f'<div class="nq-passage-claims"><div class="nq-label">Cited claim</div><ul>{rows}</ul></div>'
@@ -249,12 +281,16 @@ def render_passage(citation: Citation | None, article: Article | None, answer: A
             for c in answer.citations
         )
         others = f'<div class="nq-passage-others"><span class="nq-label">All citations</span>{links}</div>'
-    link = f'<a class="nq-open" href="{esc(url)}" target="_blank" rel="noopener noreferrer">Open the article ↗</a>' if url else ""
+    link = (
+        f'<a class="nq-open" href="{esc(url)}" target="_blank" rel="noopener noreferrer">Open the article ↗</a>'
+        if url
+        else ""
+    )
     return (
         f'<div class="nq-passage" data-citation="{citation.id}">'
         f'<div class="nq-passage-head"><span class="nq-num">{citation.id}</span><div class="nq-passage-title">{heading}</div></div>'
         f'<div class="nq-passage-meta">{" · ".join(meta_parts)}</div>'
-        f"{claims}<blockquote class=\"nq-context\">{context}</blockquote>{link}{others}</div>"
+        f'{claims}<blockquote class="nq-context">{context}</blockquote>{link}{others}</div>'
     )
 
 
@@ -262,13 +298,27 @@ def _context_html(citation: Citation, article: Article | None) -> str:
     """The chunk around the passage (or the passage alone), with the cited span in ``<mark>``."""
     body = article.body if article else None
     if body and 0 <= citation.start <= citation.end <= len(body):
-        lo = citation.chunk_start if citation.chunk_start is not None else max(0, citation.start - 300)
-        hi = citation.chunk_end if citation.chunk_end is not None else min(len(body), citation.end + 300)
+        lo = (
+            citation.chunk_start
+            if citation.chunk_start is not None
+            else max(0, citation.start - 300)
+        )
+        hi = (
+            citation.chunk_end
+            if citation.chunk_end is not None
+            else min(len(body), citation.end + 300)
+        )
         lo, hi = min(lo, citation.start), max(hi, citation.end)
-        before, cited, after = body[lo : citation.start], body[citation.start : citation.end], body[citation.end : hi]
+        before, cited, after = (
+            body[lo : citation.start],
+            body[citation.start : citation.end],
+            body[citation.end : hi],
+        )
         lead = "… " if lo > 0 else ""
         tail = " …" if hi < len(body) else ""
-        return f"{lead}{esc(before)}<mark>{esc(cited)}</mark>{esc(after)}{tail}".replace("\n\n", "<br><br>")
+        return f"{lead}{esc(before)}<mark>{esc(cited)}</mark>{esc(after)}{tail}".replace(
+            "\n\n", "<br><br>"
+        )
     return f"<mark>{esc(citation.text)}</mark>"
 
 
@@ -280,7 +330,10 @@ def render_corpus(stats: Mapping[str, Any] | None, error: str | None = None) -> 
     articles, chunks = stats.get("articles", 0), stats.get("chunks", 0)
     outlets = outlet_counts(stats)
     first, last = date_range(stats)
-    rows = "".join(f"<tr><td>{esc(name)}</td><td class='nq-n'>{count}</td></tr>" for name, count in outlets.items())
+    rows = "".join(
+        f"<tr><td>{esc(name)}</td><td class='nq-n'>{count}</td></tr>"
+        for name, count in outlets.items()
+    )
     dates = f"{esc(first)} → {esc(last)}" if first or last else "—"
     return (
         '<div class="nq-corpus">'
@@ -302,7 +355,9 @@ def outlet_counts(stats: Mapping[str, Any]) -> dict[str, int]:
         counts = {}
         for item in raw:
             if isinstance(item, Mapping):
-                counts[str(item.get("outlet") or item.get("name"))] = _count(item.get("articles", item.get("count", 0)))
+                counts[str(item.get("outlet") or item.get("name"))] = _count(
+                    item.get("articles", item.get("count", 0))
+                )
             else:
                 counts[str(item[0])] = _count(item[1])
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

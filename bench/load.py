@@ -19,7 +19,6 @@ import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,7 +77,14 @@ def _questions() -> list[str]:
 
 
 async def run_load(
-    url: str, *, clients: int, duration: float, max_requests: int, questions: list[str], api_key: str | None, warm: bool = True
+    url: str,
+    *,
+    clients: int,
+    duration: float,
+    max_requests: int,
+    questions: list[str],
+    api_key: str | None,
+    warm: bool = True,
 ) -> Result:
     """``clients`` workers post questions until ``duration`` seconds pass or ``max_requests`` were sent.
 
@@ -97,10 +103,15 @@ async def run_load(
 
         async def warm_worker() -> None:
             while warm_up:
-                (await http.post("/api/v1/ask", json={"question": warm_up.pop()})).raise_for_status()
+                (
+                    await http.post("/api/v1/ask", json={"question": warm_up.pop()})
+                ).raise_for_status()
 
         await asyncio.gather(*(warm_worker() for _ in range(clients)))
-        print(f"warm-up: {len(questions) if warm else 2} questions in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"warm-up: {len(questions) if warm else 2} questions in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
         start = time.perf_counter()
         deadline = start + duration
 
@@ -150,11 +161,25 @@ def _free_port() -> int:
 def _start_server(home: Path, api_key: str | None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
-    env.update(NEWSQA_HOME=str(home), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False")
+    env.update(
+        NEWSQA_HOME=str(home),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        GRADIO_ANALYTICS_ENABLED="False",
+    )
     if api_key:
         env["NEWSQA_API_KEY"] = api_key
     proc = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from app.cli import main; sys.exit(main())",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -164,7 +189,9 @@ def _start_server(home: Path, api_key: str | None) -> tuple[subprocess.Popen, st
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"newsqa serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            raise SystemExit(
+                f"newsqa serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
+            )
         try:
             if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
                 return proc, url
@@ -179,21 +206,40 @@ def _ensure_corpus(url: str, api_key: str | None) -> None:
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     if httpx.get(f"{url}/api/v1/stats", headers=headers, timeout=60).json().get("articles"):
         return
-    files = [("files", (p.name, p.read_bytes())) for p in sorted(SAMPLE.rglob("*")) if p.is_file() and p.suffix in {".md", ".json", ".xml"}]
+    files = [
+        ("files", (p.name, p.read_bytes()))
+        for p in sorted(SAMPLE.rglob("*"))
+        if p.is_file() and p.suffix in {".md", ".json", ".xml"}
+    ]
     print(f"ingesting {len(files)} sample files through the API…", file=sys.stderr)
     report = httpx.post(f"{url}/api/v1/articles", files=files, headers=headers, timeout=900).json()
     print(f"  added {report.get('added')}, failed {len(report.get('failed', []))}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", help="a running server on loopback (default: start one)")
-    parser.add_argument("--home", type=Path, help="store for the started server (default: a temp dir with corpus/sample)")
+    parser.add_argument(
+        "--home",
+        type=Path,
+        help="store for the started server (default: a temp dir with corpus/sample)",
+    )
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=30.0, help="seconds of load (bounded to 600)")
-    parser.add_argument("--max-requests", type=int, default=2000, help="stop after this many requests (bounded to 100000)")
+    parser.add_argument(
+        "--duration", type=float, default=30.0, help="seconds of load (bounded to 600)"
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=2000,
+        help="stop after this many requests (bounded to 100000)",
+    )
     parser.add_argument("--api-key", default=os.environ.get("NEWSQA_API_KEY"))
-    parser.add_argument("--cold", action="store_true", help="skip the warm-up pass over every question")
+    parser.add_argument(
+        "--cold", action="store_true", help="skip the warm-up pass over every question"
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 256:
@@ -207,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.url:
             host = urlparse(args.url).hostname or ""
             if host not in LOOPBACK:
-                parser.error(f"only loopback URLs are allowed (127.0.0.1, localhost, ::1), not {host!r}")
+                parser.error(
+                    f"only loopback URLs are allowed (127.0.0.1, localhost, ::1), not {host!r}"
+                )
             url = args.url.rstrip("/")
         else:
             home = args.home
@@ -217,7 +265,15 @@ def main(argv: list[str] | None = None) -> int:
             proc, url = _start_server(home, args.api_key)
         _ensure_corpus(url, args.api_key)
         result = asyncio.run(
-            run_load(url, clients=args.clients, duration=duration, max_requests=max_requests, questions=_questions(), api_key=args.api_key, warm=not args.cold)
+            run_load(
+                url,
+                clients=args.clients,
+                duration=duration,
+                max_requests=max_requests,
+                questions=_questions(),
+                api_key=args.api_key,
+                warm=not args.cold,
+            )
         )
     finally:
         if proc is not None and proc.poll() is None:

@@ -52,7 +52,9 @@ def _newsqa(*args: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, Path, subprocess.Popen]]:
     home = tmp_path_factory.mktemp("serve") / "home"
     port = _free_port()
     log = (home.parent / "server.log").open("w")
@@ -67,7 +69,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if proc.poll() is not None:
-            pytest.fail(f"newsqa serve exited with {proc.returncode}:\n{(home.parent / 'server.log').read_text()[-3000:]}")
+            pytest.fail(
+                f"newsqa serve exited with {proc.returncode}:\n{(home.parent / 'server.log').read_text()[-3000:]}"
+            )
         try:
             if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
                 break
@@ -98,25 +102,49 @@ def test_one_process_serves_ui_api_and_docs(server) -> None:
 
 
 def test_a_second_server_on_the_same_store_stops_with_a_clear_message(server) -> None:
-    url, home, proc = server
+    _, home, proc = server
     second = subprocess.run(
-        _newsqa("serve", "--port", str(_free_port())), cwd=ROOT, env=_env(home), capture_output=True, text=True, timeout=180
+        _newsqa("serve", "--port", str(_free_port())),
+        cwd=ROOT,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert second.returncode == 1
     assert "Traceback" not in second.stderr
     message = second.stderr.strip().splitlines()[-1]
-    assert message.startswith("newsqa: error:") and str(proc.pid) in message and "newsqa serve" in message
+    assert (
+        message.startswith("newsqa: error:")
+        and str(proc.pid) in message
+        and "newsqa serve" in message
+    )
 
 
 def test_ingest_while_serving_goes_through_the_api(server) -> None:
     url, home, _ = server
     article = FIXTURES / "lowmere-ferry.md"
-    refused = subprocess.run(_newsqa("ingest", "--no-progress", str(article)), cwd=ROOT, env=_env(home), capture_output=True, text=True, timeout=180)
+    refused = subprocess.run(
+        _newsqa("ingest", "--no-progress", str(article)),
+        cwd=ROOT,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     output = refused.stdout + refused.stderr
     assert refused.returncode == 1 and "NEWSQA_API_KEY" in output and "Traceback" not in output
 
     sent = subprocess.run(
-        _newsqa("ingest", "--no-progress", str(article)), cwd=ROOT, env=_env(home, NEWSQA_API_KEY=KEY), capture_output=True, text=True, timeout=180
+        _newsqa("ingest", "--no-progress", str(article)),
+        cwd=ROOT,
+        env=_env(home, NEWSQA_API_KEY=KEY),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert sent.returncode == 0, sent.stderr
     assert "sending the articles to it" in sent.stderr and "added 1" in (sent.stdout + sent.stderr)
@@ -124,8 +152,14 @@ def test_ingest_while_serving_goes_through_the_api(server) -> None:
     # The server wrote it and serves it at once, without a restart.
     got = httpx.get(f"{url}/api/v1/articles/ui-fixtures/lowmere-ferry", timeout=30)
     assert got.status_code == 200 and got.json()["outlet"] == "The Lowmere Lantern"
-    answer = httpx.post(f"{url}/api/v1/ask", json={"question": "What did Ines Tamm say about the ferry crossings?"}, timeout=120).json()
-    assert answer["citations"] and answer["citations"][0]["article_id"] == "ui-fixtures/lowmere-ferry"
+    answer = httpx.post(
+        f"{url}/api/v1/ask",
+        json={"question": "What did Ines Tamm say about the ferry crossings?"},
+        timeout=120,
+    ).json()
+    assert (
+        answer["citations"] and answer["citations"][0]["article_id"] == "ui-fixtures/lowmere-ferry"
+    )
 
 
 def test_shutdown_releases_the_store(server) -> None:

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from api_fixtures import sample_qa  # noqa: F401 - session fixture
+
 from indexing.models import Article
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,10 @@ LAUNCH_ARGS = [
 ANSWER_TIMEOUT_MS = 120_000  # the first question warms the chain on a shared 2-core machine
 
 if not CHROMIUM.exists():
-    pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        "Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -55,10 +58,19 @@ def server_url(sample_qa) -> Iterator[str]:  # noqa: F811
 
     from app.server import create_server_app
 
-    xss = Article.model_validate(json.loads((FIXTURES / "xss_article.json").read_text(encoding="utf-8")))
+    xss = Article.model_validate(
+        json.loads((FIXTURES / "xss_article.json").read_text(encoding="utf-8"))
+    )
     assert sample_qa.ingest([xss]).ok
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_server_app(sample_qa.settings, sample_qa), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_server_app(sample_qa.settings, sample_qa),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 120
@@ -86,7 +98,9 @@ def page(browser, server_url: str):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server_url + "/", wait_until="domcontentloaded")
-    page.wait_for_selector("#nq-examples .nq-example", timeout=ANSWER_TIMEOUT_MS)  # corpus loaded: suggestions shown
+    page.wait_for_selector(
+        "#nq-examples .nq-example", timeout=ANSWER_TIMEOUT_MS
+    )  # corpus loaded: suggestions shown
     page.page_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
@@ -98,7 +112,9 @@ def _ask(page, question: str) -> object:
     page.fill("#nq-question textarea", question)
     page.click("#nq-ask")
     turn = page.locator(".nq-turn").nth(before)
-    turn.locator(".nq-answer-text, .nq-refusal, .nq-error").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    turn.locator(".nq-answer-text, .nq-refusal, .nq-error").first.wait_for(
+        timeout=ANSWER_TIMEOUT_MS
+    )
     return turn
 
 
@@ -118,9 +134,13 @@ def test_ask_read_the_passage_see_badges_and_copy(page) -> None:
     panel = page.locator(f'#nq-passage .nq-passage[data-citation="{number}"]')
     panel.wait_for(timeout=30_000)
     highlighted = panel.locator("mark").inner_text()
-    assert len(highlighted) > 20 and highlighted.strip() in panel.locator(".nq-context").inner_text()
+    assert (
+        len(highlighted) > 20 and highlighted.strip() in panel.locator(".nq-context").inner_text()
+    )
     meta = panel.locator(".nq-passage-meta").inner_text()
-    assert any(outlet in meta for outlet in ("Harbor Gazette", "Meridian Wire", "The Northern Ledger"))
+    assert any(
+        outlet in meta for outlet in ("Harbor Gazette", "Meridian Wire", "The Northern Ledger")
+    )
     assert "2026-" in meta
     assert panel.locator(".nq-passage-title a").get_attribute("href").startswith("https://")
     page.screenshot(path=str(ARTIFACTS / "ui-answer.png"), full_page=True)
@@ -151,15 +171,29 @@ def test_hedged_and_anonymous_badges_with_the_legend(page, sample_qa) -> None:  
     # Pick (through the Python API) a question whose answer has both marks, then check the UI shows them as badges.
     from app.marks import Mark, find_marks
 
-    question = next((q for q in MARKED_QUESTIONS if {Mark.HEDGED, Mark.ANONYMOUS} <= set(find_marks(sample_qa.ask(q).answer))), None)
+    question = next(
+        (
+            q
+            for q in MARKED_QUESTIONS
+            if {Mark.HEDGED, Mark.ANONYMOUS} <= set(find_marks(sample_qa.ask(q).answer))
+        ),
+        None,
+    )
     assert question, "no sample question gives an answer with both marks"
     expected = find_marks(sample_qa.ask(question).answer)
     turn = _ask(page, question)
     assert turn.locator(".nq-answer-text .nq-badge-hedged").count() == expected.count(Mark.HEDGED)
-    assert turn.locator(".nq-answer-text .nq-badge-anonymous").count() == expected.count(Mark.ANONYMOUS)
-    assert "[hedged]" not in turn.locator(".nq-answer-text").inner_text(), "marks are shown as badges"
+    assert turn.locator(".nq-answer-text .nq-badge-anonymous").count() == expected.count(
+        Mark.ANONYMOUS
+    )
+    assert "[hedged]" not in turn.locator(".nq-answer-text").inner_text(), (
+        "marks are shown as badges"
+    )
     legend = page.locator("#nq-legend")
-    assert legend.locator(".nq-badge-hedged").count() == 1 and legend.locator(".nq-badge-anonymous").count() == 1
+    assert (
+        legend.locator(".nq-badge-hedged").count() == 1
+        and legend.locator(".nq-badge-anonymous").count() == 1
+    )
     assert "unnamed source" in legend.inner_text()
     hint = turn.locator(".nq-answer-text .nq-badge-anonymous").first.get_attribute("title")
     assert "unnamed source" in hint
@@ -168,7 +202,9 @@ def test_hedged_and_anonymous_badges_with_the_legend(page, sample_qa) -> None:  
 
 def test_example_question_and_outlet_filter(page) -> None:
     page.locator("#nq-examples .nq-example").first.click()
-    page.locator(".nq-turn .nq-answer-text, .nq-turn .nq-refusal").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    page.locator(".nq-turn .nq-answer-text, .nq-turn .nq-refusal").first.wait_for(
+        timeout=ANSWER_TIMEOUT_MS
+    )
 
     page.click("#nq-new")
     page.wait_for_function("document.querySelectorAll('.nq-turn').length === 0")
@@ -190,14 +226,22 @@ def test_xss_article_is_shown_escaped_and_never_runs(page) -> None:
     panel.locator(".nq-passage-title", has_text="Grimsvale").wait_for(timeout=30_000)
 
     title = panel.locator(".nq-passage-title").inner_text()
-    assert "<script>window.__xss=1</script>" in title and '<img src=x onerror="window.__xss=2">' in title
+    assert (
+        "<script>window.__xss=1</script>" in title
+        and '<img src=x onerror="window.__xss=2">' in title
+    )
     assert "The Grimsvale <b>Courier</b>" in panel.locator(".nq-passage-meta").inner_text()
     context = panel.locator(".nq-context").inner_text()
     assert "<script>window.__xss=1</script>" in context
     assert "${window.__xss=3}" in context and "{{constructor}}" in context
     # Nothing ran, no element was injected, and the javascript: URL did not become a link.
     assert page.evaluate("typeof window.__xss") == "undefined"
-    assert page.locator("#nq-chat img, #nq-passage img, #nq-chat script, #nq-passage script, #nq-passage b").count() == 0
+    assert (
+        page.locator(
+            "#nq-chat img, #nq-passage img, #nq-chat script, #nq-passage script, #nq-passage b"
+        ).count()
+        == 0
+    )
     assert page.locator("a[href^='javascript']").count() == 0
 
     # The corpus panel and the outlet filter show the outlet's name as text too.
@@ -212,7 +256,11 @@ def test_upload_articles_with_progress_and_counts(page, sample_qa) -> None:  # n
     page.get_by_role("tab", name="Corpus").click()
     before = sample_qa.stats()["articles"]
     page.locator("#nq-files input[type=file]").set_input_files(str(FIXTURES / "lowmere-ferry.md"))
-    page.locator("#nq-files").get_by_text("lowmere-ferry.md").first.wait_for(timeout=30_000)
+    try:
+        page.locator("#nq-files").get_by_text("lowmere-ferry.md").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "ui-upload-failed.png"), full_page=True)
+        raise
     page.click("#nq-ingest")
     notice = page.locator("#nq-ingest-result .nq-notice")
     notice.wait_for(timeout=ANSWER_TIMEOUT_MS)
@@ -221,3 +269,13 @@ def test_upload_articles_with_progress_and_counts(page, sample_qa) -> None:  # n
     assert sample_qa.stats()["articles"] == before + 1
     page.screenshot(path=str(ARTIFACTS / "ui-upload.png"), full_page=True)
     assert sample_qa.delete_article("ui-fixtures/lowmere-ferry")
+
+
+def test_bad_date_range_shows_a_clear_error(page) -> None:
+    for field, value in (("#nq-since input", "2026-10-01"), ("#nq-until input", "2026-09-01")):
+        page.locator(field).fill(value)
+        page.locator(field).press("Enter")
+    turn = _ask(page, "What happened in the port strike?")
+    error = turn.locator(".nq-error")
+    assert error.count() == 1 and "before" in error.inner_text()
+    assert not page.page_errors
