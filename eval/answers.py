@@ -3,7 +3,8 @@
 Another system's answers come as JSONL, one object per line (``docs/eval.md``)::
 
     {"id": "case-1", "answer": "Maria Okafor said ... [1].",
-     "citations": [{"id": 1, "text": "the cited passage", "source_path": "a/b.md", "start": 10, "end": 90}],
+     "citations": [{"id": 1, "text": "the cited passage", "source_path": "a/b.md", "start": 10, "end": 90,
+                    "outlet": "Harbor Gazette", "published_at": "2026-09-14"}],
      "refused": false,
      "retrieved": [{"text": "...", "source_path": "a/b.md", "start": 0, "end": 400}]}
 
@@ -35,12 +36,21 @@ class RetrievedPassage(BaseModel):
     source_path: str | None = Field(default=None, description="The article's file, relative to the corpus root or ending with it.")
     article_id: str | None = None
     title: str | None = None
+    outlet: str | None = Field(default=None, description="Publishing outlet of the article.")
+    published_at: str | None = Field(default=None, description="Publication date (ISO), as an answer may cite it.")
     start: int | None = Field(default=None, ge=0, description="Passage start offset in the article body.")
     end: int | None = Field(default=None, ge=0, description="Passage end offset in the article body.")
 
 
 class CitedPassage(RetrievedPassage):
     id: int = Field(ge=0, description="The n of the [n] markers that cite this passage.")
+
+    @property
+    def evidence(self) -> str:
+        """What the support measure reads: the passage, headed by its outlet and date when known
+        (an answer may say "(Harbor Gazette, 2026-09-14)", which the citation itself supports)."""
+        header = ", ".join(x for x in (self.outlet, self.published_at) if x)
+        return f"({header}) {self.text}" if header else self.text
 
 
 class SystemAnswer(BaseModel):
@@ -65,7 +75,7 @@ _REFUSAL = re.compile(
     r"\b(?:i (?:do not|don't|cannot|can't|could not|couldn't) (?:know|find|answer)|"
     r"(?:cannot|can't|could not|couldn't|unable to) (?:be )?(?:answer|find|determine)|"
     r"no (?:relevant )?(?:information|articles?|passages?|evidence|reports?) (?:about|on|regarding|that)|"
-    r"(?:does|do) not (?:contain|mention|say|cover|support)|not (?:covered|mentioned|found) in|"
+    r"(?:does|do)(?: not|n't) (?:contain|mention|say|cover|support|answer|address)|not (?:covered|mentioned|found) in|"
     r"nothing in the (?:corpus|articles|sources))",
     re.IGNORECASE,
 )
@@ -110,6 +120,8 @@ def _passage(result: SearchResult) -> RetrievedPassage:
         source_path=result.source_path,
         article_id=result.article_id,
         title=result.title,
+        outlet=result.outlet,
+        published_at=result.published_at.isoformat() if result.published_at else None,
         start=result.start,
         end=result.end,
     )
@@ -128,6 +140,8 @@ def from_newsqa(case_id: str, answer: Answer, retrieved: list[SearchResult] | No
                 source_path=c.source_path,
                 article_id=c.article_id,
                 title=c.title,
+                outlet=c.outlet,
+                published_at=c.published_at.isoformat() if c.published_at else None,
                 start=c.start,
                 end=c.end,
             )

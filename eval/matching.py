@@ -137,7 +137,9 @@ def _boundaries(line: str) -> Iterable[int]:
             in_quote = False
         elif ch == '"':
             in_quote = not in_quote
-        elif ch in ".!?" and not in_quote:
+        elif ch in ".!?" and (not in_quote or line[i + 1 : i + 2] in ('"', "”")):
+            # Inside a quotation only a full stop that closes it ('... for weeks." Officials') can end a sentence.
+            in_quote = False
             j = i + 1
             while j < n and line[j] in "\"'”’)":
                 j += 1
@@ -163,7 +165,7 @@ def _boundaries(line: str) -> Iterable[int]:
 
 
 def split_sentences(answer: str, strip_marks: callable | None = None) -> list[AnswerSentence]:  # type: ignore[valid-type]
-    """Answer text -> sentences. Lines (bullets) split first; quotations are never split."""
+    """Answer text -> sentences. Lines (bullets) split first; a quotation is split only where it closes."""
     sentences: list[AnswerSentence] = []
     for line in answer.splitlines():
         line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
@@ -216,18 +218,37 @@ def _quote_words(text: str) -> list[str]:
 def quote_in_passage(quote: str, passage: str) -> bool:
     """True when the quotation's words occur in the passage word for word (case and punctuation aside).
 
-    An ellipsis or a [bracketed insertion] splits the quotation into pieces that must occur in order.
+    Editorial conventions are honoured: an ellipsis (``...``) stands for any omitted run, a
+    ``[bracketed insertion]`` replaces at most ``_BRACKET_GAP`` words; the pieces must occur in order.
     """
-    pieces = [p for p in re.split(r"\.\.\.|…|\[[^\]]*\]", quote) if _quote_words(p)]
-    haystack = " " + " ".join(_quote_words(passage)) + " "
-    position = 0
-    for piece in pieces:
-        needle = " " + " ".join(_quote_words(piece)) + " "
-        found = haystack.find(needle, position)
-        if found < 0:
-            return False
-        position = found + len(needle) - 1
-    return bool(pieces)
+    haystack = _quote_words(passage)
+    pieces: list[tuple[list[str], int | None]] = []  # (words, largest gap allowed before them)
+    gap: int | None = 0
+    for token in re.split(r"(\.\.\.|…|\[[^\]]*\])", quote):
+        if token in ("...", "…"):
+            gap = None
+        elif token.startswith("["):
+            gap = None if gap is None else gap + _BRACKET_GAP
+        elif _quote_words(token):
+            pieces.append((_quote_words(token), gap if pieces else None))
+            gap = 0
+    if not pieces:
+        return False
+
+    def match(index: int, position: int) -> bool:
+        if index == len(pieces):
+            return True
+        needle, allowed = pieces[index]
+        last = len(haystack) - len(needle) if allowed is None else min(position + allowed, len(haystack) - len(needle))
+        for at in range(position, last + 1):
+            if haystack[at : at + len(needle)] == needle and match(index + 1, at + len(needle)):
+                return True
+        return False
+
+    return match(0, 0)
+
+
+_BRACKET_GAP = 3
 
 
 # --- sources ----------------------------------------------------------------------------------

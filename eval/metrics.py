@@ -140,11 +140,35 @@ def _score_retrieval(case: EvalCase, answer: SystemAnswer, result: CaseResult) -
 # --- citations and quotes ---------------------------------------------------------------------------
 
 
-def _supported(judge: Judge, sentence: str, passages: Sequence[str]) -> bool:
-    return bool(passages) and bool(judge.support.score(sentence, "\n".join(passages)).supported)
+class _SupportCache:
+    """Support judgements for one answer, fetched in one batch when the measure can (``score_many``)."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+        self.known: dict[tuple[str, str], bool] = {}
+
+    def prefetch(self, sentences: Sequence[AnswerSentence], evidence: dict[int, str]) -> None:
+        pairs: list[tuple[str, str]] = []
+        for sentence in sentences:
+            valid = [n for n in dict.fromkeys(sentence.citations) if n in evidence]
+            sets = [valid] + ([[n] for n in valid] + [[m for m in valid if m != n] for n in valid] if len(valid) > 1 else [])
+            pairs += [(sentence.clean, "\n".join(evidence[n] for n in chosen)) for chosen in sets if chosen]
+        pairs = [p for p in dict.fromkeys(pairs) if p not in self.known]
+        batch = getattr(self.judge.support, "score_many", None)
+        if pairs and callable(batch):
+            for pair, score in zip(pairs, batch(pairs), strict=True):
+                self.known[pair] = bool(score.supported)
+
+    def supported(self, sentence: str, passages: Sequence[str]) -> bool:
+        if not passages:
+            return False
+        pair = (sentence, "\n".join(passages))
+        if pair not in self.known:
+            self.known[pair] = bool(self.judge.support.score(*pair).supported)
+        return self.known[pair]
 
 
-def _score_citations(sentence: AnswerSentence, passages: dict[int, str], judge: Judge, result: CaseResult) -> None:
+def _score_citations(sentence: AnswerSentence, passages: dict[int, str], support: _SupportCache, result: CaseResult) -> None:
     cited = list(dict.fromkeys(sentence.citations))
     for n in cited:
         ok = n in passages
@@ -152,7 +176,7 @@ def _score_citations(sentence: AnswerSentence, passages: dict[int, str], judge: 
         if not ok:
             result.failures.append(_failure("citation_validity", f"[{n}] points to no listed citation", sentence))
     valid = [n for n in cited if n in passages]
-    joint = _supported(judge, sentence.clean, [passages[n] for n in valid])
+    joint = support.supported(sentence.clean, [passages[n] for n in valid])
     result.count("citation_recall", joint)
     if not joint:
         why = "cites nothing" if not cited else "its cited passages do not support it"
@@ -162,10 +186,10 @@ def _score_citations(sentence: AnswerSentence, passages: dict[int, str], judge: 
     for n in cited:
         relevant = False
         if joint and n in passages:
-            if len(valid) == 1 or _supported(judge, sentence.clean, [passages[n]]):
+            if len(valid) == 1 or support.supported(sentence.clean, [passages[n]]):
                 relevant = True
             else:
-                relevant = not _supported(judge, sentence.clean, [passages[m] for m in valid if m != n])
+                relevant = not support.supported(sentence.clean, [passages[m] for m in valid if m != n])
         result.count("citation_precision", relevant)
         if joint and not relevant:
             result.failures.append(_failure("citation_precision", f"[{n}] is not needed to support the sentence", sentence))
@@ -301,6 +325,7 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
         return result
     result.answer, result.latency_ms = answer.answer, answer.latency_ms
     passages = {c.id: c.text for c in answer.citations}
+    evidence = {c.id: c.evidence for c in answer.citations}
     result.citations = [PassageView(id=c.id, text=c.text, source_path=c.source_path, title=c.title) for c in answer.citations]
     refused = result.refused = answer.is_refusal
     _score_retrieval(case, answer, result)
@@ -317,8 +342,10 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
     if not refused:
         sentences = split_sentences(answer.answer, judge.marks.strip)
         claims = _claims_by_sentence(sentences, judge)
+        support = _SupportCache(judge)
+        support.prefetch(sentences, evidence)
         for sentence in sentences:
-            _score_citations(sentence, passages, judge, result)
+            _score_citations(sentence, evidence, support, result)
             _score_quotes(sentence, passages, result)
         used_by: dict[int, list[ExpectedClaim]] = {}
         for expected in case.expected_claims:

@@ -186,6 +186,8 @@ def _label(row: Mapping[str, Any]) -> bool | None:
 def support_agreement(path: Path, support: SupportMeasure) -> SupportAgreement:
     """How often ``support`` agrees with the hand labels in ``path`` (JSONL: sentence, evidence, label)."""
     counts = {"true_positive": 0, "false_positive": 0, "true_negative": 0, "false_negative": 0}
+    pairs: list[tuple[str, str]] = []
+    golds: list[bool] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
@@ -195,7 +197,13 @@ def support_agreement(path: Path, support: SupportMeasure) -> SupportAgreement:
         gold = _label(row)
         if not sentence or evidence is None or gold is None:
             continue
-        predicted = bool(support.score(sentence, evidence).supported)
+        pairs.append((sentence, evidence))
+        golds.append(gold)
+    # One batched embedding call when the measure offers it (SupportScorer.score_many).
+    batch = getattr(support, "score_many", None)
+    scores = batch(pairs) if callable(batch) else [support.score(s, e) for s, e in pairs]
+    for score, gold in zip(scores, golds, strict=True):
+        predicted = bool(score.supported)
         key = ("true_" if predicted == gold else "false_") + ("positive" if predicted else "negative")
         counts[key] += 1
     n = sum(counts.values())

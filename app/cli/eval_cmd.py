@@ -2,6 +2,7 @@
 
     newsqa eval [DATASET] [--answers FILE] [--report report.html] [--markdown FILE] [--out FILE.json]
                 [--json] [--fail-under METRIC=VALUE ...] [--limit N] [--corpus DIR] [--home DIR]
+                [--save-answers FILE.jsonl]
     newsqa eval diff A.json B.json [--json]
     newsqa eval schema
     newsqa eval polnear DIR [--json] [--out FILE] [--limit N]
@@ -47,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--report", metavar="FILE.html", help="write the self-contained HTML report")
     parser.add_argument("--markdown", metavar="FILE.md", help="write the Markdown summary")
     parser.add_argument("--out", metavar="FILE.json", help="write the full JSON report (input of `eval diff`)")
+    parser.add_argument("--save-answers", metavar="FILE.jsonl", help="also write newsqa's answers as JSONL (re-score later with --answers)")
     parser.add_argument("--json", action="store_true", help="print metrics as JSON on stdout")
     parser.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE", help="exit 1 when METRIC misses VALUE")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N cases (or PolNeAR articles)")
@@ -161,6 +163,8 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     notes: list[str] = []
     started = time.perf_counter()
     if args.answers:
+        if args.save_answers:
+            raise BadInputError("--save-answers saves newsqa's answers; it cannot be combined with --answers")
         answers = read_answers(args.answers)
         system = Path(args.answers).name
         summary: dict[str, Any] = {"answers": str(args.answers)}
@@ -172,6 +176,8 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
                 f"{dataset_path}: the dataset names no corpus; pass --corpus DIR (or --home DIR with the corpus already ingested)"
             )
         answers = run_newsqa(dataset, settings, corpus=corpus, cases=cases, temporary_home=temporary, progress=progress, notes=notes)
+        if args.save_answers:
+            _write(args.save_answers, "".join(a.model_dump_json(exclude_none=True) + "\n" for a in answers.values()))
         system = "newsqa"
         summary = {
             "llm": settings.llm,
