@@ -23,11 +23,11 @@ dropped); surfaces show the final text when it arrives.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Container
 from typing import TYPE_CHECKING, Any
 
 from app.composers.base import ComposeRequest, Composer, Draft
-from app.composers.evidence import Passage, build_passages, rank_passages, time_sensitive
+from app.composers.evidence import Passage, answerability, build_passages, rank_passages, time_sensitive
 from app.composers.extractive import ExtractiveComposer
 from app.condense import condense, resolve_filters
 from app.guard import AttributionGuard
@@ -102,12 +102,14 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
         return {**state, "results": results}
 
     def rank_step(state: dict[str, Any]) -> dict[str, Any]:
-        passages = rank_passages(state["standalone_question"], build_passages(state["results"]), embedder)
+        question = state["standalone_question"]
+        passages = rank_passages(question, build_passages(state["results"]), embedder)
         request = ComposeRequest(
             question=state["question"],
             standalone_question=state["standalone_question"],
             passages=passages,
-            time_sensitive=time_sensitive(state["question"]) or time_sensitive(state["standalone_question"]),
+            time_sensitive=time_sensitive(state["question"]) or time_sensitive(question),
+            answerability=answerability(question, passages, state["results"], vocabulary=_vocabulary(searcher)),
             history=state["history"],
         )
         return {**state, "request": request}
@@ -131,6 +133,19 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
         | RunnableLambda(guard_step, name="guard")
     )
     return chain.with_config(run_name="newsqa_answer")
+
+
+def _vocabulary(searcher: Any) -> Container[str] | None:
+    """The stemmed vocabulary of the corpus from the searcher's BM25 index, when it exposes one.
+
+    Optional: refusal uses it to notice question nouns the corpus never mentions.
+    """
+    lexical = getattr(searcher, "lexical", None)
+    vocabulary = getattr(lexical, "vocabulary", None)
+    if vocabulary is None:
+        retriever = getattr(lexical, "_retriever", None)  # bm25s.BM25: stems -> ids
+        vocabulary = getattr(retriever, "vocab_dict", None)
+    return vocabulary if isinstance(vocabulary, Container) else None
 
 
 _PIECE = re.compile(r"\S+\s*")

@@ -92,9 +92,10 @@ def content_words(text: str, *, drop_reporting: bool = False) -> list[str]:
         w = token.lower().replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
-        if w in _STOP_WORDS or (drop_reporting and w in _REPORTING_WORDS):
-            continue
-        words.append(w)
+        for part in w.split("-") if "-" in w else (w,):
+            if not part or part in _STOP_WORDS or (drop_reporting and part in _REPORTING_WORDS):
+                continue
+            words.append(part)
     return _stemmer().stemWords(words) if words else []
 
 

@@ -32,10 +32,9 @@ __all__ = [
 ]
 
 # Calibrated on the development questions (tests/fixtures/chain/dev_questions.json,
-# see docs/answers.md): the best passage's relevance (0.6 cosine + 0.4 share of
-# the question's content words + 0.15 when the question names the speaker)
+# see docs/answers.md): an answerability (app.composers.evidence.answerability)
 # below this means the corpus does not answer the question.
-REFUSE_BELOW = 0.42
+REFUSE_BELOW = 0.57
 
 
 @dataclass
@@ -70,6 +69,7 @@ class ComposeRequest:
     standalone_question: str
     passages: list[Passage]
     time_sensitive: bool = False
+    answerability: float = 1.0
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -88,10 +88,10 @@ class Composer(Protocol):
         ...
 
 
-def should_refuse(passages: list[Passage]) -> bool:
-    """True when no passage is relevant enough to answer from (see ``REFUSE_BELOW``)."""
-    usable = [p for p in passages if not p.injection or p.evidence_text()]
-    return not usable or max(p.relevance for p in usable) < REFUSE_BELOW
+def should_refuse(request: ComposeRequest) -> bool:
+    """True when the retrieved passages cannot answer the question (see ``REFUSE_BELOW``)."""
+    usable = [p for p in request.passages if p.vector is not None and (not p.injection or p.evidence_text())]
+    return not usable or request.answerability < REFUSE_BELOW
 
 
 def closest_articles(passages: list[Passage], limit: int = 3) -> list[ClosestArticle]:

@@ -16,9 +16,10 @@ speaker the question names.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from indexing.models import Citation, Claim, SearchResult
 
 __all__ = [
     "INSTRUCTION_PATTERN",
+    "answerability",
     "Passage",
     "build_passages",
     "find_instructions",
@@ -168,8 +170,8 @@ class Passage:
         return " ".join(kept)
 
 
-def _claim_local_span(claim: Claim, result: SearchResult) -> tuple[int, int] | None:
-    """The claim's extent (content, source and cue) in chunk-local offsets, or None if it is not in the chunk."""
+def _claim_local_span(claim: Claim, result: SearchResult, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The sentences holding the claim (content, plus source and cue when they share those sentences), chunk-local."""
     n = len(result.text)
     if claim.start is not None and claim.end is not None:
         s, e = claim.start - result.start, claim.end - result.start
@@ -178,12 +180,14 @@ def _claim_local_span(claim: Claim, result: SearchResult) -> tuple[int, int] | N
         if found < 0:
             return None
         s, e = found, found + len(claim.text)
-    for span in (*claim.source_spans, *claim.cue_spans):
-        ls, le = span.start - result.start, span.end - result.start
-        if 0 <= ls and le <= n and abs(ls - s) < 400:
-            s, e = min(s, ls), max(e, le)
     s, e = max(0, s), min(n, e)
-    return (s, e) if e > s else None
+    if e <= s:
+        return None
+    ps = max((a for a, _ in spans if a <= s), default=0)
+    pe = min((b for _, b in spans if b >= e), default=n)
+    # Source and cue count only inside the content's own sentences: a source in
+    # the next sentence is more often the engine's mistake than a real pattern.
+    return ps, pe
 
 
 def build_passages(results: Sequence[SearchResult]) -> list[Passage]:
@@ -199,13 +203,9 @@ def build_passages(results: Sequence[SearchResult]) -> list[Passage]:
         spans = sentence_spans(result.text)
         located: list[tuple[int, int, Claim]] = []
         for claim in result.claims:
-            local = _claim_local_span(claim, result)
-            if local is None:
-                continue
-            s, e = local
-            ps = max((a for a, _ in spans if a <= s), default=0)
-            pe = min((b for _, b in spans if b >= e), default=len(result.text))
-            located.append((ps, pe, claim))
+            local = _claim_local_span(claim, result, spans)
+            if local is not None:
+                located.append((*local, claim))
         if not located:
             # No stored claims (an old store, or an engine that found none): each
             # sentence is the journalist's own statement, hedges found here.
@@ -257,7 +257,7 @@ def rank_passages(
     passages: list[Passage],
     embedder: CachedEmbedder,
     *,
-    max_embedded: int = 40,
+    max_embedded: int = 24,
 ) -> list[Passage]:
     """Score passages for ``question`` (similarity, overlap, relevance) and return them best first.
 
@@ -268,7 +268,9 @@ def rank_passages(
         return []
     terms = question_terms(question)
     for p in passages:
-        words = set(content_words(f"{p.result.title} {p.text}"))
+        # The passage's own words and its speakers (the title is shared by every passage of an article).
+        speakers = " ".join(f"{c.speaker or ''} {c.source or ''}" for c in p.claims)
+        words = set(content_words(f"{p.text} {speakers}"))
         p.overlap = len(terms & words) / len(terms) if terms else 0.0
     # Pre-select by lexical overlap, then by retrieval rank (chunk order).
     order = sorted(range(len(passages)), key=lambda i: (-passages[i].overlap, passages[i].result.rank))
@@ -281,3 +283,61 @@ def rank_passages(
         boost = 0.15 if any(source_mentioned(question, c) for c in p.claims if c.attributed) else 0.0
         p.relevance = 0.6 * p.similarity + 0.4 * p.overlap + boost
     return sorted(passages, key=lambda p: -p.relevance)
+
+
+_NOUNISH = frozenset({"NOUN", "PROPN", "NUM"})
+_OTHER_WEIGHT = 0.35
+
+
+@lru_cache(maxsize=2048)
+def _term_weights(question: str) -> dict[str, float]:
+    """Weight of each question term: 1 for nouns, names and numbers, 0.35 for verbs/adjectives ("big", "react").
+
+    A question's nouns say what it is about; a missing verb is usually a paraphrase.
+    One spaCy parse of the question (a few ms); the passages are never parsed.
+    """
+    try:
+        from indexing.nlp import load_nlp
+
+        doc = load_nlp()(question)
+    except Exception:  # noqa: BLE001 - without the parser every term weighs the same
+        return {}
+    weights: dict[str, float] = {}
+    for token in doc:
+        weight = 1.0 if token.pos_ in _NOUNISH else _OTHER_WEIGHT
+        for stem in content_words(token.text, drop_reporting=True):
+            weights[stem] = max(weights.get(stem, 0.0), weight)
+    return weights
+
+
+def answerability(
+    question: str,
+    passages: Sequence[Passage],
+    results: Sequence[SearchResult],
+    *,
+    vocabulary: Container[str] | None = None,
+) -> float:
+    """How well the retrieved text can answer ``question`` (refusal compares it with ``REFUSE_BELOW``).
+
+    ``0.5 * best passage cosine + 0.5 * weighted term coverage of the best chunk
+    (title + text) - 0.1 per question noun the corpus vocabulary lacks`` (when the
+    lexical index's vocabulary is available). Terms weigh 1 for nouns and names,
+    0.35 otherwise, so "How big is the fire?" is not refused for lacking "big".
+    """
+    terms = question_terms(question)
+    sims = [p.similarity for p in passages if p.vector is not None]
+    if not sims or not results:
+        return 0.0
+    weights = _term_weights(question)
+    total = sum(weights.get(t, _OTHER_WEIGHT) for t in terms)
+    coverage = 0.0
+    if total:
+        for r in results:
+            words = set(content_words(f"{r.title} {r.text}"))
+            coverage = max(coverage, sum(weights.get(t, _OTHER_WEIGHT) for t in terms if t in words) / total)
+    else:
+        coverage = 1.0
+    absent = 0
+    if vocabulary is not None:
+        absent = sum(1 for t in terms if weights.get(t) == 1.0 and t not in vocabulary)
+    return 0.5 * max(sims) + 0.5 * coverage - 0.1 * absent

@@ -28,7 +28,7 @@ from app.support import content_words
 from indexing.models import Claim
 
 from .base import ComposeRequest, Draft, DraftSentence, refusal_draft, should_refuse
-from .evidence import Passage
+from .evidence import Passage, sentence_spans
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
@@ -89,19 +89,45 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _lowerable(sentence: str, context: str) -> bool:
+    """True when the sentence's first word is safe to lower-case (not a proper noun, judged from the context)."""
+    m = re.match(r"[A-Za-z][a-z'’-]*\b", sentence)
+    if not m:
+        return False
+    word = m.group(0)
+    return word.lower() in _LOWERABLE or bool(re.search(rf"(?<=[a-z,;] ){re.escape(word.lower())}\b", context))
+
+
 def _lower_first(sentence: str, context: str) -> str:
     """Lower-case the sentence's first word when it is not a proper noun (judged from the context)."""
-    m = re.match(r"[A-Za-z][a-z'’-]*", sentence)
-    if not m:
-        return sentence
-    word = m.group(0)
-    if word.lower() in _LOWERABLE or re.search(rf"(?<=[a-z,;] ){re.escape(word.lower())}\b", context):
-        return word.lower() + sentence[len(word) :]
-    return sentence
+    return sentence[:1].lower() + sentence[1:] if _lowerable(sentence, context) else sentence
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}\s*\([^)]{1,40}\)\s*[-–—]+\s*")
+
+
+def _strip_dateline(text: str) -> str:
+    """``'CALDER BAY (Meridian Wire) - Scientists ...'`` -> ``'Scientists ...'``."""
+    return _DATELINE.sub("", text)
+
+
+def _in_sentence(source: str) -> str:
+    """A source written mid-sentence: 'Sources close to X' -> 'sources close to X', 'The Union' -> 'the Union'."""
+    words = source.split()
+    if len(words) >= 2 and (words[0] in {"The", "A", "An", "One", "Some", "Several", "Two", "Three"} or words[1][:1].islower()):
+        return source[:1].lower() + source[1:]
+    return source
+
+
+def _said_by(speaker: str, cue: str) -> str:
+    """'Maria Okafor, the port authority's director' + 'said' -> 'Maria Okafor, the port authority's director, said'."""
+    return f"{_cap(speaker)}{',' if ',' in speaker else ''} {cue}"
 
 
 def _strip_end(text: str) -> str:
-    return text.rstrip().rstrip(",;:").rstrip()
+    """Drop trailing , ; : and a full stop just inside a closing quote ('weeks."' -> 'weeks"'): the sentence adds its own."""
+    text = text.rstrip().rstrip(",;:").rstrip()
+    return re.sub(r"[.,;:]+([\"'”’])$", r"\1", text)
 
 
 def _unquote(text: str) -> str | None:
@@ -123,19 +149,20 @@ def _names_source_in(passage: Passage, claim: Claim) -> bool:
 
 def render_claim(claim: Claim, passage: Passage) -> str:
     """The answer sentence (without marks, citations or full stop) that keeps ``claim``'s attribution."""
-    text = passage.text.strip()
-    if not claim.attributed:
+    text = _strip_dateline(passage.text.strip())
+    speaker = _speaker(claim) if claim.attributed else None
+    verbatim = claim.attributed and _names_source_in(passage, claim)
+    if speaker is None and not verbatim:
+        # The journalist's own voice (or a source nobody can name): the outlet is the speaker.
         outlet = passage.outlet or "The article"
-        return f"{outlet} reported that {_strip_end(_lower_first(text, passage.result.text)).rstrip('.')}"
-    speaker = _speaker(claim)
-    verbatim = _names_source_in(passage, claim)
-    content = claim.text.strip()
+        body = _strip_end(text).rstrip(".")
+        if _lowerable(body, passage.result.text):
+            return f"{outlet} reported that {_lower_first(body, passage.result.text)}"
+        return f"{outlet} reported: {body}"
+    content = _strip_dateline(claim.text.strip())
     split = " ... " in content or len(claim.content_spans) > 1
     if speaker is None or (split and verbatim):
-        if verbatim:
-            return _strip_end(text).rstrip(".")
-        content = content.replace(" ... ", " … ")
-        speaker = speaker or "A source quoted in the article"
+        return _strip_end(text).rstrip(".")
     cue = _cue_verb(claim.cue)
     anonymous = claim.source_type == "anonymous"
     if claim.quote == "direct":
@@ -144,25 +171,24 @@ def render_claim(claim: Claim, passage: Passage) -> str:
             # A partial quote ("... their focus on 'ensuring ...'"): the sentence that names the speaker reads best.
             if verbatim:
                 return _strip_end(text).rstrip(".")
-            said = cue or "said"
-            return f"{_cap(speaker)} {said} {_strip_end(content).rstrip('.')}"
-        quoted = f"\u201c{inner}\u201d".replace("\u201c", '"').replace("\u201d", '"')
+            return f"{_said_by(speaker, cue or 'said')} {_strip_end(content).rstrip('.')}"
+        quoted = f'"{inner}"'
         if anonymous or cue is None:
-            return f"According to {speaker}, {quoted}"
-        return f"{_cap(speaker)} {cue}: {quoted}"
+            return f"According to {_in_sentence(speaker)}, {quoted}"
+        return f"{_said_by(speaker, cue)}: {quoted}"
     body = _strip_end(content).rstrip(".")
-    body = re.sub(r"^that\s+", "", body)
+    body = _lower_first(re.sub(r"^that\s+", "", body), passage.result.text)
     if anonymous or cue is None:
-        sentence = f"According to {speaker}, {body}"
+        sentence = f"According to {_in_sentence(speaker)}, {body}"
     else:
-        sentence = f"{_cap(speaker)} {cue} that {body}"
+        sentence = f"{_said_by(speaker, cue)} that {body}"
     missing = [h for h in claim.hedges if h.lower() not in sentence.lower()]
     if missing:
         if verbatim:
             return _strip_end(text).rstrip(".")
         adverbs = [h for h in missing if h.lower() in _ADVERB_HEDGES]
         if adverbs and cue and not anonymous:
-            sentence = f"{_cap(speaker)} {adverbs[0].lower()} {cue} that {body}"
+            sentence = f"{_said_by(speaker, adverbs[0].lower() + ' ' + cue)} that {body}"
     return sentence
 
 
@@ -202,7 +228,7 @@ class ExtractiveComposer:
         self.max_claims = max_claims
 
     def compose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
-        if should_refuse(request.passages):
+        if should_refuse(request):
             return refusal_draft(request, self.name)
         candidates = [p for p in request.passages if not p.injection and p.vector is not None]
         if not candidates:
@@ -223,6 +249,7 @@ class ExtractiveComposer:
             items.sort(key=lambda it: (it.passage.published_at is None, -(it.passage.published_at.toordinal() if it.passage.published_at else 0)))
         passages: list[Passage] = []
         sentences: list[DraftSentence] = []
+        written: dict[str, DraftSentence] = {}
         for item in items:
             numbers = []
             for p in item.passages:
@@ -234,9 +261,17 @@ class ExtractiveComposer:
                 dateline = item.passage.dateline()
                 if dateline:
                     text = f"{text} {dateline}"
+            if text in written:
+                # Two claims of one sentence rendered the same way (the sentence verbatim): say it once.
+                continue
             marks = render_marks(marks_for(item.claim))
-            sentence = f"{text}{' ' + marks if marks else ''} {format_citations(numbers)}."
-            sentences.append(DraftSentence(text=sentence, citations=numbers, claim=item.claim))
+            # A verbatim passage may hold several sentences (a quote running on):
+            # each gets the marks and citations, so no answer sentence goes uncited.
+            for s, e in sentence_spans(text):
+                piece = _strip_end(" ".join(text[s:e].split())).rstrip(".")
+                sentence = f"{piece}{' ' + marks if marks else ''} {format_citations(numbers)}."
+                written[text] = DraftSentence(text=sentence, citations=numbers, claim=item.claim)
+                sentences.append(written[text])
         return Draft(
             question=request.question,
             standalone_question=request.standalone_question,
@@ -251,7 +286,8 @@ class ExtractiveComposer:
     @staticmethod
     def _claims_to_say(passage: Passage) -> list[Claim]:
         """Attributed claims of the passage; the journalist's voice only when nobody is quoted in it."""
-        attributed = [c for c in passage.claims if c.attributed]
+        # A claim of two words ("not to be named") is a parsing accident, not something to report.
+        attributed = [c for c in passage.claims if c.attributed and len(content_words(c.text)) >= 3]
         if attributed:
             return attributed
         hedges: list[str] = []

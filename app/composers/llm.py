@@ -100,7 +100,7 @@ class LLMComposer:
         )
 
     def compose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
-        if should_refuse(request.passages):
+        if should_refuse(request):
             return refusal_draft(request, self.name)
         messages, passages = self.messages(request)
         try:
@@ -110,7 +110,7 @@ class LLMComposer:
         return self._draft(request, passages, _text(reply))
 
     async def acompose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
-        if should_refuse(request.passages):
+        if should_refuse(request):
             return refusal_draft(request, self.name)
         messages, passages = self.messages(request)
         try:
