@@ -13,14 +13,19 @@ line, and every article committed before stays.
 Throughput: articles are processed in batches: one ``nlp.pipe`` call per
 batch, one embedder call for all the batch's chunks (sentence-transformers
 sorts them by length), a few big Chroma calls, and the BM25 index rebuilt once
-at the end of the run.
+at the end of the run. A worker thread parses the next batch while the
+embedder (which releases the GIL) works on the current one; only the calling
+thread touches the store.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,12 +130,16 @@ class Ingestor:
         *,
         nlp: Language | None = None,
         batch_size: int = ARTICLES_PER_BATCH,
+        overlap: bool = True,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.settings = settings
         self._nlp = nlp
         self.batch_size = batch_size
+        self._tokenizer: Any = None
+        # parse the next batch in a worker thread while embedding this one
+        self.overlap = overlap
 
     @property
     def nlp(self) -> Language:
@@ -160,6 +169,7 @@ class Ingestor:
         bar = self._bar(sources, progress)
         seen: dict[str, str] = {}
         wrote = False
+        workers: Any = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-parse") if self.overlap else _Inline()
         try:
             older = _REMOTE_PENDING_GRACE if self.store.remote else None
             discarded = self.store.discard_pending(older_than=older)
@@ -167,6 +177,17 @@ class Ingestor:
                 logger.info("removed %d half-written articles left by an interrupted run", len(discarded))
                 wrote = True
             batch: list[Article] = []
+            in_flight: _Prepared | None = None
+
+            def submit(articles: list[Article]) -> None:
+                # parse the next batch in the worker while this thread embeds and writes the last one
+                nonlocal in_flight, wrote
+                todo, stored = self._select(articles, report, bar)
+                job = _Prepared(todo, stored, workers.submit(self._prepare, todo) if todo else None)
+                if in_flight is not None:
+                    wrote |= self._finish(in_flight, report, bar)
+                in_flight = job
+
             for item in iter_articles(sources, outlet=outlet):
                 if isinstance(item, IngestFailure):
                     report.failed.append(item)
@@ -185,13 +206,16 @@ class Ingestor:
                 seen[item.id] = item.content_hash
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    wrote |= self._process(batch, report, bar)
+                    submit(batch)
                     batch = []
             if batch:
-                wrote |= self._process(batch, report, bar)
+                submit(batch)
+            if in_flight is not None:
+                wrote |= self._finish(in_flight, report, bar)
         except _StopRun:
             pass
         finally:
+            workers.shutdown(wait=True, cancel_futures=True)
             if bar is not None:
                 bar.close()
             try:
@@ -202,37 +226,41 @@ class Ingestor:
                 report.seconds = round(time.perf_counter() - started, 3)
         return report
 
-    # --- one batch -------------------------------------------------------------------------------
-    def _process(self, batch: list[Article], report: IngestReport, bar: Any) -> bool:
+    # --- one batch: select (store read) -> prepare (worker: parse, claims, chunks) -> finish (embed, write) ---
+    def _select(self, batch: list[Article], report: IngestReport, bar: Any) -> tuple[list[Article], dict[str, str]]:
         try:
             stored = self.store.hashes([a.id for a in batch])
         except StoreError as exc:
             self._fail_batch(batch, report, str(exc))
             raise _StopRun from exc
-        todo = []
-        for article in batch:
-            if stored.get(article.id) == article.content_hash:
-                report.unchanged += 1
-            else:
-                todo.append(article)
+        todo = [a for a in batch if stored.get(a.id) != a.content_hash]
+        report.unchanged += len(batch) - len(todo)
         if bar is not None and len(todo) < len(batch):
             bar.update(len(batch) - len(todo))
-        if not todo:
-            return False
+        return todo, stored
 
+    def _prepare(self, todo: list[Article]) -> tuple[list[tuple[Article, list[Chunk]]], list[IngestFailure]]:
+        """Parse, find claims and chunk (runs in the worker thread; touches no store)."""
         items: list[tuple[Article, list[Chunk]]] = []
+        failures: list[IngestFailure] = []
         docs = self.nlp.pipe([a.body for a in todo], batch_size=64)
         for article, doc in zip(todo, docs, strict=True):
             try:
                 items.append((article, self._chunks(article, doc)))
             except NewsQAError as exc:
-                report.failed.append(IngestFailure(source=article.source_path or article.id, reason=str(exc)))
+                failures.append(IngestFailure(source=article.source_path or article.id, reason=str(exc)))
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
                 logger.debug("analysing %s failed", article.id, exc_info=True)
-                report.failed.append(
+                failures.append(
                     IngestFailure(source=article.source_path or article.id, reason=f"could not analyse: {type(exc).__name__}: {exc}")
                 )
-        items = [(a, c) for a, c in items if c]
+        return items, failures
+
+    def _finish(self, job: _Prepared, report: IngestReport, bar: Any) -> bool:
+        if job.future is None:
+            return False
+        items, failures = job.future.result()
+        report.failed.extend(failures)
         texts = [embedding_text(a.title, c.text) for a, chunks in items for c in chunks]
         try:
             vectors = self.embedder.embed(texts)
@@ -245,15 +273,15 @@ class Ingestor:
             self._fail_batch([a for a, _ in items], report, f"not stored: {exc}")
             raise _StopRun from exc
         for article, chunks in items:
-            if article.id in stored:
+            if article.id in job.stored:
                 report.updated += 1
             else:
                 report.added += 1
             report.chunks += len(chunks)
         logger.info("stored %d articles (%d chunks)", len(items), sum(len(c) for _, c in items))
         if bar is not None:
-            bar.update(len(todo))
-        return True
+            bar.update(len(job.todo))
+        return bool(items)
 
     def _chunks(self, article: Article, doc: Any) -> list[Chunk]:
         from .attribution import analyze_doc
@@ -272,10 +300,24 @@ class Ingestor:
         return chunks
 
     def _count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        tokenizer = self._worker_tokenizer()
+        if tokenizer is not None:
+            encoded = tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
+            return [len(ids) for ids in encoded]
         counter = getattr(self.embedder, "count_tokens_batch", None)
         if counter is not None:
             return list(counter(texts))
         return [self.embedder.count_tokens(t) for t in texts]
+
+    def _worker_tokenizer(self) -> Any:
+        """A private copy of the embedder's tokenizer for the worker thread: a Rust fast
+        tokenizer used from two threads at once fails with "Already borrowed"."""
+        if self._tokenizer is None:
+            shared = getattr(self.embedder, "tokenizer", None)
+            self._tokenizer = copy.deepcopy(shared) if shared is not None else False
+        return self._tokenizer or None
 
     @staticmethod
     def _fail_batch(articles: Sequence[Article], report: IngestReport, reason: str) -> None:
@@ -306,6 +348,28 @@ class Ingestor:
             single = all(Path(str(s)).suffix.lower() in _SINGLE_ARTICLE_SUFFIXES for s in found)
             total = len(articles) + len(found) if single else None
         return tqdm(total=total, unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True)
+
+
+class _Inline:
+    """An executor that runs each job at once in the calling thread (``overlap=False``)."""
+
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - delivered through the future like a thread's
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, **_: Any) -> None:
+        pass
+
+
+@dataclass
+class _Prepared:
+    todo: list[Article]
+    stored: dict[str, str]
+    future: Future[tuple[list[tuple[Article, list[Chunk]]], list[IngestFailure]]] | None
 
 
 class _StopRun(Exception):
