@@ -48,7 +48,9 @@ class SearchFilters(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    outlets: list[str] | None = Field(default=None, description="Keep passages from any of these outlets.")
+    outlets: list[str] | None = Field(
+        default=None, description="Keep passages from any of these outlets."
+    )
     since: date | None = Field(default=None, description="Published on or after this day.")
     until: date | None = Field(default=None, description="Published on or before this day.")
 
@@ -85,7 +87,9 @@ def _coerce_filters(value: SearchFilters | Mapping[str, Any] | None) -> SearchFi
     try:
         return SearchFilters.model_validate(dict(value))
     except ValueError as exc:
-        raise BadInputError(f"bad search filters: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from exc
+        raise BadInputError(
+            f"bad search filters: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}"
+        ) from exc
 
 
 def _result(row: ChunkRow, rank: int, score: float) -> SearchResult:
@@ -110,7 +114,14 @@ def _result(row: ChunkRow, rank: int, score: float) -> SearchResult:
 class HybridSearcher:
     """Dense + BM25 search over one store; thread-safe; the BM25 index and embedder stay in memory."""
 
-    def __init__(self, store: NewsStore, embedder: Embedder, settings: Settings, *, lexical: LexicalIndex | None = None) -> None:
+    def __init__(
+        self,
+        store: NewsStore,
+        embedder: Embedder,
+        settings: Settings,
+        *,
+        lexical: LexicalIndex | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.settings = settings
@@ -153,14 +164,18 @@ class HybridSearcher:
             dense: list[tuple[ChunkRow, float]] = []
             lexical: list[tuple[ChunkRow, float]] = []
             if mode in ("hybrid", "dense"):
-                dense = self.store.query(self.embed_query(query), depth, where=chosen.chroma_where())
+                dense = self.store.query(
+                    self.embed_query(query), depth, where=chosen.chroma_where()
+                )
             if mode in ("hybrid", "lexical"):
                 self.lexical.ensure(self.store, version)
                 rows = self.lexical.rows
-                lexical = [(rows[i], s) for i, s in self.lexical.search(query, depth, chosen.lexical())]
+                lexical = [
+                    (rows[i], s) for i, s in self.lexical.search(query, depth, chosen.lexical())
+                ]
         except NewsQAError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a traceback must not reach the user
+        except Exception as exc:
             raise RetrievalError(f"search failed: {type(exc).__name__}: {exc}") from exc
 
         if mode == "dense":
@@ -169,7 +184,9 @@ class HybridSearcher:
             return [_result(row, i + 1, score) for i, (row, score) in enumerate(lexical[:k])]
         return self._fuse(dense, lexical, k)
 
-    def _fuse(self, dense: list[tuple[ChunkRow, float]], lexical: list[tuple[ChunkRow, float]], k: int) -> list[SearchResult]:
+    def _fuse(
+        self, dense: list[tuple[ChunkRow, float]], lexical: list[tuple[ChunkRow, float]], k: int
+    ) -> list[SearchResult]:
         rrf_k = self.settings.rrf_k
         fused: dict[str, float] = {}
         rows: dict[str, ChunkRow] = {}
@@ -216,10 +233,16 @@ class NewsRetriever(BaseRetriever):
     k: int = 8
     search_kwargs: dict[str, Any] = Field(default_factory=dict)
 
-    def invoke(self, input: str, config: RunnableConfig | None = None, **kwargs: Any) -> list[Document]:
+    def invoke(
+        self, input: str, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> list[Document]:
         config = ensure_config(config)
         configurable = config.get("configurable") or {}
-        per_call = {key: configurable[key] for key in ("k", "filters", "outlets", "since", "until", "mode") if key in configurable}
+        per_call = {
+            key: configurable[key]
+            for key in ("k", "filters", "outlets", "since", "until", "mode")
+            if key in configurable
+        }
         return super().invoke(input, config, **{**per_call, **kwargs})
 
     def _get_relevant_documents(
@@ -228,11 +251,20 @@ class NewsRetriever(BaseRetriever):
         options = {**self.search_kwargs, **kwargs}
         filters = _coerce_filters(options.get("filters"))
         if filters is None and any(options.get(key) for key in ("outlets", "since", "until")):
-            filters = _coerce_filters({key: options.get(key) for key in ("outlets", "since", "until")})
+            filters = _coerce_filters(
+                {key: options.get(key) for key in ("outlets", "since", "until")}
+            )
         results = self.searcher.search(
-            query, k=int(options.get("k", self.k)), filters=filters, mode=options.get("mode", "hybrid")
+            query,
+            k=int(options.get("k", self.k)),
+            filters=filters,
+            mode=options.get("mode", "hybrid"),
         )
         return [
-            Document(page_content=r.text, metadata=r.model_dump(mode="json", exclude={"text"}), id=r.chunk_id)
+            Document(
+                page_content=r.text,
+                metadata=r.model_dump(mode="json", exclude={"text"}),
+                id=r.chunk_id,
+            )
             for r in results
         ]

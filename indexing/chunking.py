@@ -19,6 +19,7 @@ clause boundary when there is one, else between words.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -177,7 +178,9 @@ def _split_long(body: str, piece: _Piece, limit: int, count: CountTokens) -> lis
                     cut = back
                     break
             head, run = run[:cut], run[cut:]
-            pieces.append(_Piece(words[head[0]][0], words[head[-1]][1], sum(counts[i] for i in head)))
+            pieces.append(
+                _Piece(words[head[0]][0], words[head[-1]][1], sum(counts[i] for i in head))
+            )
             run_tokens = sum(counts[i] for i in run)
         if tokens > limit:
             # a single "word" longer than the limit (a URL, a table row): cut by characters
@@ -251,7 +254,11 @@ def _pack(units: list[list[_Piece]], target: int, limit: int) -> list[list[_Piec
         current_tokens += tokens
     if current:
         last_tokens = current_tokens
-        if chunks and last_tokens < target // 4 and sum(p.tokens for p in chunks[-1]) + last_tokens <= limit:
+        if (
+            chunks
+            and last_tokens < target // 4
+            and sum(p.tokens for p in chunks[-1]) + last_tokens <= limit
+        ):
             chunks[-1] = chunks[-1] + current
         else:
             chunks.append(current)
@@ -290,7 +297,7 @@ def chunk_article(
     quotes = _QuoteState(body)
     extents = _claim_extents(claims)
     hard, soft = [], []
-    for left, right in zip(pieces, pieces[1:], strict=False):
+    for left, right in itertools.pairwise(pieces):
         hard.append(quotes.inside(right.start))
         # a claim whose pieces lie on both sides of this boundary
         soft.append(any(lo < right.start and hi > left.end for lo, hi in extents))

@@ -34,7 +34,7 @@ from .store import ChunkRow, published_day
 if TYPE_CHECKING:
     from .store import NewsStore
 
-__all__ = ["LexicalIndex", "LexicalFilter"]
+__all__ = ["LexicalFilter", "LexicalIndex"]
 
 logger = logging.getLogger("newsqa.lexical")
 # bm25s logs every index build at DEBUG through its own handler; users need none of it
@@ -121,9 +121,13 @@ class LexicalIndex:
         codes = []
         for row in self.rows:
             outlet = row.meta.get("outlet")
-            codes.append(self._outlet_ids.setdefault(outlet, len(self._outlet_ids)) if outlet else -1)
+            codes.append(
+                self._outlet_ids.setdefault(outlet, len(self._outlet_ids)) if outlet else -1
+            )
         self._outlet_codes = np.asarray(codes, dtype=np.int32)
-        self._days = np.asarray([int(r.meta.get("published_day", -1)) for r in self.rows], dtype=np.int64)
+        self._days = np.asarray(
+            [int(r.meta.get("published_day", -1)) for r in self.rows], dtype=np.int64
+        )
 
     # --- persistence ----------------------------------------------------------------------------
     def _dir_for(self, version: str) -> Path:
@@ -141,8 +145,13 @@ class LexicalIndex:
             if self._retriever is not None:
                 self._retriever.save(str(tmp / "bm25"), show_progress=False)
             with open(tmp / "rows.jsonl", "w", encoding="utf-8") as out:
-                for row in self.rows:
-                    out.write(json.dumps({"id": row.id, "text": row.text, "meta": row.meta}, ensure_ascii=False) + "\n")
+                out.writelines(
+                    json.dumps(
+                        {"id": row.id, "text": row.text, "meta": row.meta}, ensure_ascii=False
+                    )
+                    + "\n"
+                    for row in self.rows
+                )
             (tmp / "version.json").write_text(json.dumps({"version": version, "format": _FORMAT}))
             if target.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -191,7 +200,9 @@ class LexicalIndex:
             allowed &= (self._days >= 0) & (self._days <= published_day(where.until))
         return allowed
 
-    def search(self, query: str, n: int, where: LexicalFilter | None = None) -> list[tuple[int, float]]:
+    def search(
+        self, query: str, n: int, where: LexicalFilter | None = None
+    ) -> list[tuple[int, float]]:
         """Top ``n`` chunks for ``query``: ``(row index, BM25 score)``, best first; no zero scores."""
         import bm25s
 
@@ -199,12 +210,14 @@ class LexicalIndex:
         if retriever is None or not self.rows:
             return []
         try:
-            tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stem, return_ids=False, show_progress=False)[0]
+            tokens = bm25s.tokenize(
+                [query], stopwords="en", stemmer=self._stem, return_ids=False, show_progress=False
+            )[0]
             known = [t for t in tokens if t in retriever.vocab_dict]
             if not known:
                 return []
             scores = np.asarray(retriever.get_scores(known), dtype=np.float32)
-        except Exception as exc:  # noqa: BLE001 - bm25s internals
+        except Exception as exc:
             raise StoreError(f"the lexical index failed: {exc}") from exc
         allowed = self.mask(where)
         if allowed is not None:

@@ -27,7 +27,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .errors import StoreError, StoreLockedError
 from .settings import Settings
@@ -196,7 +196,7 @@ class WriterLock:
         except OSError:
             pass  # the lock still protects the store; only the message gets vaguer
 
-    def __enter__(self) -> WriterLock:
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 

@@ -24,9 +24,9 @@ import copy
 import logging
 import sys
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +113,11 @@ def iter_articles(
     for source in sources:
         if isinstance(source, Article):
             yield from flush()
-            yield source if source.outlet or not outlet else source.model_copy(update={"outlet": outlet})
+            yield (
+                source
+                if source.outlet or not outlet
+                else source.model_copy(update={"outlet": outlet})
+            )
         else:
             paths.append(source)
     yield from flush()
@@ -169,12 +173,18 @@ class Ingestor:
         bar = self._bar(sources, progress)
         seen: dict[str, str] = {}
         wrote = False
-        workers: Any = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-parse") if self.overlap else _Inline()
+        workers: Any = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-parse")
+            if self.overlap
+            else _Inline()
+        )
         try:
             older = _REMOTE_PENDING_GRACE if self.store.remote else None
             discarded = self.store.discard_pending(older_than=older)
             if discarded:
-                logger.info("removed %d half-written articles left by an interrupted run", len(discarded))
+                logger.info(
+                    "removed %d half-written articles left by an interrupted run", len(discarded)
+                )
                 wrote = True
             batch: list[Article] = []
             in_flight: _Prepared | None = None
@@ -227,7 +237,9 @@ class Ingestor:
         return report
 
     # --- one batch: select (store read) -> prepare (worker: parse, claims, chunks) -> finish (embed, write) ---
-    def _select(self, batch: list[Article], report: IngestReport, bar: Any) -> tuple[list[Article], dict[str, str]]:
+    def _select(
+        self, batch: list[Article], report: IngestReport, bar: Any
+    ) -> tuple[list[Article], dict[str, str]]:
         try:
             stored = self.store.hashes([a.id for a in batch])
         except StoreError as exc:
@@ -239,7 +251,9 @@ class Ingestor:
             bar.update(len(batch) - len(todo))
         return todo, stored
 
-    def _prepare(self, todo: list[Article]) -> tuple[list[tuple[Article, list[Chunk]]], list[IngestFailure]]:
+    def _prepare(
+        self, todo: list[Article]
+    ) -> tuple[list[tuple[Article, list[Chunk]]], list[IngestFailure]]:
         """Parse, find claims and chunk (runs in the worker thread; touches no store)."""
         items: list[tuple[Article, list[Chunk]]] = []
         failures: list[IngestFailure] = []
@@ -248,11 +262,16 @@ class Ingestor:
             try:
                 items.append((article, self._chunks(article, doc)))
             except NewsQAError as exc:
-                failures.append(IngestFailure(source=article.source_path or article.id, reason=str(exc)))
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
+                failures.append(
+                    IngestFailure(source=article.source_path or article.id, reason=str(exc))
+                )
+            except Exception as exc:
                 logger.debug("analysing %s failed", article.id, exc_info=True)
                 failures.append(
-                    IngestFailure(source=article.source_path or article.id, reason=f"could not analyse: {type(exc).__name__}: {exc}")
+                    IngestFailure(
+                        source=article.source_path or article.id,
+                        reason=f"could not analyse: {type(exc).__name__}: {exc}",
+                    )
                 )
         return items, failures
 
@@ -304,7 +323,9 @@ class Ingestor:
             return []
         tokenizer = self._worker_tokenizer()
         if tokenizer is not None:
-            encoded = tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
+            encoded = tokenizer(list(texts), add_special_tokens=False, truncation=False)[
+                "input_ids"
+            ]
             return [len(ids) for ids in encoded]
         counter = getattr(self.embedder, "count_tokens_batch", None)
         if counter is not None:
@@ -322,7 +343,9 @@ class Ingestor:
     @staticmethod
     def _fail_batch(articles: Sequence[Article], report: IngestReport, reason: str) -> None:
         for article in articles:
-            report.failed.append(IngestFailure(source=article.source_path or article.id, reason=reason))
+            report.failed.append(
+                IngestFailure(source=article.source_path or article.id, reason=reason)
+            )
 
     def _refresh_lexical(self) -> None:
         from .lexical import LexicalIndex

@@ -93,7 +93,7 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
 class ChunkRow:
     """A stored chunk as read back: id, text and metadata (claims still JSON)."""
 
-    __slots__ = ("id", "text", "meta")
+    __slots__ = ("id", "meta", "text")
 
     def __init__(self, id: str, text: str, meta: dict[str, Any]) -> None:
         self.id, self.text, self.meta = id, text, meta
@@ -117,7 +117,11 @@ class NewsStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.url = settings.chroma_url
-        self.where = f"the Chroma server at {self.url}" if self.url else f"the store at {settings.chroma_dir}"
+        self.where = (
+            f"the Chroma server at {self.url}"
+            if self.url
+            else f"the store at {settings.chroma_dir}"
+        )
         self._client: Any = None
         self._chunks: Any = None
         self._articles: Any = None
@@ -137,16 +141,22 @@ class NewsStore:
         with self._translate():
             if self.url:
                 host, port, ssl = _parse_url(self.url)
-                self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+                self._client = chromadb.HttpClient(
+                    host=host, port=port, ssl=ssl, settings=chroma_settings
+                )
             else:
                 self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(self.settings.chroma_dir), settings=chroma_settings)
+                self._client = chromadb.PersistentClient(
+                    path=str(self.settings.chroma_dir), settings=chroma_settings
+                )
             config = {"hnsw": {"space": "cosine"}}
             self._chunks = self._client.get_or_create_collection(
                 self.settings.collection, configuration=config, embedding_function=None
             )
             self._articles = self._client.get_or_create_collection(
-                f"{self.settings.collection}_articles", configuration=config, embedding_function=None
+                f"{self.settings.collection}_articles",
+                configuration=config,
+                embedding_function=None,
             )
             self._seen_version = self._read_version()
 
@@ -158,7 +168,7 @@ class NewsStore:
         identifier = getattr(self._client, "_identifier", None)
         try:
             self._client.close()
-        except Exception:  # noqa: BLE001 - closing a stale reader must not fail the query
+        except Exception:
             logger.debug("closing the stale Chroma client failed", exc_info=True)
         # another client in this process may still share the old system: give us a new one
         if identifier is not None:
@@ -175,7 +185,7 @@ class NewsStore:
             raise
         except BadInputError:
             raise
-        except Exception as exc:  # noqa: BLE001 - chroma raises many unrelated types
+        except Exception as exc:
             text = " ".join(str(exc).split()) or type(exc).__name__
             if self.url and _is_connection_error(exc):
                 raise StoreError(f"cannot reach the Chroma server at {self.url}: {text}") from exc
@@ -185,7 +195,7 @@ class NewsStore:
         if self._client is not None and not self.remote:
             try:
                 self._client.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.debug("closing the Chroma client failed", exc_info=True)
         self._client = self._chunks = self._articles = None
 
@@ -238,7 +248,10 @@ class NewsStore:
             got = self._articles.get(where={"state": PENDING}, include=["metadatas"])
             now = time.time()
             for aid, meta in zip(got["ids"], got["metadatas"], strict=True):
-                if older_than is not None and now - float((meta or {}).get("pending_since", 0)) < older_than:
+                if (
+                    older_than is not None
+                    and now - float((meta or {}).get("pending_since", 0)) < older_than
+                ):
                     continue
                 self._chunks.delete(where={"article_id": aid})
                 self._articles.delete(ids=[aid])
@@ -269,9 +282,15 @@ class NewsStore:
                 metas.append(chunk_metadata(article, chunk))
             vectors = embeddings[row : row + len(chunks)]
             row += len(chunks)
-            centroid = vectors.mean(axis=0) if len(chunks) else np.zeros(embeddings.shape[1], dtype=np.float32)
+            centroid = (
+                vectors.mean(axis=0)
+                if len(chunks)
+                else np.zeros(embeddings.shape[1], dtype=np.float32)
+            )
             norm = float(np.linalg.norm(centroid))
-            centroid = centroid / norm if norm > 0 else np.eye(1, embeddings.shape[1], dtype=np.float32)[0]
+            centroid = (
+                centroid / norm if norm > 0 else np.eye(1, embeddings.shape[1], dtype=np.float32)[0]
+            )
             records.append((article, centroid, len(chunks)))
         if row != len(embeddings):
             raise ValueError(f"{len(embeddings)} embeddings for {row} chunks")
@@ -286,12 +305,19 @@ class NewsStore:
                 )
             for article, _, _ in records:
                 self._chunks.delete(
-                    where={"$and": [{"article_id": article.id}, {"content_hash": {"$ne": article.content_hash}}]}
+                    where={
+                        "$and": [
+                            {"article_id": article.id},
+                            {"content_hash": {"$ne": article.content_hash}},
+                        ]
+                    }
                 )
             self._upsert_records(records, COMPLETE)
             self._bump()
 
-    def _upsert_records(self, records: Sequence[tuple[Article, np.ndarray, int]], state: str) -> None:
+    def _upsert_records(
+        self, records: Sequence[tuple[Article, np.ndarray, int]], state: str
+    ) -> None:
         now = time.time()
         for i in range(0, len(records), _WRITE_BATCH):
             part = records[i : i + _WRITE_BATCH]
@@ -300,7 +326,15 @@ class NewsStore:
                 embeddings=np.stack([c for _, c, _ in part]),
                 documents=[a.body for a, _, _ in part],
                 metadatas=[
-                    _clean({**_article_fields(a), "state": state, "chunks": n, "chars": len(a.body), "pending_since": now})
+                    _clean(
+                        {
+                            **_article_fields(a),
+                            "state": state,
+                            "chunks": n,
+                            "chars": len(a.body),
+                            "pending_since": now,
+                        }
+                    )
                     for a, _, n in part
                 ],
             )
@@ -346,7 +380,9 @@ class NewsStore:
         with self._translate():
             offset = 0
             while True:
-                got = self._articles.get(where=where, include=["metadatas"], limit=_READ_PAGE, offset=offset)
+                got = self._articles.get(
+                    where=where, include=["metadatas"], limit=_READ_PAGE, offset=offset
+                )
                 rows.extend(zip(got["ids"], (m or {} for m in got["metadatas"]), strict=True))
                 if len(got["ids"]) < _READ_PAGE:
                     break
@@ -354,7 +390,12 @@ class NewsStore:
         return rows
 
     def list_articles(
-        self, *, offset: int = 0, limit: int = 50, outlet: str | None = None, query: str | None = None
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        outlet: str | None = None,
+        query: str | None = None,
     ) -> dict[str, Any]:
         """A page of article summaries, newest first: ``{"total": n, "articles": [...]}``.
 
@@ -364,7 +405,11 @@ class NewsStore:
         rows = self._article_metas(outlet)
         if query:
             words = query.lower().split()
-            rows = [(i, m) for i, m in rows if all(w in f"{m.get('title', '')} {i}".lower() for w in words)]
+            rows = [
+                (i, m)
+                for i, m in rows
+                if all(w in f"{m.get('title', '')} {i}".lower() for w in words)
+            ]
         rows.sort(key=lambda r: (r[1].get("published_at") or "", r[0]), reverse=True)
         page = rows[offset : offset + limit]
         articles = [
@@ -416,8 +461,12 @@ class NewsStore:
         with self._translate():
             offset = 0
             while True:
-                got = self._chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
-                for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                got = self._chunks.get(
+                    include=["documents", "metadatas"], limit=page, offset=offset
+                )
+                for cid, text, meta in zip(
+                    got["ids"], got["documents"], got["metadatas"], strict=True
+                ):
                     yield ChunkRow(cid, text or "", meta or {})
                 if len(got["ids"]) < page:
                     break
@@ -426,9 +475,14 @@ class NewsStore:
     def get_chunks(self, ids: Sequence[str]) -> list[ChunkRow]:
         with self._translate():
             got = self._chunks.get(ids=list(ids), include=["documents", "metadatas"])
-        return [ChunkRow(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+        return [
+            ChunkRow(i, t or "", m or {})
+            for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
 
-    def query(self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[ChunkRow, float]]:
+    def query(
+        self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[ChunkRow, float]]:
         """Nearest chunks to ``embedding``: ``(row, cosine similarity)``, best first."""
         with self._translate():
             total = self._chunks.count()
@@ -443,11 +497,17 @@ class NewsStore:
         return [
             (ChunkRow(cid, text or "", meta or {}), 1.0 - float(dist))
             for cid, text, meta, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
+                strict=True,
             )
         ]
 
-    def closest_articles(self, embedding: np.ndarray, n: int = 3, where: dict[str, Any] | None = None) -> list[tuple[str, dict[str, Any], float]]:
+    def closest_articles(
+        self, embedding: np.ndarray, n: int = 3, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, dict[str, Any], float]]:
         """Articles whose centroid is nearest ``embedding``: ``(id, metadata, similarity)``."""
         condition: dict[str, Any] = {"state": COMPLETE}
         if where:
@@ -464,7 +524,9 @@ class NewsStore:
             )
         return [
             (aid, meta or {}, 1.0 - float(dist))
-            for aid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True)
+            for aid, meta, dist in zip(
+                got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
         ]
 
 

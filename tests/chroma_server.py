@@ -56,7 +56,16 @@ class ChromaServer:
         self.data.mkdir(parents=True, exist_ok=True)
         log = open(self.data.parent / f"chroma-{self.port}.log", "ab")  # noqa: SIM115 - lives as long as the server
         self._process = subprocess.Popen(
-            [command, "run", "--path", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                command,
+                "run",
+                "--path",
+                str(self.data),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
@@ -64,7 +73,9 @@ class ChromaServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"chroma run exited with {self._process.returncode}; see {log.name}")
+                raise RuntimeError(
+                    f"chroma run exited with {self._process.returncode}; see {log.name}"
+                )
             if self.alive():
                 return self
             time.sleep(0.3)

@@ -24,7 +24,9 @@ def article(
     outlet: str | None = "Harbor Gazette",
     published_at: date | None = date(2026, 3, 2),
 ) -> Article:
-    return Article(id=id, title=title, body=body, outlet=outlet, published_at=published_at, author="Test Desk")
+    return Article(
+        id=id, title=title, body=body, outlet=outlet, published_at=published_at, author="Test Desk"
+    )
 
 
 ARTICLES: list[Article] = [
@@ -89,7 +91,18 @@ ARTICLES: list[Article] = [
 
 def many_articles(count: int, *, words: int = 220, salt: str = "") -> list[Article]:
     """``count`` invented articles of about ``words`` words each (for kill-and-rerun tests)."""
-    topics = ["harbour", "glacier", "ferry", "market", "bridge", "school", "orchard", "library", "stadium", "museum"]
+    topics = [
+        "harbour",
+        "glacier",
+        "ferry",
+        "market",
+        "bridge",
+        "school",
+        "orchard",
+        "library",
+        "stadium",
+        "museum",
+    ]
     verbs = ["approved", "questioned", "delayed", "welcomed", "criticised", "announced", "reviewed"]
     out = []
     for n in range(count):
@@ -103,7 +116,15 @@ def many_articles(count: int, *, words: int = 220, salt: str = "") -> list[Artic
             if i % 5 == 4:
                 sentences[-1] += "\n\n"
         body = " ".join(sentences).replace("\n\n ", "\n\n").strip()
-        out.append(article(f"bulk/{n:04d}", f"Council {topic} plan {n}", body, "Bulk Times", date(2026, 1, 1 + n % 28)))
+        out.append(
+            article(
+                f"bulk/{n:04d}",
+                f"Council {topic} plan {n}",
+                body,
+                "Bulk Times",
+                date(2026, 1, 1 + n % 28),
+            )
+        )
     return out
 
 
@@ -124,7 +145,9 @@ def write_corpus(folder: Path, articles: list[Article]) -> Path:
     return folder
 
 
-def assert_clean_store(settings: Settings, expected: dict[str, str] | None = None) -> dict[str, int]:
+def assert_clean_store(
+    settings: Settings, expected: dict[str, str] | None = None
+) -> dict[str, int]:
     """Check the store holds each article's chunks exactly once, all of the article's current version.
 
     ``expected`` maps article id -> content hash when the caller knows what must
@@ -140,13 +163,17 @@ def assert_clean_store(settings: Settings, expected: dict[str, str] | None = Non
         store.close()
     states = Counter(m.get("state") for m in records["metadatas"])
     assert set(states) <= {"complete"}, f"half-written records left: {states}"
-    hashes = {i: m["content_hash"] for i, m in zip(records["ids"], records["metadatas"], strict=True)}
+    hashes = {
+        i: m["content_hash"] for i, m in zip(records["ids"], records["metadatas"], strict=True)
+    }
     bodies = dict(zip(records["ids"], records["documents"], strict=True))
     if expected is not None:
         assert hashes == expected
     assert len(chunks["ids"]) == len(set(chunks["ids"])), "duplicate chunk ids"
     per_article: dict[str, list[int]] = {}
-    for cid, meta, text in zip(chunks["ids"], chunks["metadatas"], chunks["documents"], strict=True):
+    for cid, meta, text in zip(
+        chunks["ids"], chunks["metadatas"], chunks["documents"], strict=True
+    ):
         aid = meta["article_id"]
         assert aid in hashes, f"chunk {cid} has no article record"
         assert meta["content_hash"] == hashes[aid], f"chunk {cid} is from another version of {aid}"
@@ -156,5 +183,7 @@ def assert_clean_store(settings: Settings, expected: dict[str, str] | None = Non
         per_article.setdefault(aid, []).append(meta["index"])
     for aid, meta in zip(records["ids"], records["metadatas"], strict=True):
         indexes = sorted(per_article.get(aid, []))
-        assert indexes == list(range(meta["chunks"])), f"{aid}: chunks {indexes}, record says {meta['chunks']}"
+        assert indexes == list(range(meta["chunks"])), (
+            f"{aid}: chunks {indexes}, record says {meta['chunks']}"
+        )
     return {aid: len(v) for aid, v in per_article.items()}

@@ -11,6 +11,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -39,7 +40,11 @@ def corpus(tmp_path_factory) -> Path:
 def test_ingest_then_search_as_json_and_as_text(corpus, capsys, settings):
     code, out, err = run(capsys, "ingest", str(corpus), "--no-progress")
     assert code == 0, err
-    assert out.strip().splitlines()[-1].startswith(f"added {len(ARTICLES)}, updated 0, unchanged 0, failed 0")
+    assert (
+        out.strip()
+        .splitlines()[-1]
+        .startswith(f"added {len(ARTICLES)}, updated 0, unchanged 0, failed 0")
+    )
 
     code, out, _ = run(capsys, "ingest", str(corpus), "--no-progress")
     assert code == 0 and f"unchanged {len(ARTICLES)}" in out
@@ -51,23 +56,59 @@ def test_ingest_then_search_as_json_and_as_text(corpus, capsys, settings):
     response = SearchResponse.model_validate(data)
     assert response.model_dump(mode="json") == data, "exactly the contract, nothing more"
     assert response.results[0].article_id == "ledger/skarvik-glacier" and len(response.results) == 3
-    assert set(data["results"][0]) >= {"rank", "chunk_id", "article_id", "title", "outlet", "published_at",
-                                       "source_path", "text", "start", "end", "score", "claims"}
+    assert set(data["results"][0]) >= {
+        "rank",
+        "chunk_id",
+        "article_id",
+        "title",
+        "outlet",
+        "published_at",
+        "source_path",
+        "text",
+        "start",
+        "end",
+        "score",
+        "claims",
+    }
 
     code, out, _ = run(capsys, "search", "what did the mayor say about ferry fares", "--k", "2")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith(" 1. Tollbridge ferry fares to rise in spring  [Harbor Gazette, 2026-03-02]  score ")
+    assert lines[0].startswith(
+        " 1. Tollbridge ferry fares to rise in spring  [Harbor Gazette, 2026-03-02]  score "
+    )
     assert any(line.strip().startswith("speakers:") and "Ilse Varga" in line for line in lines)
 
 
 def test_search_filters_on_the_command_line(corpus, capsys, settings):
     assert run(capsys, "ingest", str(corpus), "--no-progress")[0] == 0
-    code, out, _ = run(capsys, "search", "Tollbridge ferry", "--outlet", "The Northern Ledger", "--json")
-    assert code == 0 and {r["outlet"] for r in json.loads(out)["results"]} == {"The Northern Ledger"}
-    code, out, _ = run(capsys, "search", "ferry", "--outlet", "Harbor Gazette", "--outlet", "Meridian Wire", "--json")
+    code, out, _ = run(
+        capsys, "search", "Tollbridge ferry", "--outlet", "The Northern Ledger", "--json"
+    )
+    assert code == 0 and {r["outlet"] for r in json.loads(out)["results"]} == {
+        "The Northern Ledger"
+    }
+    code, out, _ = run(
+        capsys,
+        "search",
+        "ferry",
+        "--outlet",
+        "Harbor Gazette",
+        "--outlet",
+        "Meridian Wire",
+        "--json",
+    )
     assert {r["outlet"] for r in json.loads(out)["results"]} <= {"Harbor Gazette", "Meridian Wire"}
-    code, out, _ = run(capsys, "search", "ferry glacier chess", "--since", "2026-04-01", "--until", "2026-05-31", "--json")
+    code, out, _ = run(
+        capsys,
+        "search",
+        "ferry glacier chess",
+        "--since",
+        "2026-04-01",
+        "--until",
+        "2026-05-31",
+        "--json",
+    )
     days = [r["published_at"] for r in json.loads(out)["results"]]
     assert days and all("2026-04-01" <= d <= "2026-05-31" for d in days)
     code, out, err = run(capsys, "search", "ferry", "--since", "last tuesday")
@@ -108,7 +149,11 @@ def test_kill_mid_run_then_rerun_leaves_a_clean_store(tmp_path, capsys, monkeypa
     env = {**os.environ, "NEWSQA_HOME": str(home), "TOKENIZERS_PARALLELISM": "false"}
     process = subprocess.Popen(
         [sys.executable, "-c", CLI, "-v", "ingest", str(folder), "--no-progress"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 600
@@ -138,7 +183,10 @@ def test_an_unreachable_chroma_server_is_one_line_and_exit_1(corpus, capsys):
     url = f"http://127.0.0.1:{free_port()}"
     code, out, err = run(capsys, "--chroma-url", url, "ingest", str(corpus), "--no-progress")
     assert code == 1 and out == ""
-    assert err.startswith(f"newsqa: error: cannot reach the Chroma server at {url}") and err.count("\n") == 1
+    assert (
+        err.startswith(f"newsqa: error: cannot reach the Chroma server at {url}")
+        and err.count("\n") == 1
+    )
     code, _, err = run(capsys, "--chroma-url", url, "search", "ferry")
     assert code == 1 and "cannot reach the Chroma server" in err and err.count("\n") == 1
 
@@ -147,7 +195,9 @@ def test_ingest_and_search_through_a_chroma_server(corpus, capsys, monkeypatch, 
     monkeypatch.setenv("NEWSQA_COLLECTION", unique_collection())
     code, out, _ = run(capsys, "--chroma-url", chroma_url, "ingest", str(corpus), "--no-progress")
     assert code == 0 and out.strip().startswith(f"added {len(ARTICLES)}")
-    code, out, _ = run(capsys, "--chroma-url", chroma_url, "search", "Hekkla volcano", "--k", "1", "--json")
+    code, out, _ = run(
+        capsys, "--chroma-url", chroma_url, "search", "Hekkla volcano", "--k", "1", "--json"
+    )
     assert json.loads(out)["results"][0]["article_id"] == "wire/volcano-observatory"
 
 
@@ -165,12 +215,16 @@ def test_a_second_writer_stops_naming_the_owner(corpus, capsys, settings):
 class FakeNewsqaServer(BaseHTTPRequestHandler):
     """Stands in for `newsqa serve`: records POST /api/v1/articles and answers an IngestReport."""
 
-    received: list[dict] = []
+    received: ClassVar[list[dict]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        FakeNewsqaServer.received.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-        reply = json.dumps({"added": len(body["articles"]), "updated": 0, "unchanged": 0, "failed": []}).encode()
+        FakeNewsqaServer.received.append(
+            {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
+        )
+        reply = json.dumps(
+            {"added": len(body["articles"]), "updated": 0, "unchanged": 0, "failed": []}
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(reply)))
@@ -181,7 +235,9 @@ class FakeNewsqaServer(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_second_writer_sends_its_articles_to_the_serving_owner(corpus, capsys, settings, monkeypatch):
+def test_a_second_writer_sends_its_articles_to_the_serving_owner(
+    corpus, capsys, settings, monkeypatch
+):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNewsqaServer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"

@@ -29,7 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def searcher(request, tmp_path_factory, embedder, nlp):
     home = tmp_path_factory.mktemp("retrieval") / "home"
     if request.param == "server":
-        settings = Settings(home=home, chroma_url=request.getfixturevalue("chroma_url"), collection=unique_collection())
+        settings = Settings(
+            home=home,
+            chroma_url=request.getfixturevalue("chroma_url"),
+            collection=unique_collection(),
+        )
     else:
         settings = Settings(home=home)
     store = open_store(settings)
@@ -77,7 +81,12 @@ def test_outlet_filter(searcher, mode):
     results = searcher.search("Tollbridge ferry", k=10, filters=filters, mode=mode)
     assert results and {r.outlet for r in results} == {"The Northern Ledger"}
     assert "ledger/ferry-timetable" in article_ids(results)
-    both = searcher.search("Tollbridge ferry", k=10, filters={"outlets": ["The Northern Ledger", "Harbor Gazette"]}, mode=mode)
+    both = searcher.search(
+        "Tollbridge ferry",
+        k=10,
+        filters={"outlets": ["The Northern Ledger", "Harbor Gazette"]},
+        mode=mode,
+    )
     assert {"gazette/ferry-fares", "ledger/ferry-timetable"} <= set(article_ids(both))
 
 
@@ -85,12 +94,24 @@ def test_outlet_filter(searcher, mode):
 def test_date_filters_are_inclusive_and_drop_undated_articles(searcher, mode):
     window = SearchFilters(since=date(2026, 4, 10), until=date(2026, 6, 1))
     results = searcher.search("ferry glacier chess bakery volcano", k=20, filters=window, mode=mode)
-    assert set(article_ids(results)) <= {"ledger/skarvik-glacier", "wire/chess-final", "gazette/bakery-strike"}
+    assert set(article_ids(results)) <= {
+        "ledger/skarvik-glacier",
+        "wire/chess-final",
+        "gazette/bakery-strike",
+    }
     assert all(date(2026, 4, 10) <= r.published_at <= date(2026, 6, 1) for r in results)
-    assert "ledger/skarvik-glacier" in article_ids(searcher.search("glacier", k=5, filters=window, mode=mode))
-    since_only = searcher.search("Hekkla volcano observatory", k=20, filters=SearchFilters(since=date(2000, 1, 1)), mode=mode)
-    assert "wire/volcano-observatory" not in article_ids(since_only), "an undated article is outside any date range"
-    none = searcher.search("ferry", k=5, filters=SearchFilters(outlets=["No Such Outlet"]), mode=mode)
+    assert "ledger/skarvik-glacier" in article_ids(
+        searcher.search("glacier", k=5, filters=window, mode=mode)
+    )
+    since_only = searcher.search(
+        "Hekkla volcano observatory", k=20, filters=SearchFilters(since=date(2000, 1, 1)), mode=mode
+    )
+    assert "wire/volcano-observatory" not in article_ids(since_only), (
+        "an undated article is outside any date range"
+    )
+    none = searcher.search(
+        "ferry", k=5, filters=SearchFilters(outlets=["No Such Outlet"]), mode=mode
+    )
     assert none == []
 
 
@@ -112,12 +133,19 @@ def test_retriever_returns_documents_and_takes_filters_per_call(searcher):
     assert isinstance(first.metadata["claims"], list)
     SearchResult.model_validate({**first.metadata, "text": first.page_content})
 
-    via_config = retriever.invoke("Tollbridge ferry", config={"configurable": {"filters": {"outlets": ["Harbor Gazette"]}, "k": 5}})
+    via_config = retriever.invoke(
+        "Tollbridge ferry",
+        config={"configurable": {"filters": {"outlets": ["Harbor Gazette"]}, "k": 5}},
+    )
     assert {d.metadata["outlet"] for d in via_config} == {"Harbor Gazette"}
     via_kwargs = retriever.invoke("Tollbridge ferry", outlets=["The Northern Ledger"])
     assert {d.metadata["outlet"] for d in via_kwargs} == {"The Northern Ledger"}
-    defaults = NewsRetriever(searcher=searcher, k=3, search_kwargs={"filters": SearchFilters(until=date(2026, 3, 31))})
-    assert {d.metadata["article_id"] for d in defaults.invoke("ferry fares")} == {"gazette/ferry-fares"}
+    defaults = NewsRetriever(
+        searcher=searcher, k=3, search_kwargs={"filters": SearchFilters(until=date(2026, 3, 31))}
+    )
+    assert {d.metadata["article_id"] for d in defaults.invoke("ferry fares")} == {
+        "gazette/ferry-fares"
+    }
 
 
 def test_closest_articles(searcher):
@@ -153,17 +181,31 @@ WRITER = textwrap.dedent(
 
 
 @pytest.mark.parametrize("kind", ["embedded", "server"])
-def test_a_reader_sees_articles_another_process_wrote_without_restarting(kind, tmp_path, embedder, request):
+def test_a_reader_sees_articles_another_process_wrote_without_restarting(
+    kind, tmp_path, embedder, request
+):
     url = request.getfixturevalue("chroma_url") if kind == "server" else ""
-    settings = Settings(home=tmp_path / "home", chroma_url=url or None, collection=unique_collection())
+    settings = Settings(
+        home=tmp_path / "home", chroma_url=url or None, collection=unique_collection()
+    )
     store = open_store(settings)
     try:
         Ingestor(store, embedder, settings).ingest(ARTICLES[:2])
         reader = HybridSearcher(store, embedder, settings)
-        assert "wire/volcano-observatory" not in article_ids(reader.search("Hekkla volcano observatory", k=5))
+        assert "wire/volcano-observatory" not in article_ids(
+            reader.search("Hekkla volcano observatory", k=5)
+        )
         corpus = write_corpus(tmp_path / "new", [ARTICLES[5]])
         subprocess.run(
-            [sys.executable, "-c", WRITER, str(settings.home), url, settings.collection, str(corpus)],
+            [
+                sys.executable,
+                "-c",
+                WRITER,
+                str(settings.home),
+                url,
+                settings.collection,
+                str(corpus),
+            ],
             check=True,
             cwd=ROOT,
             env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},

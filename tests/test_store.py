@@ -51,7 +51,9 @@ def store(store_settings):
 
 def test_written_articles_read_back_whole(store, store_settings):
     write(store, ARTICLES)
-    assert store.hashes([a.id for a in ARTICLES] + ["nope"]) == {a.id: a.content_hash for a in ARTICLES}
+    assert store.hashes([a.id for a in ARTICLES] + ["nope"]) == {
+        a.id: a.content_hash for a in ARTICLES
+    }
     again = store.get_article("gazette/ferry-fares")
     assert again == ARTICLES[0]
     assert store.get_article("missing") is None
@@ -65,9 +67,13 @@ def test_written_articles_read_back_whole(store, store_settings):
 
 def test_a_changed_article_replaces_its_chunks_with_none_left(store, store_settings):
     write(store, ARTICLES[:2])
-    shorter = ARTICLES[0].model_copy(update={"body": "Fares will not rise after all, the board said."})
+    shorter = ARTICLES[0].model_copy(
+        update={"body": "Fares will not rise after all, the board said."}
+    )
     write(store, [shorter], seed=1)
-    counts = assert_clean_store(store_settings, {shorter.id: shorter.content_hash, ARTICLES[1].id: ARTICLES[1].content_hash})
+    counts = assert_clean_store(
+        store_settings, {shorter.id: shorter.content_hash, ARTICLES[1].id: ARTICLES[1].content_hash}
+    )
     assert counts[shorter.id] == 1
     rows = store.get_chunks([f"{shorter.id}:0", f"{shorter.id}:1"])
     assert [r.text for r in rows] == [shorter.body]
@@ -93,9 +99,14 @@ def test_listing_pages_filters_and_searches_titles(store):
     assert dates == sorted(dates, reverse=True)
     rest = store.list_articles(offset=4, limit=4)
     assert [a["id"] for a in rest["articles"]][-1] == "wire/volcano-observatory"
-    assert {a["id"] for a in page["articles"]} | {a["id"] for a in rest["articles"]} == {a.id for a in ARTICLES}
+    assert {a["id"] for a in page["articles"]} | {a["id"] for a in rest["articles"]} == {
+        a.id for a in ARTICLES
+    }
     ledger = store.list_articles(outlet="The Northern Ledger")
-    assert {a["id"] for a in ledger["articles"]} == {"ledger/skarvik-glacier", "ledger/ferry-timetable"}
+    assert {a["id"] for a in ledger["articles"]} == {
+        "ledger/skarvik-glacier",
+        "ledger/ferry-timetable",
+    }
     ferry = store.list_articles(query="tollbridge FERRY")
     assert {a["id"] for a in ferry["articles"]} == {"gazette/ferry-fares", "ledger/ferry-timetable"}
     first = ferry["articles"][0]
@@ -104,7 +115,9 @@ def test_listing_pages_filters_and_searches_titles(store):
 
 def test_a_half_written_article_is_discarded_whole(store, store_settings):
     write(store, ARTICLES[:1])
-    changed = ARTICLES[0].model_copy(update={"body": ARTICLES[0].body + "\n\nA late paragraph was added."})
+    changed = ARTICLES[0].model_copy(
+        update={"body": ARTICLES[0].body + "\n\nA late paragraph was added."}
+    )
     original = type(store)._upsert_records
 
     def crash_before_complete(self, records, state):
@@ -143,8 +156,15 @@ def test_claims_survive_the_round_trip(store):
 
     item = ARTICLES[0]
     chunk = paragraph_chunks(item)[1]
-    claim = Claim(text="Nobody likes paying more.", start=chunk.start + 70, end=chunk.start + 95, source="Mayor Ilse Varga",
-                  source_type="named", cue="told", quote="direct")
+    claim = Claim(
+        text="Nobody likes paying more.",
+        start=chunk.start + 70,
+        end=chunk.start + 95,
+        source="Mayor Ilse Varga",
+        source_type="named",
+        cue="told",
+        quote="direct",
+    )
     chunk = chunk.model_copy(update={"claims": [claim]})
     store.write_articles([(item, [chunk])], vectors(1))
     row = store.get_chunks([chunk.id])[0]

@@ -28,11 +28,15 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("query", help="what to look for")
     parser.add_argument("--k", type=int, default=10, help="number of passages (1-100, default 10)")
-    parser.add_argument("--outlet", action="append", metavar="X", help="only this outlet (repeatable)")
+    parser.add_argument(
+        "--outlet", action="append", metavar="X", help="only this outlet (repeatable)"
+    )
     parser.add_argument("--since", metavar="D", help="published on or after D (YYYY-MM-DD)")
     parser.add_argument("--until", metavar="D", help="published on or before D (YYYY-MM-DD)")
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
-    parser.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help=argparse.SUPPRESS
+    )
     parser.set_defaults(func=run)
 
 
@@ -42,7 +46,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     qa = NewsQA(settings)
     try:
         if args.mode == "hybrid":
-            response = qa.search(args.query, k=args.k, outlets=args.outlet, since=args.since, until=args.until)
+            response = qa.search(
+                args.query, k=args.k, outlets=args.outlet, since=args.since, until=args.until
+            )
         else:  # benchmark modes: same validation, one ranking only
             filters = qa.filters(args.outlet, args.since, args.until)
             results = qa.searcher.search(args.query, k=args.k, filters=filters, mode=args.mode)
@@ -72,11 +78,15 @@ def format_results(response: SearchResponse) -> str:
     lines: list[str] = []
     for r in response.results:
         when = r.published_at.isoformat() if r.published_at else "undated"
-        lines.append(f"{r.rank:>2}. {r.title or r.article_id}  [{r.outlet or 'no outlet'}, {when}]  score {r.score:.4f}")
+        lines.append(
+            f"{r.rank:>2}. {r.title or r.article_id}  [{r.outlet or 'no outlet'}, {when}]  score {r.score:.4f}"
+        )
         snippet = " ".join(r.text.split())
         if len(snippet) > _SNIPPET_CHARS:
             snippet = snippet[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-        lines.extend(textwrap.wrap(snippet, width=96, initial_indent="    ", subsequent_indent="    "))
+        lines.extend(
+            textwrap.wrap(snippet, width=96, initial_indent="    ", subsequent_indent="    ")
+        )
         speakers = _speakers(r)
         if speakers:
             lines.append(f"    speakers: {speakers}")
