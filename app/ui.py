@@ -96,8 +96,8 @@ def corpus_examples(qa: NewsQA, limit: int = 3) -> list[str]:
         title = (article.get("title") or "").strip()
         if not title:
             continue
-        topic = _topic(title)
         speaker = _named_speaker(qa, title, article.get("id"), seen_speakers)
+        topic = _topic(title, avoid=speaker or "")
         if speaker and topic:
             questions.append(f"What did {speaker} say about {topic}?")
         elif topic:
@@ -119,21 +119,29 @@ def _listed_articles(listing: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _topic(title: str) -> str | None:
-    """The longest noun phrase of a headline ('the port talks'), lower-cased unless a name."""
+def _topic(title: str, avoid: str = "") -> str | None:
+    """A noun phrase of a headline ('the port talks') that does not repeat the speaker's words."""
     try:
         from indexing.nlp import load_nlp
 
         doc = load_nlp()(title)
         chunks = [c for c in doc.noun_chunks if c.root.pos_ != "PRON" and len(c.text) > 3]
     except Exception:  # noqa: BLE001 - examples are a nicety; never fail the page for them
-        chunks = []
-    if not chunks:
         return None
-    best = max(chunks, key=lambda c: len(c.text))
-    words = [t.text if t.pos_ == "PROPN" else t.text.lower() for t in best if not t.is_punct]
+    avoid_words = {w.lower() for w in re.findall(r"\w+", avoid)}
+    fresh = [c for c in chunks if not avoid_words & {t.lower_ for t in c}] or chunks
+    if not fresh:
+        return None
+    best = max(fresh, key=lambda c: len(c.text))
+    words = []
+    for token in best:
+        if token.is_punct:
+            continue
+        # Headlines capitalise their first word: lower it unless it is a name.
+        named = bool(token.ent_type_) or token.text.isupper()
+        words.append(token.lower_ if token.i == 0 and not named else token.text)
     phrase = " ".join(words)
-    if words and best[0].pos_ not in ("DET", "PROPN"):
+    if best[0].pos_ not in ("DET", "NUM") and not best[0].ent_type_:
         phrase = "the " + phrase
     return phrase
 

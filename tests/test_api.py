@@ -10,13 +10,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_fixtures import sample_qa  # noqa: F401 - session fixture
 from fastapi.testclient import TestClient
 
 from app.api import create_app
 from indexing.models import Answer, Article, SearchResponse
 from indexing.pipeline import IngestReport
 from indexing.settings import Settings
+from tests.api_fixtures import sample_qa  # noqa: F401 - session fixture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ui"
 KEY = "s3cret-key"

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_fixtures import sample_qa  # noqa: F401 - session fixture
 
 from indexing.models import Article
+from tests.api_fixtures import sample_qa  # noqa: F401 - session fixture
 
 pytestmark = pytest.mark.browser
 
