@@ -11,8 +11,8 @@ For each sentence of a draft (from any composer), in this order:
 3. ``support`` - a cited passage supports the sentence (``app.support``).
    Otherwise it is re-pointed to a passage that does, or dropped.
 4. ``attribution`` - when the cited claim has a source, the sentence names it
-   (or, for an anonymous source, carries the anonymous mark); otherwise
-   "According to <source>, " is restored.
+   (an anonymous one by its description: "a ministry source", "analysts");
+   otherwise "According to <source>, " is restored.
 5. ``hedge`` - a hedged claim's sentence carries ``[hedged]`` (added if missing;
    the detail says whether the hedge words survived).
 6. ``anonymous_mark`` - an anonymous claim's sentence carries ``[anonymous source]``.
@@ -217,7 +217,9 @@ class AttributionGuard:
         # 4-6. attribution and marks, against the claim(s) the sentence restates
         claims = [sentence.claim] if sentence.claim is not None else self._claims_for(text, [passages[n - 1] for n in cited])
         attributed = [c for c in claims if c.attributed]
-        missing_source = [c for c in attributed if not names_source(text, c) and not (c.source_type == "anonymous" and has_anonymous_mark(text))]
+        # Stricter than "named or marked": an anonymous source is still described
+        # ("a source within the ministry"); the mark alone would lose who it is.
+        missing_source = [c for c in attributed if not names_source(text, c)]
         if attributed:
             if missing_source:
                 claim = missing_source[0]
@@ -372,7 +374,9 @@ def _prefix_attribution(text: str, who: str) -> str:
     m = re.match(r"[A-Za-z][a-z'’-]*", body)
     if m and m.group(0).lower() in {"the", "a", "an", "this", "that", "it", "there", "these", "those", "its", "their"}:
         body = m.group(0).lower() + body[len(m.group(0)) :]
-    return f"According to {who}, {body}"
+    from app.composers.extractive import _in_sentence
+
+    return f"According to {_in_sentence(who)}, {body}"
 
 
 class _Span:
