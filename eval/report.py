@@ -32,7 +32,7 @@ def _fmt(value: float | None) -> str:
 
 
 def _count(metric: MetricValue) -> str:
-    hit = f"{metric.hit:g}" if metric.hit != int(metric.hit) else str(int(metric.hit))
+    hit = f"{metric.hit:.1f}" if metric.hit != int(metric.hit) else str(int(metric.hit))
     return f"{hit}/{int(metric.total)}" if metric.total else "0"
 
 
@@ -184,9 +184,14 @@ def _e(text: object) -> str:
     return html.escape(str(text if text is not None else ""), quote=True)
 
 
-def _bar(metric: MetricValue, gate: Gate | None) -> str:
-    """One metric as an inline SVG bar (green when good, red when bad; a tick marks the gate)."""
-    width, bar_x, bar_w = 340, 150, 130
+def _bar(metric: MetricValue, gate: Gate | None, *, label: str | None = None) -> str:
+    """One metric as an inline SVG bar (green when good, red when bad; a tick marks the gate).
+
+    The drawing scales with its box (viewBox), so labels and values are never clipped.
+    """
+    label_w = 0 if label == "" else 210
+    bar_x, bar_w = label_w, 150
+    width = bar_x + bar_w + 110
     value = metric.value
     good = None if value is None else (value if metric.higher_is_better else 1 - value)
     colour = "#b8bec9" if good is None else ("#2f9e57" if good >= 0.9 else "#d99a1e" if good >= 0.7 else "#d64545")
@@ -195,12 +200,11 @@ def _bar(metric: MetricValue, gate: Gate | None) -> str:
     if gate is not None:
         gx = bar_x + gate.value * bar_w
         tick = f'<line x1="{gx:.1f}" x2="{gx:.1f}" y1="2" y2="20" stroke="#1d2330" stroke-width="2"><title>gate {_e(gate)}</title></line>'
-    title = f"{METRICS[metric.name].title if metric.name in METRICS else metric.name}"
-    arrow = "↑" if metric.higher_is_better else "↓"
+    title = label if label is not None else _title(metric.name) + (" ↑" if metric.higher_is_better else " ↓")
+    text = f'<text x="0" y="15">{_e(title)}</text>' if label_w else ""
     return (
-        f'<svg width="{width}" height="22" role="img" aria-label="{_e(title)} {_fmt(value)}">'
-        f"<title>{_e(metric.description)}</title>"
-        f'<text x="0" y="15">{_e(title)} {arrow}</text>'
+        f'<svg viewBox="0 0 {width} 22" width="100%" style="max-width:{width}px" role="img" aria-label="{_e(title)} {_fmt(value)}">'
+        f"<title>{_e(metric.description)}</title>{text}"
         f'<rect x="{bar_x}" y="5" width="{bar_w}" height="12" rx="3" fill="#eef1f5"/>'
         f'<rect x="{bar_x}" y="5" width="{filled:.1f}" height="12" rx="3" fill="{colour}"/>{tick}'
         f'<text x="{bar_x + bar_w + 6}" y="15">{_fmt(value)} <tspan fill="#5b6475">({_e(_count(metric))})</tspan></text></svg>'
@@ -263,9 +267,9 @@ def render_html(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
     for group, names in GROUPS.items():
         bars = [_bar(report.metrics[n], gate_by.get(n)) for n in names if n in report.metrics]
         if bars:
-            groups.append(f'<div class="group"><h3>{_e(group)}</h3>' + "<br>".join(bars) + "</div>")
+            groups.append(f'<div class="group"><h3>{_e(group)}</h3>' + "".join(f"<div>{b}</div>" for b in bars) + "</div>")
     tag_rows = "".join(
-        f"<tr><td>{_e(tag)}</td><td>{p}/{n}</td><td>{_bar(MetricValue(name='case_pass_rate', value=p / n if n else None, hit=p, total=n, description=f'cases tagged {tag} that pass'), None)}</td></tr>"
+        f"<tr><td>{_e(tag)}</td><td>{p}/{n}</td><td style='width:60%'>{_bar(MetricValue(name='case_pass_rate', value=p / n if n else None, hit=p, total=n, description=f'cases tagged {tag} that pass'), None, label='')}</td></tr>"
         for tag, (p, n) in _by_tag(report).items()
     )
     support = _e(report.support_measure or "n/a")
