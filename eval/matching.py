@@ -23,18 +23,18 @@ __all__ = [
     "Marks",
     "anonymous_attribution_present",
     "anonymous_heads",
-    "cited_numbers",
-    "longest_common_run",
-    "normalise",
     "attribution_present",
+    "cited_numbers",
     "content_words",
     "find_quotations",
     "hedge_cues",
     "key_coverage",
     "load_marks",
+    "longest_common_run",
     "mentions_anonymous_source",
     "mentions_named_source",
     "named_attribution_present",
+    "normalise",
     "quote_in_passage",
     "split_sentences",
     "words",
@@ -45,10 +45,7 @@ __all__ = [
 _QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "})
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as into about over after before
-    than then that this these those it its is are was were be been being has have had do does did
-    will shall not no he she they we you i his her their our your them him us who whom which what
-    when where why how there here so such also just very more most can says said say""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "about", "over", "after", "before", "than", "then", "that", "this", "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "shall", "not", "no", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our", "your", "them", "him", "us", "who", "whom", "which", "what", "when", "where", "why", "how", "there", "here", "so", "such", "also", "just", "very", "more", "most", "can", "says", "said", "say"]
 )
 
 
@@ -60,8 +57,7 @@ def normalise(text: str) -> str:
 
 def _stem(word: str) -> str:
     # Crude on purpose: "officials"/"official", "Okafor's"/"Okafor" must meet; nothing cleverer is needed.
-    if word.endswith("'s"):
-        word = word[:-2]
+    word = word.removesuffix("'s")
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -92,7 +88,7 @@ def key_coverage(sentence: str, key: str) -> float:
 # --- answer sentences ----------------------------------------------------------------------
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|[-–])\s*\d+)*)\s*\]")
-_ABBREVIATIONS = frozenset("mr mrs ms dr prof st sen rep gov gen col lt sgt jr sr inc ltd co corp vs etc no fig u.s u.k e.g i.e".split())
+_ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc", "no", "fig", "u.s", "u.k", "e.g", "i.e"])
 
 
 @dataclass
@@ -253,18 +249,13 @@ _BRACKET_GAP = 3
 
 # --- sources ----------------------------------------------------------------------------------
 
-PRONOUNS = frozenset("he she they him her them his hers their it we i".split())
+PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "his", "hers", "their", "it", "we", "i"])
 # Words that make an organisation's name; on their own they do not identify it.
 _GENERIC_NAME_WORDS = frozenset(
-    """authority bank ministry council department office company union party police agency commission
-    court service group association federation board committee government university institute
-    cooperative co-operative port city club news times post wire gazette ledger""".split()
+    ["authority", "bank", "ministry", "council", "department", "office", "company", "union", "party", "police", "agency", "commission", "court", "service", "group", "association", "federation", "board", "committee", "government", "university", "institute", "cooperative", "co-operative", "port", "city", "club", "news", "times", "post", "wire", "gazette", "ledger"]
 )
 ANONYMOUS_HEADS = frozenset(
-    """source official expert analyst critic people person insider diplomat aide observer economist
-    resident witness employee worker staff spokesperson spokesman spokeswoman investigator executive
-    manager member officer researcher scientist lawyer colleague friend neighbour neighbor report
-    understood""".split()
+    ["source", "official", "expert", "analyst", "critic", "people", "person", "insider", "diplomat", "aide", "observer", "economist", "resident", "witness", "employee", "worker", "staff", "spokesperson", "spokesman", "spokeswoman", "investigator", "executive", "manager", "member", "officer", "researcher", "scientist", "lawyer", "colleague", "friend", "neighbour", "neighbor", "report", "understood"]
 )
 _ANONYMOUS_PHRASE = re.compile(
     r"\b(?:an?|one|some|several|two|three|many|unnamed|anonymous|senior|other)\s+(?:\w+\s+){0,2}?"
@@ -335,7 +326,7 @@ _NAMED_BEFORE_CUE = re.compile(
     r"stressed|added|announced|explained|confirmed|admitted|wrote|believes|predicted)\b"
 )
 _NAMED_AFTER_CUE = re.compile(r"\b(?i:according to)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
-_SENTENCE_WORDS_THAT_ARE_NOT_NAMES = frozenset("the a an it this that these those they he she we i in on at according".split())
+_SENTENCE_WORDS_THAT_ARE_NOT_NAMES = frozenset(["the", "a", "an", "it", "this", "that", "these", "those", "they", "he", "she", "we", "i", "in", "on", "at", "according"])
 
 
 def attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from eval.answers import RetrievedPassage, SystemAnswer
 from eval.datasets import EvalCase, Evidence, ExpectedClaim
 from eval.matching import (
+    PRONOUNS,
     AnswerSentence,
     Marks,
     anonymous_attribution_present,
@@ -30,7 +31,6 @@ from eval.matching import (
     mentions_named_source,
     named_attribution_present,
     normalise,
-    PRONOUNS,
     quote_in_passage,
     split_sentences,
 )

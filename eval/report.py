@@ -73,8 +73,10 @@ def render_text(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
     counts = _summary_counts(report)
     gate_by = {g.metric: g for g in gates}
     lines = [
-        f"{report.dataset} — {report.system}: {len(report.cases)} cases, {counts['pass']} passed, "
-        f"{counts['fail']} failed, {counts['error']} errors",
+        (
+            f"{report.dataset} — {report.system}: {len(report.cases)} cases, {counts['pass']} passed, "
+            f"{counts['fail']} failed, {counts['error']} errors"
+        ),
     ]
     for group, names in GROUPS.items():
         shown = [report.metrics[n] for n in names if n in report.metrics and report.metrics[n].total]
@@ -102,8 +104,10 @@ def render_markdown(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
     out = [
         f"# newsqa eval: {report.dataset}",
         "",
-        f"System: **{_md(report.system)}** · {len(report.cases)} cases · {counts['pass']} passed · "
-        f"{counts['fail']} failed · {counts['error']} errors · {report.created_at:%Y-%m-%d %H:%M}",
+        (
+            f"System: **{_md(report.system)}** · {len(report.cases)} cases · {counts['pass']} passed · "
+            f"{counts['fail']} failed · {counts['error']} errors · {report.created_at:%Y-%m-%d %H:%M}"
+        ),
         "",
         f"Support measure: {_md(report.support_measure) or 'n/a'}.",
     ]
@@ -141,7 +145,7 @@ def render_markdown(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
                     out.append(f"  - expected: {_md(failure.expected)}")
             out.append("")
             if shown >= _MAX_FAILURES_MD:
-                out.append(f"_… more failures in the JSON/HTML report._")
+                out.append("_… more failures in the JSON/HTML report._")
                 break
     if report.notes:
         out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in report.notes]

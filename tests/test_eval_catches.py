@@ -10,9 +10,10 @@ import json
 from pathlib import Path
 
 import pytest
+from eval_fixtures import BAD, DATASET, FARM_PASSAGE, GOOD
 
 from app.cli import main
-from eval_fixtures import BAD, DATASET, FARM_PASSAGE, GOOD
+
 
 def _run(tmp_path: Path, answers: dict[str, dict], capsys: pytest.CaptureFixture[str], name: str = "answers") -> tuple[int, dict]:
     path = tmp_path / f"{name}.jsonl"

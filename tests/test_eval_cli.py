@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from eval_fixtures import BAD, DATASET, GOOD
 
 from app.cli import main
 from eval.datasets import dataset_json_schema, load_dataset
 from eval.runner import bundled_dataset
-
-from eval_fixtures import BAD, DATASET, GOOD
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from eval_fixtures import BAD, BRIDGE_PASSAGE, DATASET, GOOD
 
 from app.cli import main
 from eval.report import render_html, render_markdown, render_text
 from eval.results import METRICS, load_report, parse_gate
-from eval_fixtures import BAD, BRIDGE_PASSAGE, DATASET, GOOD
 
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 

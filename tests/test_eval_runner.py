@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from eval_fixtures import DATASET
 
 from app.cli import main
 from eval.answers import read_answers
 from eval.datasets import load_dataset
 from eval.runner import run_newsqa
-from eval_fixtures import DATASET
 from indexing.errors import RetrievalError
 from indexing.settings import Settings
 

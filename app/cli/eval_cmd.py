@@ -149,7 +149,14 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from eval.datasets import load_dataset
     from eval.report import render_html, render_markdown, render_text
     from eval.results import check_gates, parse_gate
-    from eval.runner import build_judge, bundled_dataset, evaluate, find_support_labels, resolve_corpus, run_newsqa
+    from eval.runner import (
+        build_judge,
+        bundled_dataset,
+        evaluate,
+        find_support_labels,
+        resolve_corpus,
+        run_newsqa,
+    )
 
     if args.extra:
         raise BadInputError(f"unexpected argument(s): {' '.join(args.extra)} (one dataset per run)")
