@@ -280,7 +280,7 @@ def rank_passages(
     for p, v in zip(chosen, vectors[1:], strict=True):
         p.vector = v
         p.similarity = float(np.dot(qv, v))
-        boost = 0.15 if any(source_mentioned(question, c) for c in p.claims if c.attributed) else 0.0
+        boost = 0.3 if any(source_mentioned(question, c) for c in p.claims if c.attributed) else 0.0
         p.relevance = 0.6 * p.similarity + 0.4 * p.overlap + boost
     return sorted(passages, key=lambda p: -p.relevance)
 
