@@ -51,6 +51,16 @@ class OwnerInfo:
         return f"pid {self.pid} ({self.command}{where}, since {since})"
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by another user
+    return True
+
+
 class StoreOwnedError(StoreLockedError):
     """Another process holds the writer lock; ``owner`` says who (None if it did not say)."""
 
@@ -118,7 +128,7 @@ class WriterLock:
                 lock = FileLock(str(self.path), timeout=0, thread_local=False)
                 lock.acquire(timeout=0)
             except Timeout:
-                owner = self.owner()
+                owner = self._read_owner()
                 who = owner.describe() if owner else "another process"
                 raise StoreOwnedError(
                     f"the store at {self.settings.home} is being written by {who}; "
@@ -152,8 +162,16 @@ class WriterLock:
         """Who holds the lock now (this process included), or None when nobody does."""
         if not self.enabled:
             return None
-        if not self.held() and not self._taken_elsewhere():
-            return None
+        info = self._read_owner()
+        if self.held():
+            return info
+        if info is not None and info.host == socket.gethostname():
+            # a live pid on this host means the lock is taken; a dead one left a stale file.
+            # (No probing the lock itself: a probe could make a real writer fail.)
+            return info if _alive(info.pid) else None
+        return info if self._taken_elsewhere() else None
+
+    def _read_owner(self) -> OwnerInfo | None:
         try:
             data = json.loads(self.owner_path.read_text(encoding="utf-8"))
             return OwnerInfo(
@@ -164,7 +182,7 @@ class WriterLock:
                 host=data.get("host"),
             )
         except (OSError, ValueError, KeyError, TypeError):
-            return None  # the owner is between taking the lock and writing the file
+            return None  # no owner file, or the owner is between taking the lock and writing it
 
     def _taken_elsewhere(self) -> bool:
         from filelock import FileLock, Timeout
