@@ -261,3 +261,27 @@ def test_a_killed_owner_leaves_a_lock_anyone_can_take(settings):
             time.sleep(0.1)
     assert lock.held()
     lock.release()
+
+
+def test_parsing_in_a_worker_stores_exactly_what_a_sequential_run_stores(tmp_path, embedder, nlp):
+    stored = []
+    for overlap in (False, True):
+        settings = Settings(home=tmp_path / f"overlap-{overlap}")
+        store = open_store(settings)
+        report = Ingestor(store, embedder, settings, nlp=nlp, batch_size=2, overlap=overlap).ingest(
+            ARTICLES
+        )
+        assert report.ok and report.added == len(ARTICLES)
+        got = store._chunks.get(include=["documents", "metadatas"])
+        stored.append(
+            sorted(
+                zip(
+                    got["ids"],
+                    got["documents"],
+                    (m["claims"] for m in got["metadatas"]),
+                    strict=True,
+                )
+            )
+        )
+        store.close()
+    assert stored[0] == stored[1]
