@@ -8,6 +8,7 @@ builds the ASGI app alone, for tests and other ASGI servers.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -69,7 +70,7 @@ def create_server_app(
             qa.close()
 
     app = create_app(settings, qa, lifespan=lifespan)
-    blocks = build_ui(qa)
+    blocks = build_ui(qa, api_key=settings.api_key)
     blocks.queue(default_concurrency_limit=4)
     gr.mount_gradio_app(
         app,
@@ -83,8 +84,19 @@ def create_server_app(
         show_error=True,
         mcp_server=False,
         pwa=False,
+        auth=_key_login(settings.api_key) if settings.api_key and settings.api_key_reads else None,
+        auth_message="This newsqa server needs its API key for reads: sign in with any user name and the key as password.",
     )
     return app
+
+
+def _key_login(key: str):
+    """Gradio login for ``NEWSQA_API_KEY_READS``: any user name, the API key as password (constant-time)."""
+
+    def check(_username: str, password: str) -> bool:
+        return hmac.compare_digest(password.encode(), key.encode())
+
+    return check
 
 
 def serve(settings: Settings) -> int:

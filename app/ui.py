@@ -12,6 +12,7 @@ Gradio 6 takes CSS/JS/theme at mount/launch time: pass :data:`UI_CSS` and
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import time
@@ -162,6 +163,8 @@ def _named_speaker(qa: NewsQA, title: str, article_id: str | None, seen: set[str
                 and name.lower() not in seen
                 and " " in name
                 and len(name) < 40
+                # a person or organisation by name, not "The ministry" or "the team"
+                and not name.lower().startswith(("the ", "a ", "an "))
             ):
                 name = re.split(r",| who ", name)[0].strip()
                 seen.add(name.lower())
@@ -170,8 +173,12 @@ def _named_speaker(qa: NewsQA, title: str, article_id: str | None, seen: set[str
 
 
 # --- the Blocks -------------------------------------------------------------------------------
-def build_ui(qa: NewsQA) -> gr.Blocks:
-    """The chat UI over ``qa``; every handler translates NewsQAError into a message on the page."""
+def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
+    """The chat UI over ``qa``; every handler translates NewsQAError into a message on the page.
+
+    With ``api_key`` (``NEWSQA_API_KEY``), adding articles asks for the key, as the HTTP API does:
+    Gradio's own endpoints must not become a way around it.
+    """
 
     def load_page() -> tuple[Any, ...]:
         # Never writes the transcript: a question asked while the page loads must survive.
@@ -299,10 +306,20 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
         return render_corpus(stats), gr.update(choices=list(outlet_counts(stats)))
 
     def ingest_files(
-        files: list[str] | None, outlet: str | None, progress: gr.Progress = gr.Progress()
+        files: list[str] | None,
+        outlet: str | None,
+        key: str | None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects progress this way
     ) -> tuple[Any, ...]:
         from indexing.loaders import load_bytes
 
+        if api_key and not hmac.compare_digest((key or "").encode(), api_key.encode()):
+            message = (
+                "Adding articles needs the server's API key."
+                if not key
+                else "That API key is not valid."
+            )
+            return _notice("error", message), gr.skip(), gr.skip()
         if not files:
             return (
                 _notice("error", "Choose one or more files to ingest first."),
@@ -323,8 +340,8 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
                 if articles:
                     with _write_lock(qa):
                         report = qa.ingest(articles, outlet=outlet or None)
-                    for key in totals:
-                        totals[key] += int(getattr(report, key, 0) or 0)
+                    for field in totals:
+                        totals[field] += int(getattr(report, field, 0) or 0)
                     failed += [_failure_pair(f) for f in getattr(report, "failed", [])]
             except NewsQAError as exc:
                 failed.append((name, str(exc)))
@@ -332,7 +349,7 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
                 failed.append((name, f"could not read the upload ({exc.strerror or exc})"))
         progress((len(files), len(files)), desc="Done", unit="files")
         summary = (
-            " · ".join(f"{value} {key}" for key, value in totals.items())
+            " · ".join(f"{value} {kind}" for kind, value in totals.items())
             + f" · {len(failed)} failed"
         )
         details = "".join(f"<li><b>{esc(src)}</b>: {esc(reason)}</li>" for src, reason in failed)
@@ -420,6 +437,13 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
                             placeholder="for files that name none",
                             elem_id="nq-upload-outlet",
                         )
+                        upload_key = gr.Textbox(
+                            label="API key",
+                            type="password",
+                            placeholder="NEWSQA_API_KEY of this server",
+                            visible=bool(api_key),
+                            elem_id="nq-upload-key",
+                        )
                         ingest = gr.Button("Ingest", variant="primary", elem_id="nq-ingest")
                         ingest_result = gr.HTML("", js_on_load=None, elem_id="nq-ingest-result")
 
@@ -439,7 +463,7 @@ def build_ui(qa: NewsQA) -> gr.Blocks:
         refresh.click(refresh_corpus, None, [corpus, outlets])
         ingest.click(
             ingest_files,
-            [files, upload_outlet],
+            [files, upload_outlet, upload_key],
             [ingest_result, corpus, outlets],
             concurrency_limit=1,
         )
