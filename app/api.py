@@ -284,7 +284,10 @@ def create_app(
         description="Cited, speaker-attributed answers; hedged and anonymous claims are marked. "
         'Errors are `{"error": {"type", "message"}}`.',
         lifespan=lifespan,
+        docs_url=None,  # served below from the packaged Swagger UI: the default loads it from a CDN
+        redoc_url=None,
     )
+    _install_offline_docs(app)
     app.state.qa = qa
     app.state.settings = settings
     app.state.write_lock = write_lock(qa)
@@ -292,6 +295,25 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.include_router(_router(settings, qa, app.state.write_lock), prefix=API_PREFIX)
     return app
+
+
+def _install_offline_docs(app: FastAPI) -> None:
+    """``/docs`` with Swagger UI's files from the ``swagger-ui-bundle`` package, so it works offline."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> Any:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="newsqa API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon-32x32.png",
+        )
 
 
 def _version() -> str:
