@@ -257,7 +257,7 @@ def rank_passages(
     passages: list[Passage],
     embedder: CachedEmbedder,
     *,
-    max_embedded: int = 24,
+    max_embedded: int = 16,
 ) -> list[Passage]:
     """Score passages for ``question`` (similarity, overlap, relevance) and return them best first.
 

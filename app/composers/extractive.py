@@ -192,6 +192,13 @@ def render_claim(claim: Claim, passage: Passage) -> str:
     return sentence
 
 
+def _source_inside_content(claim: Claim) -> bool:
+    """A source found inside its own quotation ("they" in "... they will concede ...") is a parsing accident."""
+    return any(
+        c.start <= s.start and s.end <= c.end for s in claim.source_spans for c in claim.content_spans
+    )
+
+
 def _numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
@@ -287,7 +294,7 @@ class ExtractiveComposer:
     def _claims_to_say(passage: Passage) -> list[Claim]:
         """Attributed claims of the passage; the journalist's voice only when nobody is quoted in it."""
         # A claim of two words ("not to be named") is a parsing accident, not something to report.
-        attributed = [c for c in passage.claims if c.attributed and len(content_words(c.text)) >= 3]
+        attributed = [c for c in passage.claims if c.attributed and len(content_words(c.text)) >= 3 and not _source_inside_content(c)]
         if attributed:
             return attributed
         hedges: list[str] = []
