@@ -26,8 +26,14 @@ import re
 from collections.abc import AsyncIterator, Container
 from typing import TYPE_CHECKING, Any
 
-from app.composers.base import ComposeRequest, Composer, Draft
-from app.composers.evidence import Passage, answerability, build_passages, rank_passages, time_sensitive
+from app.composers.base import Composer, ComposeRequest, Draft
+from app.composers.evidence import (
+    Passage,
+    answerability,
+    build_passages,
+    rank_passages,
+    time_sensitive,
+)
 from app.composers.extractive import ExtractiveComposer
 from app.condense import condense, resolve_filters
 from app.guard import AttributionGuard

@@ -184,9 +184,8 @@ class AttributionGuard:
                     return None
                 text = text.replace(quote, replacement, 1)
                 note("quote_fidelity", False, "repaired", f"misquote {quote!r} replaced by the passage's words {replacement!r}")
-            else:
-                if not any(f.sentence == index and f.check == "quote_fidelity" for f in findings):
-                    note("quote_fidelity", True)
+            if not any(f.sentence == index and f.check == "quote_fidelity" for f in findings):
+                note("quote_fidelity", True)
 
         # 3. support
         scores = self.scorer.score_many(

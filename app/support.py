@@ -90,8 +90,7 @@ def content_words(text: str, *, drop_reporting: bool = False) -> list[str]:
     words = []
     for token in _WORD.findall(text):
         w = token.lower().replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
+        w = w.removesuffix("'s")
         for part in w.split("-") if "-" in w else (w,):
             if not part or part in _STOP_WORDS or (drop_reporting and part in _REPORTING_WORDS):
                 continue

@@ -11,7 +11,6 @@ attribution kept, hedge marked, anonymous marked, refusals, latency.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 from pathlib import Path
@@ -19,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eval.datasets import load_dataset  # noqa: E402
-from eval.runner import build_judge, evaluate, resolve_corpus, run_newsqa  # noqa: E402
-from indexing.settings import Settings  # noqa: E402
+from eval.datasets import load_dataset
+from eval.runner import build_judge, evaluate, resolve_corpus, run_newsqa
+from indexing.settings import Settings
 
 
 def main() -> int:

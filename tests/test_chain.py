@@ -47,7 +47,7 @@ class PromptAwareModel(BaseChatModel):
 
 def passage_id(prompt: str, needle: str) -> int:
     """The id of the <passage> block whose text contains ``needle``."""
-    for m in re.finditer(r'<passage id="(\d+)"[^>]*>\n<text>(.*?)</text>', prompt, re.S):
+    for m in re.finditer(r'<passage id="(\d+)"[^>]*>\n<text>(.*?)</text>', prompt, re.DOTALL):
         if needle in m.group(2):
             return int(m.group(1))
     raise AssertionError(f"{needle!r} not in any passage")
@@ -108,7 +108,7 @@ def test_filters_carry_over_unless_changed(searcher, settings) -> None:
         {"role": "assistant", "content": "The operator said about 180 crew members joined the strike [1]."},
     ]
     answer = ask(chain, "And the union?", history)
-    query, used = searcher.queries[-1]
+    _query, used = searcher.queries[-1]
     assert used.outlets == ["Meridian Wire"] and str(used.since) == "2026-09-01"
     assert all(c.outlet == "Meridian Wire" for c in answer.citations)
     ask(chain, "And the union?", history, SearchFilters(outlets=["Northern Ledger"]))

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from chain_fixtures import FakeSearcher
 
-from app.composers.base import ComposeRequest, Composer, should_refuse
-from app.composers.evidence import answerability, build_passages, find_instructions, rank_passages, sentence_spans, time_sensitive
+from app.composers.base import Composer, ComposeRequest, should_refuse
+from app.composers.evidence import (
+    answerability,
+    build_passages,
+    find_instructions,
+    rank_passages,
+    sentence_spans,
+    time_sensitive,
+)
 from app.composers.extractive import ExtractiveComposer, render_claim
 from app.composers.llm import LLMComposer, format_passages
 from app.guard import AttributionGuard
 from app.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
 from app.support import SupportScorer, as_cached
-
-from chain_fixtures import FakeSearcher
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ def searcher(embedder):
 
 def passage_id(request: dict, needle: str) -> int:
     prompt = "\n".join(m["content"] for m in request["messages"])
-    for m in re.finditer(r'<passage id="(\d+)"[^>]*>\n<text>(.*?)</text>', prompt, re.S):
+    for m in re.finditer(r'<passage id="(\d+)"[^>]*>\n<text>(.*?)</text>', prompt, re.DOTALL):
         if needle in m.group(2):
             return int(m.group(1))
     raise AssertionError(f"{needle!r} not in the prompt")

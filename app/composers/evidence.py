@@ -28,8 +28,8 @@ from indexing.models import Citation, Claim, SearchResult
 
 __all__ = [
     "INSTRUCTION_PATTERN",
-    "answerability",
     "Passage",
+    "answerability",
     "build_passages",
     "find_instructions",
     "question_terms",
@@ -64,7 +64,7 @@ _GENERIC = frozenset(
         "describe summarize summary know known claim claims statement statements view views comment comments"
     )
 )
-_PRONOUNS = frozenset("he she they him her them his hers their it its we i you this that these those".split())
+_PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "his", "hers", "their", "it", "its", "we", "i", "you", "this", "that", "these", "those"])
 
 
 def question_terms(question: str) -> set[str]:

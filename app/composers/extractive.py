@@ -42,15 +42,13 @@ KEEP_DELTA = 0.22
 NEAR_DUPLICATE_COSINE = 0.86
 NEAR_DUPLICATE_JACCARD = 0.6
 
-_PRONOUNS = frozenset("he she they it we i him her them this that".split())
-_NOUN_CUES = frozenset("remarks remark comments comment statement statements view views words according opinion".split())
-_ADVERB_HEDGES = frozenset("reportedly allegedly apparently possibly probably likely reported purportedly supposedly".split())
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "him", "her", "them", "this", "that"])
+_NOUN_CUES = frozenset(["remarks", "remark", "comments", "comment", "statement", "statements", "view", "views", "words", "according", "opinion"])
+_ADVERB_HEDGES = frozenset(["reportedly", "allegedly", "apparently", "possibly", "probably", "likely", "reported", "purportedly", "supposedly"])
 _QUOTE_CHARS = "\"'“”‘’"
 # First words that are safe to lower-case after "X reported that ..." (not proper nouns).
 _LOWERABLE = frozenset(
-    """the a an this that these those it its there their they some many most several each every all no one two
-    three four five six seven eight nine ten in on at by for from after before during while as with without
-    since until although but however meanwhile such any both few more other our we his her he she""".split()
+    ["the", "a", "an", "this", "that", "these", "those", "it", "its", "there", "their", "they", "some", "many", "most", "several", "each", "every", "all", "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "in", "on", "at", "by", "for", "from", "after", "before", "during", "while", "as", "with", "without", "since", "until", "although", "but", "however", "meanwhile", "such", "any", "both", "few", "more", "other", "our", "we", "his", "her", "he", "she"]
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
