@@ -250,3 +250,39 @@ def test_offsets_point_into_the_text() -> None:
         for span in claim.content_spans + claim.source_spans + claim.cue_spans:
             assert 0 <= span.start < span.end <= len(text)
         assert text[claim.content_spans[0].start : claim.content_spans[0].end] in claim.text
+
+
+# --- learned cue detector (indexing/attribution/cue_model.json) ------------------------------
+def test_transcript_name_colon_is_an_attribution() -> None:
+    text = "Moderator Ellen Park: Tonight we talk about the harbor tunnel and its budget."
+    claims = attributed(text)
+    assert claims, "the 'Name:' line was not read as an attribution"
+    claim = claims[0]
+    assert claim.source == "Moderator Ellen Park"
+    assert claim.cue == ":"
+    assert claim.text.startswith("Tonight we talk about the harbor tunnel")
+
+
+def test_verb_outside_the_hand_lexicon_with_an_object_as_content() -> None:
+    claim = only("Senator Ruth Aldana slammed the harbor tunnel budget on Tuesday.")
+    assert claim.source == "Senator Ruth Aldana"
+    assert claim.cue == "slammed"
+    assert "harbor tunnel budget" in claim.text
+
+
+def test_apposition_comma_belongs_to_the_source_span_but_not_to_the_source() -> None:
+    text = "Dmitri Valk, the port authority spokesman, said the tunnel would open in May."
+    claim = only(text)
+    assert claim.source == "Dmitri Valk, the port authority spokesman"
+    assert text[claim.source_spans[0].start : claim.source_spans[0].end] == "Dmitri Valk, the port authority spokesman,"
+
+
+def test_nested_attribution_keeps_its_own_claim() -> None:
+    text = ("Governor Ines Morales said on Monday that the tunnel was safe, "
+            "while the union argued that workers had not been paid.")
+    claims = attributed(text)
+    sources = {c.source for c in claims}
+    assert "Governor Ines Morales" in sources
+    assert "the union" in sources
+    gov = next(c for c in claims if c.source == "Governor Ines Morales")
+    assert "workers had not been paid" not in gov.text

@@ -128,9 +128,20 @@ class SpeakerResolver:
         self._last_person: tuple[int, str] | None = None
         self._last_source: tuple[int, str, SourceType, bool] | None = None  # (pos, name, type, plural)
         self._last_group: tuple[int, str, SourceType] | None = None
+        self._ents: list[Span] | None = None
+        self._ent_at = 0
 
     def observe(self, sent: Span) -> None:
-        for ent in sent.ents:
+        # Span.ents rebuilds the document's entity list on every call: walk one precomputed list instead.
+        if self._ents is None:
+            self._ents = [e for e in self.doc.ents if e.label_ == "PERSON"]
+            self._ent_at = 0
+        ents = self._ents
+        while self._ent_at < len(ents) and ents[self._ent_at].start < sent.start:
+            self._ent_at += 1
+        while self._ent_at < len(ents) and ents[self._ent_at].start < sent.end:
+            ent = ents[self._ent_at]
+            self._ent_at += 1
             if ent.label_ == "PERSON":
                 name = strip_title(ent.text.replace("\u2019s", "").replace("'s", "").strip())
                 parts = name.split()
