@@ -49,6 +49,7 @@ __all__ = [
     "has_hedge_mark",
     "marks_for",
     "marks_to_html",
+    "quote_open",
     "render_marks",
     "strip_citations",
     "strip_marks",
@@ -209,6 +210,11 @@ _END = re.compile(r"""[.!?]["'”’)]*(?:\s*\[\d{1,3}\])*(?=\s+["'“‘(\[]?[A
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "no", "vs", "inc", "jr", "sr", "co", "corp", "ltd"}
 
 
+def quote_open(text: str) -> bool:
+    """True when ``text`` leaves a double quotation open (straight or curly)."""
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
 def answer_sentences(text: str) -> list[AnswerSentence]:
     """Split an answer into sentences; citations written after the full stop stay with their sentence."""
     sentences: list[AnswerSentence] = []
@@ -219,6 +225,8 @@ def answer_sentences(text: str) -> list[AnswerSentence]:
         last_word = re.findall(r"[A-Za-z]+$", before)
         if last_word and (len(last_word[0]) == 1 or last_word[0].lower() in _ABBREVIATIONS):
             continue
+        if quote_open(text[start : m.end()]):
+            continue  # a quotation running over several sentences stays in one answer sentence
         _append(sentences, text, start, end)
         start = end
     _append(sentences, text, start, len(text))

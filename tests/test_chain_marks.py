@@ -72,3 +72,10 @@ def test_html_rendering_escapes_text_and_styles_marks() -> None:
     out = marks_to_html("<script>x</script> claim [hedged] [1]")
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert '<span class="mark mark-hedged"' in out
+
+
+def test_a_quotation_over_two_sentences_stays_one_answer_sentence() -> None:
+    text = 'Marlowe said: "I did not come to close libraries. I came to balance the books." [1]. The union agreed [2].'
+    sentences = answer_sentences(text)
+    assert [s.citations for s in sentences] == [[1], [2]]
+    assert sentences[0].text.startswith("Marlowe said:") and sentences[0].text.endswith("[1].")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.marks import format_citations, marks_for, render_marks
+from app.marks import format_citations, marks_for, quote_open, render_marks
 from app.support import content_words
 from indexing.models import Claim
 
@@ -197,6 +197,20 @@ def _source_inside_content(claim: Claim) -> bool:
     )
 
 
+def _pieces(text: str) -> list[str]:
+    """The sentences of a rendered claim, never cutting inside a quotation (it may run over sentences)."""
+    pieces: list[str] = []
+    pending = ""
+    for s, e in sentence_spans(text):
+        pending = f"{pending} {text[s:e]}".strip()
+        if not quote_open(pending):
+            pieces.append(pending)
+            pending = ""
+    if pending:
+        pieces.append(pending)
+    return [_strip_end(" ".join(p.split())).rstrip(".") for p in pieces]
+
+
 def _numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
@@ -272,8 +286,7 @@ class ExtractiveComposer:
             marks = render_marks(marks_for(item.claim))
             # A verbatim passage may hold several sentences (a quote running on):
             # each gets the marks and citations, so no answer sentence goes uncited.
-            for s, e in sentence_spans(text):
-                piece = _strip_end(" ".join(text[s:e].split())).rstrip(".")
+            for piece in _pieces(text):
                 sentence = f"{piece}{' ' + marks if marks else ''} {format_citations(numbers)}."
                 written[text] = DraftSentence(text=sentence, citations=numbers, claim=item.claim)
                 sentences.append(written[text])
