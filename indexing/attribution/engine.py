@@ -71,6 +71,7 @@ class _Engine:
         self.resolver = SpeakerResolver(doc)
         self._tok_starts = [t.idx for t in doc]
         self.model = load_cue_model()
+        self.sents = list(doc.sents)  # Doc.sents rescans the tokens on every pass
 
     # --- cue finders ---------------------------------------------------------------------
     def _verb_attribution(self, verb: Token, *, prep_object: bool = False) -> Attribution | None:
@@ -334,7 +335,7 @@ class _Engine:
     # --- driver ---------------------------------------------------------------------------
     def find(self) -> list[Attribution]:
         found: list[Attribution] = []
-        for sent in self.doc.sents:
+        for sent in self.sents:
             self.resolver.observe(sent)
             for tok in sent:
                 attr = None
@@ -367,7 +368,7 @@ class _Engine:
             claims.append(self._to_claim(attr))
         covered = [(c.start, c.end) for c in claims if c.start is not None and c.end is not None]
         covered += [(a.cue[0].idx, a.cue[-1].idx + len(a.cue[-1].text)) for a in attrs]
-        for sent in self.doc.sents:
+        for sent in self.sents:
             s, e = trim(text, sent.start_char, sent.end_char)
             if e - s < 2 or any(a < e and s < b for a, b in covered):
                 continue
@@ -398,7 +399,8 @@ class _Engine:
         return self.model.score(verb, self.quotes) >= NESTED_MIN
 
     def _prune(self, attrs: list[Attribution]) -> list[Attribution]:
-        """Drop implausible sources and attributions nested inside another's content (the outer one wins)."""
+        """Drop implausible sources; an attribution nested inside another's content is dropped too, unless the
+        detector is confident about its cue (then it stays and the outer content loses it)."""
         attrs = [a for a in attrs if self._plausible(a)]
         spans = [(a.content, a) for a in attrs]
         kept = []
