@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         warnings.filterwarnings("ignore")
+        # bm25s sets its own logger to DEBUG, which would print on every index build.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
     try:
         settings = _settings_from(args)
         return int(args.func(args, settings) or 0)
