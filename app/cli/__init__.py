@@ -63,8 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         warnings.filterwarnings("ignore")
-        # bm25s sets its own logger to DEBUG, which would print on every index build.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
+    # Libraries that set their own loggers to DEBUG at import (bm25s does) must not
+    # reach the user: the handler, not only the root logger, carries the level.
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(logging.INFO if args.verbose else logging.WARNING)
     try:
         settings = _settings_from(args)
         return int(args.func(args, settings) or 0)
