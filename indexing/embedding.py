@@ -95,11 +95,23 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:  # torch modules are not safe to call from several threads at once
-            vectors = self._model.encode(
-                list(texts),
-                batch_size=batch_size or self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            )
+            import torch
+
+            # A query (a few short texts) gains nothing from intra-op threads, and on a
+            # busy machine their barriers cost ~1 s per call instead of ~10 ms: use one.
+            threads = torch.get_num_threads()
+            single = len(texts) <= 8 and threads > 1
+            if single:
+                torch.set_num_threads(1)
+            try:
+                vectors = self._model.encode(
+                    list(texts),
+                    batch_size=batch_size or self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=progress,
+                )
+            finally:
+                if single:
+                    torch.set_num_threads(threads)
         return np.asarray(vectors, dtype=np.float32)
