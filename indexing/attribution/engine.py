@@ -14,12 +14,21 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from indexing.models import Claim, Span
 
 from .cuemodel import load_cue_model
-from .cues import REPORTING_NOUNS, WEAK_CUES, XCOMP_CUES, is_cue_verb
+from .cues import (
+    LEARNED_THRESHOLD,
+    REPORTING_NOUNS,
+    WEAK_CUES,
+    XCOMP_CUES,
+    _learned,
+    cue_verb_forms,
+    is_cue_verb,
+)
 from .hedges import find_hedge_spans
 from .quotes import QuoteIndex
 from .sources import SpeakerResolver, classify_tokens, is_plausible_source, source_tokens
@@ -335,11 +344,14 @@ class _Engine:
     # --- driver ---------------------------------------------------------------------------
     def find(self) -> list[Attribution]:
         found: list[Attribution] = []
+        watch = _watch_words()
         for sent in self.sents:
             self.resolver.observe(sent)
             for tok in sent:
-                attr = None
                 low = tok.lower_
+                if low not in watch:
+                    continue
+                attr = None
                 if low == "according":
                     attr = self._according_to(tok)
                 elif tok.tag_.startswith("VB") and is_cue_verb(low):
@@ -519,6 +531,16 @@ class _Engine:
             cue_spans=[Span(start=a, end=b) for a, b in cue_spans],
             content_spans=[Span(start=a, end=b) for a, b in content],
         )
+
+
+@lru_cache(maxsize=1)
+def _watch_words() -> frozenset[str]:
+    """Every word form that can start an attribution (lexicon verbs, reporting nouns, the detector's
+    candidates): all other tokens are skipped without looking at their parse (speed)."""
+    learned = {w for w, share in _learned().items() if share >= LEARNED_THRESHOLD}
+    model = load_cue_model()
+    heads = model.heads if model is not None else frozenset()
+    return frozenset(cue_verb_forms() | learned | REPORTING_NOUNS | heads | {"according", ":"})
 
 
 def classify_mention(doc: Doc, start: int, end: int) -> str:
