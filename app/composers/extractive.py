@@ -37,8 +37,8 @@ __all__ = ["KEEP_DELTA", "KEEP_MIN", "ExtractiveComposer", "render_claim"]
 
 # Keep passages within KEEP_DELTA of the best one and above KEEP_MIN (relevance
 # scale of app.composers.evidence.rank_passages); calibrated with REFUSE_BELOW.
-KEEP_MIN = 0.40
-KEEP_DELTA = 0.22
+KEEP_MIN = 0.35
+KEEP_DELTA = 0.30
 NEAR_DUPLICATE_COSINE = 0.86
 NEAR_DUPLICATE_JACCARD = 0.6
 
