@@ -286,3 +286,10 @@ def test_nested_attribution_keeps_its_own_claim() -> None:
     assert "the union" in sources
     gov = next(c for c in claims if c.source == "Governor Ines Morales")
     assert "workers had not been paid" not in gov.text
+
+
+def test_a_learned_verb_with_a_subject_that_cannot_speak_is_no_attribution() -> None:
+    """'pushed' is a cue in 'the union pushed for', never in 'winds pushed the flames'."""
+    assert not [c for c in analyze("Winds pushed the flames towards the valley.") if c.attributed]
+    kept = [c for c in analyze("Firefighters said winds pushed the flames towards the valley.") if c.attributed]
+    assert [c.source for c in kept] == ["Firefighters"]

@@ -393,9 +393,14 @@ class _Engine:
 
     @staticmethod
     def _plausible(attr: Attribution) -> bool:
+        head = attr.source_head
+        verbs = [t for t in attr.cue if t.pos_ in ("VERB", "AUX")]
+        if head is not None and verbs and verbs[-1].lower_ not in cue_verb_forms() and not is_plausible_source(head):
+            # A verb known only from the learned lexicon ("pushed", "drove") is a cue only when its
+            # subject can speak or report: "winds pushed the flames" attributes nothing to "winds".
+            return False
         if attr.learned >= STRONG_LEARNED:
             return True
-        head = attr.source_head
         if head is None:
             # no source: only a passive cue ("is expected to", "was asked") or "according to" stands alone
             return attr.cue[0].lower_ == "according" or attr.cue[-1].tag_ == "VBN"
