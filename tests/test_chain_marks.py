@@ -22,7 +22,7 @@ from app.marks import (
 from indexing.models import Claim
 
 ANSWER = (
-    'Vladimir Putin stated: "In the near future, the opportunity to announce new weapons will also arise" [1]. '
+    'Vladimir Putin stated: "Quite soon, the moment to present our new weapons will come as well" [1]. '
     'One expert noted that the alignment "suggests a deepening strategic partnership" [hedged] [anonymous source] [2][3]. '
     "Mr. Okafor said the U.S. ships may dock later. [4]"
 )
