@@ -46,6 +46,22 @@ CaseTag = Literal[
 ]
 
 
+# Coverage the bundled set (eval/data/sample_eval.json) promises: at least this many cases per tag.
+SAMPLE_TAG_MINIMUMS: dict[str, int] = {
+    "named": 15,
+    "anonymous": 12,
+    "hedged": 12,
+    "unattributed": 6,
+    "direct_quote": 10,
+    "unanswerable": 12,
+    "followup": 6,
+    "disagreement": 4,
+    "two_outlets": 4,
+    "injection": 2,
+    "dated": 4,
+}
+
+
 class ChatTurn(BaseModel):
     role: Literal["user", "assistant"]
     content: str

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.datasets import EvalDataset, load_dataset
+from eval.datasets import SAMPLE_TAG_MINIMUMS, EvalDataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_EVAL = ROOT / "eval" / "data" / "sample_eval.json"
@@ -27,19 +27,6 @@ BBC_DEV = ROOT / "eval" / "data" / "bbc_dev.json"
 CORPUS = ROOT / "corpus" / "sample"
 INJECTION_ARTICLE = "harbor-gazette/2026-10-09-budget-hearing.md"
 
-SAMPLE_TAG_MINIMUMS = {
-    "named": 15,
-    "anonymous": 12,
-    "hedged": 12,
-    "unattributed": 6,
-    "direct_quote": 10,
-    "unanswerable": 12,
-    "followup": 6,
-    "disagreement": 4,
-    "two_outlets": 4,
-    "injection": 2,
-    "dated": 4,
-}
 CLAIM_TAGS = ("named", "anonymous", "unattributed", "hedged", "direct_quote")
 
 # Events reported by two outlets, each with a phrase both reports use.

@@ -26,23 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from eval.datasets import EvalDataset, Evidence, load_dataset
-
-# Minimum number of cases per tag in the bundled sample set (the task's coverage contract).
-SAMPLE_TAG_MINIMUMS = {
-    "named": 15,
-    "anonymous": 12,
-    "hedged": 12,
-    "unattributed": 6,
-    "direct_quote": 10,
-    "unanswerable": 12,
-    "followup": 6,
-    "disagreement": 4,
-    "two_outlets": 4,
-    "injection": 2,
-    "dated": 4,
-}
-
+from eval.datasets import SAMPLE_TAG_MINIMUMS, EvalDataset, Evidence, load_dataset
 
 # --- reading bodies ---------------------------------------------------------------------
 
