@@ -53,6 +53,8 @@ STRONG_LEARNED = 0.7
 # From this P(cue), an attribution inside another's content is kept as its own (PolNeAR labels nested ones);
 # below it the outer attribution swallows it (0.6/0.7/0.8 tried on a train holdout).
 NESTED_MIN = 0.7
+# "In a new poll, ...": the poll nouns that make "in" a cue (train: poll 21 of 36, survey 7 of 13; "polls" 14 of 92 not)
+_POLL_NOUNS = frozenset(["poll", "survey", "surveys"])
 _GAP_DEPS = ("dobj", "dative", "prep", "npadvmod", "advmod", "agent", "punct")
 
 
@@ -140,6 +142,22 @@ class _Engine:
         toks = [t for t in sent if t.i not in phrase]
         content = [s for s in (trim(self.text, a, b) for a, b in runs(toks)) if s[1] > s[0]]
         attr = Attribution(cue=[tok, nxt], source=src, source_head=pobj, content=content)
+        self._attach_quotes(attr)
+        return attr if attr.content else None
+
+    def _in_poll(self, tok: Token) -> Attribution | None:
+        """ "In a new Fox poll, 45 percent said ...", "leads 57 to 33 in the poll": the poll is the source,
+        "in" the cue (PolNeAR), the rest of the sentence the content."""
+        if tok.dep_ != "prep":
+            return None
+        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if pobj is None or pobj.lower_ not in _POLL_NOUNS:
+            return None
+        src = source_tokens(pobj)
+        phrase = {t.i for t in tok.subtree}
+        toks = [t for t in tok.sent if t.i not in phrase]
+        content = [s for s in (trim(self.text, a, b) for a, b in runs(toks)) if s[1] > s[0]]
+        attr = Attribution(cue=[tok], source=src, source_head=pobj, content=content)
         self._attach_quotes(attr)
         return attr if attr.content else None
 
@@ -247,6 +265,13 @@ class _Engine:
     def _attach_quotes(self, attr: Attribution) -> None:
         """Extend content to whole quotations, pull in an adjacent quote, and its continuations."""
         text = self.text
+        # The parser runs sentences over paragraph breaks ('... pay."\n\n"We have ...'): content read from the
+        # parse stays in the cue's paragraph; a quotation running on (multi-paragraph quote) is re-added below.
+        para_start = text.rfind("\n", 0, attr.cue_start) + 1
+        para_end = text.find("\n", attr.cue_start)
+        para_end = len(text) if para_end < 0 else para_end
+        clipped = [trim(text, max(a, para_start), min(b, para_end)) for a, b in attr.content]
+        attr.content = [(a, b) for a, b in clipped if b > a]
         pieces = []
         for a, b in attr.content:
             for qs, qe in self.quotes.overlapping(a, b):
@@ -354,16 +379,18 @@ class _Engine:
                 attr = None
                 if low == "according":
                     attr = self._according_to(tok)
+                elif low == "in":
+                    attr = self._in_poll(tok)
                 elif tok.tag_.startswith("VB") and is_cue_verb(low):
                     attr = self._verb_attribution(tok)
                 elif tok.pos_ == "NOUN" and low in REPORTING_NOUNS:
                     attr = self._noun_view(tok)
-                if attr is None and self.model is not None and low != "according" and self.model.candidate(tok):
+                if attr is None and self.model is not None and low not in ("according", "in") and self.model.candidate(tok):
                     attr = self._learned_cue(tok)
                 if attr is not None:
                     found.append(attr)
         # quotations no parse-based attribution claimed: read quote-first attributions from the text
-        used = [p for a in found if self._plausible(a) for p in a.content]
+        used = [p for a in found if self._plausible(a) and not self.quotes.containing(a.cue_start) for p in a.content]
         taken = {t.i for a in found for t in a.cue}
         for attr in self._quote_first():
             qs, _qe = attr.content[0]
@@ -395,7 +422,8 @@ class _Engine:
     def _plausible(attr: Attribution) -> bool:
         head = attr.source_head
         verbs = [t for t in attr.cue if t.pos_ in ("VERB", "AUX")]
-        if head is not None and verbs and verbs[-1].lower_ not in cue_verb_forms() and not is_plausible_source(head):
+        according = attr.cue[0].lower_ == "according"
+        if head is not None and verbs and not according and verbs[-1].lower_ not in cue_verb_forms() and not is_plausible_source(head):
             # A verb known only from the learned lexicon ("pushed", "drove") is a cue only when its
             # subject can speak or report: "winds pushed the flames" attributes nothing to "winds".
             return False
@@ -436,12 +464,19 @@ class _Engine:
         for a, b in inner:
             if b not in kept:
                 continue
-            pieces = [(t.idx, t.idx + len(t.text)) for t in a.cue + a.source] + list(a.content)
+            # the inner source counts only where it lies inside the outer content (a subject shared through
+            # coordination, "X said A and insisted B", stays outside)
+            outer_lo, outer_hi = min(x for x, _ in b.content), max(y for _, y in b.content)
+            src = [t for t in a.source if outer_lo <= t.idx < outer_hi]
+            pieces = [(t.idx, t.idx + len(t.text)) for t in a.cue + src] + list(a.content)
             lo, hi = min(p[0] for p in pieces), max(p[1] for p in pieces)
             cut: list[tuple[int, int]] = []
             for x, y in b.content:
                 for u, v in ((x, min(y, lo)), (max(x, hi), y)):
                     u, v = trim(self.text, u, v)
+                    for conj in (" and", " but", " or", ", and", ", but"):
+                        if self.text.endswith(conj, u, v):
+                            u, v = trim(self.text, u, v - len(conj))
                     if v > u:
                         cut.append((u, v))
             if cut:
@@ -545,7 +580,7 @@ def _watch_words() -> frozenset[str]:
     learned = {w for w, share in _learned().items() if share >= LEARNED_THRESHOLD}
     model = load_cue_model()
     heads = model.heads if model is not None else frozenset()
-    return frozenset(cue_verb_forms() | learned | REPORTING_NOUNS | heads | {"according", ":"})
+    return frozenset(cue_verb_forms() | learned | REPORTING_NOUNS | heads | {"according", "in", ":"})
 
 
 def classify_mention(doc: Doc, start: int, end: int) -> str:
