@@ -37,20 +37,18 @@ if TYPE_CHECKING:
 
 __all__ = ["NewsQA"]
 
-_EMBEDDERS: dict[tuple[str | None, bool], Embedder] = {}
+_EMBEDDERS: dict[tuple[object, ...], Embedder] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
 def shared_embedder(settings: Settings) -> Embedder:
-    """One embedder per (model, quantize) per process: loading MiniLM costs ~1 s."""
-    from indexing.embedding import SentenceTransformerEmbedder
+    """One embedder per (model, backend) per process: loading one costs ~1 s."""
+    from indexing.embedding import load_embedder
 
-    key = (settings.embed_model, settings.embed_quantize)
+    key = (settings.embed_model, settings.embed_backend, settings.embed_quantize, settings.embed_batch_size)
     with _EMBEDDERS_LOCK:
         if key not in _EMBEDDERS:
-            _EMBEDDERS[key] = SentenceTransformerEmbedder(
-                settings.embed_model, batch_size=settings.embed_batch_size, quantize=settings.embed_quantize
-            )
+            _EMBEDDERS[key] = load_embedder(settings)
         return _EMBEDDERS[key]
 
 

@@ -7,16 +7,20 @@ nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
 from .errors import ConfigurationError
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "default_model_path"]
+if TYPE_CHECKING:
+    from .settings import Settings
+
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "default_model_path", "load_embedder"]
 
 
 @runtime_checkable
@@ -24,6 +28,7 @@ class Embedder(Protocol):
     """Turns texts into unit-length vectors."""
 
     name: str
+    backend: str
     max_tokens: int
 
     def embed(self, texts: Sequence[str], *, batch_size: int | None = None, progress: bool = False) -> np.ndarray:
@@ -33,6 +38,27 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text``, without the special tokens."""
         ...
+
+    def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        """``count_tokens`` for many texts; safe to call from a second thread while ``embed`` runs."""
+        ...
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The embedder ``settings`` ask for (``embed_backend``: onnx (default), onnx-int8, torch)."""
+    backend = settings.embed_backend
+    if backend == "torch":
+        return SentenceTransformerEmbedder(
+            settings.embed_model, batch_size=settings.embed_batch_size, quantize=settings.embed_quantize
+        )
+    from .onnx_embedding import OnnxEmbedder
+
+    return OnnxEmbedder(
+        settings.embed_model,
+        cache_dir=settings.model_cache_dir,
+        precision="int8" if backend == "onnx-int8" else "fp32",
+        batch_size=settings.embed_batch_size,
+    )
 
 
 def default_model_path() -> str:
@@ -77,18 +103,26 @@ class SentenceTransformerEmbedder:
         self.quantized = quantize
         self.batch_size = batch_size
         self.max_tokens = int(self._model.max_seq_length) - 2  # [CLS] and [SEP]
+        self.backend = "torch-int8" if quantize else "torch"
         self.tokenizer = self._model.tokenizer
+        # A Rust fast tokenizer called from two threads at once fails with "Already
+        # borrowed" (each call resets truncation/padding): counting, which the ingest
+        # worker thread does while this thread embeds, gets its own copy.
+        self._counter = copy.deepcopy(self.tokenizer)
+        self._counter_lock = threading.Lock()
         dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(dim() or 384)
         self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
+        return self.count_tokens_batch([text])[0]
 
     def count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces per text, without special tokens. Safe to call from any thread."""
         if not texts:
             return []
-        enc = self.tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
+        with self._counter_lock:
+            enc = self._counter(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
         return [len(ids) for ids in enc]
 
     def embed(self, texts: Sequence[str], *, batch_size: int | None = None, progress: bool = False) -> np.ndarray:

@@ -20,7 +20,6 @@ thread touches the store.
 
 from __future__ import annotations
 
-import copy
 import logging
 import sys
 import time
@@ -141,7 +140,6 @@ class Ingestor:
         self.settings = settings
         self._nlp = nlp
         self.batch_size = batch_size
-        self._tokenizer: Any = None
         # parse the next batch in a worker thread while embedding this one
         self.overlap = overlap
 
@@ -319,26 +317,8 @@ class Ingestor:
         return chunks
 
     def _count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
-        if not texts:
-            return []
-        tokenizer = self._worker_tokenizer()
-        if tokenizer is not None:
-            encoded = tokenizer(list(texts), add_special_tokens=False, truncation=False)[
-                "input_ids"
-            ]
-            return [len(ids) for ids in encoded]
-        counter = getattr(self.embedder, "count_tokens_batch", None)
-        if counter is not None:
-            return list(counter(texts))
-        return [self.embedder.count_tokens(t) for t in texts]
-
-    def _worker_tokenizer(self) -> Any:
-        """A private copy of the embedder's tokenizer for the worker thread: a Rust fast
-        tokenizer used from two threads at once fails with "Already borrowed"."""
-        if self._tokenizer is None:
-            shared = getattr(self.embedder, "tokenizer", None)
-            self._tokenizer = copy.deepcopy(shared) if shared is not None else False
-        return self._tokenizer or None
+        # runs in the worker thread while the embedder works: the protocol makes it thread-safe
+        return list(self.embedder.count_tokens_batch(texts)) if texts else []
 
     @staticmethod
     def _fail_batch(articles: Sequence[Article], report: IngestReport, reason: str) -> None:

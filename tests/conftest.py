@@ -41,10 +41,10 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The real packaged all-MiniLM-L6-v2, loaded once."""
-    from indexing.embedding import SentenceTransformerEmbedder
+    """The real packaged all-MiniLM-L6-v2 on the default backend (ONNX Runtime), loaded once."""
+    from indexing.embedding import load_embedder
 
-    return SentenceTransformerEmbedder()
+    return load_embedder(Settings())
 
 
 @pytest.fixture(scope="session")
