@@ -15,6 +15,7 @@ from pathlib import Path
 __all__ = [
     "ANONYMOUS_HEADS",
     "INFO_HEADS",
+    "PEOPLE_FIGURE_MODIFIERS",
     "ORG_HEADS",
     "PRONOUNS",
     "REPORTING_NOUNS",
@@ -133,7 +134,18 @@ ORG_HEADS = frozenset(
 
 # Things that report or show without being people: "the poll shows", "the memo said".
 INFO_HEADS = frozenset(
-    ["poll", "polls", "survey", "surveys", "study", "studies", "report", "reports", "data", "analysis", "memo", "letter", "statement", "statements", "document", "documents", "filing", "filings", "email", "emails", "record", "records", "research", "findings", "ad", "ads", "video", "tweet", "tweets", "post", "article", "story", "book", "release", "transcript", "complaint", "lawsuit", "indictment", "ruling", "audit", "review", "investigation", "census", "numbers", "figures", "results", "forecast", "forecasts", "model", "models", "website", "page"]
+    ["poll", "polls", "survey", "surveys", "study", "studies", "report", "reports", "data", "analysis", "memo", "letter", "statement", "statements", "document", "documents", "filing", "filings", "email", "emails", "record", "records", "research", "findings", "ad", "ads", "video", "tweet", "tweets", "post", "article", "story", "book", "release", "transcript", "complaint", "lawsuit", "indictment", "ruling", "audit", "review", "investigation", "census", "numbers", "figures", "results", "forecast", "forecasts", "model", "models", "website", "page",
+     # data and evidence ("according to satellite mapping", "early returns", "the count shows")
+     "mapping", "maps", "map", "imagery", "images", "footage", "returns", "count", "counts", "tally", "statistics",
+     "stats", "polling", "estimate", "estimates", "projections", "projection", "measurements", "readings",
+     "evidence", "documents", "papers", "minutes", "tests", "samples", "analyses", "assessment", "assessments",
+     "calculations", "averages", "average", "index", "reports", "accounts", "account", "filing", "logs", "files"]
+)
+
+# Adjectives that make "figures" people ("senior figures", "political figures") rather than numbers.
+PEOPLE_FIGURE_MODIFIERS = frozenset(
+    ["senior", "political", "public", "leading", "key", "prominent", "top", "opposition", "party", "establishment",
+     "religious", "community", "business", "sporting", "cultural", "powerful", "influential", "major", "military"]
 )
 
 PRONOUNS = {

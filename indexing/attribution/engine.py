@@ -31,7 +31,7 @@ from .cues import (
 )
 from .hedges import find_hedge_spans
 from .quotes import QuoteIndex
-from .sources import SpeakerResolver, classify_tokens, is_plausible_source, source_tokens
+from .sources import SpeakerResolver, classify_tokens, is_plausible_source, person_name, source_tokens
 from .syntax import char_span, content_from_head, cue_tokens, find_source, runs, strip_edges, trim
 
 if TYPE_CHECKING:
@@ -298,7 +298,8 @@ class _Engine:
                 while j >= 0 and (text[j].isspace() or text[j] in ","):
                     j -= 1
                 q = self.quotes.containing(j) if j >= 0 else None
-                if q and q[1] == j + 1:
+                # same paragraph only: '..."\n\nThe ministry did not comment.' does not own the quote before it
+                if q and q[1] == j + 1 and "\n" not in text[q[1] : bstart]:
                     pieces.append(q)
         if not pieces:
             attr.content = []
@@ -545,7 +546,10 @@ class _Engine:
                 source_type = classify_tokens(head, resolved, rtype)
                 plural = head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "we")
                 speaker = resolved if resolved and resolved != source else None
-            person = head.ent_type_ == "PERSON" or (head.lower_ in ("he", "she") and speaker is not None)
+            name = person_name(head)
+            person = name is not None or (head.lower_ in ("he", "she") and speaker is not None)
+            if name is not None and speaker is None and name != source:
+                speaker = self.resolver.full_name(name)  # "Ana Ruiz, the head of the cooperative" -> "Ana Ruiz"
             if attr.source_text is None:
                 self.resolver.note_source(head.i, speaker or source, source_type, plural, person)  # type: ignore[arg-type]
         hedge_spans = [h for a, b in content for h in find_hedge_spans(text, a, b)]

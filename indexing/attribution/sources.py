@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from indexing.models import SourceType
 
-from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PRONOUNS
+from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PEOPLE_FIGURE_MODIFIERS, PRONOUNS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["SpeakerResolver", "classify_tokens", "is_plausible_source", "source_tokens", "strip_title"]
+__all__ = ["SpeakerResolver", "classify_tokens", "is_document", "person_name", "is_plausible_source", "source_tokens", "strip_title"]
 
 _NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "PRODUCT", "LAW", "EVENT"}
 _TITLE = re.compile(
@@ -46,6 +46,55 @@ def is_plausible_source(head: Token) -> bool:
     if head.pos_ == "PROPN" or head.ent_type_ in _NAMED_ENTS or head.ent_type_ == "NORP":
         return True
     return low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS
+
+
+def is_document(head: Token) -> bool:
+    """A document, poll or body of data ("the report", "satellite mapping", "the figures"), not a person or group.
+    "figures" is people when a modifier says so ("senior figures")."""
+    low = head.lower_
+    if low in ("figure", "figures"):
+        return head.pos_ == "NOUN" and not any(c.lower_ in PEOPLE_FIGURE_MODIFIERS for c in head.children)
+    return low in INFO_HEADS and head.pos_ in ("NOUN", "PROPN") and low not in ANONYMOUS_HEADS and low not in ORG_HEADS
+
+
+_NOT_PERSON_ENTS = frozenset(["ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"])
+
+
+def person_name(head: Token) -> str | None:
+    """The name of a person heading a source mention ("Mayor Ana Ruiz, the head of ..." -> "Ana Ruiz"), or None.
+
+    spaCy's PERSON entity when there is one; without NER (or when it missed the name) a capitalised proper noun
+    with its proper-noun compounds, not an organisation-like word ("Union", "Ministry") and not tagged as a
+    non-person entity."""
+    if head.pos_ != "PROPN" or head.tag_ == "NNPS" or head.ent_type_ in _NOT_PERSON_ENTS:
+        return None
+    if not head.text[:1].isupper() or head.lower_ in ORG_HEADS or head.lower_ in INFO_HEADS:
+        return None
+    parts = [c for c in head.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i < head.i]
+    if any(c.lower_ in ORG_HEADS or c.ent_type_ in _NOT_PERSON_ENTS or not c.text[:1].isupper() for c in parts):
+        return None
+    toks = sorted([*parts, head], key=lambda t: t.i)
+    if toks[-1].i - toks[0].i + 1 != len(toks):
+        return None
+    return strip_title(" ".join(t.text for t in toks)) or None
+
+
+_ANONYMITY = re.compile(
+    r"\b(?:anonymity|not to be (?:named|identified)|(?:not|n't) (?:be )?(?:named|identified)|"
+    r"not (?:authori[sz]ed|permitted|allowed) to (?:speak|comment|discuss)|requested anonymity|"
+    r"(?:declined|refused) to (?:be (?:named|identified)|give (?:his|her|their) names?))\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_anonymity(head: Token) -> bool:
+    """ "the shopkeeper, who asked not to be named", "an official who spoke on condition of anonymity"."""
+    for c in head.children:
+        if c.dep_ in ("relcl", "acl") and c.i > head.i:
+            sub = list(c.subtree)
+            if _ANONYMITY.search(head.doc.text[sub[0].idx : sub[-1].idx + len(sub[-1].text)]):
+                return True
+    return False
 
 
 def _definite(head: Token) -> bool:
@@ -82,8 +131,15 @@ def _is_named_np(head: Token) -> bool | None:
     for child in head.children:
         if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
             return True
+    if _asks_anonymity(head):
+        return False
     known_common = low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS
     plural = head.tag_ in ("NNS", "NNPS")
+    if is_document(head):
+        # Not a person or group: a document, poll or body of data speaks for itself. "Anonymous" marks an
+        # unnamed *person or group* (DESIGN); "the figures show", "according to satellite mapping" and
+        # "a report by the Audit Office" are named (the reader is told what the evidence is).
+        return True
     if head.pos_ == "PROPN" and not known_common:
         if head.ent_type_ == "NORP" or (head.tag_ == "NNPS" and head.ent_type_ not in ("ORG", "PERSON")):
             # "Democrats" is an unnamed group; "the Republican" (singular, definite) is one known person
@@ -162,6 +218,9 @@ class SpeakerResolver:
             self._last_group = (pos, name, source_type)
         elif person:
             self._last_source = (pos, name, source_type, plural)
+            parts = strip_title(name).split()
+            if 2 <= len(parts) <= 4:  # a full name seen as a source resolves its surname later ("Ruiz said")
+                self._full_names.setdefault(parts[-1].lower(), strip_title(name))
 
     def resolve(self, head: Token) -> tuple[str | None, SourceType | None]:
         """Name and type a pronoun (or short name) refers to; (None, None) when unknown."""
