@@ -285,3 +285,32 @@ def test_parsing_in_a_worker_stores_exactly_what_a_sequential_run_stores(tmp_pat
         )
         store.close()
     assert stored[0] == stored[1]
+
+
+def test_the_same_story_filed_twice_is_stored_under_both_names_and_embedded_once(
+    tmp_path, settings, embedder, nlp
+):
+    from indexing.models import Article
+
+    body = ARTICLES[0].body
+    twins = [
+        Article(id="wire-copy-a", title="Port strike ends", body=body, outlet="Wire A"),
+        Article(id="wire-copy-b", title="Port strike ends", body=body, outlet="Wire B"),
+    ]
+
+    class Counting:
+        max_tokens = embedder.max_tokens
+        count_tokens_batch = staticmethod(embedder.count_tokens_batch)
+        count_tokens = staticmethod(embedder.count_tokens)
+        texts: list[str] = []
+
+        def embed(self, texts, **kwargs):
+            self.texts.extend(texts)
+            return embedder.embed(texts, **kwargs)
+
+    counting = Counting()
+    report = ingest(settings, counting, nlp, twins)
+    assert report.added == 2 and report.ok
+    counts = assert_clean_store(settings, expected(twins))
+    assert counts["wire-copy-a"] == counts["wire-copy-b"] >= 1
+    assert len(counting.texts) == len(set(counting.texts)) == counts["wire-copy-a"]
