@@ -119,6 +119,11 @@ class _Engine:
             if pobj is not None:
                 cue = [*cue, prep]
                 content += content_from_head(pobj, exclude | {prep.i}, self.text)
+        if not content and src_head is not None and src_head.i > verb.i and verb.i > verb.sent.start + 1 \
+                and self.doc[verb.i - 1].text == "," and not self.quotes.containing(verb.idx):
+            # "Clevelanders get nervous, said Christine Link": the reported clause is all that precedes the comma
+            sent = verb.sent
+            content += [s for s in [trim(self.text, sent.start_char, self.doc[verb.i - 1].idx)] if s[1] > s[0]]
         # "The goal, he said, is ..." / quote-first: the parser hangs the cue under the reported clause
         if not content and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head is not verb:
             head = verb.head

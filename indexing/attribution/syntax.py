@@ -77,11 +77,10 @@ def cue_tokens(verb: Token) -> list[Token]:
                 k += 1
             elif t.dep_ == "prep" and t.lower_ == "in":
                 pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
-                if pobj is None or pobj.lower_ != "statement":
-                    break
-                sub = list(t.subtree)
-                block.extend(sub)
-                k = sub[-1].i + 1
+                if pobj is None or pobj.lower_ != "statement" or any(c.i > pobj.i for c in pobj.children):
+                    break  # "in a statement that ..." / "in a statement to reporters": the rest is not cue
+                block.extend(doc[t.i : pobj.i + 1])
+                k = pobj.i + 1
             else:
                 break
     if k < len(doc) and doc[k].text == ":":
