@@ -26,6 +26,7 @@ import re
 from collections.abc import AsyncIterator, Container
 from typing import TYPE_CHECKING, Any
 
+from app.composers.answerable import decide
 from app.composers.base import Composer, ComposeRequest, Draft
 from app.composers.evidence import (
     Passage,
@@ -110,6 +111,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
     def rank_step(state: dict[str, Any]) -> dict[str, Any]:
         question = state["standalone_question"]
         passages = rank_passages(question, build_passages(state["results"]), embedder)
+        decision = decide(question, passages)
         request = ComposeRequest(
             question=state["question"],
             standalone_question=state["standalone_question"],
@@ -117,6 +119,8 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
             time_sensitive=time_sensitive(state["question"]) or time_sensitive(question),
             answerability=answerability(question, passages, state["results"], vocabulary=_vocabulary(searcher)),
             history=state["history"],
+            answerable=decision.answerable,
+            refusal_reason=decision.reason,
         )
         return {**state, "request": request}
 
