@@ -223,7 +223,7 @@ class AttributionGuard:
             if missing_source:
                 claim = missing_source[0]
                 who = _display(claim)
-                text = _prefix_attribution(text, who)
+                text = _prefix_attribution(text, who, " ".join(passages[n - 1].result.text for n in cited))
                 note("attribution", False, "repaired", f"the sentence did not name its source; restored 'According to {who}'")
             else:
                 note("attribution", True)
@@ -368,14 +368,11 @@ def _display(claim: Claim) -> str:
     return source or claim.speaker or "the source"
 
 
-def _prefix_attribution(text: str, who: str) -> str:
-    body = text.lstrip()
-    m = re.match(r"[A-Za-z][a-z'’-]*", body)
-    if m and m.group(0).lower() in {"the", "a", "an", "this", "that", "it", "there", "these", "those", "its", "their"}:
-        body = m.group(0).lower() + body[len(m.group(0)) :]
-    from app.composers.extractive import _in_sentence
+def _prefix_attribution(text: str, who: str, context: str = "") -> str:
+    """``According to <who>, <text>``; the first word lower-cased unless it is a proper noun, "I" or a quote."""
+    from app.composers.extractive import _in_sentence, lower_after_comma
 
-    return f"According to {_in_sentence(who)}, {body}"
+    return f"According to {_in_sentence(who)}, {lower_after_comma(text.lstrip(), context)}"
 
 
 class _Span:

@@ -122,21 +122,70 @@ def _said_by(speaker: str, cue: str) -> str:
     return f"{_cap(speaker)}{',' if ',' in speaker else ''} {cue}"
 
 
+def lower_after_comma(sentence: str, context: str) -> str:
+    """Lower-case the first word of a sentence written after "According to X, " unless it is a proper noun or "I"."""
+    m = re.match(r"([\"“‘']?)([A-Za-z][a-z'’-]*)\b", sentence)
+    if not m or m.group(2) in {"I", "I'm", "I’m", "I've", "I’ve", "I'll", "I’ll", "I'd", "I’d"} or m.group(1):
+        return sentence  # a quotation keeps its capital
+    return _lower_first(sentence, context)
+
+
 def _strip_end(text: str) -> str:
     """Drop trailing , ; : and a full stop just inside a closing quote ('weeks."' -> 'weeks"'): the sentence adds its own."""
     text = text.rstrip().rstrip(",;:").rstrip()
     return re.sub(r"[.,;:]+([\"'”’])$", r"\1", text)
 
 
+_OPEN_QUOTES = "\"“‘'"
+_CLOSE_QUOTES = "\"”’'"
+_PARAGRAPH = re.compile(r"\s*\n\s*\n\s*")
+
+
 def _unquote(text: str) -> str | None:
-    """The inside of a fully quoted text (``'In the near future...'`` -> ``In the near future...``), else None."""
-    t = text.strip()
-    if len(t) >= 2 and t[0] in _QUOTE_CHARS and t.rstrip(",.;:")[-1:] in _QUOTE_CHARS:
-        inner = t[1:].rstrip(",.;: ")[:-1] if t[-1] in ",.;:" else t[1:-1]
-        inner = _strip_end(inner).rstrip(".")
-        if not any(q in inner for q in "\"“”"):
-            return inner
-    return None
+    """The words of a fully quoted text as one quotation, else None.
+
+    ``'"In the near future..."'`` -> ``In the near future...``. A quote running
+    over paragraphs (news convention: the paragraph ends without a closing mark
+    and the next one reopens it) is joined into one, and the content spans of a
+    split quote (``'"A," ... "B."'``) are joined with an elision:
+    ``A ... B``. The guard's quote check accepts ``...`` as an elision.
+    """
+    inners = []
+    for part in text.strip().split(" ... "):
+        paragraphs = [x for x in _PARAGRAPH.split(part.strip()) if x]
+        if not paragraphs or paragraphs[0][0] not in _OPEN_QUOTES:
+            return None
+        pieces = []
+        for i, paragraph in enumerate(paragraphs):
+            if paragraph[0] in _OPEN_QUOTES:
+                paragraph = paragraph[1:]
+            elif i:
+                return None  # a paragraph that does not reopen the quote is not part of it
+            pieces.append(paragraph.strip())
+        inner = " ".join(pieces).rstrip().rstrip(",;:").rstrip()
+        if inner[-1:] in _CLOSE_QUOTES:
+            inner = inner[:-1]
+        inner = _strip_end(inner).rstrip().rstrip(",;:").rstrip()
+        if not inner or any(q in inner for q in "\"“”"):
+            return None
+        inners.append(inner)
+    return " ... ".join(inners).rstrip(".") if inners else None
+
+
+def join_quote_paragraphs(text: str) -> str:
+    """A quote running over paragraphs as one: the reopening mark of each continued paragraph dropped.
+
+    ``'... on it.\\n\\n"I want ...'`` inside an open quotation -> ``'... on it. I want ...'``,
+    so the answer has balanced quotation marks.
+    """
+    paragraphs = _PARAGRAPH.split(text)
+    out = paragraphs[:1]
+    for paragraph in paragraphs[1:]:
+        if quote_open(" ".join(out)) and paragraph[:1] in "\"“":
+            out.append(paragraph[1:])
+        else:
+            out.append(paragraph)
+    return " ".join(p for p in out if p)
 
 
 def _names_source_in(passage: Passage, claim: Claim) -> bool:
@@ -147,7 +196,7 @@ def _names_source_in(passage: Passage, claim: Claim) -> bool:
 
 def render_claim(claim: Claim, passage: Passage) -> str:
     """The answer sentence (without marks, citations or full stop) that keeps ``claim``'s attribution."""
-    text = _strip_dateline(passage.text.strip())
+    text = join_quote_paragraphs(_strip_dateline(passage.text.strip()))
     speaker = _speaker(claim) if claim.attributed else None
     verbatim = claim.attributed and _names_source_in(passage, claim)
     if speaker is None and not verbatim:
@@ -169,7 +218,8 @@ def render_claim(claim: Claim, passage: Passage) -> str:
             # A partial quote ("... their focus on 'ensuring ...'"): the sentence that names the speaker reads best.
             if verbatim:
                 return _strip_end(text).rstrip(".")
-            return f"{_said_by(speaker, cue or 'said')} {_strip_end(content).rstrip('.')}"
+            partial = _strip_end(join_quote_paragraphs(content)).rstrip(".").rstrip()
+            return f"{_said_by(speaker, cue or 'said')} {_strip_end(partial)}"
         quoted = f'"{inner}"'
         if anonymous or cue is None:
             return f"According to {_in_sentence(speaker)}, {quoted}"
