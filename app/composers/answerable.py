@@ -44,7 +44,7 @@ import numpy as np
 
 from app.support import content_words
 
-from .evidence import Passage, question_terms, sentence_spans
+from .evidence import Passage, asked_source, question_terms, sentence_spans
 
 __all__ = [
     "MIN_COVERAGE",
@@ -71,18 +71,6 @@ CANDIDATES = 12
 _OTHER_WEIGHT = 0.35
 
 _STOP_NAMES = frozenset({"what", "who", "how", "why", "when", "where", "which", "did", "does", "is", "was", "will", "the", "a", "an", "i"})
-_SAY_VERBS = (
-    "say|says|said|tell|told|think|thinks|argue|argued|warn|warned|claim|claimed|describe|described|react|reacted|"
-    "respond|responded|answer|answered|admit|admitted|announce|announced|justify|explain|explained|suggest|suggested|"
-    "estimate|estimated|predict|predicted|expect|expects|believe|believes|want|wants|demand|demanded|insist|insisted|"
-    "promise|promised|reveal|revealed|confirm|confirmed|deny|denied|defend|defended|apologi[sz]e|comment|commented|"
-    "feel|add|added|note|noted|call|called|urge|urged|accuse|accused|blame|blamed|criticise|criticize|welcome|welcomed"
-)
-_ASKED_SOURCE = [
-    re.compile(rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{_SAY_VERBS})\b", re.I),
-    re.compile(r"\baccording to\s+(?P<src>[^,?;.]+)", re.I),
-    re.compile(r"(?P<src>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)[’']s\s+(?:view|views|opinion|position|reaction|response|comments?|remarks?|statement|verdict|take)\b"),
-]
 _QUANTITY = re.compile(
     r"\bhow\s+(?:many|much|long|big|large|fast|far|high|low|old|often)\b|\bwhat\s+(?:percentage|share|proportion|fraction|number|amount|sum|price|cost|fee|fine|salary|rate|turnout|figure|score|total|size)\b"
     r"|\bby how much\b",
@@ -178,16 +166,12 @@ def analyse_question(question: str) -> QuestionFocus:
         weight = 1.0 if pos in {"NOUN", "PROPN", "NUM"} or proper else _OTHER_WEIGHT
         for stem in content_words(text, drop_reporting=True):
             weights[stem] = max(weights.get(stem, 0.0), weight)
-    asked, is_name = None, False
-    for pattern in _ASKED_SOURCE:
-        m = pattern.search(question)
-        if m:
-            asked = m.group("src").strip()
-            # "a trade official in Astor": the head is before the preposition.
-            words = re.split(r"\s+(?:in|of|at|from|for|with|on)\s+", asked)[0].split()
-            # "Tomas Reyes", "Lindahl", "Inspector Lars Meling": a name ends the phrase.
-            is_name = bool(words) and words[-1][:1].isupper() and words[-1].lower() not in _STOP_NAMES
-            break
+    asked, is_name = asked_source(question), False
+    if asked:
+        # "a trade official in Astor": the head is before the preposition;
+        # "Tomas Reyes", "Lindahl", "Inspector Lars Meling": a name ends it.
+        words = re.split(r"\s+(?:in|of|at|from|for|with|on)\s+", asked)[0].split()
+        is_name = bool(words) and words[-1][:1].isupper() and words[-1].lower() not in _STOP_NAMES
     focus_terms = {t: weights.get(t, _OTHER_WEIGHT) for t in terms if t not in _QUESTION_WORDS}
     for name in names:
         for t in name[:-1]:  # "Anika Varro": the surname finds her; a first name is often left out

@@ -33,9 +33,11 @@ __all__ = [
     "build_passages",
     "find_instructions",
     "question_terms",
+    "asked_source",
     "rank_passages",
     "sentence_spans",
     "source_mentioned",
+    "speaks_for",
     "time_sensitive",
 ]
 
@@ -65,6 +67,29 @@ _GENERIC = frozenset(
     )
 )
 _PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "his", "hers", "their", "it", "its", "we", "i", "you", "this", "that", "these", "those"])
+
+
+_SAY_VERBS = (
+    "say|says|said|tell|told|think|thinks|argue|argued|warn|warned|claim|claimed|describe|described|react|reacted|"
+    "respond|responded|answer|answered|admit|admitted|announce|announced|justify|explain|explained|suggest|suggested|"
+    "estimate|estimated|predict|predicted|expect|expects|believe|believes|want|wants|demand|demanded|insist|insisted|"
+    "promise|promised|reveal|revealed|confirm|confirmed|deny|denied|defend|defended|apologi[sz]e|comment|commented|"
+    "feel|add|added|note|noted|call|called|urge|urged|accuse|accused|blame|blamed|criticise|criticize|welcome|welcomed"
+)
+_ASKED_SOURCE = [
+    re.compile(rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{_SAY_VERBS})\b", re.I),
+    re.compile(r"\baccording to\s+(?P<src>[^,?;.]+)", re.I),
+    re.compile(r"(?P<src>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)[’']s\s+(?:view|views|opinion|position|reaction|response|comments?|remarks?|statement|verdict|take)\b"),
+]
+
+
+def asked_source(question: str) -> str | None:
+    """Who the question asks about: X in "What did X say ...", "... according to X", "X's view"; else None."""
+    for pattern in _ASKED_SOURCE:
+        m = pattern.search(question)
+        if m:
+            return m.group("src").strip()
+    return None
 
 
 def question_terms(question: str) -> set[str]:
@@ -252,6 +277,29 @@ def source_mentioned(question: str, claim: Claim) -> bool:
     return False
 
 
+def speaks_for(asked: str, claim: Claim, context: str = "") -> bool:
+    """True when ``claim``'s source is who the question asks about ("the port authority" in "Maria Okafor, the port authority's director").
+
+    The asked phrase's head (before a preposition, after a possessor: "Lumora's
+    *chief executive*", "*a trade official* in Astor") must be wholly in the
+    source as written (apposition included) or its resolved speaker; a name is
+    found by its surname.
+    """
+    if not claim.attributed:
+        return False
+    head = re.split(r"\s+(?:in|of|at|from|for|with|on|within|close to)\s+", asked.strip(), maxsplit=1)[0]
+    *owner, head = re.split(r"[’']s\s+", head)
+    words = set(content_words(head)) - {"one", "former"}
+    have = set(content_words(f"{claim.source or ''} {claim.speaker or ''}"))
+    if not words or not have:
+        return False
+    # "Lumora's chief executive": Lumora must be the source's or the passage's (``context``), not Valrail.
+    if owner and not set(content_words(owner[0])) <= have | set(content_words(context)):
+        return False
+    surname = content_words(asked.split()[-1])
+    return words <= have or (asked.split()[-1][:1].isupper() and bool(surname) and surname[-1] in have)
+
+
 def rank_passages(
     question: str,
     passages: list[Passage],
@@ -266,7 +314,10 @@ def rank_passages(
     """
     if not passages:
         return []
-    terms = question_terms(question)
+    asked = asked_source(question)
+    # Who is asked about is matched by the boost below; the rest says what about.
+    terms = question_terms(question) - (set(content_words(asked)) if asked else set())
+    terms = terms or question_terms(question)
     for p in passages:
         # The passage's own words and its speakers (the title is shared by every passage of an article).
         speakers = " ".join(f"{c.speaker or ''} {c.source or ''}" for c in p.claims)
@@ -280,7 +331,7 @@ def rank_passages(
     for p, v in zip(chosen, vectors[1:], strict=True):
         p.vector = v
         p.similarity = float(np.dot(qv, v))
-        boost = 0.3 if any(source_mentioned(question, c) for c in p.claims if c.attributed) else 0.0
+        boost = 0.3 if any(source_mentioned(question, c) or (asked and speaks_for(asked, c, f"{p.result.title} {p.result.text}")) for c in p.claims if c.attributed) else 0.0
         p.relevance = 0.6 * p.similarity + 0.4 * p.overlap + boost
     return sorted(passages, key=lambda p: -p.relevance)
 

@@ -28,7 +28,7 @@ from app.support import content_words
 from indexing.models import Claim
 
 from .base import ComposeRequest, Draft, DraftSentence, refusal_draft, should_refuse
-from .evidence import Passage, sentence_spans
+from .evidence import Passage, asked_source, sentence_spans, source_mentioned, speaks_for
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
@@ -302,17 +302,13 @@ class ExtractiveComposer:
         candidates = [p for p in request.passages if not p.injection and p.vector is not None]
         if not candidates:
             return refusal_draft(request, self.name)
-        best = candidates[0].relevance
-        floor = max(KEEP_MIN, best - KEEP_DELTA)
+        # "What did the port authority say ...": that source's claims, when the passages hold any.
+        asked = self._asker(request.standalone_question)
         items: list[_Item] = []
-        for passage in candidates:
-            if passage.relevance < floor and len(items) >= 1:
-                break
-            for claim in self._claims_to_say(passage):
-                self._add(items, claim, passage)
-            if len(items) >= self.max_claims:
-                break
-        items = items[: self.max_claims]
+        if asked is not None:
+            items = self._choose([p for p in candidates if any(asked(c, p) for c in p.claims)], asked)
+        if not items:
+            items = self._choose(candidates, None)
         if request.time_sensitive:
             # "latest", "when": newest first, and the date goes in the sentence.
             items.sort(key=lambda it: (it.passage.published_at is None, -(it.passage.published_at.toordinal() if it.passage.published_at else 0)))
@@ -350,6 +346,30 @@ class ExtractiveComposer:
 
     async def acompose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
         return self.compose(request, config)
+
+    def _choose(self, candidates: list[Passage], asked) -> list[_Item]:  # noqa: ANN001 - the _asker predicate
+        """The claims to say: from the best passage and those within ``KEEP_DELTA`` of it (only ``asked``'s, when given)."""
+        if not candidates:
+            return []
+        floor = max(KEEP_MIN, candidates[0].relevance - KEEP_DELTA)
+        items: list[_Item] = []
+        for passage in candidates:
+            if passage.relevance < floor and len(items) >= 1:
+                break
+            for claim in self._claims_to_say(passage):
+                if asked is None or asked(claim, passage):
+                    self._add(items, claim, passage)
+            if len(items) >= self.max_claims:
+                break
+        return items[: self.max_claims]
+
+    @staticmethod
+    def _asker(question: str):  # noqa: ANN205 - a predicate on claims, or None
+        """A predicate "this claim is by the source the question asks about", or None when it asks about no one."""
+        asked = asked_source(question)
+        if asked is None:
+            return None
+        return lambda claim, passage: claim.attributed and (speaks_for(asked, claim, f"{passage.result.title} {passage.result.text}") or source_mentioned(question, claim))
 
     @staticmethod
     def _claims_to_say(passage: Passage) -> list[Claim]:
