@@ -41,6 +41,7 @@ from app.marks import (
     strip_citations,
     strip_marks,
 )
+from app.composers.extractive import has_source, hedges_outside_quotes
 from app.support import SupportScorer, content_words
 from indexing.models import Answer, Claim, GuardFinding, GuardReport
 
@@ -215,7 +216,8 @@ class AttributionGuard:
 
         # 4-6. attribution and marks, against the claim(s) the sentence restates
         claims = [sentence.claim] if sentence.claim is not None else self._claims_for(text, [passages[n - 1] for n in cited])
-        attributed = [c for c in claims if c.attributed]
+        # A claim credited to nobody (no source, no speaker) has no one to name: "According to the source" says nothing.
+        attributed = [c for c in claims if c.attributed and has_source(c)]
         # Stricter than "named or marked": an anonymous source is still described
         # ("a source within the ministry"); the mark alone would lose who it is.
         missing_source = [c for c in attributed if not names_source(text, c)]
@@ -228,8 +230,12 @@ class AttributionGuard:
             else:
                 note("attribution", True)
         hedged = [c for c in claims if c.hedges]
-        if hedged:
-            cues = [h for c in hedged for h in c.hedges]
+        cues = [h for c in hedged for h in c.hedges]
+        if not attributed and not hedged:
+            # The journalist's voice: a hedge the sentence itself states ("are believed to") is one.
+            cues = hedges_outside_quotes(strip_citations(strip_marks(text)))
+            hedged = claims[:1] if cues else []
+        if hedged or cues:
             if has_hedge_mark(text):
                 note("hedge", True)
             else:
@@ -237,7 +243,7 @@ class AttributionGuard:
                 text = add_marks(text, [Mark.HEDGED])
                 detail = "hedge words kept" if kept else f"the hedge ({', '.join(cues)}) was dropped"
                 note("hedge", False, "repaired", f"{detail}; added {Mark.HEDGED.text}")
-        if any(c.source_type == "anonymous" for c in claims):
+        if any(c.source_type == "anonymous" and has_source(c) for c in claims):
             if has_anonymous_mark(text):
                 note("anonymous_mark", True)
             else:

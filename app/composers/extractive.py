@@ -33,7 +33,7 @@ from .evidence import Passage, asked_source, sentence_spans, source_mentioned, s
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
 
-__all__ = ["KEEP_DELTA", "KEEP_MIN", "ExtractiveComposer", "render_claim"]
+__all__ = ["KEEP_DELTA", "KEEP_MIN", "ExtractiveComposer", "has_source", "hedges_outside_quotes", "render_claim"]
 
 # Keep passages within KEEP_DELTA of the best one and above KEEP_MIN (relevance
 # scale of app.composers.evidence.rank_passages); calibrated with REFUSE_BELOW.
@@ -240,6 +240,21 @@ def render_claim(claim: Claim, passage: Passage) -> str:
     return sentence
 
 
+def has_source(claim: Claim) -> bool:
+    """True when the claim names someone to credit (a source as written or a resolved speaker)."""
+    return bool((claim.source or "").strip() or (claim.speaker or "").strip())
+
+
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|(?<![\w])[‘\'][^‘’\']*[’\'](?![\w])')
+
+
+def hedges_outside_quotes(text: str) -> list[str]:
+    """The hedge cues of ``text`` said in the writer's words (quotations left out: a speaker's "would" is theirs)."""
+    from indexing.attribution import find_hedges
+
+    return find_hedges(_QUOTED.sub(" ", text))
+
+
 def _source_inside_content(claim: Claim) -> bool:
     """A source found inside its own quotation ("they" in "... they will concede ...") is a parsing accident."""
     return any(
@@ -374,13 +389,21 @@ class ExtractiveComposer:
     @staticmethod
     def _claims_to_say(passage: Passage) -> list[Claim]:
         """Attributed claims of the passage; the journalist's voice only when nobody is quoted in it."""
-        # A claim of two words ("not to be named") is a parsing accident, not something to report.
-        attributed = [c for c in passage.claims if c.attributed and len(content_words(c.text)) >= 3 and not _source_inside_content(c)]
+        # A claim of two words ("not to be named") is a parsing accident, not something to report;
+        # so is a claim credited to nobody ("Union members *are expected* to vote": no source, no speaker).
+        attributed = [
+            c
+            for c in passage.claims
+            if c.attributed and has_source(c) and len(content_words(c.text)) >= 3 and not _source_inside_content(c)
+        ]
         if attributed:
             return attributed
         hedges: list[str] = []
         for c in passage.claims:
             hedges.extend(h for h in c.hedges if h not in hedges)
+        # The journalist's own hedges ("Investigators are believed to be examining ..."),
+        # which the engine may have taken for an attribution cue.
+        hedges.extend(h for h in hedges_outside_quotes(passage.text) if h not in hedges)
         return [Claim(text=passage.text, start=passage.start, end=passage.end, hedges=hedges)]
 
     def _add(self, items: list[_Item], claim: Claim, passage: Passage) -> None:
