@@ -31,6 +31,7 @@ from collections.abc import Sequence
 
 from app.composers.base import Draft, DraftSentence, closest_articles
 from app.composers.evidence import Passage, find_instructions
+from app.composers.extractive import has_source, hedges_outside_quotes
 from app.marks import (
     Mark,
     add_marks,
@@ -41,7 +42,6 @@ from app.marks import (
     strip_citations,
     strip_marks,
 )
-from app.composers.extractive import has_source, hedges_outside_quotes
 from app.support import SupportScorer, content_words
 from indexing.models import Answer, Claim, GuardFinding, GuardReport
 
@@ -49,10 +49,9 @@ __all__ = ["AttributionGuard", "names_source", "quotations"]
 
 _QUOTE = re.compile(r'"([^"]{3,}?)"|“([^”]{3,}?)”|(?:(?<=\s)|^)[‘\']([^‘’\']{3,}?)[’\'](?=[\s,.;:!?]|$)')
 _ANONYMOUS_HEADS = frozenset(
-    "source sources official officials analyst analysts expert experts critic critics people insider insiders "
-    "observer observers person diplomat diplomats spokesperson aide aides understood".split()
+    ["source", "sources", "official", "officials", "analyst", "analysts", "expert", "experts", "critic", "critics", "people", "insider", "insiders", "observer", "observers", "person", "diplomat", "diplomats", "spokesperson", "aide", "aides", "understood"]
 )
-_PRONOUNS = frozenset("he she they it we i him her them".split())
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "him", "her", "them"])
 
 
 def _norm(text: str) -> str:

@@ -13,7 +13,7 @@ Default datasets (all written for development, none is the bundled eval set):
   (``--bbc``, default ``../shared/data/bbc``; skipped when absent).
 
 A dataset without a corpus (the BBC one) is asked over a *subset* of the BBC
-folder, symlinked under DIR: every article its cases and ``eval/data/bbc_dev.json``
+folder, copied under DIR: every article its cases and ``eval/data/bbc_dev.json``
 name, plus ``--bbc-extra`` others drawn with a fixed seed as distractors
 (the whole folder takes ~10 min to ingest on a quiet machine; ``--bbc-extra -1``
 uses it all). Each corpus is ingested into its own store under DIR
@@ -29,6 +29,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import statistics
 import sys
 from pathlib import Path
@@ -36,9 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eval.datasets import EvalDataset, load_dataset  # noqa: E402
-from eval.runner import build_judge, evaluate, resolve_corpus, run_newsqa  # noqa: E402
-from indexing.settings import Settings  # noqa: E402
+from eval.datasets import EvalDataset, load_dataset
+from eval.runner import build_judge, evaluate, resolve_corpus, run_newsqa
+from indexing.settings import Settings
 
 FIXTURES = ROOT / "tests" / "fixtures" / "chain"
 DEFAULT_DATASETS = [FIXTURES / "dev_questions.json", FIXTURES / "near_miss_sample.json", FIXTURES / "near_miss_bbc.json"]
@@ -47,7 +48,13 @@ _BBC_PATH = re.compile(r"\b(?:business|entertainment|politics|sport|tech)/\d{3}\
 
 
 def bbc_subset(dataset: EvalDataset, bbc: Path, target: Path, extra: int) -> Path:
-    """A folder of symlinks into ``bbc``: the articles the dataset (and bbc_dev.json) names, plus ``extra`` seeded others."""
+    """A folder of copies from ``bbc``: the articles the dataset (and bbc_dev.json) names, plus ``extra`` seeded others.
+
+    Copies, not symlinks: the loader names an article by its path under the
+    corpus root after resolving links, so symlinked files would all be named by
+    their bare file name and ``business/113`` would collide with ``tech/113``.
+    The copies live under ``--home`` (outside the repository), like the store.
+    """
     named: set[str] = set()
     for ds in (dataset, load_dataset(ROOT / "eval" / "data" / "bbc_dev.json")):
         for case in ds.cases:
@@ -58,11 +65,11 @@ def bbc_subset(dataset: EvalDataset, bbc: Path, target: Path, extra: int) -> Pat
     others = [p for p in everything if p not in named]
     chosen = set(named) | set(others if extra < 0 else random.Random(4).sample(others, min(extra, len(others))))
     for rel in sorted(chosen):
-        link = target / rel
-        if link.exists() or not (bbc / rel).exists():
+        copy = target / rel
+        if copy.exists() or not (bbc / rel).exists():
             continue
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to((bbc / rel).resolve())
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(bbc / rel, copy)
     return target
 
 

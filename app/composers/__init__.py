@@ -6,7 +6,7 @@ chat model). ``evidence`` cuts retrieved chunks into citable passages and
 ranks them; ``base`` holds the draft types and the refusal decision.
 """
 
-from .base import REFUSE_BELOW, ComposeRequest, Composer, Draft, DraftSentence, should_refuse
+from .base import REFUSE_BELOW, Composer, ComposeRequest, Draft, DraftSentence, should_refuse
 from .evidence import Passage, answerability, build_passages, rank_passages
 from .extractive import ExtractiveComposer
 from .llm import LLMComposer

@@ -30,10 +30,10 @@ __all__ = [
     "INSTRUCTION_PATTERN",
     "Passage",
     "answerability",
+    "asked_source",
     "build_passages",
     "find_instructions",
     "question_terms",
-    "asked_source",
     "rank_passages",
     "sentence_spans",
     "source_mentioned",
@@ -77,8 +77,8 @@ _SAY_VERBS = (
     "feel|add|added|note|noted|call|called|urge|urged|accuse|accused|blame|blamed|criticise|criticize|welcome|welcomed"
 )
 _ASKED_SOURCE = [
-    re.compile(rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{_SAY_VERBS})\b", re.I),
-    re.compile(r"\baccording to\s+(?P<src>[^,?;.]+)", re.I),
+    re.compile(rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{_SAY_VERBS})\b", re.IGNORECASE),
+    re.compile(r"\baccording to\s+(?P<src>[^,?;.]+)", re.IGNORECASE),
     re.compile(r"(?P<src>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)[’']s\s+(?:view|views|opinion|position|reaction|response|comments?|remarks?|statement|verdict|take)\b"),
 ]
 
@@ -340,6 +340,17 @@ _NOUNISH = frozenset({"NOUN", "PROPN", "NUM"})
 _OTHER_WEIGHT = 0.35
 
 
+@lru_cache(maxsize=512)
+def parse_question(question: str):
+    """One spaCy parse of a question, shared by ranking and the refusal checks (cached)."""
+    try:
+        from indexing.nlp import load_nlp
+
+        return load_nlp()(question)
+    except Exception:  # noqa: BLE001 - the callers fall back to plain word lists
+        return None
+
+
 @lru_cache(maxsize=2048)
 def _term_weights(question: str) -> dict[str, float]:
     """Weight of each question term: 1 for nouns, names and numbers, 0.35 for verbs/adjectives ("big", "react").
@@ -347,11 +358,8 @@ def _term_weights(question: str) -> dict[str, float]:
     A question's nouns say what it is about; a missing verb is usually a paraphrase.
     One spaCy parse of the question (a few ms); the passages are never parsed.
     """
-    try:
-        from indexing.nlp import load_nlp
-
-        doc = load_nlp()(question)
-    except Exception:  # noqa: BLE001 - without the parser every term weighs the same
+    doc = parse_question(question)
+    if doc is None:  # without the parser every term weighs the same
         return {}
     weights: dict[str, float] = {}
     for token in doc:

@@ -362,7 +362,7 @@ class ExtractiveComposer:
     async def acompose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
         return self.compose(request, config)
 
-    def _choose(self, candidates: list[Passage], asked) -> list[_Item]:  # noqa: ANN001 - the _asker predicate
+    def _choose(self, candidates: list[Passage], asked) -> list[_Item]:
         """The claims to say: from the best passage and those within ``KEEP_DELTA`` of it (only ``asked``'s, when given)."""
         if not candidates:
             return []
@@ -379,7 +379,7 @@ class ExtractiveComposer:
         return items[: self.max_claims]
 
     @staticmethod
-    def _asker(question: str):  # noqa: ANN205 - a predicate on claims, or None
+    def _asker(question: str):
         """A predicate "this claim is by the source the question asks about", or None when it asks about no one."""
         asked = asked_source(question)
         if asked is None:
