@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cues import is_cue_verb
+from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PRONOUNS, is_cue_verb
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -38,6 +38,22 @@ _RULE_OUT = 5.0
 
 def _shape(tok: Token) -> str:
     return tok.lower_ if tok.is_punct else tok.pos_
+
+
+def _subject_kind(subj: Token) -> str:
+    """What kind of thing the subject is, from words and parse only (no NER: the pipeline may run without it)."""
+    low = subj.lower_
+    if low in PRONOUNS:
+        return "pron-" + PRONOUNS[low]
+    if low in ANONYMOUS_HEADS:
+        return "group"
+    if low in ORG_HEADS:
+        return "org"
+    if low in INFO_HEADS:
+        return "info"
+    if subj.pos_ == "PROPN":
+        return "name" if subj.text[:1].isupper() else "propn"
+    return "other"
 
 
 def token_features(tok: Token, quotes: QuoteIndex | None = None) -> list[str]:
@@ -85,9 +101,13 @@ def _context_features(tok: Token, quotes: QuoteIndex | None) -> list[str]:
             subj = c
         if d in ("ccomp", "xcomp", "parataxis", "dobj", "prep", "agent", "mark", "dative", "acl", "relcl", "poss"):
             f.append("c=" + d + ("|" + c.lower_ if d in ("prep", "mark", "agent") else ""))
+    # the word with its construction: "said" + clause, "called" + object, "support" with a person subject
+    top = next((d for d in ("ccomp", "xcomp", "parataxis", "dobj", "prep", "agent") if d in kids), "-")
+    f.append("wk=" + low + "|" + top)
+    f.append("wsub=" + low + "|" + (subj.pos_ if subj is not None else "-"))
     if subj is not None:
         f.append("sp=" + subj.pos_)
-        f.append("se=" + (subj.ent_type_ or "-"))
+        f.append("sk=" + _subject_kind(subj))
         f.append("sw=" + subj.lower_)
     else:
         f.append("nosubj|" + tok.pos_)

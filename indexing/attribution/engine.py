@@ -31,7 +31,7 @@ from .cues import (
 )
 from .hedges import find_hedge_spans
 from .quotes import QuoteIndex
-from .sources import SpeakerResolver, classify_tokens, is_plausible_source, person_name, source_tokens
+from .sources import SpeakerResolver, classify_tokens, is_document, is_plausible_source, person_name, source_tokens
 from .syntax import char_span, content_from_head, cue_tokens, find_source, runs, strip_edges, trim
 
 if TYPE_CHECKING:
@@ -55,6 +55,9 @@ STRONG_LEARNED = 0.7
 NESTED_MIN = 0.7
 # "In a new poll, ...": the poll nouns that make "in" a cue (train: poll 21 of 36, survey 7 of 13; "polls" 14 of 92 not)
 _POLL_NOUNS = frozenset(["poll", "survey", "surveys"])
+# "with recent predictions suggesting ...": evidence that belongs to the clause's subject
+_EVIDENCE_NOUNS = frozenset(["prediction", "predictions", "forecast", "forecasts", "estimate", "estimates",
+                             "projection", "projections", "assessment", "assessments", "warning", "warnings"])
 _GAP_DEPS = ("dobj", "dative", "prep", "npadvmod", "advmod", "agent", "punct")
 
 
@@ -163,6 +166,24 @@ class _Engine:
         toks = [t for t in tok.sent if t.i not in phrase]
         content = [s for s in (trim(self.text, a, b) for a, b in runs(toks)) if s[1] > s[0]]
         attr = Attribution(cue=[tok], source=src, source_head=pobj, content=content)
+        self._attach_quotes(attr)
+        return attr if attr.content else None
+
+    def _with_predictions(self, tok: Token) -> Attribution | None:
+        """ "Analysts have long watched the talks, with recent predictions suggesting a deal may come": the
+        predictions are the subject's, the with-phrase is their (hedged) claim."""
+        verb = tok.head
+        if tok.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX") or tok.i < verb.i:
+            return None
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.pos_ == "PRON" or not is_plausible_source(subj) or is_document(subj):
+            return None
+        inner = [t for t in tok.subtree if t.i != tok.i]
+        if not any(t.lower_ in _EVIDENCE_NOUNS and any(c.tag_ == "VBG" and is_cue_verb(c.lower_) for c in t.children)
+                   for t in inner):
+            return None
+        content = [s for s in (trim(self.text, a, b) for a, b in runs(inner)) if s[1] > s[0]]
+        attr = Attribution(cue=[tok], source=source_tokens(subj), source_head=subj, content=content)
         self._attach_quotes(attr)
         return attr if attr.content else None
 
@@ -387,11 +408,13 @@ class _Engine:
                     attr = self._according_to(tok)
                 elif low == "in":
                     attr = self._in_poll(tok)
+                elif low == "with":
+                    attr = self._with_predictions(tok)
                 elif tok.tag_.startswith("VB") and is_cue_verb(low):
                     attr = self._verb_attribution(tok)
                 elif tok.pos_ == "NOUN" and low in REPORTING_NOUNS:
                     attr = self._noun_view(tok)
-                if attr is None and self.model is not None and low not in ("according", "in") and self.model.candidate(tok):
+                if attr is None and self.model is not None and low not in ("according", "in", "with") and self.model.candidate(tok):
                     attr = self._learned_cue(tok)
                 if attr is not None:
                     found.append(attr)
@@ -589,7 +612,7 @@ def _watch_words() -> frozenset[str]:
     learned = {w for w, share in _learned().items() if share >= LEARNED_THRESHOLD}
     model = load_cue_model()
     heads = model.heads if model is not None else frozenset()
-    return frozenset(cue_verb_forms() | learned | REPORTING_NOUNS | heads | {"according", "in", ":"})
+    return frozenset(cue_verb_forms() | learned | REPORTING_NOUNS | heads | {"according", "in", "with", ":"})
 
 
 def classify_mention(doc: Doc, start: int, end: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from typing import TYPE_CHECKING
 
 from indexing.models import SourceType
@@ -10,7 +11,8 @@ from indexing.models import SourceType
 from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PEOPLE_FIGURE_MODIFIERS, PRONOUNS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Span, Token
+from spacy.tokens import Doc
 
 __all__ = ["SpeakerResolver", "classify_tokens", "is_document", "person_name", "is_plausible_source", "source_tokens", "strip_title"]
 
@@ -35,6 +37,13 @@ def source_tokens(head: Token) -> list[Token]:
         toks.pop(0)
     while toks and (toks[-1].is_punct or toks[-1].is_space):
         toks.pop()
+    # a name the parser left unattached ("dep") right before the mention: "Ren hap analysts" with "Ren" on the verb
+    doc = head.doc
+    for _ in range(2):
+        k = (toks[0].i if toks else head.i) - 1
+        if k < head.sent.start or doc[k].dep_ != "dep" or not doc[k].is_alpha or not doc[k].text[:1].isupper():
+            break
+        toks.insert(0, doc[k])
     return toks or [head]
 
 
@@ -45,7 +54,9 @@ def is_plausible_source(head: Token) -> bool:
         return low not in ("that", "which", "this", "these", "those") or head.dep_ in ("nsubj",) and head.head.dep_ == "relcl"
     if head.pos_ == "PROPN" or head.ent_type_ in _NAMED_ENTS or head.ent_type_ == "NORP":
         return True
-    return low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS
+    if low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS:
+        return True
+    return _looks_like_name(head)
 
 
 def is_document(head: Token) -> bool:
@@ -95,6 +106,29 @@ def _asks_anonymity(head: Token) -> bool:
             if _ANONYMITY.search(head.doc.text[sub[0].idx : sub[-1].idx + len(sub[-1].text)]):
                 return True
     return False
+
+
+def _looks_like_name(head: Token) -> bool:
+    """A name the tagger read as a common noun ("Trump knows ..."): capitalised, no determiner, and written
+    capitalised somewhere in the text where capitals are not forced (not at a sentence start). Stands in for
+    spaCy's PERSON/ORG entity when the pipeline runs without NER."""
+    if not head.text[:1].isupper() or head.text.isupper():
+        return False
+    if head.tag_ not in ("NN", "NNP") and not (head.pos_ == "VERB" and head.dep_ in ("nsubj", "nsubjpass")):
+        return False  # "Trump openly admires ...": the name read as the verb "trump", but in subject position
+    if any(c.dep_ == "det" for c in head.children):
+        return False
+    doc = head.doc
+    caps = _CAPS.get(doc)
+    if caps is None:
+        caps = frozenset(t.text for t in doc if t.text[:1].isupper() and not t.is_sent_start and t.i > 0
+                         and doc[t.i - 1].text not in ('"', "\u201c", "'", "\u2018", ":") and not doc[t.i - 1].is_space)
+        _CAPS[doc] = caps
+    return head.text in caps
+
+
+# words written capitalised mid-sentence, per Doc (weak keys: nothing outlives its Doc)
+_CAPS: weakref.WeakKeyDictionary[Doc, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def _definite(head: Token) -> bool:
@@ -151,7 +185,7 @@ def _is_named_np(head: Token) -> bool | None:
         return _proper_modifier(head)
     if low in ORG_HEADS:
         return _proper_modifier(head) or _definite(head)
-    if head.ent_type_ in ("PERSON", "ORG"):
+    if head.ent_type_ in ("PERSON", "ORG") or _looks_like_name(head):
         return True
     # role nouns: "the South Carolina senator", "the New York businessman" point back to one named person
     return not plural and (_definite(head) or _proper_modifier(head))
@@ -184,26 +218,39 @@ class SpeakerResolver:
         self._last_person: tuple[int, str] | None = None
         self._last_source: tuple[int, str, SourceType, bool] | None = None  # (pos, name, type, plural)
         self._last_group: tuple[int, str, SourceType] | None = None
-        self._ents: list[Span] | None = None
+        self._ents: list[tuple[int, str]] | None = None
         self._ent_at = 0
+
+    def _people(self) -> list[tuple[int, str]]:
+        """(token index, name) of the people mentioned, in order: spaCy's PERSON entities, or, when the pipeline
+        ran without NER, proper-noun names of two or more words ("Ana Ruiz", "Mayor Lena Okafor")."""
+        doc = self.doc
+        if doc.has_annotation("ENT_IOB"):
+            return [(e.start, e.text) for e in doc.ents if e.label_ == "PERSON"]
+        out = []
+        for t in doc:
+            if t.pos_ == "PROPN" and t.dep_ not in ("compound", "flat"):
+                name = person_name(t)
+                if name is not None and " " in name:
+                    out.append((t.left_edge.i if t.left_edge.i <= t.i else t.i, name))
+        return out
 
     def observe(self, sent: Span) -> None:
         # Span.ents rebuilds the document's entity list on every call: walk one precomputed list instead.
         if self._ents is None:
-            self._ents = [e for e in self.doc.ents if e.label_ == "PERSON"]
+            self._ents = self._people()
             self._ent_at = 0
         ents = self._ents
-        while self._ent_at < len(ents) and ents[self._ent_at].start < sent.start:
+        while self._ent_at < len(ents) and ents[self._ent_at][0] < sent.start:
             self._ent_at += 1
-        while self._ent_at < len(ents) and ents[self._ent_at].start < sent.end:
-            ent = ents[self._ent_at]
+        while self._ent_at < len(ents) and ents[self._ent_at][0] < sent.end:
+            start, text = ents[self._ent_at]
             self._ent_at += 1
-            if ent.label_ == "PERSON":
-                name = strip_title(ent.text.replace("\u2019s", "").replace("'s", "").strip())
-                parts = name.split()
-                if len(parts) >= 2:
-                    self._full_names.setdefault(parts[-1].lower(), name)
-                self._last_person = (ent.start, self.full_name(name))
+            name = strip_title(text.replace("\u2019s", "").replace("'s", "").strip())
+            parts = name.split()
+            if len(parts) >= 2:
+                self._full_names.setdefault(parts[-1].lower(), name)
+            self._last_person = (start, self.full_name(name))
 
     def full_name(self, name: str) -> str:
         """ "Putin" / "Mr. Putin" -> "Vladimir Putin" when that full name was seen earlier."""
