@@ -187,3 +187,14 @@ def test_without_ner_names_pronouns_and_types_still_work(nlp_without_ner) -> Non
     assert trump.source_type == "named"
     figures = next(c for c in claims if c.cue == "According to")
     assert figures.source == "ministry figures" and figures.source_type == "named"
+
+
+def test_source_shown_without_its_relative_clause() -> None:
+    text = ("The backlog should clear by October, according to the harbour master's office, "
+            "which said 14 vessels were waiting to berth.")
+    claims = attributed(text)
+    according = by_cue(claims, "according to")
+    assert according.source == "the harbour master's office"
+    said = by_cue(claims, "said")
+    assert said.source == "the harbour master's office"  # as written, not "master 's"
+    assert "14 vessels were waiting" in said.text

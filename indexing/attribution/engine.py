@@ -558,9 +558,9 @@ class _Engine:
         source_type = "anonymous"
         plural = False
         if attr.source:
-            a, b = char_span(attr.source)
-            source = attr.source_text or text[a:b]
             head = attr.source_head or attr.source[0]
+            a, b = char_span(_without_relative_clause(attr.source, head))
+            source = attr.source_text or text[a:b]
             resolved, rtype = (None, None)
             if attr.source_text is not None:
                 # relative pronoun: classify the antecedent
@@ -603,6 +603,19 @@ class _Engine:
             cue_spans=[Span(start=a, end=b) for a, b in cue_spans],
             content_spans=[Span(start=a, end=b) for a, b in content],
         )
+
+
+def _without_relative_clause(source: list[Token], head: Token) -> list[Token]:
+    """The source as shown to a reader: "the harbour office, which said 19 ships were waiting" -> "the harbour
+    office". The source *span* keeps the clause (PolNeAR's annotators mostly do)."""
+    rel = next((c for c in head.children if c.dep_ == "relcl" and c.i > head.i), None)
+    if rel is None:
+        return source
+    cut = min(t.i for t in rel.subtree)
+    kept = [t for t in source if t.i < cut]
+    while kept and (kept[-1].is_punct or kept[-1].is_space):
+        kept.pop()
+    return kept or source
 
 
 @lru_cache(maxsize=1)
