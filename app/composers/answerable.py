@@ -189,6 +189,10 @@ def analyse_question(question: str) -> QuestionFocus:
     else:
         kind = None
     answer_focus, focus_all = _answer_focus(doc) if (kind and doc is not None) else ((), False)
+    if kind == "time":
+        # "When will it reopen?" is answered by "will remain closed until at least April":
+        # a date next to a paraphrase of the event is common, so only the date is required.
+        answer_focus, focus_all = (), False
     focus_verbs = _answer_verbs(doc) if (kind and focus_all and doc is not None) else ()
     return QuestionFocus(
         terms=focus_terms,
