@@ -293,3 +293,16 @@ def test_a_learned_verb_with_a_subject_that_cannot_speak_is_no_attribution() -> 
     assert not [c for c in analyze("Winds pushed the flames towards the valley.") if c.attributed]
     kept = [c for c in analyze("Firefighters said winds pushed the flames towards the valley.") if c.attributed]
     assert [c.source for c in kept] == ["Firefighters"]
+
+
+def test_cue_span_takes_the_governing_verb_and_to() -> None:
+    """PolNeAR convention (train: 46 of 49 cues after an infinitive "to" include it): "went on to say"."""
+    claim = only("The harbour master went on to say that the channel had been dredged.")
+    assert claim.cue == "went on to say"
+    assert claim.text == "that the channel had been dredged"
+
+
+def test_cue_span_takes_a_day_right_after_the_verb() -> None:
+    claim = only("The harbour master said Sunday that the channel had been dredged.")
+    assert claim.cue == "said Sunday"
+    assert claim.source == "The harbour master"
