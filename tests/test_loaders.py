@@ -419,6 +419,20 @@ def test_ids_are_stable_across_runs_and_unique_within_one(tree: Path) -> None:
     assert article.id == "local/b"
 
 
+def test_a_corpus_of_symlinks_keeps_each_files_place_in_the_corpus(tmp_path: Path) -> None:
+    # e.g. a subset of a big corpus linked into a folder: business/113 and tech/113 stay apart
+    originals = tmp_path / "originals"
+    write(originals / "one.txt", "Markets rise\n\nShares rose on Monday.")
+    write(originals / "two.txt", "Cup final\n\nThe final ended in a draw.")
+    corpus = tmp_path / "corpus"
+    for folder, target in (("business", "one.txt"), ("sport", "two.txt")):
+        (corpus / folder).mkdir(parents=True)
+        (corpus / folder / "113.txt").symlink_to(originals / target)
+    articles, failures = split(load_all([corpus]))
+    assert not failures
+    assert sorted(a.id for a in articles) == ["business/113", "sport/113"]
+
+
 def test_two_files_with_the_same_id_do_not_overwrite_each_other(tmp_path: Path) -> None:
     write(tmp_path / "story.txt", "A\n\nFrom the text file.")
     write(tmp_path / "story.md", "B\n\nFrom the markdown file.")

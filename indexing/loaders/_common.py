@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -193,12 +194,24 @@ def safe_id(value: Any) -> str:
     return text
 
 
+def _absolute(path: Path) -> Path:
+    return Path(os.path.normpath(os.path.abspath(path)))
+
+
 def path_id(path: Path, root: Path | None) -> str:
     """'business/001' for root/business/001.txt; the file's stem when it is not under root."""
-    try:
-        relative = path.resolve().relative_to(root.resolve()) if root else Path(path.name)
-    except (ValueError, OSError):
-        relative = Path(path.name)
+    relative = Path(path.name)
+    if root is not None:
+        try:
+            # the path as given first: a symlinked file keeps its place in the corpus
+            # (resolving first would name it after its target, or by its bare file name)
+            pairs = [(_absolute(path), _absolute(root)), (path.resolve(), root.resolve())]
+        except OSError:
+            pairs = []
+        for inside, base in pairs:
+            if inside.is_relative_to(base):
+                relative = inside.relative_to(base)
+                break
     posix = PurePosixPath(*relative.parts)
     return safe_id(str(posix.with_suffix("")) if posix.suffix else str(posix))
 
