@@ -15,8 +15,8 @@ from pathlib import Path
 __all__ = [
     "ANONYMOUS_HEADS",
     "INFO_HEADS",
-    "PEOPLE_FIGURE_MODIFIERS",
     "ORG_HEADS",
+    "PEOPLE_FIGURE_MODIFIERS",
     "PRONOUNS",
     "REPORTING_NOUNS",
     "WEAK_CUES",

@@ -31,7 +31,14 @@ from .cues import (
 )
 from .hedges import find_hedge_spans
 from .quotes import QuoteIndex
-from .sources import SpeakerResolver, classify_tokens, is_document, is_plausible_source, person_name, source_tokens
+from .sources import (
+    SpeakerResolver,
+    classify_tokens,
+    is_document,
+    is_plausible_source,
+    person_name,
+    source_tokens,
+)
 from .syntax import char_span, content_from_head, cue_tokens, find_source, runs, strip_edges, trim
 
 if TYPE_CHECKING:

@@ -11,10 +11,9 @@ from indexing.models import SourceType
 from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PEOPLE_FIGURE_MODIFIERS, PRONOUNS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
-from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
-__all__ = ["SpeakerResolver", "classify_tokens", "is_document", "person_name", "is_plausible_source", "source_tokens", "strip_title"]
+__all__ = ["SpeakerResolver", "classify_tokens", "is_document", "is_plausible_source", "person_name", "source_tokens", "strip_title"]
 
 _NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "PRODUCT", "LAW", "EVENT"}
 _TITLE = re.compile(
@@ -128,7 +127,7 @@ def _looks_like_name(head: Token) -> bool:
 
 
 # words written capitalised mid-sentence, per Doc (weak keys: nothing outlives its Doc)
-_CAPS: weakref.WeakKeyDictionary[Doc, frozenset[str]] = weakref.WeakKeyDictionary()
+_CAPS: weakref.WeakKeyDictionary[Doc, frozenset[str]] = weakref.WeakKeyDictionary()  # type: ignore[type-arg]
 
 
 def _definite(head: Token) -> bool:
@@ -232,7 +231,7 @@ class SpeakerResolver:
             if t.pos_ == "PROPN" and t.dep_ not in ("compound", "flat"):
                 name = person_name(t)
                 if name is not None and " " in name:
-                    out.append((t.left_edge.i if t.left_edge.i <= t.i else t.i, name))
+                    out.append((min(t.left_edge.i, t.i), name))
         return out
 
     def observe(self, sent: Span) -> None:
