@@ -127,7 +127,7 @@ def _looks_like_name(head: Token) -> bool:
 
 
 # words written capitalised mid-sentence, per Doc (weak keys: nothing outlives its Doc)
-_CAPS: weakref.WeakKeyDictionary[Doc, frozenset[str]] = weakref.WeakKeyDictionary()  # type: ignore[type-arg]
+_CAPS: weakref.WeakKeyDictionary[Doc, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def _definite(head: Token) -> bool:
