@@ -126,7 +126,7 @@ class _Engine:
             nxt = verb.i + 1 + sum(1 for t in cue if t.i > verb.i)
             prep = next((c for c in verb.children if c.dep_ == "prep" and c.i == nxt and c.lower_ in _CUE_PREPS), None)
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
-            if pobj is not None:
+            if pobj is not None and prep is not None:
                 cue = [*cue, prep]
                 content += content_from_head(pobj, exclude | {prep.i}, self.text)
         if not content and src_head is not None and src_head.i > verb.i and verb.i > verb.sent.start + 1 \
