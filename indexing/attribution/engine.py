@@ -85,9 +85,9 @@ class Attribution:
 
 
 class _Engine:
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc.text if text is None else text
         self.quotes = QuoteIndex(self.text)
         self.resolver = SpeakerResolver(doc)
         self._tok_starts = [t.idx for t in doc]
@@ -654,6 +654,8 @@ def classify_mention(doc: Doc, start: int, end: int) -> str:
 
 def analyze_doc(doc: Doc) -> list[Claim]:
     """Claims of a parsed document, in text order (see the module docstring)."""
-    if not doc.text.strip():
+    # Doc.text rebuilds the string from the tokens on every access: build it once
+    text = doc.text
+    if not text.strip():
         return []
-    return _Engine(doc).claims()
+    return _Engine(doc, text).claims()

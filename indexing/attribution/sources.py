@@ -102,7 +102,7 @@ def _asks_anonymity(head: Token) -> bool:
     for c in head.children:
         if c.dep_ in ("relcl", "acl") and c.i > head.i:
             sub = list(c.subtree)
-            if _ANONYMITY.search(head.doc.text[sub[0].idx : sub[-1].idx + len(sub[-1].text)]):
+            if _ANONYMITY.search(head.doc[sub[0].i : sub[-1].i + 1].text):  # a span's text, not the Doc's
                 return True
     return False
 

@@ -140,8 +140,7 @@ def find_source(verb: Token) -> tuple[Token | None, str | None]:
             ante_toks = [t for t in ante.subtree if t.i < verb.i and not (t.i >= subj.i)]
             ante_toks = [t for t in ante_toks if not t.is_punct or t.i < subj.i - 1]
             # as written ("the harbour master's office"), not the tokens joined by spaces
-            text = verb.doc.text[ante_toks[0].idx : ante_toks[-1].idx + len(ante_toks[-1].text)].strip(" ,") \
-                if ante_toks else None
+            text = verb.doc[ante_toks[0].i : ante_toks[-1].i + 1].text.strip(" ,") if ante_toks else None
             return subj, text
         return subj, None
     # "..., saying that ..." / "and added ..." / "declined to say": the subject of the governing verb
