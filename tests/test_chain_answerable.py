@@ -161,7 +161,7 @@ def test_port_authority_question_uses_the_port_authority_claim(embedder) -> None
     request = ComposeRequest(question=question, standalone_question=question, passages=passages)
     draft = ExtractiveComposer().compose(request)
     assert draft.sentences and all(s.claim is okafor for s in draft.sentences)
-    assert draft.sentences[0].text.startswith("Maria Okafor, the port authority's director, said that the agreement was affordable")
+    assert draft.sentences[0].text.startswith("Maria Okafor, the port authority's director, said the agreement was affordable")
 
 
 # --- rendering --------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def _strip_dateline(text: str) -> str:
 def _in_sentence(source: str) -> str:
     """A source written mid-sentence: 'Sources close to X' -> 'sources close to X', 'The Union' -> 'the Union'."""
     words = source.split()
-    if len(words) >= 2 and (words[0] in {"The", "A", "An", "One", "Some", "Several", "Two", "Three"} or words[1][:1].islower()):
+    if words and words[0] in {"The", "A", "An", "One", "Some", "Several", "Two", "Three", "Sources", "Officials", "Analysts", "Experts", "Critics", "People"}:
         return source[:1].lower() + source[1:]
     return source
 
@@ -194,18 +194,71 @@ def _names_source_in(passage: Passage, claim: Claim) -> bool:
     return bool(source) and _norm(source) not in _PRONOUNS and source in passage.text
 
 
+_CONJUNCTION_START = re.compile(r"^(?:but|and|or|so|yet|however|nor)\b", re.IGNORECASE)
+
+
+def _close_quote(text: str) -> str:
+    """Close a quotation the passage leaves open (it runs on past the passage), so marks stay balanced."""
+    if not quote_open(text):
+        return text
+    return f"{text}”" if text.count("“") > text.count("”") else f'{text}"'
+
+
+def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | None:
+    """The passage with its source written as the resolved speaker, or None.
+
+    A pronoun ("He added ..." -> "Vladimir Putin added ...") or a short back-reference
+    ("Brandt added ..." -> "Captain Ilse Brandt added ...") becomes the full name.
+    """
+    speaker, source = (claim.speaker or "").strip(), (claim.source or "").strip()
+    if not speaker or text != passage.text.strip():
+        return None
+    if len(claim.source_spans) == 1:
+        lead = len(passage.text) - len(passage.text.lstrip())
+        start = claim.source_spans[0].start - passage.start - lead
+        end = claim.source_spans[0].end - passage.start - lead
+    elif source and text.count(source) == 1 and not re.search(rf"\w{re.escape(source)}|{re.escape(source)}\w", text):
+        start = text.index(source)
+        end = start + len(source)
+    else:
+        return None
+    if not (0 <= start < end <= len(text)):
+        return None
+    written = _norm(text[start:end])
+    if written not in _PRONOUNS and not (written != _norm(speaker) and written in _norm(speaker)):
+        return None
+    name = speaker if start else _cap(speaker)
+    return f"{text[:start]}{name}{text[end:]}"
+
+
 def render_claim(claim: Claim, passage: Passage) -> str:
-    """The answer sentence (without marks, citations or full stop) that keeps ``claim``'s attribution."""
+    """The answer sentence (without marks, citations or full stop) that keeps ``claim``'s attribution.
+
+    When the article sentence names the source itself, it is given word for word:
+    rewriting it ("X said that <content>") breaks whenever the content is not a
+    clause ("urged Congress to act", "wants its plot to be used"). Otherwise the
+    speaker is put in: a pronoun source replaced by the name it points back to,
+    or the claim restated with its speaker first.
+    """
     text = join_quote_paragraphs(_strip_dateline(passage.text.strip()))
-    speaker = _speaker(claim) if claim.attributed else None
+    speaker = _speaker(claim) if claim.attributed and has_source(claim) else None
     verbatim = claim.attributed and _names_source_in(passage, claim)
-    if speaker is None and not verbatim:
-        # The journalist's own voice (or a source nobody can name): the outlet is the speaker.
-        outlet = passage.outlet or "The article"
-        body = _strip_end(text).rstrip(".")
-        if _lowerable(body, passage.result.text):
+    if verbatim:
+        text = _source_named_in_full(claim, passage, text) or text
+        return _close_quote(_strip_end(text).rstrip("."))
+    if speaker is None:
+        # The journalist's own voice (or a source nobody can name): the sentence as written,
+        # credited to the outlet when it is known (the citation says which article).
+        body = _close_quote(_strip_end(text).rstrip("."))
+        outlet = passage.outlet
+        if not outlet:
+            return body
+        if _lowerable(body, passage.result.text) and not _CONJUNCTION_START.match(body):
             return f"{outlet} reported that {_lower_first(body, passage.result.text)}"
         return f"{outlet} reported: {body}"
+    replaced = _source_named_in_full(claim, passage, text)
+    if replaced is not None:
+        return _close_quote(_strip_end(replaced).rstrip("."))
     content = _strip_dateline(claim.text.strip())
     split = " ... " in content or len(claim.content_spans) > 1
     if speaker is None or (split and verbatim):
@@ -241,8 +294,10 @@ def render_claim(claim: Claim, passage: Passage) -> str:
 
 
 def has_source(claim: Claim) -> bool:
-    """True when the claim names someone to credit (a source as written or a resolved speaker)."""
-    return bool((claim.source or "").strip() or (claim.speaker or "").strip())
+    """True when the claim names someone to credit: a resolved speaker, or a source as written that
+    is not a bare pronoun ("I" in a reader's letter, with no name to point back to, credits nobody)."""
+    source = (claim.source or "").strip()
+    return bool((claim.speaker or "").strip() or (source and _norm(source) not in _PRONOUNS))
 
 
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|(?<![\w])[‘\'][^‘’\']*[’\'](?![\w])')
