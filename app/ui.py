@@ -139,10 +139,10 @@ def _topic(title: str, avoid: str = "") -> str | None:
         if token.is_punct:
             continue
         # Headlines capitalise their first word: lower it unless it is a name.
-        named = bool(token.ent_type_) or token.text.isupper()
+        named = token.pos_ == "PROPN" or token.text.isupper()
         words.append(token.lower_ if token.i == 0 and not named else token.text)
     phrase = " ".join(words)
-    if best[0].pos_ not in ("DET", "NUM") and not best[0].ent_type_:
+    if best[0].pos_ not in ("DET", "NUM", "PROPN"):
         phrase = "the " + phrase
     return phrase
 

@@ -15,9 +15,11 @@ __all__ = ["load_nlp"]
 
 _lock = threading.Lock()
 
-# The attribution engine needs the tagger, the dependency parse and entities;
-# the lemmatizer is the only component nobody reads, so it is left out for speed.
-_EXCLUDE = ("lemmatizer",)
+# The attribution engine needs the tagger and the dependency parse. Entities are
+# not loaded: NER was about half of the parse's CPU time at ingest, and the
+# engine's proper-noun fallbacks score the same on PolNeAR dev without it
+# (docs/attribution.md). Nobody reads lemmas either.
+_EXCLUDE = ("lemmatizer", "ner")
 
 
 @lru_cache(maxsize=4)
