@@ -119,8 +119,8 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
             time_sensitive=time_sensitive(state["question"]) or time_sensitive(question),
             answerability=answerability(question, passages, state["results"], vocabulary=_vocabulary(searcher)),
             history=state["history"],
-            answerable=decision.answerable,
-            refusal_reason=decision.reason,
+            answerable=decision.answerable or not settings.near_miss_checks,
+            refusal_reason=decision.reason if settings.near_miss_checks else "",
         )
         return {**state, "request": request}
 

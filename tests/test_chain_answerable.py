@@ -240,3 +240,16 @@ def test_a_claim_credited_to_nobody_is_the_journalists_voice_with_its_hedge(embe
 def test_writer_hedges_outside_quotations_only() -> None:
     assert hedges_outside_quotes("Investigators are believed to be examining the skylight.") == ["are believed to"]
     assert hedges_outside_quotes('He said: "Nobody asked what a turbine field would do."') == []
+
+
+def test_the_near_miss_checks_are_a_setting_of_the_chain(searcher, tmp_path) -> None:
+    from app.chain import build_chain
+    from app.retrieval import SearchFilters
+    from indexing.settings import Settings
+
+    question = "When did Rolf Meyer resign?"  # the story has Meyer, but no resignation
+    inputs = {"question": question, "history": [], "filters": SearchFilters()}
+    on = build_chain(searcher, Settings(home=tmp_path, near_miss_checks=True)).invoke(inputs)
+    assert on.refused
+    off = build_chain(searcher, Settings(home=tmp_path)).invoke(inputs)  # the default
+    assert not off.refused and off.citations
