@@ -78,12 +78,12 @@ def run_naive(files: list[Path], workdir: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "chunks": len(splits)}
 
 
-def run_newsqa(folder: Path, files: list[Path], workdir: Path, limit: int | None) -> dict:
+def run_newsqa(folder: Path, files: list[Path], home: Path, limit: int | None) -> dict:
     from app.service import NewsQA
     from indexing.settings import Settings
 
     start = time.perf_counter()
-    settings = Settings(home=workdir / "newsqa-home")  # NEWSQA_EMBED_BACKEND etc. apply
+    settings = Settings(home=home)  # NEWSQA_EMBED_BACKEND etc. apply
     qa = NewsQA(settings)
     if limit:
         report = qa.ingest(files, progress=False)
@@ -123,7 +123,7 @@ def main() -> int:
             if name == "naive":
                 results[name] = timed(run_naive, files, workdir)
             else:
-                target = args.keep if args.keep else workdir
+                target = args.keep if args.keep else workdir / "newsqa-home"
                 results[name] = timed(run_newsqa, args.corpus, files, target, args.limit)
             r = results[name]
             print(f"  {name}: {r['seconds']:.1f} s wall, {r['cpu_seconds']:.1f} s CPU", file=sys.stderr, flush=True)
