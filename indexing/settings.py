@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
     embed_backend: Literal["onnx", "onnx-int8", "torch"] = Field(
         default="onnx",
-        description="How the embedder runs: 'onnx' (ONNX Runtime, the same float weights, ~2x less CPU than torch), "
-        "'onnx-int8' (per-channel int8 weights, ~3x less CPU, cosine ~0.99 to the float vectors) or 'torch' "
+        description="How the embedder runs: 'onnx' (ONNX Runtime, the same float weights, ~0.6x the CPU of torch), "
+        "'onnx-int8' (per-channel int8 weights, ~0.45x the CPU, cosine ~0.99 to the float vectors) or 'torch' "
         "(sentence-transformers).",
     )
     model_cache: Path | None = Field(
