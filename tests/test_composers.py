@@ -20,7 +20,7 @@ from app.composers.llm import LLMComposer, format_passages
 from app.guard import AttributionGuard
 from app.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
 from app.support import SupportScorer, as_cached
-from indexing.models import Claim, SearchResult
+from indexing.models import Claim, SearchResult, Span
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +181,21 @@ def test_sentence_spans_split_on_quotes_and_paragraphs() -> None:
 
 def test_refusal_decision_uses_answerability() -> None:
     assert should_refuse(ComposeRequest(question="q", standalone_question="q", passages=[]))
+
+
+def test_a_verbatim_claim_takes_only_its_own_sentences_from_a_passage_with_two_speakers() -> None:
+    text = ('Meter readings can show when homes are empty, privacy advocates warned. '
+            '"This is a map of empty houses," said Camille Roux of the Digital Rights Forum.')
+    result = SearchResult(rank=1, chunk_id="m:0", article_id="m", title="T", outlet=None, text=text,
+                          start=0, end=len(text), score=1.0)
+    first_end = text.index(" privacy")
+    advocates = Claim(text=text[:first_end - 1], start=0, end=first_end - 1, source="privacy advocates",
+                      source_type="anonymous", cue="warned", quote="indirect",
+                      source_spans=[Span(start=first_end + 1, end=text.index(" warned"))])
+    roux_start = text.index("Camille")
+    roux = Claim(text="This is a map of empty houses", start=text.index("This"), end=text.index(',"'),
+                 source="Camille Roux of the Digital Rights Forum", speaker="Camille Roux", source_type="named",
+                 cue="said", quote="direct", source_spans=[Span(start=roux_start, end=len(text) - 1)])
+    passage = Passage(result=result, start=0, end=len(text), text=text, claims=[advocates, roux])
+    assert render_claim(advocates, passage) == "Meter readings can show when homes are empty, privacy advocates warned"
+    assert render_claim(roux, passage).startswith('"This is a map of empty houses," said Camille Roux')

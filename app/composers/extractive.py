@@ -211,12 +211,12 @@ def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | No
     ("Brandt added ..." -> "Captain Ilse Brandt added ...") becomes the full name.
     """
     speaker, source = (claim.speaker or "").strip(), (claim.source or "").strip()
-    if not speaker or text != passage.text.strip():
+    if not speaker:
         return None
-    if len(claim.source_spans) == 1:
-        lead = len(passage.text) - len(passage.text.lstrip())
-        start = claim.source_spans[0].start - passage.start - lead
-        end = claim.source_spans[0].end - passage.start - lead
+    offset = passage.text.find(text)
+    if len(claim.source_spans) == 1 and offset >= 0:
+        start = claim.source_spans[0].start - passage.start - offset
+        end = claim.source_spans[0].end - passage.start - offset
     elif source and text.count(source) == 1 and not re.search(rf"\w{re.escape(source)}|{re.escape(source)}\w", text):
         start = text.index(source)
         end = start + len(source)
@@ -231,6 +231,24 @@ def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | No
     return f"{text[:start]}{name}{text[end:]}"
 
 
+def _claims_sentences(claim: Claim, passage: Passage) -> str:
+    """The sentences of the passage that hold the claim (its content or its source), as written.
+
+    A passage may run over sentences that report someone else ("..., privacy
+    advocates warned. 'This is ...,' said Camille Roux"): given whole, the other
+    speaker's sentence would go out under this claim's name and marks.
+    """
+    spans = [(claim.start, claim.end)] if claim.start is not None and claim.end is not None else []
+    spans += [(c.start, c.end) for c in claim.content_spans] + [(x.start, x.end) for x in claim.source_spans]
+    local = [(a - passage.start, b - passage.start) for a, b in spans]
+    if not local or any(a < 0 or b > len(passage.text) for a, b in local):
+        return passage.text
+    kept = [(s, e) for s, e in sentence_spans(passage.text) if any(a < e and s < b for a, b in local)]
+    if not kept:
+        return passage.text
+    return passage.text[kept[0][0] : kept[-1][1]]
+
+
 def render_claim(claim: Claim, passage: Passage) -> str:
     """The answer sentence (without marks, citations or full stop) that keeps ``claim``'s attribution.
 
@@ -240,9 +258,10 @@ def render_claim(claim: Claim, passage: Passage) -> str:
     speaker is put in: a pronoun source replaced by the name it points back to,
     or the claim restated with its speaker first.
     """
-    text = join_quote_paragraphs(_strip_dateline(passage.text.strip()))
     speaker = _speaker(claim) if claim.attributed and has_source(claim) else None
     verbatim = claim.attributed and _names_source_in(passage, claim)
+    own = _claims_sentences(claim, passage) if verbatim else passage.text
+    text = join_quote_paragraphs(_strip_dateline(own.strip()))
     if verbatim:
         text = _source_named_in_full(claim, passage, text) or text
         return _close_quote(_strip_end(text).rstrip("."))
