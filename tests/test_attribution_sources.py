@@ -81,6 +81,21 @@ def test_unnamed_people_stay_anonymous(text: str, source: str) -> None:
     assert claim.source_type == "anonymous"
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        ("Some studies suggest that the reefs attract more fish.", "suggest", "Some studies"),
+        ("Polls show the governing party trailing by ten points.", "show", "Polls"),
+        ("Reports say the minister will resign this week.", "say", "Reports"),
+    ],
+    ids=["some-studies", "polls-show", "reports-say"],
+)
+def test_research_with_no_origin_is_vague_sourcing_and_anonymous(text: str, cue: str, source: str) -> None:
+    claim = by_cue(attributed(text), cue)
+    assert claim.source == source
+    assert claim.source_type == "anonymous"
+
+
 def test_classify_source_on_documents_and_people() -> None:
     assert classify_source("satellite mapping") == "named"
     assert classify_source("the latest figures") == "named"

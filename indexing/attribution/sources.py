@@ -142,6 +142,28 @@ def _headline_case(head: Token) -> bool:
     return len(toks) > 1 and all(t.text[:1].isupper() for t in toks)
 
 
+_RESEARCH_HEADS = frozenset([
+    "study", "studies", "report", "reports", "poll", "polls", "survey", "surveys", "research", "estimate",
+    "estimates", "analysis", "analyses", "prediction", "predictions", "forecast", "forecasts",
+])
+_VAGUE_DETERMINERS = frozenset(["some", "several", "many", "other", "others", "various", "certain", "few", "most", "recent", "new", "a"])
+
+
+def _vague_research(head: Token) -> bool:
+    """Studies, reports or polls with no origin: "some studies", "polls show", "a new report" (no "by X", no name)."""
+    if head.lower_ not in _RESEARCH_HEADS:
+        return False
+    children = list(head.children)
+    if _proper_modifier(head) or any(c.dep_ in ("compound", "poss") for c in children):
+        return False  # "a Gallup poll", "ministry estimates", "the agency's report"
+    if any(c.dep_ in ("prep", "acl", "relcl") and any(t.pos_ in ("PROPN", "NOUN") for t in c.subtree) for c in children):
+        return False  # "a report by the Audit Office", "a study published by the institute"
+    determiners = [c.lower_ for c in children if c.dep_ in ("det", "amod", "quantmod", "nummod")]
+    if any(d in ("the", "this", "that", "these", "those") for d in determiners):
+        return False  # "the report" points back to one the article has named
+    return head.tag_ in ("NNS", "NNPS") or any(d in _VAGUE_DETERMINERS for d in determiners)
+
+
 def _proper_modifier(head: Token) -> bool:
     """A name inside the mention: "the Clinton campaign", "a New York Times/CBS News poll"."""
     headline = _headline_case(head)
@@ -172,7 +194,9 @@ def _is_named_np(head: Token) -> bool | None:
         # Not a person or group: a document, poll or body of data speaks for itself. "Anonymous" marks an
         # unnamed *person or group* (DESIGN); "the figures show", "according to satellite mapping" and
         # "a report by the Audit Office" are named (the reader is told what the evidence is).
-        return True
+        # But research nobody is told the origin of ("some studies suggest", "polls show", "reports say")
+        # is the vague sourcing readers must see flagged: anonymous.
+        return not _vague_research(head)
     if head.pos_ == "PROPN" and not known_common:
         if head.ent_type_ == "NORP" or (head.tag_ == "NNPS" and head.ent_type_ not in ("ORG", "PERSON")):
             # "Democrats" is an unnamed group; "the Republican" (singular, definite) is one known person
