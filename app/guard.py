@@ -76,9 +76,14 @@ def _quote_in(quote: str, evidence: str) -> bool:
     return bool(pieces) and all(f" {_norm(p)} " in target for p in pieces)
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
 def names_source(sentence: str, claim: Claim) -> bool:
     """True when the sentence names the claim's speaker: full source, resolved name, surname or (anonymous) its head noun."""
-    text = f" {_norm(strip_citations(strip_marks(sentence)))} "
+    # a possessive names its owner: "Lind's view is that ..." names Lind
+    plain = _POSSESSIVE.sub("", strip_citations(strip_marks(sentence)))
+    text = f" {_norm(plain)} "
     names = [n for n in (claim.speaker, claim.source) if n and _norm(n) not in _PRONOUNS]
     for name in names:
         full = _norm(name)

@@ -199,3 +199,24 @@ def test_a_verbatim_claim_takes_only_its_own_sentences_from_a_passage_with_two_s
     passage = Passage(result=result, start=0, end=len(text), text=text, claims=[advocates, roux])
     assert render_claim(advocates, passage) == "Meter readings can show when homes are empty, privacy advocates warned"
     assert render_claim(roux, passage).startswith('"This is a map of empty houses," said Camille Roux')
+
+
+def test_one_sentence_holding_two_claims_carries_the_marks_of_both(embedder) -> None:
+    text = ("A source in the fire service said investigators were examining a power line, "
+            "and said the blaze may have started when a cable fell into dry grass.")
+    result = SearchResult(rank=1, chunk_id="f:0", article_id="f", title="Fire on the ridge", outlet=None, text=text,
+                          start=0, end=len(text), score=1.0)
+    source = "A source in the fire service"
+    span = [Span(start=0, end=len(source))]
+    first = Claim(text="investigators were examining a power line", start=text.index("investigators"),
+                  end=text.index(", and"), source=source, source_type="anonymous", cue="said", quote="indirect",
+                  source_spans=span)
+    second = Claim(text="the blaze may have started when a cable fell into dry grass", start=text.index("the blaze"),
+                   end=len(text) - 1, source=source, source_type="anonymous", cue="said", hedges=["may"],
+                   quote="indirect", source_spans=span)
+    question = "What did a source in the fire service say about the blaze?"
+    passages = rank_passages(question, build_passages([result.model_copy(update={"claims": [first, second]})]), as_cached(embedder))
+    draft = ExtractiveComposer().compose(ComposeRequest(question=question, standalone_question=question, passages=passages))
+    (sentence,) = draft.sentences
+    assert has_hedge_mark(sentence.text) and has_anonymous_mark(sentence.text)
+    assert sentence.text.endswith("[hedged] [anonymous source] [1].")

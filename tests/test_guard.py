@@ -140,3 +140,11 @@ def test_names_source_and_quotations() -> None:
     anon = Claim(text="x", source="A source within the Russian Ministry of Defense", source_type="anonymous")
     assert names_source("According to a ministry source, protection comes first [1].", anon)
     assert quotations('He said "one two three" and ‘four five’ [1].') == ["one two three", "four five"]
+
+
+def test_a_possessive_names_its_owner() -> None:
+    claim = Claim(text="regulators will ask for a second trial", source="Lind", speaker="Halvard Lind",
+                  source_type="named", cue="view", quote="indirect")
+    assert names_source("Lind's view is that regulators will ask for a second trial [1].", claim)
+    assert names_source("Halvard Lind’s view is that regulators will ask for a second trial [1].", claim)
+    assert not names_source("The view is that regulators will ask for a second trial [1].", claim)

@@ -36,7 +36,7 @@ __all__ = [
 # checks of app.composers.answerable: an answerability
 # (app.composers.evidence.answerability) below this means the retrieved
 # passages are not about the question.
-REFUSE_BELOW = 0.55
+REFUSE_BELOW = 0.57
 
 
 @dataclass

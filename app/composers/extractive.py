@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from app.marks import format_citations, marks_for, quote_open, render_marks
+from app.marks import add_marks, format_citations, marks_for, quote_open, render_marks
 from app.support import content_words
 from indexing.models import Claim
 
@@ -416,7 +416,9 @@ class ExtractiveComposer:
                 if dateline:
                     text = f"{text} {dateline}"
             if text in written:
-                # Two claims of one sentence rendered the same way (the sentence verbatim): say it once.
+                # Two claims of one sentence rendered the same way (the sentence verbatim): say it
+                # once, with every mark either claim needs ("..., and said the blaze may have started").
+                written[text].text = add_marks(written[text].text, marks_for(item.claim))
                 continue
             marks = render_marks(marks_for(item.claim))
             # A verbatim passage may hold several sentences (a quote running on):
