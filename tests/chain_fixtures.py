@@ -126,3 +126,28 @@ class FakeSearcher:
             if len(out) == k:
                 break
         return out
+
+
+def compose_and_guard(question: str, searcher: Any, k: int = 4, *, near_miss_checks: bool = False) -> tuple[Any, Any]:
+    """Retrieve from ``searcher``, compose extractively and guard: ``(draft, answer)`` (the chain's steps, no chain)."""
+    from app.composers.answerable import decide
+    from app.composers.base import ComposeRequest
+    from app.composers.evidence import answerability, build_passages, rank_passages, time_sensitive
+    from app.composers.extractive import ExtractiveComposer
+    from app.guard import AttributionGuard
+    from app.support import SupportScorer, as_cached
+
+    results = searcher.search(question, k=k)
+    passages = rank_passages(question, build_passages(results), as_cached(searcher.embedder))
+    decision = decide(question, passages) if near_miss_checks else None
+    request = ComposeRequest(
+        question=question,
+        standalone_question=question,
+        passages=passages,
+        time_sensitive=time_sensitive(question),
+        answerability=answerability(question, passages, results),
+        answerable=decision.answerable if decision else True,
+        refusal_reason=decision.reason if decision else "",
+    )
+    draft = ExtractiveComposer().compose(request)
+    return draft, AttributionGuard(SupportScorer(searcher.embedder)).check(draft, retrieved=passages)

@@ -10,18 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chain_fixtures import FakeSearcher
+from chain_fixtures import FakeSearcher, compose_and_guard
 
 from app.composers.answerable import analyse_question, decide
 from app.composers.base import ComposeRequest, should_refuse
 from app.composers.evidence import (
     Passage,
-    answerability,
     asked_source,
     build_passages,
     rank_passages,
     speaks_for,
-    time_sensitive,
 )
 from app.composers.extractive import (
     ExtractiveComposer,
@@ -49,19 +47,7 @@ def ranked(question: str, searcher: FakeSearcher, k: int = 4) -> tuple[list[Pass
 
 
 def answer_for(question: str, searcher: FakeSearcher):
-    passages, results = ranked(question, searcher)
-    decision = decide(question, passages)
-    request = ComposeRequest(
-        question=question,
-        standalone_question=question,
-        passages=passages,
-        time_sensitive=time_sensitive(question),
-        answerability=answerability(question, passages, results),
-        answerable=decision.answerable,
-        refusal_reason=decision.reason,
-    )
-    draft = ExtractiveComposer().compose(request)
-    return AttributionGuard(SupportScorer(searcher.embedder)).check(draft, retrieved=passages)
+    return compose_and_guard(question, searcher, near_miss_checks=True)[1]
 
 
 # --- near misses ----------------------------------------------------------------------------

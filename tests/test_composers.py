@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from chain_fixtures import FakeSearcher
+from chain_fixtures import FakeSearcher, compose_and_guard
 
 from app.composers.base import Composer, ComposeRequest, should_refuse
 from app.composers.evidence import (
     Passage,
-    answerability,
     build_passages,
     find_instructions,
     rank_passages,
     sentence_spans,
-    time_sensitive,
 )
 from app.composers.extractive import ExtractiveComposer, has_source, render_claim
 from app.composers.llm import LLMComposer, format_passages
-from app.guard import AttributionGuard
 from app.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
-from app.support import SupportScorer, as_cached
+from app.support import as_cached
 from indexing.models import Claim, SearchResult, Span
 
 
@@ -29,18 +26,7 @@ def searcher(embedder):
 
 
 def compose(question: str, searcher: FakeSearcher, k: int = 4):
-    results = searcher.search(question, k=k)
-    passages = rank_passages(question, build_passages(results), as_cached(searcher.embedder))
-    request = ComposeRequest(
-        question=question,
-        standalone_question=question,
-        passages=passages,
-        time_sensitive=time_sensitive(question),
-        answerability=answerability(question, passages, results),
-    )
-    draft = ExtractiveComposer().compose(request)
-    answer = AttributionGuard(SupportScorer(searcher.embedder)).check(draft, retrieved=passages)
-    return draft, answer
+    return compose_and_guard(question, searcher, k)
 
 
 def test_composers_satisfy_the_protocol() -> None:
