@@ -213,3 +213,20 @@ def test_source_shown_without_its_relative_clause() -> None:
     said = by_cue(claims, "said")
     assert said.source == "the harbour master's office"  # as written, not "master 's"
     assert "14 vessels were waiting" in said.text
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The harbour master believes that the channel will be dredged by spring.", "believes"),
+        ("Some economists expect the central bank to hold rates in December.", "expect"),
+        ("The chief engineer estimated that repairs would take six weeks.", "estimated"),
+    ],
+)
+def test_a_belief_or_estimate_cue_makes_the_claim_hedged(text: str, cue: str) -> None:
+    claim = by_cue(attributed(text), cue)
+    assert cue in claim.hedges
+
+
+def test_an_assertion_cue_adds_no_hedge() -> None:
+    assert by_cue(attributed("The minister said the bridge was safe."), "said").hedges == []

@@ -66,6 +66,16 @@ _POLL_NOUNS = frozenset(["poll", "survey", "surveys"])
 _EVIDENCE_NOUNS = frozenset(["prediction", "predictions", "forecast", "forecasts", "estimate", "estimates",
                              "projection", "projections", "assessment", "assessments", "warning", "warnings"])
 _GAP_DEPS = ("dobj", "dative", "prep", "npadvmod", "advmod", "agent", "punct")
+# Cue verbs that report a belief or an estimate rather than an assertion: the claim is hedged.
+_BELIEF_CUES = frozenset(
+    f"{stem}{ending}"
+    for stem, endings in {
+        "believe": ("", "s", "d"), "think": ("", "s"), "thought": ("",), "expect": ("", "s", "ed"),
+        "estimate": ("", "s", "d"), "predict": ("", "s", "ed"), "suspect": ("", "s", "ed"),
+        "reckon": ("", "s", "ed"), "speculate": ("", "s", "d"),
+    }.items()
+    for ending in endings
+)
 
 
 @dataclass
@@ -593,6 +603,9 @@ class _Engine:
         for c in verb.children:
             if c.dep_ == "advmod":
                 hedge_spans += find_hedge_spans(text, c.idx, c.idx + len(c.text))
+        if verb.lower_ in _BELIEF_CUES:
+            # "X believes / expects / estimates that ...": a belief or estimate, not an assertion
+            hedge_spans.append((verb.idx, verb.idx + len(verb.text)))
         hedge_spans.sort()
         hedges = [" ".join(text[a:b].split()) for a, b in hedge_spans]
         quote = "direct" if any(self.quotes.overlapping(a, b) for a, b in content) else "indirect"
