@@ -1,12 +1,14 @@
 """The extractive composer (the embedded default, no LLM): answers built from the supporting claims.
 
-Every sentence restates one stored claim with its speaker first:
+Every sentence restates one stored claim and keeps its speaker:
 
-- named source, full-sentence quote: ``Maria Okafor added: "We want our people back at work" [2].``
-- named source, indirect speech: ``Tomas Reyes told reporters ...`` becomes ``Tomas Reyes said that ... [1].``
-- anonymous source: ``According to a source within the transport ministry, ... [anonymous source] [3].``
-- the journalist's own voice: ``Harbor Gazette reported that ... [4].`` (the outlet is the speaker)
-- partial or split quotes whose sentence names the speaker: the article sentence verbatim.
+- the article sentence names the source itself: that sentence word for word, a
+  pronoun or surname source written as the full resolved name (``He added ...``
+  becomes ``Tomas Reyes added ... [1].``);
+- otherwise the speaker first: ``Maria Okafor added: "We want our people back at work" [2].``,
+  ``According to a source within the transport ministry, ... [anonymous source] [3].``;
+- the journalist's own voice: ``Harbor Gazette reported that ... [4].`` (the outlet
+  is the speaker), or the bare sentence when the outlet is unknown.
 
 Direct quotes stay verbatim inside quotation marks; hedges stay in the words
 and get ``[hedged]``; anonymous claims get ``[anonymous source]`` (``app.marks``).
@@ -279,17 +281,12 @@ def render_claim(claim: Claim, passage: Passage) -> str:
     if replaced is not None:
         return _close_quote(_strip_end(replaced).rstrip("."))
     content = _strip_dateline(claim.text.strip())
-    split = " ... " in content or len(claim.content_spans) > 1
-    if speaker is None or (split and verbatim):
-        return _strip_end(text).rstrip(".")
     cue = _cue_verb(claim.cue)
     anonymous = claim.source_type == "anonymous"
     if claim.quote == "direct":
         inner = _unquote(content)
         if inner is None or not inner[:1].isupper():
-            # A partial quote ("... their focus on 'ensuring ...'"): the sentence that names the speaker reads best.
-            if verbatim:
-                return _strip_end(text).rstrip(".")
+            # A partial quote ("... their focus on 'ensuring ...'") of a speaker the sentence does not name.
             partial = _strip_end(join_quote_paragraphs(content)).rstrip(".").rstrip()
             return f"{_said_by(speaker, cue or 'said')} {_strip_end(partial)}"
         quoted = f'"{inner}"'
@@ -304,8 +301,6 @@ def render_claim(claim: Claim, passage: Passage) -> str:
         sentence = f"{_said_by(speaker, cue)} that {body}"
     missing = [h for h in claim.hedges if h.lower() not in sentence.lower()]
     if missing:
-        if verbatim:
-            return _strip_end(text).rstrip(".")
         adverbs = [h for h in missing if h.lower() in _ADVERB_HEDGES]
         if adverbs and cue and not anonymous:
             sentence = f"{_said_by(speaker, adverbs[0].lower() + ' ' + cue)} that {body}"
