@@ -59,7 +59,6 @@ def load_embedder(settings: Settings) -> Embedder:
         settings.embed_model,
         cache_dir=settings.model_cache_dir,
         precision="int8" if backend == "onnx-int8" else "fp32",
-        batch_size=settings.embed_batch_size,
     )
 
 

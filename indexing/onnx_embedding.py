@@ -64,13 +64,18 @@ def _fingerprint(model_dir: Path, precision: Precision) -> str:
     return digest.hexdigest()[:16]
 
 
-def _check_pooling(model_dir: Path) -> None:
-    """Only mean pooling + Normalize is reproduced here; anything else must use the torch backend."""
+def _read_config(model_dir: Path) -> tuple[int, int]:
+    """``(max_tokens, dimension)`` of a sentence-transformers folder, which must be mean-pooled and normalised.
+
+    Only mean pooling + Normalize is reproduced here; anything else must use the torch backend.
+    """
     pooling = model_dir / "1_Pooling" / "config.json"
     modules = model_dir / "modules.json"
+    bert = model_dir / "sentence_bert_config.json"
     try:
         config = json.loads(pooling.read_text()) if pooling.exists() else {"pooling_mode_mean_tokens": True}
         types = [m.get("type", "") for m in json.loads(modules.read_text())] if modules.exists() else []
+        max_seq = int(json.loads(bert.read_text()).get("max_seq_length") or 256) if bert.exists() else 256
     except (OSError, ValueError) as exc:
         raise ConfigurationError(f"cannot read the model's configuration in {model_dir}: {exc}") from exc
     mean_only = config.get("pooling_mode_mean_tokens") and not any(
@@ -82,6 +87,7 @@ def _check_pooling(model_dir: Path) -> None:
             f"{model_dir} is not a mean-pooled, normalised sentence-transformers model; "
             "set NEWSQA_EMBED_BACKEND=torch for it"
         )
+    return max_seq - 2, int(config.get("word_embedding_dimension", 384))  # [CLS] and [SEP]
 
 
 def build_onnx_model(model_dir: Path, target: Path, precision: Precision = "fp32") -> Path:
@@ -153,7 +159,6 @@ class OnnxEmbedder:
         *,
         cache_dir: Path,
         precision: Precision = "fp32",
-        batch_size: int = 64,
         threads: int | None = None,
     ) -> None:
         from .embedding import default_model_path
@@ -168,11 +173,9 @@ class OnnxEmbedder:
             raise ConfigurationError(
                 f"{model_dir} has no tokenizer.json; set NEWSQA_EMBED_BACKEND=torch for this model"
             )
-        _check_pooling(model_dir)
+        self.max_tokens, self.dimension = _read_config(model_dir)
         self.name = "all-MiniLM-L6-v2" if model is None else str(model)
         self.backend = "onnx" if precision == "fp32" else "onnx-int8"
-        self.batch_size = batch_size
-        self.max_tokens, self._dimension_hint = self._read_limits(model_dir)
         self.path = self._ensure_model(model_dir, Path(cache_dir), precision, self.name)
         self._threads = threads or max(1, os.cpu_count() or 1)
         self._session = self._load_session(onnxruntime, self.path)
@@ -186,19 +189,8 @@ class OnnxEmbedder:
         self._counter = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._counter.no_truncation()
         self._counter.no_padding()
-        self.dimension = int(self.embed(["dimension probe"]).shape[1])
 
     # --- set-up ---
-    @staticmethod
-    def _read_limits(model_dir: Path) -> tuple[int, int]:
-        config = model_dir / "sentence_bert_config.json"
-        max_seq = 256
-        if config.exists():
-            max_seq = int(json.loads(config.read_text()).get("max_seq_length") or max_seq)
-        pooling = model_dir / "1_Pooling" / "config.json"
-        dim = int(json.loads(pooling.read_text()).get("word_embedding_dimension", 384)) if pooling.exists() else 384
-        return max_seq - 2, dim  # [CLS] and [SEP]
-
     @staticmethod
     def _ensure_model(model_dir: Path, cache_dir: Path, precision: Precision, name: str) -> Path:
         stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in Path(name).name) or "model"
@@ -258,7 +250,7 @@ class OnnxEmbedder:
         """
         texts = list(texts)
         if not texts:
-            return np.zeros((0, getattr(self, "dimension", self._dimension_hint)), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         bar = None
         if progress:
             from tqdm import tqdm
