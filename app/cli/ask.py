@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from app.cli.common import add_filter_arguments, print_result
 from app.marks import LEGEND, find_marks
 from indexing.errors import BadInputError
 from indexing.models import Answer
@@ -37,9 +37,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("question", help="the question (a follow-up when --history is given)")
     parser.add_argument("--k", type=int, help="passages to retrieve (1-100, default: NEWSQA_TOP_K or 8)")
-    parser.add_argument("--outlet", action="append", metavar="X", help="only this outlet (repeatable)")
-    parser.add_argument("--since", metavar="D", help="published on or after D (YYYY-MM-DD)")
-    parser.add_argument("--until", metavar="D", help="published on or before D (YYYY-MM-DD)")
+    add_filter_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the Answer JSON contract")
     parser.add_argument("--history", metavar="FILE", help="JSON conversation file: read as context, then the new turns are appended")
     parser.add_argument("--llm", metavar="SPEC", help="composer: extractive, openai:MODEL, ollama:MODEL (env NEWSQA_LLM)")
@@ -91,11 +89,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             {"role": "assistant", "content": answer.answer},
         ]
         history_path.write_text(json.dumps(turns, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    if args.json:
-        json.dump(answer.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        print(format_answer(answer))
+    print_result(answer, as_json=args.json, human=format_answer)
     return 0
 
 

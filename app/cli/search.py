@@ -7,11 +7,10 @@ the passage. ``--json`` prints exactly the contract ``{"query", "results"}``.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import textwrap
 from typing import Any
 
+from app.cli.common import add_filter_arguments, print_result
 from indexing.models import SearchResponse, SearchResult
 from indexing.settings import Settings
 
@@ -28,11 +27,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("query", help="what to look for")
     parser.add_argument("--k", type=int, default=10, help="number of passages (1-100, default 10)")
-    parser.add_argument(
-        "--outlet", action="append", metavar="X", help="only this outlet (repeatable)"
-    )
-    parser.add_argument("--since", metavar="D", help="published on or after D (YYYY-MM-DD)")
-    parser.add_argument("--until", metavar="D", help="published on or before D (YYYY-MM-DD)")
+    add_filter_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
     parser.add_argument(
         "--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help=argparse.SUPPRESS
@@ -55,11 +50,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             response = SearchResponse(query=args.query, results=results)
     finally:
         qa.close()
-    if args.json:
-        json.dump(response.model_dump(mode="json"), sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        print(format_results(response))
+    print_result(response, as_json=args.json, human=format_results)
     return 0
 
 
