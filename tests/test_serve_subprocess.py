@@ -51,6 +51,13 @@ def _newsqa(*args: str) -> list[str]:
     return [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", *args]
 
 
+def _run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """One ``newsqa`` command against ``home``, as a user runs it, to completion."""
+    return subprocess.run(
+        _newsqa(*args), cwd=ROOT, env=_env(home, **env), capture_output=True, text=True, timeout=180, check=False
+    )
+
+
 @pytest.fixture(scope="module")
 def server(
     tmp_path_factory: pytest.TempPathFactory,
@@ -103,15 +110,7 @@ def test_one_process_serves_ui_api_and_docs(server) -> None:
 
 def test_a_second_server_on_the_same_store_stops_with_a_clear_message(server) -> None:
     _, home, proc = server
-    second = subprocess.run(
-        _newsqa("serve", "--port", str(_free_port())),
-        cwd=ROOT,
-        env=_env(home),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    second = _run(home, "serve", "--port", str(_free_port()))
     assert second.returncode == 1
     assert "Traceback" not in second.stderr
     message = second.stderr.strip().splitlines()[-1]
@@ -125,27 +124,11 @@ def test_a_second_server_on_the_same_store_stops_with_a_clear_message(server) ->
 def test_ingest_while_serving_goes_through_the_api(server) -> None:
     url, home, _ = server
     article = FIXTURES / "lowmere-ferry.md"
-    refused = subprocess.run(
-        _newsqa("ingest", "--no-progress", str(article)),
-        cwd=ROOT,
-        env=_env(home),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    refused = _run(home, "ingest", "--no-progress", str(article))
     output = refused.stdout + refused.stderr
     assert refused.returncode == 1 and "NEWSQA_API_KEY" in output and "Traceback" not in output
 
-    sent = subprocess.run(
-        _newsqa("ingest", "--no-progress", str(article)),
-        cwd=ROOT,
-        env=_env(home, NEWSQA_API_KEY=KEY),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    sent = _run(home, "ingest", "--no-progress", str(article), NEWSQA_API_KEY=KEY)
     assert sent.returncode == 0, sent.stderr
     assert "sending the articles to it" in sent.stderr and "added 1" in (sent.stdout + sent.stderr)
 
