@@ -111,7 +111,8 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
     def rank_step(state: dict[str, Any]) -> dict[str, Any]:
         question = state["standalone_question"]
         passages = rank_passages(question, build_passages(state["results"]), embedder)
-        decision = decide(question, passages)
+        # the near-miss checks parse the question: only when they are asked for
+        decision = decide(question, passages) if settings.near_miss_checks else None
         request = ComposeRequest(
             question=state["question"],
             standalone_question=state["standalone_question"],
@@ -119,8 +120,8 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
             time_sensitive=time_sensitive(state["question"]) or time_sensitive(question),
             answerability=answerability(question, passages, state["results"], vocabulary=_vocabulary(searcher)),
             history=state["history"],
-            answerable=decision.answerable or not settings.near_miss_checks,
-            refusal_reason=decision.reason if settings.near_miss_checks else "",
+            answerable=decision.answerable if decision else True,
+            refusal_reason=decision.reason if decision else "",
         )
         return {**state, "request": request}
 
