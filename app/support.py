@@ -267,11 +267,12 @@ def calibrate(scorer: SupportScorer, labels: list[dict]) -> tuple[float, float]:
 if __name__ == "__main__":  # python -m app.support LABELS.jsonl : recalibrate and print agreement
     import sys
 
-    from indexing.embedding import SentenceTransformerEmbedder
+    from indexing.embedding import load_embedder
+    from indexing.settings import Settings
 
     labels_path = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/support_labels.jsonl"
     labels = load_labels(labels_path)
-    scorer = SupportScorer(SentenceTransformerEmbedder())
+    scorer = SupportScorer(load_embedder(Settings()))  # the embedder answers are scored with
     threshold, agreement = calibrate(scorer, labels)
     at_constant = SupportScorer(scorer.embedder, threshold=SUPPORT_THRESHOLD).score_many(
         (r["sentence"], r["evidence"]) for r in labels
