@@ -5,8 +5,10 @@ engine; each token gets the inputs of ``indexing.attribution.tagger.featurize``
 (the rules' own role among them) and, from every annotation file of the
 article, a BIO label (Cue over Source over Content where annotations overlap;
 a piece's first token is ``B``). The model is a one-layer BiLSTM over those
-inputs (PyTorch, CPU), trained with cross-entropy; the epoch kept is the one
-with the best span-token F1 on a held-out share of train (never dev). It is
+inputs (PyTorch, CPU), trained with cross-entropy; the number of epochs is the
+one with the best role-token F1 on a held-out share of train (never dev), the
+O-label bias the one with the best whole-engine figures there; then (``--refit``,
+the default) the model is trained again on every train article. It is
 exported to ONNX with onnxruntime-compatible ops only; only words, parse labels
 and weights are written.
 
@@ -242,6 +244,36 @@ def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list
     return best["o_bias"], table
 
 
+def fit(vocab, vec_width: int, args, train_seqs, hold_seqs, epochs: int, t0: float):
+    """Train a fresh model; returns (model at its best held-out epoch, or the last without a holdout;
+    that epoch's held-out role-token F1; the epoch number)."""
+    import torch
+
+    model = build_model(vocab, vec_width, args.hidden)
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    rng = np.random.default_rng(args.seed)
+    best, best_state, best_epoch = -1.0, None, epochs
+    for epoch in range(epochs):
+        total = 0.0
+        for cats, vecs, labs, lengths in _batches(train_seqs, 16, rng):
+            opt.zero_grad()
+            logp = model(cats, vecs, lengths)
+            loss = torch.nn.functional.nll_loss(logp.reshape(-1, logp.shape[-1]), labs.reshape(-1), ignore_index=-100)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            total += loss.item()
+        f1 = _token_f1(model, hold_seqs) if hold_seqs else 0.0
+        print(f"epoch {epoch + 1}: loss {total:.1f}, held-out role-token F1 {f1:.4f} "
+              f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+        if f1 > best or not hold_seqs:
+            best, best_state, best_epoch = f1, {k: v.clone() for k, v in model.state_dict().items()}, epoch + 1
+    assert best_state is not None
+    model.load_state_dict(best_state)
+    model.eval()
+    return model, best, best_epoch
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("directory", type=Path, help="PolNeAR train (text/ + attributions/)")
@@ -254,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--biases", type=float, nargs="*", default=[0.0, 0.5, 1.0, 1.5],
                         help="O-label biases tried on the held-out articles with the whole engine (the best mean of "
                              "Source overlap, Cue exact and Content overlap F1 is kept)")
+    parser.add_argument("--refit", action=argparse.BooleanOptionalAction, default=True,
+                        help="after choosing epochs and bias on the holdout, retrain on every train article (default)")
     parser.add_argument("--cache", type=Path, help="folder for parsed features (read if present, else written)")
     args = parser.parse_args(argv)
     import torch
@@ -268,36 +302,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{cut} train articles ({len(train_seqs)} sequences), {len(items) - cut} held out; "
           f"{len(vocab['word'])} words ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     vec_width = items[0][0].vectors.shape[1]
-    model = build_model(vocab, vec_width, args.hidden)
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
-    rng = np.random.default_rng(args.seed)
-    best, best_state = -1.0, None
-    for epoch in range(args.epochs):
-        total = 0.0
-        for cats, vecs, labs, lengths in _batches(train_seqs, 16, rng):
-            opt.zero_grad()
-            logp = model(cats, vecs, lengths)
-            loss = torch.nn.functional.nll_loss(logp.reshape(-1, logp.shape[-1]), labs.reshape(-1), ignore_index=-100)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
-            total += loss.item()
-        f1 = _token_f1(model, hold_seqs) if hold_seqs else 0.0
-        print(f"epoch {epoch + 1}: loss {total:.1f}, held-out role-token F1 {f1:.4f} "
-              f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-        if f1 > best or not hold_seqs:
-            best, best_state = f1, {k: v.clone() for k, v in model.state_dict().items()}
-    assert best_state is not None
-    model.load_state_dict(best_state)
+    model, best, best_epoch = fit(vocab, vec_width, args, train_seqs, hold_seqs, args.epochs, t0)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     export(model, args.out_dir / "tagger.onnx", items[0][0].cats.shape[1], vec_width)
-    meta = {"trained_on": f"PolNeAR train, {cut} articles ({args.directory.name})", "epochs": args.epochs,
+    meta = {"trained_on": f"PolNeAR train, {cut} articles ({args.directory.name})", "epochs": best_epoch,
             "hidden": args.hidden, "held_out_token_f1": round(best, 4), "tables": vocab}
     (args.out_dir / "tagger_vocab.json").write_text(json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n",
                                                     encoding="utf-8")
     if args.holdout and args.biases:
         meta["o_bias"], table = tune_bias(args.directory, cut, args.out_dir, meta, args.biases)
         meta["bias_tuning"] = table
+        (args.out_dir / "tagger_vocab.json").write_text(json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n",
+                                                        encoding="utf-8")
+    if args.refit and args.holdout:
+        # the epoch count and the bias are chosen; the shipped weights learn from every train article
+        torch.manual_seed(args.seed)
+        all_seqs = _sequences(items, all_annotators=True)
+        print(f"refit on all {len(items)} articles for {best_epoch} epochs", file=sys.stderr)
+        model, _, _ = fit(vocab, vec_width, args, all_seqs, [], best_epoch, t0)
+        export(model, args.out_dir / "tagger.onnx", items[0][0].cats.shape[1], vec_width)
+        meta["trained_on"] = (f"PolNeAR train, all {len(items)} articles ({args.directory.name}); epochs and O bias "
+                              f"chosen with the last {len(items) - cut} held out")
         (args.out_dir / "tagger_vocab.json").write_text(json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n",
                                                         encoding="utf-8")
     size = (args.out_dir / "tagger.onnx").stat().st_size / 1e6
