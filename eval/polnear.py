@@ -87,6 +87,7 @@ class PolnearReport(BaseModel):
     """Scores of the engine on a PolNeAR split."""
 
     directory: str
+    engine: str = Field("", description="What read the articles: 'rules + span tagger', 'rules' (NEWSQA_ATTRIBUTION) or 'custom analyzer'.")
     articles: int = 0
     annotation_files: int = 0
     gold_attributions: float = Field(0.0, description="Gold attributions (averaged over annotators).")
@@ -272,7 +273,10 @@ def score_polnear(
     analyzer = analyzer or analyze_doc  # type: ignore[assignment]
     nlp = load_nlp()
     texts = [p.read_text(encoding="utf-8") for p, _ in pairs]
-    report = PolnearReport(directory=str(directory), articles=len(pairs))
+    from indexing.attribution.tagger import load_tagger
+
+    engine = "custom analyzer" if analyzer is not analyze_doc else ("rules + span tagger" if load_tagger() else "rules")
+    report = PolnearReport(directory=str(directory), engine=engine, articles=len(pairs))
     total = _zero()
     t_parse = t_analysis = 0.0
     iterator: Iterable = zip(pairs, texts)
@@ -361,7 +365,8 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
 def render_text(report: PolnearReport) -> str:
     """A plain-text table of the report."""
     lines = [
-        (f"PolNeAR scoring of {report.directory}: {report.articles} articles, {report.annotation_files} annotation files, "
+        (f"PolNeAR scoring of {report.directory} ({report.engine or 'engine'}): {report.articles} articles, "
+         f"{report.annotation_files} annotation files, "
         f"{report.gold_attributions:g} gold / {report.predicted_attributions} predicted attributions"),
         f"{'role':<12}{'match':<9}{'P':>7}{'R':>7}{'F1':>7}{'pred':>10}{'gold':>10}",
     ]

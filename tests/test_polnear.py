@@ -116,3 +116,19 @@ def test_dev_split_reaches_a_floor(shared_data: Path) -> None:
     report = score_polnear(shared_data / "polnear" / "dev", limit=5)
     assert report.scores["Source"]["overlap"].f1 > 0.5
     assert report.scores["Content"]["overlap"].f1 > 0.5
+
+
+def test_report_says_which_engine_read_the_articles(tmp_path: Path, monkeypatch) -> None:
+    from indexing.attribution import tagger
+
+    root = _write_split(tmp_path / "split", {"aaaa": ANN})
+    assert score_polnear(root, analyzer=_fixed_analyzer).engine == "custom analyzer"
+    default = score_polnear(root)
+    assert default.engine == "rules + span tagger" and "(rules + span tagger)" in render_text(default)
+    monkeypatch.setenv("NEWSQA_ATTRIBUTION", "rules")
+    tagger.load_tagger.cache_clear()
+    try:
+        assert score_polnear(root).engine == "rules"
+    finally:
+        monkeypatch.delenv("NEWSQA_ATTRIBUTION")
+        tagger.load_tagger.cache_clear()
