@@ -239,20 +239,19 @@ def decode(logp: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
     score = logp[:, 0] + first
     back = np.zeros((m, n, k), dtype=np.int64)
     rows = np.arange(m)
+    live = np.arange(n)[None, :] < lengths[:, None]  # (m, n)
+    trans = trans[None]
     for t in range(1, n):
-        cand = score[:, :, None] + trans[None]
-        best = cand.argmax(1)
-        back[:, t] = best
-        new = np.take_along_axis(cand, best[:, None, :], 1)[:, 0] + logp[:, t]
-        live = (t < lengths)[:, None]
-        score = np.where(live, new, score)
+        cand = score[:, :, None] + trans
+        back[:, t] = cand.argmax(1)
+        new = cand.max(1) + logp[:, t]
+        score = np.where(live[:, t, None], new, score)
     out = np.zeros((m, n), dtype=np.int64)
     cur = score.argmax(1)
     for t in range(n - 1, -1, -1):
-        live = t < lengths
-        out[:, t] = np.where(live, cur, 0)
+        out[:, t] = np.where(live[:, t], cur, 0)
         if t > 0:
-            cur = np.where(live, back[rows, t, cur], cur)
+            cur = np.where(live[:, t], back[rows, t, cur], cur)
     return out[0] if single else out
 
 
