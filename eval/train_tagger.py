@@ -126,9 +126,9 @@ def build_model(vocab: dict[str, dict[str, int]], vec_width: int, hidden: int):
 
     sizes = {"word": len(vocab["word"]) + 2, "shape": 8, "pos": len(vocab["pos"]) + 2, "tag": len(vocab["tag"]) + 2,
              "dep": len(vocab["dep"]) + 2, "head_pos": len(vocab["pos"]) + 2, "head_side": 3, "quote": 3,
-             "rule": len(LABELS), "lexicon": 5, "boundary": 3}
+             "rule": len(LABELS), "lexicon": 5, "boundary": 3, "cue_p": 8}
     dims = {"word": 48, "shape": 4, "pos": 8, "tag": 12, "dep": 12, "head_pos": 8, "head_side": 3, "quote": 3,
-            "rule": 8, "lexicon": 4, "boundary": 3}
+            "rule": 8, "lexicon": 4, "boundary": 3, "cue_p": 4}
 
     class Tagger(nn.Module):
         """Embeddings + projection, a forward and a backward LSTM (the backward one reads each sequence

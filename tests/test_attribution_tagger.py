@@ -105,6 +105,8 @@ def test_features_mark_quotations_paragraphs_and_the_rules_roles(nlp):
     assert tg.LABELS[feats.cats[by_text["Ana"], col["rule"]]] == "B-Source"
     assert tg.LABELS[feats.cats[by_text["bridge"], col["rule"]]] == "I-Content"
     assert feats.cats[cue[0], col["lexicon"]] == 1  # a lexicon cue verb
+    assert feats.cats[cue[0], col["cue_p"]] >= 5  # the cue detector is confident about "said" with a clause
+    assert feats.cats[by_text["bridge"], col["cue_p"]] == 0  # a word it never scores
     assert feats.vectors.shape == (len(doc), 96) and np.abs(feats.vectors).sum() > 0  # the parser's own tok2vec
 
 

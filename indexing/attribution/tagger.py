@@ -5,8 +5,9 @@ span boundaries by conventions the rules only approximate, and they label
 attributions the rules never see. This tagger reads, for every spaCy token,
 what the pipeline has already computed (the ``tok2vec`` vector the parser used,
 POS, tag, dependency, the head's POS and side), the word, whether it lies in a
-quotation, whether the cue lexicon knows it, where sentences and paragraphs
-start, *and the role the rules gave it*, and labels the token ``O`` or
+quotation, whether the cue lexicon knows it, the trained cue detector's
+P(cue) for the words it scores (binned), where sentences and paragraphs start,
+*and the role the rules gave it*, and labels the token ``O`` or
 ``B/I-Source``, ``B/I-Cue``, ``B/I-Content`` with a one-layer BiLSTM. Nothing
 runs again that ingest has not already run: no second encoder pass.
 
@@ -46,9 +47,13 @@ ROLE_NAMES = ("Source", "Cue", "Content")
 # BIO labels: 0 = O, then B/I per role in ROLE_NAMES order.
 LABELS = ("O", "B-Source", "I-Source", "B-Cue", "I-Cue", "B-Content", "I-Content")
 # Categorical inputs, in the order the model takes them (one embedding table each).
-CATEGORICAL = ("word", "shape", "pos", "tag", "dep", "head_pos", "head_side", "quote", "rule", "lexicon", "boundary")
+CATEGORICAL = ("word", "shape", "pos", "tag", "dep", "head_pos", "head_side", "quote", "rule", "lexicon", "boundary", "cue_p")
 # Sequences the model reads: runs of whole sentences of at most this many tokens (training and inference).
 WINDOW = 256
+
+
+# Bin edges of the cue detector's P(cue) (``cue_p`` input: 0 = a word the detector does not score, 1-7 the bins).
+_CUE_P_BINS = np.array([0.05, 0.15, 0.3, 0.45, 0.6, 0.8])
 
 
 @dataclass
@@ -197,6 +202,17 @@ def featurize(doc: Doc, quotes: QuoteIndex, rule: np.ndarray, vocab: dict[str, d
     para[0] = True
     para[1:] = newline[:-1]
     cats[:, 10] = np.where(para, 2, np.where(sent_start, 1, 0))
+    from .cuemodel import load_cue_model
+
+    model = load_cue_model()
+    if model is not None:
+        heads = model.heads
+        cand = np.flatnonzero(mapped(lower, lambda w: int(w in heads or w == ":")))
+        for i in cand.tolist():
+            tok = doc[int(i)]
+            if model.candidate(tok):
+                p = model.score(tok, quotes)
+                cats[i, 11] = 1 + int(np.searchsorted(_CUE_P_BINS, p, side="right"))
     tensor = doc.tensor
     vectors = tensor.astype(np.float32) if tensor is not None and len(tensor) == n else np.zeros((n, 96), np.float32)
     return TokenFeatures(cats=cats, vectors=vectors, sent_starts=np.flatnonzero(sent_start).tolist())
