@@ -137,7 +137,7 @@ def test_names_source_and_quotations() -> None:
     claim = Claim(text="x", source="he", speaker="Vladimir Putin", source_type="named")
     assert names_source("Putin stated that weapons will come [1].", claim)
     assert not names_source("Russia stated that weapons will come [1].", claim)
-    anon = Claim(text="x", source="A source within the Russian Ministry of Defense", source_type="anonymous")
+    anon = Claim(text="x", source="A source within the Valmora Ministry of Transport", source_type="anonymous")
     assert names_source("According to a ministry source, protection comes first [1].", anon)
     assert quotations('He said "one two three" and ‘four five’ [1].') == ["one two three", "four five"]
 
