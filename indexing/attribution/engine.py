@@ -31,7 +31,6 @@ from .cues import (
 )
 from .hedges import find_hedge_spans
 from .quotes import QuoteIndex
-from .tagger import featurize, lexicon_kind, load_tagger, role_tags_of, runs_of
 from .sources import (
     SpeakerResolver,
     classify_tokens,
@@ -41,6 +40,7 @@ from .sources import (
     source_tokens,
 )
 from .syntax import char_span, content_from_head, cue_tokens, find_source, runs, strip_edges, trim
+from .tagger import featurize, lexicon_kind, load_tagger, role_tags_of, runs_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -109,6 +109,8 @@ class _Engine:
         self._tok_starts = [t.idx for t in doc]
         self._tok_ends = [t.idx + len(t.text) for t in doc]
         self.model = load_cue_model()
+        self._cue_scores: dict[int, float] = {}  # token index -> P(cue): the detector, the nesting check and
+        # the span tagger's input all ask for it
         self.sents = list(doc.sents)  # Doc.sents rescans the tokens on every pass
 
     # --- cue finders ---------------------------------------------------------------------
@@ -234,7 +236,7 @@ class _Engine:
         reporting nouns, "Name:" in transcripts)."""
         model = self.model
         assert model is not None
-        p = model.score(tok, self.quotes)
+        p = self._cue_p(tok)
         if p < model.threshold and not (tok.text == ":" and self._speaker_line(tok)):
             return None
         attr = None
@@ -247,6 +249,14 @@ class _Engine:
         if attr is not None:
             attr.learned = p
         return attr
+
+    def _cue_p(self, tok: Token) -> float:
+        """The cue detector's P(cue) for ``tok``, computed once per token."""
+        p = self._cue_scores.get(tok.i)
+        if p is None:
+            assert self.model is not None
+            p = self._cue_scores[tok.i] = self.model.score(tok, self.quotes)
+        return p
 
     def _speaker_line(self, tok: Token) -> bool:
         """ "NAME: ..." opening a line of a transcript: one to four names, nothing else, right after a line break."""
@@ -496,7 +506,8 @@ class _Engine:
             return attrs
         doc, text = self.doc, self.text
         triples = [(self._source_pieces(a), runs(a.cue), sorted(a.content)) for a in attrs]
-        feats = featurize(doc, self.quotes, role_tags_of(doc, triples, (self._tok_starts, self._tok_ends)), tagger.vocab)
+        feats = featurize(doc, self.quotes, role_tags_of(doc, triples, (self._tok_starts, self._tok_ends)), tagger.vocab,
+                          cue_score=self._cue_p)
         found = runs_of(doc, tagger.labels(feats))
         by_role: list[list[tuple[int, int]]] = [[], [], []]
         for role, lo, hi in found:
@@ -612,7 +623,7 @@ class _Engine:
         if self.model is None:
             return False
         verb = max(a.cue, key=lambda t: t.pos_ == "VERB")
-        return self.model.score(verb, self.quotes) >= NESTED_MIN
+        return self._cue_p(verb) >= NESTED_MIN
 
     def _prune(self, attrs: list[Attribution]) -> list[Attribution]:
         """Drop implausible sources; an attribution nested inside another's content is dropped too, unless the

@@ -14,13 +14,14 @@ runs again that ingest has not already run: no second encoder pass.
 Weights are learned from PolNeAR train by ``eval/train_tagger.py`` and
 shipped as ONNX (``tagger.onnx``, run with onnxruntime) beside a vocabulary of
 words and parse labels (``tagger_vocab.json``); no article text is stored.
-``merge`` turns the labelled spans back into attributions (see its docstring).
+``engine._Engine._refine`` turns the labelled spans back into attributions (see its docstring).
 
 The features are defined here, once, so training and inference cannot drift.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from bisect import bisect_left, bisect_right
@@ -32,14 +33,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from collections.abc import Callable
+
+    from spacy.tokens import Doc, Token
 
     from indexing.models import Claim
 
     from .quotes import QuoteIndex
 
-__all__ = ["LABELS", "ROLE_NAMES", "SpanTagger", "TokenFeatures", "decode", "featurize", "greedy", "lexicon_kind", "load_tagger",
-           "role_tags", "role_tags_of", "runs_of", "windows"]
+__all__ = ["LABELS", "ROLE_NAMES", "SpanTagger", "TokenFeatures", "decode", "featurize", "lexicon_kind", "load_tagger",
+           "role_tags", "role_tags_of", "runs_of", "stray_inside", "windows"]
 
 MODEL_FILE = Path(__file__).with_name("tagger.onnx")
 VOCAB_FILE = Path(__file__).with_name("tagger_vocab.json")
@@ -155,8 +158,10 @@ def runs_of(doc: Doc, labels: np.ndarray) -> list[tuple[int, int, int]]:
     return trimmed
 
 
-def featurize(doc: Doc, quotes: QuoteIndex, rule: np.ndarray, vocab: dict[str, dict[str, int]]) -> TokenFeatures:
-    """The model's inputs for every token of ``doc`` (``rule``: :func:`role_tags_of` the rules' attributions).
+def featurize(doc: Doc, quotes: QuoteIndex, rule: np.ndarray, vocab: dict[str, dict[str, int]],
+              cue_score: Callable[[Token], float] | None = None) -> TokenFeatures:
+    """The model's inputs for every token of ``doc`` (``rule``: :func:`role_tags_of` the rules' attributions;
+    ``cue_score``: the cue detector's P(cue) of a token, when the caller has already computed some).
 
     Read from ``Doc.to_array`` and mapped once per distinct string (ingest speed: no Token objects)."""
     from spacy.attrs import DEP, HEAD, IDX, LOWER, ORTH, POS, SENT_START, TAG
@@ -211,7 +216,7 @@ def featurize(doc: Doc, quotes: QuoteIndex, rule: np.ndarray, vocab: dict[str, d
         for i in cand.tolist():
             tok = doc[int(i)]
             if model.candidate(tok):
-                p = model.score(tok, quotes)
+                p = cue_score(tok) if cue_score is not None else model.score(tok, quotes)
                 cats[i, 11] = 1 + int(np.searchsorted(_CUE_P_BINS, p, side="right"))
     tensor = doc.tensor
     vectors = tensor.astype(np.float32) if tensor is not None and len(tensor) == n else np.zeros((n, 96), np.float32)
@@ -223,7 +228,7 @@ def windows(sent_starts: list[int], n: int, size: int = WINDOW) -> list[tuple[in
     bounds = [*sent_starts, n] if sent_starts and sent_starts[0] == 0 else [0, *sent_starts, n]
     out: list[tuple[int, int]] = []
     lo = 0
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         if b <= a:
             continue
         if b - lo > size and a > lo:
@@ -271,21 +276,11 @@ def decode(logp: np.ndarray, lengths: np.ndarray | None = None) -> np.ndarray:
     return out[0] if single else out
 
 
-def _breaks_bio(lab: np.ndarray) -> bool:
-    """True when some ``I-X`` follows neither ``B-X`` nor ``I-X``."""
+def stray_inside(lab: np.ndarray) -> np.ndarray:
+    """Mask of the ``I-X`` labels that follow neither ``B-X`` nor ``I-X`` (where a per-token reading breaks BIO)."""
     inside = (lab > 0) & (lab % 2 == 0)
     prev = np.concatenate([[0], lab[:-1]])
-    return bool((inside & ~((prev == lab) | (prev == lab - 1))).any())
-
-
-def greedy(logp: np.ndarray) -> np.ndarray:
-    """Each token's most likely label; an ``I-X`` that follows neither ``B-X`` nor ``I-X`` becomes ``B-X``."""
-    lab = logp.argmax(-1)
-    inside = (lab > 0) & (lab % 2 == 0)
-    prev = np.concatenate([[0], lab[:-1]])
-    starts = inside & ~((prev == lab) | (prev == lab - 1))
-    lab[starts] -= 1
-    return lab
+    return inside & ~((prev == lab) | (prev == lab - 1))
 
 
 class SpanTagger:
@@ -301,7 +296,7 @@ class SpanTagger:
         meta = json.loads(vocab_path.read_text(encoding="utf-8"))
         self.vocab: dict[str, dict[str, int]] = meta["tables"]
         # log-probability taken off "O" before decoding: trades span precision for recall (chosen on a
-        # held-out share of PolNeAR train by eval/train_tagger.py --tune-bias, never on dev)
+        # held-out share of PolNeAR train by eval/train_tagger.py --biases, never on dev)
         self.o_bias = float(meta.get("o_bias", 0.0))
 
     def labels(self, feats: TokenFeatures) -> np.ndarray:
@@ -321,20 +316,21 @@ class SpanTagger:
         (logp,) = self.session.run(None, {"cats": cats, "vectors": vecs, "lengths": lengths})
         if self.o_bias:
             logp[:, :, 0] -= self.o_bias
+        # each token's most likely label where that reading is valid BIO; the constrained (Viterbi) reading
+        # for the windows where it is not (about three in four on news, but Viterbi costs more than argmax)
+        broken = []
         for j, (a, b) in enumerate(spans):
-            out[a:b] = greedy(logp[j, : b - a])
-        # the constrained (Viterbi) reading only where the per-token one breaks BIO (rare; speed)
-        broken = [j for j, (a, b) in enumerate(spans) if _breaks_bio(self._argmax(logp[j, : b - a]))]
+            lab = logp[j, : b - a].argmax(-1)
+            if stray_inside(lab).any():
+                broken.append(j)
+            else:
+                out[a:b] = lab
         if broken:
             best = decode(logp[broken], lengths[broken])
             for row, j in enumerate(broken):
                 a, b = spans[j]
                 out[a:b] = best[row, : b - a]
         return out
-
-    @staticmethod
-    def _argmax(logp: np.ndarray) -> np.ndarray:
-        return logp.argmax(-1)
 
 
 @lru_cache(maxsize=1)
