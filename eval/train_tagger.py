@@ -25,7 +25,6 @@ import os
 import pickle
 import sys
 import time
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from pathlib import Path
 
@@ -39,23 +38,20 @@ HERE = Path(__file__).resolve().parent.parent / "indexing" / "attribution"
 
 
 def gold_labels(doc, ann_path: Path) -> np.ndarray:
-    """BIO label index per token of ``doc`` from one brat file (tagger.LABELS order)."""
-    starts = [t.idx for t in doc]
-    ends = [t.idx + len(t.text) for t in doc]
-    out = np.zeros(len(doc), dtype=np.int64)
-    atts = load_ann(ann_path)
-    for role, name in ((2, "Content"), (0, "Source"), (1, "Cue")):
-        for att in atts:
-            pieces = att.role(name)
-            for a, b in pieces or ():
-                lo, hi = bisect_right(ends, a), bisect_left(starts, b)
-                while lo < hi and doc[lo].is_space:
-                    lo += 1
-                if hi <= lo:
-                    continue
-                out[lo:hi] = 2 + 2 * role
-                out[lo] = 1 + 2 * role
-    return out
+    """BIO label index per token of ``doc`` from one brat file (tagger.LABELS order; the same precedence and
+    B/I rule as the rules' own roles, ``tagger.role_tags_of``), pieces stripped of leading whitespace."""
+    from indexing.attribution.tagger import ROLE_NAMES, role_tags_of
+
+    text = doc.text
+
+    def stripped(a: int, b: int) -> tuple[int, int]:
+        while a < b and text[a].isspace():
+            a += 1
+        return a, b
+
+    triples = [tuple([stripped(a, b) for a, b in att.role(name) or ()] for name in ROLE_NAMES)
+               for att in load_ann(ann_path)]
+    return role_tags_of(doc, triples)
 
 
 def _build_vocab(docs, min_count: int) -> dict[str, dict[str, int]]:
@@ -73,28 +69,30 @@ def _build_vocab(docs, min_count: int) -> dict[str, dict[str, int]]:
     return tables
 
 
-def _prepare(directory: Path, vocab_docs_min: int, cache: Path | None, vocab=None):
+def _prepare(directory: Path, min_count: int, cache: Path | None):
     """Parse, run the rules, featurize. Returns (vocab, items[(feats, [labels per ann file])])."""
     os.environ["NEWSQA_ATTRIBUTION"] = "rules"  # the tagger's input is the rules' reading, never its own
     from indexing.attribution import analyze_doc
     from indexing.attribution.quotes import QuoteIndex
-    from indexing.attribution.tagger import featurize, role_tags
+    from indexing.attribution.tagger import CATEGORICAL, featurize, role_tags
     from indexing.nlp import load_nlp
 
     key = cache / f"{directory.name}.pkl" if cache else None
+    # a cache made with other inputs or another word minimum is stale: it is rebuilt, never silently reused
+    stamp = {"inputs": list(CATEGORICAL), "min_count": min_count}
     if key is not None and key.exists():
         with key.open("rb") as fh:
             saved = pickle.load(fh)
-        if vocab is None or saved["vocab"] == vocab:
+        if saved.get("stamp") == stamp:
             return saved["vocab"], saved["items"]
+        print(f"{key} was made with other inputs: rebuilding it", file=sys.stderr)
     pairs = _pairs(directory)
     nlp = load_nlp()
     from tqdm import tqdm
 
     docs = list(tqdm(nlp.pipe((p.read_text(encoding="utf-8") for p, _ in pairs), batch_size=16),
                      total=len(pairs), desc=f"parse {directory.name}", unit="article", file=sys.stderr))
-    if vocab is None:
-        vocab = _build_vocab(docs, vocab_docs_min)
+    vocab = _build_vocab(docs, min_count)
     items = []
     for doc, (_, anns) in tqdm(list(zip(docs, pairs, strict=True)), desc="features", unit="article", file=sys.stderr):
         claims = analyze_doc(doc)
@@ -103,7 +101,7 @@ def _prepare(directory: Path, vocab_docs_min: int, cache: Path | None, vocab=Non
     if key is not None:
         key.parent.mkdir(parents=True, exist_ok=True)
         with key.open("wb") as fh:
-            pickle.dump({"vocab": vocab, "items": items}, fh)
+            pickle.dump({"stamp": stamp, "vocab": vocab, "items": items}, fh)
     return vocab, items
 
 

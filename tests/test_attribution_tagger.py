@@ -206,3 +206,46 @@ def test_engine_with_and_without_tagger_agree_on_clear_cases(nlp, monkeypatch):
     key = [(c.display_source, c.source_type, c.quote, tuple(c.hedges)) for c in with_tagger if c.attributed]
     assert key == [(c.display_source, c.source_type, c.quote, tuple(c.hedges)) for c in rules if c.attributed]
     assert ("Vladimir Putin", "named", "direct", ()) in key
+
+
+def _split(root):
+    text = 'Ana Ruiz said the mill will close. "It is over," she added.'
+    ann = ("T1\tSource 0 8\tAna Ruiz\nT2\tCue 9 13\tsaid\nT3\tContent 14 33\tthe mill will close\n"
+           "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n")
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    (root / "text" / "art.txt").write_text(text, encoding="utf-8")
+    (root / "attributions" / "art_a.ann").write_text(ann, encoding="utf-8")
+    return root
+
+
+def test_training_labels_follow_the_annotation(nlp, tmp_path):
+    from eval.train_tagger import gold_labels
+
+    root = _split(tmp_path / "split")
+    doc = nlp((root / "text" / "art.txt").read_text(encoding="utf-8"))
+    labels = [tg.LABELS[k] for k in gold_labels(doc, root / "attributions" / "art_a.ann")]
+    assert labels[:6] == ["B-Source", "I-Source", "B-Cue", "B-Content", "I-Content", "I-Content"]
+    assert set(labels[9:]) == {"O"}  # the second sentence is not annotated here
+
+
+def test_a_feature_cache_made_with_other_inputs_is_rebuilt(tmp_path, capsys, monkeypatch):
+    import pickle
+
+    from eval.train_tagger import _prepare
+
+    monkeypatch.setenv("NEWSQA_ATTRIBUTION", "rules")  # _prepare sets it; restored after the test
+    root = _split(tmp_path / "split")
+    cache = tmp_path / "cache"
+    vocab, items = _prepare(root, 1, cache)
+    assert len(items) == 1 and items[0][0].cats.shape[1] == len(tg.CATEGORICAL)
+    assert "mill" in vocab["word"]
+    saved = pickle.loads((cache / "split.pkl").read_bytes())
+    saved["stamp"]["inputs"] = saved["stamp"]["inputs"][:-1]  # as if written before an input was added
+    saved["items"] = []
+    (cache / "split.pkl").write_bytes(pickle.dumps(saved))
+    _, again = _prepare(root, 1, cache)
+    assert len(again) == 1 and "rebuilding" in capsys.readouterr().err
+    _, reused = _prepare(root, 1, cache)  # and the rebuilt cache is used as it is
+    assert len(reused) == 1
+    tg.load_tagger.cache_clear()
