@@ -163,8 +163,13 @@ class Ingestor:
 
         ``progress``: True shows a bar on stderr when it is a terminal;
         ``"always"`` shows it regardless. Raises ``StoreOwnedError`` when
-        another process writes this store; everything else is reported.
+        another process writes this store and ``ConfigurationError`` when the
+        attribution settings cannot be followed (before anything is read);
+        everything else is reported.
         """
+        from .attribution.tagger import load_tagger
+
+        load_tagger()  # a bad NEWSQA_ATTRIBUTION / NEWSQA_TAGGER_* fails the run once, not every article
         started = time.perf_counter()
         report = IngestReport()
         lock = WriterLock(self.settings)

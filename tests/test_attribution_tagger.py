@@ -155,17 +155,44 @@ def test_tagger_labels_a_plain_attribution(nlp):
 
 
 def test_rules_setting_turns_the_tagger_off_and_a_bad_setting_is_an_error(monkeypatch, rules_only):
+    from indexing.errors import ConfigurationError
+
     assert tg.load_tagger() is None
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "neural-ish")
     tg.load_tagger.cache_clear()
-    with pytest.raises(ValueError, match="NEWSQA_ATTRIBUTION"):
+    with pytest.raises(ConfigurationError, match="NEWSQA_ATTRIBUTION"):
         tg.load_tagger()
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "tagger")
     monkeypatch.setenv("NEWSQA_TAGGER_DIR", "/nonexistent/tagger")
     tg.load_tagger.cache_clear()
-    with pytest.raises(FileNotFoundError, match="NEWSQA_TAGGER_DIR"):
+    with pytest.raises(ConfigurationError, match="NEWSQA_TAGGER_DIR"):
         tg.load_tagger()
     monkeypatch.delenv("NEWSQA_TAGGER_DIR")
+    monkeypatch.setenv("NEWSQA_TAGGER_THREADS", "two")
+    tg.load_tagger.cache_clear()
+    with pytest.raises(ConfigurationError, match="NEWSQA_TAGGER_THREADS"):
+        tg.load_tagger()
+    monkeypatch.delenv("NEWSQA_TAGGER_THREADS")
+    tg.load_tagger.cache_clear()
+
+
+def test_ingest_with_a_bad_attribution_setting_stops_with_one_message(tmp_path, monkeypatch, capsys):
+    from app.cli import main
+
+    monkeypatch.setenv("NEWSQA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NEWSQA_ATTRIBUTION", "neural-ish")
+    tg.load_tagger.cache_clear()
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text("# Title\n\nThe mayor said the bridge would reopen.\n", encoding="utf-8")
+    try:
+        code = main(["ingest", str(tmp_path / "a.md"), str(tmp_path / "b.md")])
+    finally:
+        monkeypatch.delenv("NEWSQA_ATTRIBUTION")
+        tg.load_tagger.cache_clear()
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.count("NEWSQA_ATTRIBUTION must be") == 1  # once for the run, not once per article
+    assert "Traceback" not in err and "failed:" not in err
 
 
 def test_engine_with_tagger_keeps_every_claim_well_formed(nlp):

@@ -289,8 +289,13 @@ class SpanTagger:
     def __init__(self, model_path: Path = MODEL_FILE, vocab_path: Path = VOCAB_FILE) -> None:
         import onnxruntime as ort
 
+        from indexing.errors import ConfigurationError
+
+        threads = os.environ.get("NEWSQA_TAGGER_THREADS", "1").strip()
+        if not threads.isdigit() or int(threads) < 1:
+            raise ConfigurationError(f"NEWSQA_TAGGER_THREADS must be a whole number >= 1, not {threads!r}")
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = int(os.environ.get("NEWSQA_TAGGER_THREADS", "1"))
+        opts.intra_op_num_threads = int(threads)
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
         meta = json.loads(vocab_path.read_text(encoding="utf-8"))
@@ -335,16 +340,21 @@ class SpanTagger:
 
 @lru_cache(maxsize=1)
 def load_tagger() -> SpanTagger | None:
-    """The shipped tagger, or None when it is not there or ``NEWSQA_ATTRIBUTION=rules`` turns it off."""
+    """The shipped tagger, or None when it is not there or ``NEWSQA_ATTRIBUTION=rules`` turns it off.
+
+    Raises ``ConfigurationError`` for a setting it cannot follow (an unknown mode, a folder without the
+    model, a thread count that is not a number)."""
+    from indexing.errors import ConfigurationError
+
     mode = os.environ.get("NEWSQA_ATTRIBUTION", "").strip().lower()
     if mode == "rules":
         return None
     if mode not in ("", "tagger"):
-        raise ValueError(f"NEWSQA_ATTRIBUTION must be 'tagger' (the default) or 'rules', not {mode!r}")
+        raise ConfigurationError(f"NEWSQA_ATTRIBUTION must be 'tagger' (the default) or 'rules', not {mode!r}")
     folder = os.environ.get("NEWSQA_TAGGER_DIR", "").strip()
     model, vocab = (Path(folder) / MODEL_FILE.name, Path(folder) / VOCAB_FILE.name) if folder else (MODEL_FILE, VOCAB_FILE)
     if not model.exists() or not vocab.exists():
         if folder:
-            raise FileNotFoundError(f"NEWSQA_TAGGER_DIR={folder} holds no {MODEL_FILE.name} and {VOCAB_FILE.name}")
+            raise ConfigurationError(f"NEWSQA_TAGGER_DIR={folder} holds no {MODEL_FILE.name} and {VOCAB_FILE.name}")
         return None
     return SpanTagger(model, vocab)
