@@ -230,3 +230,17 @@ def test_a_belief_or_estimate_cue_makes_the_claim_hedged(text: str, cue: str) ->
 
 def test_an_assertion_cue_adds_no_hedge() -> None:
     assert by_cue(attributed("The minister said the bridge was safe."), "said").hedges == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # the parser splits "Wal-Mart" into three subjects of "said"; the source is the whole written name
+        ("Wal-Mart said it was investigating the claims but had no plans to pull the CD.", "Wal-Mart"),
+        ("Rolls-Royce said it would cut 300 jobs at its Derby plant.", "Rolls-Royce"),
+        ("Anna Berg-Holm, the harbour master, said the quay would reopen.", "Anna Berg-Holm, the harbour master"),
+    ],
+)
+def test_a_hyphenated_name_is_never_cut(text: str, source: str) -> None:
+    claims = [c for c in analyze(text) if c.attributed]
+    assert claims and claims[0].source == source and claims[0].source_type == "named"

@@ -43,7 +43,28 @@ def source_tokens(head: Token) -> list[Token]:
         if k < head.sent.start or doc[k].dep_ != "dep" or not doc[k].is_alpha or not doc[k].text[:1].isupper():
             break
         toks.insert(0, doc[k])
-    return toks or [head]
+    return _glued(toks) or [head]
+
+
+def _glued(toks: list[Token]) -> list[Token]:
+    """``toks`` widened to whole written words: the parser sometimes splits a hyphenated name into
+    sibling subjects ("Wal - Mart" as three nsubj of "said"), and a mention must not end inside one."""
+    if not toks:
+        return toks
+    doc = toks[0].doc
+    sent = toks[0].sent
+    a, b = toks[0].i, toks[-1].i
+    while a > sent.start and not doc[a - 1].whitespace_ and not doc[a - 1].is_space and doc[a - 1].text not in _GLUE_STOP:
+        a -= 1
+    while b + 1 < sent.end and not doc[b].whitespace_ and not doc[b + 1].is_space and doc[b + 1].text not in _GLUE_STOP:
+        b += 1
+    if (a, b) == (toks[0].i, toks[-1].i):
+        return toks
+    return [*doc[a : toks[0].i], *toks, *doc[toks[-1].i + 1 : b + 1]]
+
+
+# Punctuation written against a word that does not join it to the next: quotes, brackets, commas.
+_GLUE_STOP = frozenset(['"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "(", ")", "[", "]", ",", ";", ":", ".", "!", "?", "'s", "\u2019s"])
 
 
 def is_plausible_source(head: Token) -> bool:
