@@ -67,8 +67,6 @@ MIN_COVERAGE = 0.0
 MIN_SPEAKER_COVERAGE = 0.55
 MIN_SCORE = 0.0
 MIN_SIMILARITY = 0.30
-# Cosine between two single words' MiniLM vectors above which they count as the same word.
-WORD_MATCH = 0.62
 # Passages considered, best ranked first (ranking embedded at most 16).
 CANDIDATES = 12
 _OTHER_WEIGHT = 0.35
@@ -123,13 +121,20 @@ class QuestionFocus:
     names: tuple[tuple[str, ...], ...]
     asked_source: str | None
     source_is_name: bool
-    answer_type: str | None  # "quantity" | "time" | None
+    answer_type: str | None  # "quantity" | "time" | "agent" | None
     numbers: frozenset[str] = field(default_factory=frozenset)
     # What the typed answer is about: the counted thing ("doctor posts": all of it),
     # else the event's verbs ("charge", "sworn": any), else the subject's nouns (any).
     answer_focus: tuple[str, ...] = ()
     answer_focus_all: bool = False
     answer_verbs: tuple[str, ...] = ()  # with a counted thing: what happened to it ("died"); any one of them
+    # "Who designed / owns / will replace ...": the event's verbs (any one, or a doer noun of one);
+    # "Who is the chief executive of X": the role's nouns (its head noun, or a synonym).
+    agent_verbs: tuple[str, ...] = ()
+    agent_role: tuple[str, ...] = ()
+    years: frozenset[str] = field(default_factory=frozenset)
+    # "How did X respond to Y?": X's reply seldom restates Y, so Y anywhere in X's story covers it
+    response: bool = False
 
 
 @dataclass
@@ -182,13 +187,22 @@ def analyse_question(question: str) -> QuestionFocus:
     if asked:
         for t in content_words(asked):
             focus_terms.pop(t, None)
+    response = bool(set(content_words(question)) & _RESPONSE)
+    if response:
+        for t in _RESPONSE:
+            focus_terms.pop(t, None)
+    agent_verbs: tuple[str, ...] = ()
+    agent_role: tuple[str, ...] = ()
     if _QUANTITY.search(question):
         kind = "quantity"
     elif _TIME.search(question):
         kind = "time"
+    elif _WHO.match(question) and doc is not None:
+        agent_verbs, agent_role = _agent_focus(doc)
+        kind = "agent" if (agent_verbs or agent_role) else None
     else:
         kind = None
-    answer_focus, focus_all = _answer_focus(doc) if (kind and doc is not None) else ((), False)
+    answer_focus, focus_all = _answer_focus(doc) if (kind in ("quantity", "time") and doc is not None) else ((), False)
     if kind == "time":
         # "When will it reopen?" is answered by "will remain closed until at least April":
         # a date next to a paraphrase of the event is common, so only the date is required.
@@ -204,12 +218,73 @@ def analyse_question(question: str) -> QuestionFocus:
         answer_focus=answer_focus,
         answer_focus_all=focus_all,
         answer_verbs=focus_verbs,
+        agent_verbs=agent_verbs,
+        agent_role=agent_role,
+        years=frozenset(_YEAR.findall(question)),
+        response=response,
     )
+
 
 
 # Verbs that frame a question rather than name its event ("When does IBM *expect* it to reach ...").
 _LIGHT_VERBS = frozenset(["be", "have", "do", "get", "make", "expect", "think", "believe", "plan", "hope", "want", "say", "tell", "know", "need", "seem", "accord"])
 _LIGHT_FORMS = frozenset(["is", "are", "was", "were", "been", "being", "has", "had", "does", "did", "gets", "got", "makes", "expects", "expected", "thinks", "thought", "believes", "believed", "plans", "planned", "hopes", "hoped", "wants", "wanted", "says", "said", "tells", "told", "knows", "knew", "known", "needs", "needed", "seems", "seemed"])
+
+
+_WHO = re.compile(r"^\s*who\b(?!se)", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+# Verbs whose doer a "who" question cannot be asked of without the passage saying it: all but the
+# framing verbs; "Who said / warned ...?" is answered by any attributed claim, so reporting verbs
+# give no agent check either.
+_AGENT_LIGHT = (_LIGHT_VERBS - {"make"}) | {"accord"}
+_SPEAKING = frozenset(content_words(
+    "say tell warn claim argue insist state add note announce confirm deny suggest believe describe explain remark report "
+    "emphasize emphasise criticise criticize accuse urge call predict admit reveal respond reply comment"
+))
+_RESPONSE = frozenset(content_words("respond responded responds response react reacted reaction reply replied"))
+_FRAMING = frozenset(content_words("suspect believe think accuse blame allege expect consider understand rumour tip fear"))
+PASSIVE_MARK = "~"  # an agent verb asked in the passive: any mention of it answers
+# A generic doer ("thieves entered", "a killer") names nobody, and "chief" alone is any chief
+# ("chief medical officer"), so neither is here.
+# Doer nouns and near synonyms a passage may use for a "who" question's verb or role (stems).
+_AGENT_SYNONYMS = {
+    stem: frozenset(content_words(words))
+    for verb, words in {
+        "write": "author writer wrote", "design": "architect designer", "lead": "leader head heads headed",
+        "own": "owner owners stake bought", "found": "founder founders", "make": "maker made", "replace": "successor succeed replacement",
+        "discover": "found spotted uncovered discovered", "manufacture": "maker manufacturer built", "build": "builder built",
+        "run": "head executive leader boss", "coach": "coach manager",
+        "execut": "ceo boss", "ceo": "executive boss", "chairman": "chair chairwoman chairperson",
+        "head": "leader director", "director": "head", "mayor": "mayor", "manag": "manager coach boss",
+    }.items()
+    for stem in content_words(verb)
+}
+
+
+def _agent_focus(doc) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A "who" question's event verbs, else (a copular "Who is the <role> of ...") its role nouns."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and set(_stems([root])) & _SPEAKING:
+        return (), ()  # "Who said / warned that ...": a speaker, which any attributed claim gives
+    verbs = [
+        t for t in doc
+        if t.pos_ == "VERB" and t.dep_ != "amod" and _IRREGULAR.get(t.lower_, t.lower_) not in _AGENT_LIGHT
+        and (t.lower_ not in _LIGHT_FORMS or t.lower_ in {"made", "makes"}) and t.lower_ != "according"
+    ]
+    # "Who was suspected of / is believed to have ...": framing; the event is the verb after it, if any
+    verbs = [t for t in verbs if not set(_stems([t])) & _FRAMING]
+    if verbs:
+        if set(_stems(verbs[:1])) & _SPEAKING:
+            return (), ()  # "Who said / warned that ...": a speaker, which any attributed claim gives
+        if any(c.dep_ == "auxpass" for c in verbs[0].children) and not any(c.dep_ == "agent" for c in verbs[0].children):
+            # "Who was arrested?": answered by "A man was arrested", a passive without its doer
+            return tuple(f"{PASSIVE_MARK}{v}" for v in _stems(verbs)), ()
+        return _stems(verbs), ()
+    for t in doc:
+        # "Who is the chief executive of X?": spaCy makes "who" the attribute and the role the subject
+        if t.dep_ in ("attr", "nsubj") and t.pos_ == "NOUN" and root is not None and t.head.i == root.i and t.head.lower_ in {"is", "are", "was", "were", "'s"}:
+            return (), _stems([t])
+    return (), ()
 
 
 def _stems(tokens) -> tuple[str, ...]:
@@ -293,7 +368,9 @@ _PRONOUN_SOURCES = frozenset({"he", "she", "they", "it", "we", "i", ""})
 
 
 _BACK_REFERENCE = re.compile(
-    r"(?:he|she|they|it|we|i|the (?:company|firm|group|bank|agency|ministry|council|union|club|party|board|government|operator|association|office|department))",
+    r"(?:he|she|they|it|we|i|the (?:company|firm|group|bank|agency|ministry|council|union|club|party|board|government|operator|association|office|department"
+    # a document of the one named before: "The Forum for the Future report ..." / "The report reveals ..."
+    r"|report|study|survey|poll|research|paper|analysis|review|findings|statement))",
     re.IGNORECASE,
 )
 
@@ -325,11 +402,13 @@ def _speakers(p: Passage) -> str:
     return " ".join(f"{c.speaker or ''} {c.source or ''}" for c in p.claims if c.attributed)
 
 
-def _matches_speaker(focus: QuestionFocus, p: Passage) -> bool:
+def _matches_speaker(focus: QuestionFocus, p: Passage, story: set[str] | None = None) -> bool:
     """The passage is the asked-about speaker's: a claim by them, or a sentence naming them (surname)."""
     assert focus.asked_source is not None
     attributed = [c for c in p.claims if c.attributed]
-    surname = content_words(focus.asked_source.split()[-1])
+    # the mention's head: "Tomas Reyes" -> Reyes, "the Forum for the Future" -> Forum (as in analyse_question)
+    head_words = re.split(r"\s+(?:in|of|at|from|for|with|on)\s+", focus.asked_source)[0].split() or focus.asked_source.split()
+    surname = content_words(head_words[-1])
     if not surname:
         return False
     if any(surname[-1] in content_words(f"{c.speaker or ''} {c.source or ''}") for c in attributed):
@@ -337,7 +416,19 @@ def _matches_speaker(focus: QuestionFocus, p: Passage) -> bool:
     # The engine may have missed the attribution: a sentence naming them counts
     # only when it credits nobody else.
     named_others = [c for c in attributed if not _refers_back(c.speaker or c.source or "")]
-    return not named_others and surname[-1] in set(content_words(_speaker_window(p)))
+    if named_others:
+        return False
+    if surname[-1] in set(content_words(_speaker_window(p))):
+        return True
+    if not attributed:
+        return False
+    # "But the Forum found ... The report reveals ...": a back-reference points to the sentence before
+    # (even one crediting the asked-about speaker); opening its chunk, to the chunk before, so the
+    # article's other retrieved text (or its title) must name them
+    prev = [a for a in sentence_spans(p.result.text) if a[1] <= p.start - p.result.start]
+    if prev:
+        return surname[-1] in set(content_words(p.result.text[prev[-1][0] : prev[-1][1]]))
+    return story is not None and surname[-1] in story
 
 
 def _story_words(p: Passage, passages: Sequence[Passage]) -> set[str]:
@@ -350,8 +441,40 @@ def _given_part(text: str) -> str:
     return re.sub(f"(?:{_NOT_GIVEN.pattern})[^,;.]*", " ", text, flags=re.IGNORECASE)
 
 
+_PASSIVE_AUX = frozenset("was were been being is are be get got gets".split())
+
+
+def _agent_missing(focus: QuestionFocus, own: str) -> str:
+    """Why the passage's own sentence cannot name who did it ("" when it can)."""
+    raw = re.findall(r"[A-Za-z][A-Za-z'’-]*", own)
+    stems = [content_words(_IRREGULAR.get(w.lower(), w.lower())) for w in raw]
+    words = {s for st in stems for s in st}
+    if focus.agent_role:
+        head = focus.agent_role[-1]
+        if head in words or _AGENT_SYNONYMS.get(head, frozenset()) & words:
+            return ""
+        return f"no {'/'.join(focus.agent_role)} is named"
+    for v in focus.agent_verbs:
+        if v.startswith(PASSIVE_MARK):
+            if v[1:] in words or _AGENT_SYNONYMS.get(v[1:], frozenset()) & words:
+                return ""
+            continue
+        if _AGENT_SYNONYMS.get(v, frozenset()) & words or any(w.startswith(v) and w[len(v):] in ("er", "r", "or", "ers", "ors") for w in words):
+            return ""  # a doer noun: "the bridge's designer", "council leader Mira Holt"
+        for i, st in enumerate(stems):
+            if v not in st:
+                continue
+            passive = any(raw[j].lower() in _PASSIVE_AUX for j in range(max(0, i - 2), i))
+            agent = any(raw[j].lower() == "by" for j in range(i + 1, min(len(raw), i + 8)))
+            if not passive or agent:
+                return ""
+    if any(v in words for v in focus.agent_verbs):  # only in the passive, without its doer
+        return f"nobody is named as the one who {'/'.join(focus.agent_verbs)}"
+    return f"nothing {'/'.join(v.lstrip(PASSIVE_MARK) for v in focus.agent_verbs)} is said of anyone"
+
+
 def _has_type(kind: str | None, text: str, focus: QuestionFocus) -> bool:
-    if kind is None:
+    if kind is None or kind == "agent":
         return True
     found = [m.group(0) for m in _NUMBER.finditer(text)] if kind == "quantity" else []
     # A duration or date answers "how long" as well as "when".
@@ -404,7 +527,7 @@ def decide(
 
 def _check(focus: QuestionFocus, p: Passage, passages: Sequence[Passage], stories: dict[str, set[str]], speaker_question: bool) -> float | str:
     """The passage's coverage of the question, or why it cannot answer it (names, speaker, answer type)."""
-    if speaker_question and not _matches_speaker(focus, p):
+    if speaker_question and not _matches_speaker(focus, p, stories.setdefault(p.article_id, _story_words(p, passages))):
         return f"{focus.asked_source} is not the speaker"
     # A speaker's own passage must cover the subject; otherwise the neighbours
     # and the title may.
@@ -421,9 +544,19 @@ def _check(focus: QuestionFocus, p: Passage, passages: Sequence[Passage], storie
     absent_names = [n for n in focus.names if n[-1] not in story and n[-1] not in words]
     if absent_names:
         return f"{' '.join(absent_names[0])!r} is not in the story"
+    # A year the question names ("inflation in 2028") must be in the story or be its year of publication.
+    if focus.years:
+        published = {str(p.published_at.year)} if p.published_at else set()
+        missing = [y for y in focus.years if y not in story and y not in published]
+        if missing:
+            return f"{missing[0]} is not in the story"
     # What the passage itself gives (a clause saying the fact was not given does not).
     own = _given_part(p.evidence_text())
-    if focus.answer_type:
+    if focus.answer_type == "agent":
+        why = _agent_missing(focus, own)
+        if why:
+            return why
+    if focus.answer_type in ("quantity", "time"):
         if not _has_type(focus.answer_type, own, focus):
             return f"no {focus.answer_type} given"
         if focus.answer_focus:
@@ -444,5 +577,6 @@ def _check(focus: QuestionFocus, p: Passage, passages: Sequence[Passage], storie
     # place named in a speaker question must be in the speaker's passage.
     names = {n[-1] for n in focus.names} if speaker_question else set()
     total = sum(focus.terms.values())
-    lost = sum(w * (0.5 if t in story and t not in names else 1.0) for t, w in focus.terms.items() if t not in words)
+    in_story = 0.0 if focus.response else 0.5
+    lost = sum(w * (in_story if t in story and t not in names else 1.0) for t, w in focus.terms.items() if t not in words)
     return (total - lost) / total
