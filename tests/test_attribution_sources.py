@@ -244,3 +244,12 @@ def test_an_assertion_cue_adds_no_hedge() -> None:
 def test_a_hyphenated_name_is_never_cut(text: str, source: str) -> None:
     claims = [c for c in analyze(text) if c.attributed]
     assert claims and claims[0].source == source and claims[0].source_type == "named"
+
+
+def test_a_relative_pronoun_of_a_thing_is_no_speaker() -> None:
+    # the span tagger read "which would make" as a cue with "which" as its source; the sentence is the
+    # journalist's, hedged by "reportedly"
+    text = "The fee is reportedly around 18 million crowns, which would make him the most expensive player in the club's history."
+    claims = analyze(text)
+    assert not any((c.source or "").lower() in ("which", "that") for c in claims)
+    assert any("reportedly" in c.hedges and not c.attributed for c in claims)

@@ -300,3 +300,4 @@ def test_the_near_miss_checks_are_a_setting_of_the_chain(searcher, tmp_path) -> 
     assert on.refused
     off = build_chain(searcher, Settings(home=tmp_path, near_miss_checks=False)).invoke(inputs)
     assert not off.refused and off.citations
+
