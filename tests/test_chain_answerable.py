@@ -60,6 +60,9 @@ def answer_for(question: str, searcher: FakeSearcher):
         ("What did Captain Ilse Brandt say about the island economy?", "a person who did not comment on that: analysts did"),
         ("How many crew members joined the strike on the Swedish ferry routes?", "another country's version of the story"),
         ("When did Rolf Meyer resign?", "an event after the story: no date, no resignation"),
+        ("Who designed the ferries on the Lindby route?", "nothing in the story is designed by anyone"),
+        ("Who owns the Lindby ferry operator?", "the operator's owner is never named"),
+        ("How many crew members joined the ferry strike in 2019?", "a year the story never mentions"),
     ],
 )
 def test_near_miss_questions_are_refused(searcher, question: str, why: str) -> None:
@@ -76,6 +79,10 @@ def test_near_miss_questions_are_refused(searcher, question: str, why: str) -> N
         ("How much could the ferry strike cost the island economy?", "2 million crowns a day"),
         ("What did Captain Ilse Brandt say about rest breaks?", "rest breaks"),
         ("Who approved the rota changes, according to Rolf Meyer?", "safety board"),
+        ("Who approved the rota changes?", "safety board"),  # a passive with its doer ("approved by")
+        ("Who cut the rest breaks?", "operator"),  # active voice
+        ("Who said the government may appoint a mediator?", "transport ministry"),  # a speaker: any claim answers
+        ("How many crew members joined the ferry strike in 2026?", "crew members"),  # the year of publication
     ],
 )
 def test_answerable_controls_next_to_the_near_misses_are_answered(searcher, question: str, needle: str) -> None:
@@ -100,36 +107,6 @@ def test_question_focus_reads_the_asked_fact() -> None:
     speaker = analyse_question("What did a trade official in Astor say about the coalition?")
     assert speaker.asked_source == "a trade official in Astor" and not speaker.source_is_name
     assert analyse_question("Why is the cod moving north, according to Lindahl?").source_is_name
-
-
-@pytest.mark.parametrize(
-    ("question", "why"),
-    [
-        ("Who designed the ferries on the Lindby route?", "nothing in the story is designed by anyone"),
-        ("Who owns the Lindby ferry operator?", "the operator's owner is never named"),
-        ("How many crew members joined the ferry strike in 2019?", "a year the story never mentions"),
-    ],
-)
-def test_who_and_year_near_misses_are_refused(searcher, question: str, why: str) -> None:
-    passages, _ = ranked(question, searcher)
-    decision = decide(question, passages)
-    assert not decision.answerable, f"{why}: answered from {decision.focus.text if decision.focus else None!r}"
-
-
-@pytest.mark.parametrize(
-    ("question", "needle"),
-    [
-        ("Who approved the rota changes?", "safety board"),  # a passive with its doer ("approved by")
-        ("Who cut the rest breaks?", "operator"),  # active voice
-        ("Who said the government may appoint a mediator?", "transport ministry"),  # a speaker: any claim answers
-        ("How many crew members joined the ferry strike in 2026?", "crew members"),  # the year of publication
-    ],
-)
-def test_who_and_year_controls_are_answered(searcher, question: str, needle: str) -> None:
-    passages, _ = ranked(question, searcher)
-    assert decide(question, passages).answerable
-    answer = answer_for(question, searcher)
-    assert not answer.refused and needle in answer.answer
 
 
 def test_who_questions_read_the_event_the_role_or_a_speaker() -> None:

@@ -150,6 +150,11 @@ class Decision:
     passing: list[tuple[float, float]] = field(default_factory=list, repr=False)  # (coverage, similarity) past the checks
 
 
+def _head_words(mention: str) -> list[str]:
+    """The words of a mention before its first preposition: "a trade official in Astor" -> a trade official."""
+    return re.split(r"\s+(?:in|of|at|from|for|with|on)\s+", mention)[0].split()
+
+
 @lru_cache(maxsize=2048)
 def analyse_question(question: str) -> QuestionFocus:
     """The focus of ``question`` (one spaCy parse, cached)."""
@@ -178,7 +183,7 @@ def analyse_question(question: str) -> QuestionFocus:
     if asked:
         # "a trade official in Astor": the head is before the preposition;
         # "Tomas Reyes", "Lindahl", "Inspector Lars Meling": a name ends it.
-        words = re.split(r"\s+(?:in|of|at|from|for|with|on)\s+", asked)[0].split()
+        words = _head_words(asked)
         is_name = bool(words) and words[-1][:1].isupper() and words[-1].lower() not in _STOP_NAMES
     focus_terms = {t: weights.get(t, _OTHER_WEIGHT) for t in terms if t not in _QUESTION_WORDS}
     for name in names:
@@ -225,7 +230,6 @@ def analyse_question(question: str) -> QuestionFocus:
     )
 
 
-
 # Verbs that frame a question rather than name its event ("When does IBM *expect* it to reach ...").
 _LIGHT_VERBS = frozenset(["be", "have", "do", "get", "make", "expect", "think", "believe", "plan", "hope", "want", "say", "tell", "know", "need", "seem", "accord"])
 _LIGHT_FORMS = frozenset(["is", "are", "was", "were", "been", "being", "has", "had", "does", "did", "gets", "got", "makes", "expects", "expected", "thinks", "thought", "believes", "believed", "plans", "planned", "hopes", "hoped", "wants", "wanted", "says", "said", "tells", "told", "knows", "knew", "known", "needs", "needed", "seems", "seemed"])
@@ -236,7 +240,7 @@ _YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 # Verbs whose doer a "who" question cannot be asked of without the passage saying it: all but the
 # framing verbs; "Who said / warned ...?" is answered by any attributed claim, so reporting verbs
 # give no agent check either.
-_AGENT_LIGHT = (_LIGHT_VERBS - {"make"}) | {"accord"}
+_AGENT_LIGHT = _LIGHT_VERBS - {"make"}
 _SPEAKING = frozenset(content_words(
     "say tell warn claim argue insist state add note announce confirm deny suggest believe describe explain remark report "
     "emphasize emphasise criticise criticize accuse urge call predict admit reveal respond reply comment"
@@ -407,7 +411,7 @@ def _matches_speaker(focus: QuestionFocus, p: Passage, story: set[str] | None = 
     assert focus.asked_source is not None
     attributed = [c for c in p.claims if c.attributed]
     # the mention's head: "Tomas Reyes" -> Reyes, "the Forum for the Future" -> Forum (as in analyse_question)
-    head_words = re.split(r"\s+(?:in|of|at|from|for|with|on)\s+", focus.asked_source)[0].split() or focus.asked_source.split()
+    head_words = _head_words(focus.asked_source) or focus.asked_source.split()
     surname = content_words(head_words[-1])
     if not surname:
         return False
@@ -436,12 +440,19 @@ def _story_words(p: Passage, passages: Sequence[Passage]) -> set[str]:
     return _passage_words(" ".join([p.result.title, *(r.text for r in chunks.values())]))
 
 
+def _story(p: Passage, passages: Sequence[Passage], stories: dict[str, set[str]]) -> set[str]:
+    """The words of ``p``'s story, built once per article."""
+    if p.article_id not in stories:
+        stories[p.article_id] = _story_words(p, passages)
+    return stories[p.article_id]
+
+
 def _given_part(text: str) -> str:
     """``text`` without the clauses saying something was not given ("..., but did not say how much")."""
     return re.sub(f"(?:{_NOT_GIVEN.pattern})[^,;.]*", " ", text, flags=re.IGNORECASE)
 
 
-_PASSIVE_AUX = frozenset("was were been being is are be get got gets".split())
+_PASSIVE_AUX = frozenset(["was", "were", "been", "being", "is", "are", "be", "get", "got", "gets"])
 
 
 def _agent_missing(focus: QuestionFocus, own: str) -> str:
@@ -474,7 +485,7 @@ def _agent_missing(focus: QuestionFocus, own: str) -> str:
 
 
 def _has_type(kind: str | None, text: str, focus: QuestionFocus) -> bool:
-    if kind is None or kind == "agent":
+    if kind is None:
         return True
     found = [m.group(0) for m in _NUMBER.finditer(text)] if kind == "quantity" else []
     # A duration or date answers "how long" as well as "when".
@@ -527,7 +538,8 @@ def decide(
 
 def _check(focus: QuestionFocus, p: Passage, passages: Sequence[Passage], stories: dict[str, set[str]], speaker_question: bool) -> float | str:
     """The passage's coverage of the question, or why it cannot answer it (names, speaker, answer type)."""
-    if speaker_question and not _matches_speaker(focus, p, stories.setdefault(p.article_id, _story_words(p, passages))):
+    story = _story(p, passages, stories)
+    if speaker_question and not _matches_speaker(focus, p, story):
         return f"{focus.asked_source} is not the speaker"
     # A speaker's own passage must cover the subject; otherwise the neighbours
     # and the title may.
@@ -539,8 +551,7 @@ def _check(focus: QuestionFocus, p: Passage, passages: Sequence[Passage], storie
         words = _passage_words(f"{text} {_speakers(p)} {p.result.title}")
     if _MONEY.search(text):
         words |= _MONEY_WORDS
-    # The story: every retrieved chunk of the article; names must be in it.
-    story = stories.setdefault(p.article_id, _story_words(p, passages))
+    # The story (every retrieved chunk of the article): names must be in it.
     absent_names = [n for n in focus.names if n[-1] not in story and n[-1] not in words]
     if absent_names:
         return f"{' '.join(absent_names[0])!r} is not in the story"
