@@ -12,6 +12,7 @@ voice), with their hedges.
 from __future__ import annotations
 
 import itertools
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,7 @@ from .cues import (
 )
 from .hedges import find_hedge_spans
 from .quotes import QuoteIndex
+from .signoffs import find_sign_offs
 from .sources import (
     SpeakerResolver,
     classify_tokens,
@@ -54,6 +56,10 @@ _CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 _RECIPIENT_VERBS = frozenset(["tell", "tells", "told", "telling", "ask", "asks", "asked", "asking", "inform", "informs", "informed", "remind", "reminded", "advise", "advised", "advises", "notify", "notified", "assure", "assured", "reassured"])
 _CLOSE_PUNCT = set(".,;:!?")
 _QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019")
+_OPENING_QUOTES = frozenset(['"', "\u201c", "``"])
+# a paragraph that continues a quoted transcript turn, and what ends the turn: a speaker line or a stage direction
+_NEXT_PARA = re.compile(r"\n\s*[\"\u201c](?=\S)")
+_TURN_BREAK = re.compile(r"\(|[A-Z][A-Za-z.'\u2019-]*(?: [A-Z][A-Za-z.'\u2019-]*){0,3}:")
 # What may stand between a cue and the quotation it introduces: "told reporters in Ohio, '...'"
 _CUE_PREPS = frozenset(["for", "to", "about", "of", "on", "at", "against", "with", "into"])
 # From this P(cue), a learned cue needs no speaker-like source (weak verbs like "suggest", "show").
@@ -94,6 +100,10 @@ class Attribution:
     tagged_source: list[tuple[int, int]] | None = None
     tagged_cue: list[tuple[int, int]] | None = None
     tagged_content: list[tuple[int, int]] | None = None
+    # read from the text's layout (a sign-off dash, a transcript's "NAME:" line), not from a parse the tagger
+    # could overrule: kept whether or not the tagger labels its cue
+    layout: bool = False
+    verbatim: bool = False  # the content is somebody's own words without quotation marks (a transcript turn)
 
     @property
     def cue_start(self) -> int:
@@ -259,16 +269,60 @@ class _Engine:
         return p
 
     def _speaker_line(self, tok: Token) -> bool:
-        """ "NAME: ..." opening a line of a transcript: one to four names, nothing else, right after a line break."""
-        sent = tok.sent
-        before = [t for t in self.doc[sent.start : tok.i] if not t.is_space]
+        """ "NAME: ..." opening a line of a transcript: one to four names, nothing else, right after a line
+        break (an opening quotation mark may come first: '"HOLT: Let me start ...')."""
+        return self._line_name(tok) is not None
+
+    def _line_name(self, tok: Token) -> list[Token] | None:
+        """The name tokens between the start of ``tok``'s line (after an opening quotation mark) and ``tok``,
+        when they are one to four names and nothing else."""
+        line_start = self.text.rfind("\n", 0, tok.idx) + 1
+        k = tok.i
+        while k > 0 and self.doc[k - 1].idx >= line_start and tok.i - k <= 5:
+            k -= 1
+        before = [t for t in self.doc[k : tok.i] if not t.is_space]
+        if not before or before[0].idx != line_start:
+            return None
+        if before[0].text in _OPENING_QUOTES:
+            before = before[1:]
         if not 1 <= len(before) <= 4 or not all(t.pos_ == "PROPN" or t.text.isupper() for t in before):
-            return False
-        start = before[0].idx
-        return start == 0 or self.text[start - 1] == "\n"
+            return None
+        return before
+
+    def _turn(self, start: int, quoted: bool) -> list[tuple[int, int]]:
+        """A transcript speaker's turn from ``start``: the rest of the paragraph and, when the turn opened with a
+        quotation mark, the next paragraphs that reopen one, up to the next "NAME:" line or bracketed stage
+        direction ('"(CROSSTALK.)')."""
+        text = self.text
+        pieces = []
+        while True:
+            end = text.find("\n", start)
+            end = len(text) if end < 0 else end
+            a, b = start, end
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and (text[b - 1].isspace() or text[b - 1] in "\"\u201d"):
+                b -= 1
+            if b > a:
+                pieces.append((a, b))
+            if not quoted:
+                break
+            m = _NEXT_PARA.match(text, end)
+            if m is None or _TURN_BREAK.match(text, m.end()):
+                break
+            start = m.end()
+        return pieces
 
     def _colon(self, tok: Token) -> Attribution | None:
-        """ "Name: text" (transcripts, headlines): a short name opening its line or sentence is the source."""
+        """ "Name: text" (transcripts, headlines): a short name opening its line or sentence is the source; on a
+        transcript's speaker line the content is the speaker's whole turn."""
+        line = self._line_name(tok)
+        if line is not None:
+            head = min(line, key=lambda t: sum(1 for _ in t.ancestors))
+            quoted = self.text[line[0].idx - 1 : line[0].idx] in _OPENING_QUOTES
+            content = self._turn(tok.idx + 1, quoted)
+            return Attribution(cue=[tok], source=line, source_head=head, content=content, layout=True,
+                               verbatim=quoted) if content else None
         sent = tok.sent
         before = [t for t in self.doc[sent.start : tok.i] if not t.is_space]
         if not before or len(before) > 6 or not any(t.pos_ == "PROPN" or t.ent_type_ for t in before):
@@ -460,7 +514,25 @@ class _Engine:
             if any(a <= qs < b for a, b in used) or any(t.i in taken for t in attr.cue):
                 continue
             found.append(attr)
+        # '"...." ― Name': a quotation signed off with a dash (no verb for the parse to find). A cue inside the
+        # quotation does not own it (the pruning drops such a nested reading); one outside it does.
+        for attr in self._sign_offs():
+            qs, qe = attr.content[0]
+            if any(not qs <= a.cue_start < qe and any(x < qe and qs < y for x, y in a.content) for a in found):
+                continue
+            found.append(attr)
         return found
+
+    def _sign_offs(self) -> list[Attribution]:
+        out = []
+        for so in find_sign_offs(self.text, self.quotes):
+            cue = self.doc.char_span(*so.cue, alignment_mode="expand")
+            src = self.doc.char_span(*so.source, alignment_mode="expand")
+            if cue is None or src is None or not len(cue) or not len(src):
+                continue
+            out.append(Attribution(cue=list(cue), source=list(src), source_head=src.root, content=[so.content],
+                                   layout=True))
+        return out
 
     def claims(self) -> list[Claim]:
         text = self.text
@@ -536,8 +608,8 @@ class _Engine:
                 # constructions ("according to", "with forecasts suggesting", "in a poll") with a source: losing
                 # an attribution shows someone's claim as the writer's (train holdout, against dropping it:
                 # Content overlap +0.013, Source overlap +0.001, Cue exact -0.010)
-                if a.learned == 0 and a.source and (a.cue[-1].lower_ in cue_verb_forms()
-                                                    or a.cue[0].lower_ in ("according", "with", "in")):
+                if a.layout or a.learned == 0 and a.source and (a.cue[-1].lower_ in cue_verb_forms()
+                                                                or a.cue[0].lower_ in ("according", "with", "in")):
                     kept.append(a)
                     # its pieces are taken: the tagger's runs there do not make a rival attribution
                     inside = tok_idx(a.content) | {t.i for t in a.source}
@@ -638,15 +710,18 @@ class _Engine:
             pos = a.cue_start
             outer = [b for content, b in spans if b is not a and any(x <= pos < y for x, y in content)]
             if outer:
-                if not self.quotes.containing(pos) and self._nested_ok(a):
+                if outer[0].layout and not all(any(x <= u and v <= y for x, y in outer[0].content) for u, v in a.content):
+                    continue  # a reading that runs out of a transcript turn ('"HOLT: ... approved' + '"HOLT')
+                if a.layout or not self.quotes.containing(pos) and self._nested_ok(a):
                     inner.append((a, outer[0]))
                     kept.append(a)
                 continue
             kept.append(a)
         # PolNeAR labels every token once: a nested attribution ("X said Y, while Z argued W") keeps its own
         # pieces and the outer content loses them.
+        emptied: list[Attribution] = []
         for a, b in inner:
-            if b not in kept:
+            if b not in kept or b in emptied:
                 continue
             # the inner source counts only where it lies inside the outer content (a subject shared through
             # coordination, "X said A and insisted B", stays outside)
@@ -665,7 +740,10 @@ class _Engine:
                         cut.append((u, v))
             if cut:
                 b.content = cut
-        return kept
+            elif a.layout:
+                # 'Partial transcript as follows: "HOLT: ...': the speaker line owns the turn
+                emptied.append(b)
+        return [a for a in kept if a not in emptied]
 
     def _clauses(self, sent: SpacySpan) -> list[tuple[int, int]]:
         """A journalist's sentence split where a trailing ", doing ..." / ", even as ..." clause begins,
@@ -746,7 +824,7 @@ class _Engine:
             hedge_spans.append((verb.idx, verb.idx + len(verb.text)))
         hedge_spans.sort()
         hedges = [" ".join(text[a:b].split()) for a, b in hedge_spans]
-        quote = "direct" if any(self.quotes.overlapping(a, b) for a, b in content) else "indirect"
+        quote = "direct" if attr.verbatim or any(self.quotes.overlapping(a, b) for a, b in content) else "indirect"
         return Claim(
             text=body,
             start=start,

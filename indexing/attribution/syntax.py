@@ -18,6 +18,8 @@ __all__ = [
 ]
 
 _CLOSE_PUNCT = set(".,;:!?")
+# prepositions before a reporting gerund whose speaker is the doer of the governing clause ("by saying")
+_GERUND_PREPS = frozenset(["by", "after", "before", "from", "upon", "on", "while", "when", "without", "in", "since"])
 
 
 def char_span(tokens: list[Token]) -> tuple[int, int]:
@@ -160,6 +162,15 @@ def find_source(verb: Token) -> tuple[Token | None, str | None]:
                 return s, None
         else:
             break
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.lower_ in _GERUND_PREPS:
+        # "opened the meeting by saying ...", "After saying ..., the striker left", "aside from saying ...":
+        # the speaker is the doer of the clause the preposition hangs on
+        gov = verb.head.head
+        if gov.pos_ in ("ADV", "ADP") and gov.dep_ in ("advmod", "prep") and gov.head is not gov:
+            gov = gov.head
+        if gov.pos_ in ("VERB", "AUX") and gov is not verb:
+            return find_source(gov)
+        return None, None
     if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "a statement from X saying ..."
         return None, None
     if verb.tag_ in ("VBD", "VBZ", "VBP") and verb.dep_ in ("ROOT", "ccomp", "parataxis"):
