@@ -130,3 +130,53 @@ def test_a_reporting_gerund_after_a_preposition_speaks_for_the_clauses_subject(t
     assert claims, [(c.source, c.cue, c.text) for c in attributed(text)]
     assert claims[0].source == source
     assert claims[0].text == content
+
+
+# --- quotations printed without paragraph breaks ----------------------------------------------
+def test_a_multi_paragraph_quote_run_onto_one_line_stays_one_quotation() -> None:
+    # BBC News prints a quote's paragraphs on one line: each reopens with a mark, only the last one closes
+    text = (
+        '"The pier is older than anyone thought," said engineer Ines Marlow. "The timbers are soft. '
+        '"We told the council in May that the crane must stop."'
+    )
+    claims = attributed(text)
+    assert len(claims) == 1, [(c.source, c.cue, c.text) for c in claims]
+    claim = claims[0]
+    assert claim.source == "engineer Ines Marlow"
+    assert claim.quote == "direct"
+    # the first paragraph of the continuation is the engineer's too, not the journalist's voice
+    assert "The timbers are soft." in claim.text
+    assert claim.text.endswith('the crane must stop."')
+    unattributed = [c for c in analyze(text) if not c.attributed]
+    assert not any("timbers" in c.text for c in unattributed)
+
+
+def test_quote_first_cue_owns_the_quote_before_it_and_the_quote_after_it() -> None:
+    # the parser hangs the quoted clause on "said" as an adverbial clause; the quote after the full stop
+    # continues it, and a verb inside the quotation ("concede") is no attribution of its own
+    text = (
+        'Coach Dana Whitlow was blunt. "If you play like we did and concede two goals you will lose," she said. '
+        '"We have to be better. "We will work on it this week."'
+    )
+    claims = attributed(text)
+    assert [(c.source, c.cue) for c in claims] == [("she", "said")]
+    claim = claims[0]
+    assert claim.speaker is not None and claim.speaker.endswith("Dana Whitlow")
+    assert claim.text.startswith('"If you play like we did')
+    assert claim.text.endswith('"We will work on it this week."')
+
+
+@pytest.mark.parametrize("adjunct", ["in her ruling", "told reporters on Monday", "said in a statement"])
+def test_a_quote_continues_after_the_cues_own_adjuncts(adjunct: str) -> None:
+    cue = adjunct if adjunct.startswith(("told", "said")) else f"said {adjunct}"
+    text = f'"The permit was issued in error," Judge Ona Reis {cue}. "The works must stop at once."'
+    claims = attributed(text)
+    assert len(claims) == 1, [(c.source, c.cue, c.text) for c in claims]
+    assert claims[0].source == "Judge Ona Reis"
+    assert claims[0].text.endswith('"The works must stop at once."')
+
+
+def test_a_quote_after_another_clause_is_not_a_continuation() -> None:
+    text = '"The permit was issued in error," Judge Ona Reis said, before the mayor spoke. "We will appeal."'
+    reis = [c for c in attributed(text) if c.source == "Judge Ona Reis"]
+    assert reis and "We will appeal" not in reis[0].text

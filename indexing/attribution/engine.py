@@ -72,6 +72,7 @@ _POLL_NOUNS = frozenset(["poll", "survey", "surveys"])
 # "with recent predictions suggesting ...": evidence that belongs to the clause's subject
 _EVIDENCE_NOUNS = frozenset(["prediction", "predictions", "forecast", "forecasts", "estimate", "estimates",
                              "projection", "projections", "assessment", "assessments", "warning", "warnings"])
+_CLAUSE_DEPS = frozenset(["advcl", "mark", "ccomp", "conj", "cc", "nsubj", "nsubjpass", "relcl", "xcomp", "acl"])
 _GAP_DEPS = ("dobj", "dative", "prep", "npadvmod", "advmod", "agent", "punct")
 # Cue verbs that report a belief or an estimate rather than an assertion: the claim is hedged.
 _BELIEF_CUES = frozenset(
@@ -404,6 +405,8 @@ class _Engine:
                 if q:
                     pieces.append(q)
                     break
+                if t.text in (".", "!", "?"):
+                    break  # 'he said. "B."': B continues the quotation before the cue, if any (below)
                 if not (t.i in allowed or t.text in (",", ":") or t.is_space):
                     break
             # '"...," X said.': a quotation right before the source/cue block
@@ -415,17 +418,27 @@ class _Engine:
                 # same paragraph only: '..."\n\nThe ministry did not comment.' does not own the quote before it
                 if q and q[1] == j + 1 and "\n" not in text[q[1] : bstart]:
                     pieces.append(q)
+        elif all(a >= bend for a, _ in pieces):
+            # '"A," he said. "B."' where the parse gave "said" only B: a quotation ending in a comma right before
+            # the block is the cue's own (quote-first), B its continuation
+            j = bstart - 1
+            while j >= 0 and text[j].isspace():
+                j -= 1
+            q = self.quotes.containing(j) if j >= 0 else None
+            if q and q[1] == j + 1 and text[j - 1 : j] == "," and "\n" not in text[q[1] : bstart]:
+                pieces.insert(0, q)
         if not pieces:
             attr.content = []
             return
         # the quotation continues after "he said": '"A," he said. "B."'
         last_end = max(e for _, e in pieces)
         if last_end <= bstart:
-            k = bend
+            # after the cue's own adjuncts, if any ('," Judge Clark said in her ruling. "B."')
+            k = self._cue_sentence_rest(attr, bend)
             while k < len(text) and text[k] in " ,.;:\u00a0":
                 k += 1
             q = self.quotes.starting_at(k)
-            if q and text[bend:k].strip(" ,.;:\u00a0") == "":
+            if q:
                 pieces.append(q)
         pieces = sorted(set(pieces))
         merged: list[tuple[int, int]] = []
@@ -435,6 +448,24 @@ class _Engine:
             else:
                 merged.append((a, b))
         attr.content = [p for p in merged if not (p[0] < bend and bstart < p[1])] or merged
+
+    def _cue_sentence_rest(self, attr: Attribution, bend: int) -> int:
+        """End of the adjuncts that follow a quote-first cue up to its full stop ('," Judge Clark said in her
+        ruling.', '," he told Reuters on Monday.'): the character offset after them, or ``bend`` when something
+        other than the cue verb's own phrases comes first."""
+        verb = attr.cue[-1]
+        own = {t.i for t in verb.subtree}
+        end = bend
+        for t in self.doc[verb.i + 1 : min(len(self.doc), verb.i + 16)]:
+            if t.idx < bend:
+                continue
+            if t.text in (".", "!", "?"):
+                return end
+            if t.i not in own or t.is_space or self.quotes.containing(t.idx) or t.pos_ in ("VERB", "AUX") \
+                    or t.dep_ in _CLAUSE_DEPS:
+                return bend  # another clause comes first ('said, before the mayor spoke. "B."')
+            end = t.idx + len(t.text)
+        return bend
 
     def _quote_first(self) -> list[Attribution]:
         """'"...," Gene Sperling, an adviser, said.' and '"...," said Sperling.' read from the text, because the
