@@ -180,3 +180,15 @@ def test_a_quote_after_another_clause_is_not_a_continuation() -> None:
     text = '"The permit was issued in error," Judge Ona Reis said, before the mayor spoke. "We will appeal."'
     reis = [c for c in attributed(text) if c.source == "Judge Ona Reis"]
     assert reis and "We will appeal" not in reis[0].text
+
+
+def test_a_capitalised_word_inside_a_name_is_no_cue() -> None:
+    text = "Mr Hale, who runs the North East Says No campaign, said he was not convinced by the plan."
+    claims = attributed(text)
+    assert [(c.source, c.cue) for c in claims] == [("Mr Hale", "said")]
+    assert claims[0].text == "he was not convinced by the plan"
+
+
+def test_a_title_case_headline_keeps_its_cue() -> None:
+    claims = attributed("Mayor Says Bridge Will Reopen In Spring")
+    assert claims and claims[0].cue == "Says"

@@ -128,13 +128,20 @@ class _Engine:
     def _verb_attribution(self, verb: Token, *, prep_object: bool = False) -> Attribution | None:
         cue = cue_tokens(verb)
         src_head, ante = find_source(verb)
+        # "Mr Hale, who runs the North East Says No campaign, said ...": the parser read the verb inside the
+        # name as a clause of the cue, with the speaker as its subject
+        in_name = [c for c in verb.children if c.dep_ in _CONTENT_DEPS and self._inside_name(c)]
+        if in_name and not any(c.dep_ in _SUBJ for c in verb.children):
+            subj = next((c for c in in_name[0].children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                src_head, ante = subj, None
         src = source_tokens(src_head) if src_head is not None else []
         if ante is not None and src_head is not None:
             src = [src_head]
         exclude = {t.i for t in cue} | {t.i for t in src}
         content: list[tuple[int, int]] = []
         for c in verb.children:
-            if c.dep_ in _CONTENT_DEPS and c.i not in exclude:
+            if c.dep_ in _CONTENT_DEPS and c.i not in exclude and c not in in_name:
                 if c.dep_ == "xcomp" and verb.lower_ not in XCOMP_CUES and c.tag_ != "VB":
                     continue
                 runs = content_from_head(c, exclude, self.text)
@@ -520,7 +527,7 @@ class _Engine:
             self.resolver.observe(sent)
             for tok in sent:
                 low = tok.lower_
-                if low not in watch:
+                if low not in watch or self._inside_name(tok):
                     continue
                 attr = None
                 if low == "according":
@@ -553,6 +560,17 @@ class _Engine:
                 continue
             found.append(attr)
         return found
+
+    def _inside_name(self, tok: Token) -> bool:
+        """A capitalised word inside a capitalised name in running text ("the North East Says No campaign",
+        "the Stand Up For Rivers group") is no cue; in a headline, where every word is capitalised, it is."""
+        if not tok.text[:1].isupper() or tok.i == 0 or tok.i + 1 >= len(self.doc):
+            return False
+        prev, nxt = self.doc[tok.i - 1], self.doc[tok.i + 1]
+        if not (prev.text[:1].isupper() and prev.is_alpha and nxt.text[:1].isupper() and nxt.is_alpha):
+            return False
+        words = [t for t in tok.sent if t.is_alpha]
+        return sum(t.text[:1].islower() for t in words) * 2 > len(words)
 
     def _sign_offs(self) -> list[Attribution]:
         out = []
@@ -659,7 +677,7 @@ class _Engine:
                 a.tagged_content = [chars(r) for r in conts]
             kept.append(a)
         for lo, hi in by_role[1]:
-            if (1, lo, hi) in used:
+            if (1, lo, hi) in used or all(self._inside_name(doc[i]) for i in range(lo, hi)):
                 continue
             sent = doc[lo].sent
             s_lo, s_hi = sent.start, sent.end
