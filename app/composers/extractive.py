@@ -261,7 +261,9 @@ def render_claim(claim: Claim, passage: Passage) -> str:
     or the claim restated with its speaker first.
     """
     speaker = _speaker(claim) if claim.attributed and has_source(claim) else None
-    verbatim = claim.attributed and _names_source_in(passage, claim)
+    # a later sentence of a speaker's quotation (no cue, no source mention of its own) never names its speaker
+    carried_on = claim.attributed and claim.cue is None and claim.quote == "direct" and not claim.source_spans
+    verbatim = claim.attributed and not carried_on and _names_source_in(passage, claim)
     own = _claims_sentences(claim, passage) if verbatim else passage.text
     text = join_quote_paragraphs(_strip_dateline(own.strip()))
     if verbatim:
@@ -285,6 +287,9 @@ def render_claim(claim: Claim, passage: Passage) -> str:
     anonymous = claim.source_type == "anonymous"
     if claim.quote == "direct":
         inner = _unquote(content)
+        if inner is None and claim.cue is None and content[:1].isupper():
+            # a later sentence of the speaker's quotation, with no cue of its own ('"A. B."': B): all quoted
+            inner = _strip_end(content.strip("\"\u201c\u201d ")).rstrip(".")
         if inner is None or not inner[:1].isupper():
             # A partial quote ("... their focus on 'ensuring ...'") of a speaker the sentence does not name.
             partial = _strip_end(join_quote_paragraphs(content)).rstrip(".").rstrip()

@@ -72,6 +72,8 @@ _POLL_NOUNS = frozenset(["poll", "survey", "surveys"])
 # "with recent predictions suggesting ...": evidence that belongs to the clause's subject
 _EVIDENCE_NOUNS = frozenset(["prediction", "predictions", "forecast", "forecasts", "estimate", "estimates",
                              "projection", "projections", "assessment", "assessments", "warning", "warnings"])
+# sources a following quotation is never continued from (they stand inside somebody's quotation or name nobody)
+_NOT_SPEAKERS = frozenset(["i", "we", "you", "it", "this", "that", "me", "us"])
 _CLAUSE_DEPS = frozenset(["advcl", "mark", "ccomp", "conj", "cc", "nsubj", "nsubjpass", "relcl", "xcomp", "acl"])
 _GAP_DEPS = ("dobj", "dative", "prep", "npadvmod", "advmod", "agent", "punct")
 # Cue verbs that report a belief or an estimate rather than an assertion: the claim is hedged.
@@ -395,7 +397,15 @@ class _Engine:
         clipped = [trim(text, max(a, para_start), min(b, para_end)) for a, b in attr.content]
         attr.content = [(a, b) for a, b in clipped if b > a]
         pieces = []
+        # a cue inside a quotation ('"... Nobody on the council has answered our letters."') reports within it:
+        # its content stays inside that quotation, it does not take the whole of it
+        within = self.quotes.containing(attr.cue_start)
         for a, b in attr.content:
+            if within is not None:
+                a, b = max(a, within[0]), min(b, within[1])
+                if b > a:
+                    pieces.append((a, b))
+                continue
             for qs, qe in self.quotes.overlapping(a, b):
                 a, b = min(a, qs), max(b, qe)
             pieces.append((a, b))
@@ -589,18 +599,59 @@ class _Engine:
         claims: list[Claim] = []
         for attr in attrs:
             claims.append(self._to_claim(attr))
-        covered = [(c.start, c.end) for c in claims if c.start is not None and c.end is not None]
-        covered += [(a.cue[0].idx, a.cue[-1].idx + len(a.cue[-1].text)) for a in attrs]
+        extents = [(min(p.start for p in c.source_spans + c.cue_spans + c.content_spans),
+                    max(p.end for p in c.source_spans + c.cue_spans + c.content_spans), c) for c in claims]
+        speaking: Claim | None = None  # the attribution that ends the previous sentence, if one does
         for sent in self.sents:
             s, e = trim(text, sent.start_char, sent.end_char)
-            if e - s < 2 or any(a < e and s < b for a, b in covered):
+            if e - s < 2:
                 continue
+            covering = [c for a, b, c in extents if a < e and s < b]
+            if speaking is not None and self._continues_quote(s, e) and all(self._in_quote(c) for c in covering):
+                # '... Evans said it was not deterring shoppers. "I've sold quite a lot already."': a quotation
+                # right after a speaker's attribution, with no cue of its own, is still that speaker's; a cue
+                # inside it ('"... Nobody has answered our letters."') is the speaker's words, not a new speaker
+                drop = {id(c) for c in covering}
+                claims = [c for c in claims if id(c) not in drop]
+                extents = [x for x in extents if id(x[2]) not in drop]
+                hedges = [" ".join(text[x:y].split()) for x, y in find_hedge_spans(text, s, e)]
+                claims.append(Claim(text=text[s:e], start=s, end=e, source=speaking.source, speaker=speaking.speaker,
+                                    source_type=speaking.source_type, hedges=hedges, quote="direct",
+                                    content_spans=[Span(start=s, end=e)]))
+                continue
+            if covering:
+                ending = [c for a, b, c in extents if a < e and s < b and b >= e - 2 and self._speaks_on(c)]
+                speaking = max(ending, key=lambda c: c.end or 0) if ending else None
+                continue
+            speaking = None
             for a, b in self._clauses(sent):
                 hedges = [" ".join(text[x:y].split()) for x, y in find_hedge_spans(text, a, b)]
                 claims.append(Claim(text=text[a:b], start=a, end=b, hedges=hedges, quote="none",
                                     content_spans=[Span(start=a, end=b)]))
         claims.sort(key=lambda c: (c.start or 0))
         return claims
+
+    def _speaks_on(self, claim: Claim) -> bool:
+        """Can the next, cue-less quotation be this claim's speaker's? Not a speaker inside a quotation
+        ('"... I said no ..."') nor one who is only a first/second person or "it"."""
+        if not claim.source or claim.source.lower() in _NOT_SPEAKERS:
+            return False
+        return not self._in_quote(claim)
+
+    def _in_quote(self, claim: Claim) -> bool:
+        return any(self.quotes.containing(p.start) for p in claim.cue_spans)
+
+    def _continues_quote(self, start: int, end: int) -> bool:
+        """The sentence at ``start:end`` is a quotation (or a paragraph of one) and nothing but."""
+        text = self.text
+        if text[start] not in "\"\u201c":
+            # a later sentence of the same quotation ('"A. B."': B)
+            q = self.quotes.containing(start)
+            return q is not None and q[0] < start and q[1] >= end - 1
+        q = self.quotes.containing(start + 1)
+        if q is None:
+            return text[end - 1] in "\"\u201d"
+        return q[1] >= end - 1
 
     # --- the trained span tagger ----------------------------------------------------------------
     def _refine(self, attrs: list[Attribution]) -> list[Attribution]:
@@ -841,7 +892,8 @@ class _Engine:
         plural = False
         if attr.source:
             head = attr.source_head or attr.source[0]
-            a, b = char_span(_without_relative_clause(attr.source, head))
+            shown = [t for t in _without_relative_clause(attr.source, head) if not t.is_space] or attr.source
+            a, b = char_span(shown)
             source = attr.source_text or text[a:b]
             resolved, rtype = (None, None)
             if attr.source_text is not None:

@@ -1,0 +1,59 @@
+"""A quotation that follows a speaker's attribution with no cue of its own stays that speaker's words, from
+the attribution engine through to the answer sentence (invented article)."""
+
+from __future__ import annotations
+
+from app.composers.evidence import Passage
+from app.composers.extractive import render_claim
+from indexing.attribution import analyze
+from indexing.models import SearchResult
+
+BODY = (
+    "The island ferry operator will raise fares by 12 percent in March, the company said on Monday.\n\n"
+    "Ana Lindqvist, who chairs the island residents' association, said the rise would push young families "
+    'off the island. "We will lose the school if this goes ahead. Nobody on the council has answered our letters."\n\n'
+    "The operator said fuel costs had doubled since 2024."
+)
+
+
+def test_a_cue_less_quotation_after_an_attribution_is_that_speakers() -> None:
+    claims = [c for c in analyze(BODY) if "school" in c.text or "letters" in c.text]
+    assert claims, [(c.source, c.text) for c in analyze(BODY)]
+    for claim in claims:
+        assert claim.source == "Ana Lindqvist", (claim.source, claim.cue, claim.text)
+        assert claim.source_type == "named"
+        assert claim.quote == "direct"
+        assert claim.cue is None  # nothing in the text reports it: the claim is carried on, not invented
+
+
+def test_a_verb_inside_the_continued_quotation_is_not_a_new_speaker() -> None:
+    # "Nobody on the council has answered our letters" is Ana Lindqvist's sentence, not a claim by "Nobody"
+    sources = {c.source for c in analyze(BODY) if c.attributed}
+    assert not any(s and s.lower().startswith("nobody") for s in sources)
+
+
+def test_the_continuation_does_not_cross_another_sentence() -> None:
+    text = (
+        "Ana Lindqvist said the rise would push young families off the island. The ferry leaves at noon. "
+        '"We will lose the school if this goes ahead."'
+    )
+    quoted = [c for c in analyze(text) if "school" in c.text]
+    assert quoted and not quoted[0].attributed
+
+
+def test_a_speaker_inside_a_quotation_is_not_carried_on() -> None:
+    text = '"I said no to the plan," the mayor told the meeting. "I said it twice."'
+    for claim in analyze(text):
+        assert claim.source != "I"
+
+
+def test_the_answer_quotes_a_later_sentence_of_the_quotation_with_its_speaker() -> None:
+    claim = next(c for c in analyze(BODY) if "letters" in c.text)
+    result = SearchResult(rank=1, chunk_id="ferry:0", article_id="ferry", title="Ferry fares to rise",
+                          outlet="Harbor Gazette", text=BODY, start=0, end=len(BODY), score=1.0)
+    start = BODY.index("Ana Lindqvist")
+    passage = Passage(result=result, start=start, end=len(BODY), text=BODY[start:], claims=[claim])
+    sentence = render_claim(claim, passage)
+    assert "Ana Lindqvist" in sentence
+    assert '"Nobody on the council has answered our letters' in sentence  # quoted, not turned into indirect speech
+    assert "said Nobody" not in sentence
