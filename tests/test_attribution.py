@@ -194,6 +194,10 @@ def test_it_is_understood_is_anonymous_without_a_source() -> None:
         ("analysts", "anonymous"),
         ("one expert", "anonymous"),
         ("people familiar with the matter", "anonymous"),
+        ("Bank of Valmora", "named"),  # a body named in its of-phrase, no article
+        ("Ministry of Fisheries", "named"),
+        ("officials of the Bank of Valmora", "anonymous"),
+        ("a bank of the city", "anonymous"),
     ],
 )
 def test_classify_source(mention: str, expected: str) -> None:

@@ -198,6 +198,17 @@ def _proper_modifier(head: Token) -> bool:
     return False
 
 
+def _institution_name(head: Token) -> bool:
+    """ "Bank of America", "Ministry of Defence", "University of Leeds": a capitalised body word whose name
+    follows it in an of-phrase of proper nouns."""
+    if head.pos_ != "PROPN" or not head.text[:1].isupper():
+        return False
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == head.i + 1:
+            return any(c.dep_ == "pobj" and c.pos_ == "PROPN" and c.text[:1].isupper() for c in prep.children)
+    return False
+
+
 def _is_named_np(head: Token) -> bool | None:
     """True named, False anonymous, None when the head says nothing (a pronoun)."""
     low = head.lower_
@@ -228,7 +239,7 @@ def _is_named_np(head: Token) -> bool | None:
     if low in INFO_HEADS:
         return _proper_modifier(head)
     if low in ORG_HEADS:
-        return _proper_modifier(head) or _definite(head)
+        return _proper_modifier(head) or _definite(head) or _institution_name(head)
     if head.ent_type_ in ("PERSON", "ORG") or _looks_like_name(head):
         return True
     # role nouns: "the South Carolina senator", "the New York businessman" point back to one named person
