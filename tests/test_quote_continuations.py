@@ -57,3 +57,19 @@ def test_the_answer_quotes_a_later_sentence_of_the_quotation_with_its_speaker() 
     assert "Ana Lindqvist" in sentence
     assert '"Nobody on the council has answered our letters' in sentence  # quoted, not turned into indirect speech
     assert "said Nobody" not in sentence
+
+
+def test_a_quote_printed_on_one_line_is_one_balanced_quotation_in_the_answer() -> None:
+    body = (
+        '"I pick the races I really want to do. "I love the crowds and the course. '
+        '"It is also the 25th edition this year," said runner Mia Kallio.'
+    )
+    claim = next(c for c in analyze(body) if c.attributed)
+    assert claim.source == "runner Mia Kallio"
+    result = SearchResult(rank=1, chunk_id="run:0", article_id="run", title="Kallio picks the marathon",
+                          outlet="Harbor Gazette", text=body, start=0, end=len(body), score=1.0)
+    passage = Passage(result=result, start=0, end=len(body), text=body, claims=[claim])
+    sentence = render_claim(claim, passage)
+    assert sentence.count('"') == 2, sentence
+    assert "I pick the races I really want to do. I love the crowds and the course." in sentence
+    assert "Mia Kallio" in sentence

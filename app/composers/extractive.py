@@ -187,7 +187,23 @@ def join_quote_paragraphs(text: str) -> str:
             out.append(paragraph[1:])
         else:
             out.append(paragraph)
-    return " ".join(p for p in out if p)
+    return _join_inline_reopenings(" ".join(p for p in out if p))
+
+
+def _join_inline_reopenings(text: str) -> str:
+    """``'"A. "B."'`` -> ``'"A. B."'``: the paragraphs of a quote printed on one line (BBC News style), each
+    reopening with a straight mark while the quotation is still open, joined as one quotation."""
+    if text.count('"') < 3:
+        return text
+    out = []
+    inside = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            if inside and text[i - 2 : i] in (". ", "? ", "! ") and text[i + 1 : i + 2].isalnum():
+                continue  # the next paragraph's reopening mark
+            inside = not inside
+        out.append(ch)
+    return "".join(out)
 
 
 def _names_source_in(passage: Passage, claim: Claim) -> bool:
