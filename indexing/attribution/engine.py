@@ -397,15 +397,7 @@ class _Engine:
         clipped = [trim(text, max(a, para_start), min(b, para_end)) for a, b in attr.content]
         attr.content = [(a, b) for a, b in clipped if b > a]
         pieces = []
-        # a cue inside a quotation ('"... Nobody on the council has answered our letters."') reports within it:
-        # its content stays inside that quotation, it does not take the whole of it
-        within = self.quotes.containing(attr.cue_start)
         for a, b in attr.content:
-            if within is not None:
-                a, b = max(a, within[0]), min(b, within[1])
-                if b > a:
-                    pieces.append((a, b))
-                continue
             for qs, qe in self.quotes.overlapping(a, b):
                 a, b = min(a, qs), max(b, qe)
             pieces.append((a, b))
