@@ -278,3 +278,44 @@ def test_the_near_miss_checks_are_a_setting_of_the_chain(searcher, tmp_path) -> 
     off = build_chain(searcher, Settings(home=tmp_path, near_miss_checks=False)).invoke(inputs)
     assert not off.refused and off.citations
 
+
+
+# --- session 6: paraphrased counted things, index tokens --------------------------------------
+
+
+def _one_article(text: str, title: str, claims: list[Claim] | None = None, article_id: str = "poll") -> SearchResult:
+    return SearchResult(rank=1, chunk_id=f"{article_id}:0", article_id=article_id, title=title, outlet="Harbor Gazette",
+                        text=text, start=0, end=len(text), score=1.0, claims=claims or [])
+
+
+def test_a_counted_thing_worded_differently_passes_with_the_embedder(embedder) -> None:
+    result = _one_article(
+        "A poll of school pupils in Lindby was published on Monday. Only a third of 13-15 year olds could name the town's mayor. "
+        "The harbour office employs 84 nursing staff.",
+        "Lindby pupils know little of local politics",
+    )
+    cached = as_cached(embedder)
+    question = "How many teenagers in the Lindby poll could name the mayor?"
+    passages = rank_passages(question, build_passages([result]), cached)
+    assert not decide(question, passages).answerable  # lexical only: "teenagers" is not in the article
+    decision = decide(question, passages, embedder=cached)
+    assert decision.answerable and decision.focus is not None and "13-15 year olds" in decision.focus.text, decision.trace
+    # one word of the counted thing there and another missing is another thing, whatever the similarity
+    other = "How many nursing doctors does the harbour office employ?"
+    assert not decide(other, rank_passages(other, build_passages([result]), cached), embedder=cached).answerable
+    # a thing the article never counts stays refused
+    absent = "How many teachers in the Lindby poll could name the mayor?"
+    assert not decide(absent, rank_passages(absent, build_passages([result]), cached), embedder=cached).answerable
+
+
+def test_question_terms_are_looked_up_as_the_lexical_index_cuts_them(embedder) -> None:
+    from app.composers.evidence import _absent_from, answerability
+
+    # bm25s keeps runs of two or more word characters: "3,000m" is "000m", a lone "m" is never a token
+    vocabulary = {"000m", "000", "runner", "ferri", "race"}
+    assert not _absent_from("m", vocabulary) and not _absent_from("3,000", vocabulary)
+    assert _absent_from("zeppelin", vocabulary)
+    result = _one_article("The runner won the 3,000m ferry race on Sunday.", "Runner wins ferry race")
+    question = "Why did the runner win the 3,000m ferry race?"
+    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+    assert answerability(question, passages, [result], vocabulary=vocabulary) == answerability(question, passages, [result])
