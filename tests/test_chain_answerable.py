@@ -319,3 +319,45 @@ def test_question_terms_are_looked_up_as_the_lexical_index_cuts_them(embedder) -
     question = "Why did the runner win the 3,000m ferry race?"
     passages = rank_passages(question, build_passages([result]), as_cached(embedder))
     assert answerability(question, passages, [result], vocabulary=vocabulary) == answerability(question, passages, [result])
+
+
+def _halden(*, speaks: bool = True) -> SearchResult:
+    text = "Coach Mira Halden has been dismissed by Lindby Rovers after nine games without a win."
+    quoted = [("Halden", "said", "the club had hired a new fitness coach in the summer"),
+              ("She", "said", "she was proud of the players and thanked the supporters")]
+    if speaks:
+        text += " Halden said the club had hired a new fitness coach in the summer. She said she was proud of the players and thanked the supporters."
+    else:
+        text += " The club chairman, Ivo Brask, said the board had run out of patience."
+        quoted = [("The club chairman, Ivo Brask", "said", "the board had run out of patience")]
+    claims = []
+    for source, cue, content in quoted:
+        start = text.index(content)
+        claims.append(Claim(text=content, start=start, end=start + len(content), source=source, source_type="named", cue=cue,
+                            quote="indirect", speaker=None if "Brask" in source else "Mira Halden"))
+    return _one_article(text, "A new start at Lindby Rovers", claims, article_id="halden")
+
+
+def test_a_say_question_needs_the_speakers_words_not_a_sentence_about_them(embedder) -> None:
+    cached = as_cached(embedder)
+    # the only sentence naming her is about her, not hers: no reporting verb, no quotation
+    question = "What did Mira Halden say about being dismissed by Lindby Rovers?"
+    decision = decide(question, rank_passages(question, build_passages([_halden(speaks=False)]), cached))
+    assert not decision.answerable, decision.trace
+    control = "What did Mira Halden say about the players?"
+    decision = decide(control, rank_passages(control, build_passages([_halden()]), cached))
+    assert decision.answerable and decision.focus is not None and "proud" in decision.focus.text, decision.trace
+    assert analyse_question(question).say_question and not analyse_question("How did Mira Halden respond to the fans?").say_question
+
+
+def test_a_say_question_needs_most_of_its_subject_in_the_speakers_words(embedder, monkeypatch) -> None:
+    import app.composers.answerable as answerable
+
+    result, cached = _halden(), as_cached(embedder)
+    # two of three nouns in her words ("fines" in none): 0.67 of the question, under MIN_SAY_COVERAGE
+    question = "What did Mira Halden say about the players and the supporters' fines?"
+    passages = rank_passages(question, build_passages([result]), cached)
+    decision = decide(question, passages)
+    assert not decision.answerable, decision.trace
+    monkeypatch.setattr(answerable, "MIN_SAY_COVERAGE", 0.0)
+    assert decide(question, passages).answerable  # the coverage minimum is what refuses it
