@@ -361,3 +361,21 @@ def test_a_say_question_needs_most_of_its_subject_in_the_speakers_words(embedder
     assert not decision.answerable, decision.trace
     monkeypatch.setattr(answerable, "MIN_SAY_COVERAGE", 0.0)
     assert decide(question, passages).answerable  # the coverage minimum is what refuses it
+
+
+def test_a_past_yes_no_question_needs_the_event_done_not_planned(embedder) -> None:
+    text = ("The Lindby harbour board will vote on the dredging plan on May 3. "
+            "The council is expected to approve its budget once the board has approved the dredging plan. "
+            "Ferry operator Nordlys said it had not cut any sailings.")
+    start = text.index("it had not cut any sailings")
+    claim = Claim(text="it had not cut any sailings", start=start, end=start + len("it had not cut any sailings"),
+                  source="Ferry operator Nordlys", source_type="named", cue="said", quote="indirect")
+    result, cached = _one_article(text, "Lindby harbour plans", [claim], article_id="harbour"), as_cached(embedder)
+    for question in ["Did the harbour board approve the dredging plan?", "Has the council approved its budget?"]:
+        decision = decide(question, rank_passages(question, build_passages([result]), cached))
+        assert not decision.answerable, (question, decision.trace)
+    assert analyse_question("Did the harbour board approve the dredging plan?").proposition == (("approv",), ("board",), ("plan",))
+    # done or not done both answer: "had not cut any sailings"
+    control = "Did Nordlys cut any sailings?"
+    decision = decide(control, rank_passages(control, build_passages([result]), cached))
+    assert decision.answerable and decision.focus is not None and "sailings" in decision.focus.text, decision.trace

@@ -145,6 +145,8 @@ class QuestionFocus:
     response: bool = False
     # "What did X say / tell ... about Y?": X's words are asked for (not how X responded or what X did)
     say_question: bool = False
+    # "Did / Has / Was X <verb> Y?": whether an event happened; its verb, subject and object (stems)
+    proposition: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
 
 
 @dataclass
@@ -240,6 +242,7 @@ def analyse_question(question: str) -> QuestionFocus:
         years=frozenset(_YEAR.findall(question)),
         response=response,
         say_question=bool(asked) and not response and doc is not None and _says(doc),
+        proposition=_proposition(doc) if (doc is not None and _PAST_YES_NO.match(question)) else None,
     )
 
 
@@ -321,6 +324,72 @@ def _event_verbs(doc) -> list:
 
 def _answer_verbs(doc) -> tuple[str, ...]:
     return _stems(_event_verbs(doc))
+
+
+_PAST_YES_NO = re.compile(r"^\s*(?:did|has|have|had|was|were)\b", re.IGNORECASE)
+
+
+def _proposition(doc) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    """A past yes/no question's event: (verb stems, subject head stem, object head stem); None without a content verb."""
+    verbs = [t for t in _event_verbs(doc) if not set(_stems([t])) & _SPEAKING]
+    if not verbs:
+        return None
+    verb = verbs[0]
+    root = next((t for t in doc if t.dep_ == "ROOT"), verb)
+    subject = next((c for c in [*verb.children, *root.children] if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+
+    def head(tok) -> tuple[str, ...]:
+        return _stems([tok])[-1:] if tok is not None and tok.pos_ in {"NOUN", "PROPN"} else ()
+
+    return _stems([verb]), head(subject), head(obj)
+
+
+# Words before a verb that make its event planned, possible or conditional, not done:
+# "will discuss", "is expected to vote", "once parliament has approved", "before approving", "if approved".
+_UNREALISED = frozenset(
+    "will would could may might shall should can expected likely unlikely plans plan planned going due aims hopes wants intends "
+    "if once before unless whether until".split()
+)
+
+
+_PRONOUN = re.compile(r"\b(?:he|she|it|they|his|her|its|their)\b", re.IGNORECASE)
+
+
+def _proposition_missing(focus: QuestionFocus, p: Passage) -> str:
+    """Why the passage cannot say whether the asked event happened ("" when it can).
+
+    Its subject must be in the passage (with the sentence before, and the claims' speakers), and the
+    passage's own sentence must give the event's verb as done (or not done: "did not dispute"), not as
+    planned or possible ("will discuss", "once parliament has approved"); without the verb, its object
+    ("blame" in "Did X accept any blame?": "X's equipment was not to blame") answers.
+    """
+    assert focus.proposition is not None
+    verbs, subject, obj = focus.proposition
+    own = p.evidence_text()
+    # the subject in the sentence (or its speakers), or in the sentence before when a pronoun points back to it
+    around = f"{own} {_speakers(p)}"
+    if _PRONOUN.search(own):
+        around = f"{_window(p, before=True, after=False)} {_speakers(p)}"
+    if subject and not set(subject) & _passage_words(around):
+        return f"{subject[0]!r} is not in the passage"
+    planned = False
+    for clause in re.split(r"[,;:()\u2014]|\s-\s", own):
+        raw = re.findall(r"[A-Za-z][A-Za-z'’-]*", clause)
+        for i, w in enumerate(raw):
+            if not set(content_words(_IRREGULAR.get(w.lower(), w.lower()))) & set(verbs):
+                continue
+            if {x.lower() for x in raw[max(0, i - 5) : i]} & _UNREALISED:
+                planned = True
+                continue
+            return ""
+    if planned:
+        return f"{'/'.join(verbs)} is only planned or possible"
+    # without the verb, the object answers in a sentence of things done ("was not to blame"), not of
+    # things to come ("will vote on the dredging plan")
+    if obj and set(obj) <= _passage_words(own) and not {w.lower() for w in re.findall(r"[A-Za-z]+", own)} & _UNREALISED:
+        return ""
+    return f"nothing says whether {'/'.join(verbs)} happened"
 
 
 def _says(doc) -> bool:
@@ -658,6 +727,10 @@ def _check(
             return f"{missing[0]} is not in the story"
     # What the passage itself gives (a clause saying the fact was not given does not).
     own = _given_part(p.evidence_text())
+    if focus.proposition is not None and focus.answer_type is None:
+        why = _proposition_missing(focus, p)
+        if why:
+            return why
     if focus.answer_type == "agent":
         why = _agent_missing(focus, own)
         if why:
