@@ -379,3 +379,31 @@ def test_a_past_yes_no_question_needs_the_event_done_not_planned(embedder) -> No
     control = "Did Nordlys cut any sailings?"
     decision = decide(control, rank_passages(control, build_passages([result]), cached))
     assert decision.answerable and decision.focus is not None and "sailings" in decision.focus.text, decision.trace
+
+
+def _museum() -> SearchResult:
+    text = ("A bronze compass was stolen from the Vell Maritime Museum in Lindby on Sunday. "
+            "The compass, made in 1702 by an unknown craftsman, was insured for 2 million crowns. "
+            "In May, a clock was taken from a private house in Orsa; it has not been found. "
+            "Visitors to the museum rose 12 percent in September. "
+            "A security company has been hired to review the alarms. "
+            "The museum's new wing was designed by the architect Lena Falk and built by Orsa Bygg.")
+    return _one_article(text, "Compass stolen from Lindby museum", [], article_id="museum")
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "why"),
+    [
+        ("Where was the bronze compass made?", False, "made in a year by someone: no place"),
+        ("Where was the clock taken from the house in Orsa found?", False, "'it has not been found' does not say where"),
+        ("Where was the bronze compass stolen from?", True, "from the Vell Maritime Museum in Lindby"),
+        ("Which security company was hired to review the alarms?", False, "the company is not named"),
+        ("Which company built the museum's new wing?", True, "built by Orsa Bygg"),
+        ("Which company will maintain the museum's new wing?", False, "nobody is said to maintain it"),
+        ("How much did visitors to the museum rise in October?", False, "the rise is September's"),
+        ("How much did visitors to the museum rise in September?", True, "12 percent in September"),
+    ],
+)
+def test_place_name_and_month_questions(embedder, question: str, answerable: bool, why: str) -> None:
+    decision = decide(question, rank_passages(question, build_passages([_museum()]), as_cached(embedder)))
+    assert decision.answerable is answerable, (why, decision.trace)

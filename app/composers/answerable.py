@@ -128,7 +128,7 @@ class QuestionFocus:
     names: tuple[tuple[str, ...], ...]
     asked_source: str | None
     source_is_name: bool
-    answer_type: str | None  # "quantity" | "time" | "agent" | None
+    answer_type: str | None  # "quantity" | "time" | "agent" | "entity" | "place" | None
     numbers: frozenset[str] = field(default_factory=frozenset)
     # What the typed answer is about: the counted thing ("doctor posts": all of it),
     # else the event's verbs ("charge", "sworn": any), else the subject's nouns (any).
@@ -147,6 +147,10 @@ class QuestionFocus:
     say_question: bool = False
     # "Did / Has / Was X <verb> Y?": whether an event happened; its verb, subject and object (stems)
     proposition: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
+    # months the question names ("in August", "the year to October"), lower case
+    months: frozenset[str] = field(default_factory=frozenset)
+    # "Which company ...", "Where was ...": the event's verbs a passage must give (stems)
+    event_verbs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -218,6 +222,16 @@ def analyse_question(question: str) -> QuestionFocus:
     elif _WHO.match(question) and doc is not None:
         agent_verbs, agent_role = _agent_focus(doc)
         kind = "agent" if (agent_verbs or agent_role) else None
+    elif _WHICH_DOER.match(question) and doc is not None:
+        # "Which company will manufacture ...": a name; as the doer, the "who" check applies too
+        kind = "entity"
+        noun = next((t for t in doc if t.i > 0 and t.lower_ == _WHICH_DOER.match(question).group(1).lower()), None)
+        if noun is not None and noun.dep_ in {"nsubj", "nsubjpass"}:
+            agent_verbs, agent_role = _agent_focus(doc)
+            main = set(_stems(_main_verbs(doc)))
+            agent_verbs, agent_role = tuple(v for v in agent_verbs if v.lstrip(PASSIVE_MARK) in main), ()
+    elif _WHERE.match(question):
+        kind = "place"
     else:
         kind = None
     answer_focus, focus_all = _answer_focus(doc) if (kind in ("quantity", "time") and doc is not None) else ((), False)
@@ -243,6 +257,8 @@ def analyse_question(question: str) -> QuestionFocus:
         response=response,
         say_question=bool(asked) and not response and doc is not None and _says(doc),
         proposition=_proposition(doc) if (doc is not None and _PAST_YES_NO.match(question)) else None,
+        months=frozenset(m.lower() for m in _MONTH_NAME.findall(question[1:])),
+        event_verbs=_stems(_main_verbs(doc)) if (kind in ("entity", "place") and doc is not None) else (),
     )
 
 
@@ -273,7 +289,7 @@ _AGENT_SYNONYMS = {
         "write": "author writer wrote", "design": "architect designer", "lead": "leader head heads headed",
         "own": "owner owners stake bought", "found": "founder founders", "make": "maker made", "replace": "successor succeed replacement",
         "discover": "found spotted uncovered discovered", "manufacture": "maker manufacturer built", "build": "builder built",
-        "run": "head executive leader boss", "coach": "coach manager",
+        "run": "head executive leader boss operator operators", "coach": "coach manager",
         "execut": "ceo boss", "ceo": "executive boss", "chairman": "chair chairwoman chairperson",
         "head": "leader director", "director": "head", "mayor": "mayor", "manag": "manager coach boss",
     }.items()
@@ -324,6 +340,55 @@ def _event_verbs(doc) -> list:
 
 def _answer_verbs(doc) -> tuple[str, ...]:
     return _stems(_event_verbs(doc))
+
+
+# "Which company / firm / party / members ...": the answer is a name (a company, a group, people).
+_WHICH_DOER = re.compile(
+    r"^\s*(?:which|what)\s+(?:[a-z]+\s+)?(compan(?:y|ies)|firms?|airlines?|part(?:y|ies)|teams?|clubs?|countr(?:y|ies)|banks?|groups?|members?|"
+    r"bands?|organi[sz]ations?|agenc(?:y|ies)|manufacturers?|carriers?|operators?|people|person|ministers?|officials?|players?)\b",
+    re.IGNORECASE,
+)
+_WHERE = re.compile(r"^\s*where\b", re.IGNORECASE)
+_MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
+# A place: a preposition before a name ("in Ashford", "to Astor", "at the Brennmark Museum").
+_PLACE = re.compile(r"\b(?:in|at|near|from|to|into|outside|inside|off|on|across)\s+(?:the\s+)?([A-Z][\w'’-]+)")
+_NEGATION = frozenset(["not", "never", "n't", "no"])
+
+
+def _main_verbs(doc) -> list:
+    """The event verbs of the question's main clause ("found" in "Where were the paintings stolen from X found?";
+    not "went" in "... when they went missing"); "made" without an object counts ("Where was it made?",
+    not "make her first trip")."""
+    made = {"made", "make", "makes"}
+    verbs = [
+        t for t in doc
+        if t.pos_ == "VERB" and (t in _event_verbs(doc) or (t.lower_ in made and not any(c.dep_ == "dobj" for c in t.children)))
+    ]
+    main = [t for t in verbs if t.dep_ not in {"acl", "relcl", "advcl", "amod"}]
+    root = [t for t in main if t.dep_ == "ROOT"]
+    return root or main
+
+
+def _gives_event(verbs: tuple[str, ...], own: str) -> bool:
+    """One of ``verbs`` is in ``own`` and not denied ("they have not been found" does not say where)."""
+    raw = re.findall(r"[A-Za-z]+(?:n't)?", own)
+    for i, w in enumerate(raw):
+        if set(content_words(_IRREGULAR.get(w.lower(), w.lower()))) & set(verbs):
+            if not {x.lower() for x in raw[max(0, i - 3) : i]} & _NEGATION:
+                return True
+    return False
+
+
+def _new_name(focus: QuestionFocus, own: str) -> bool:
+    """``own`` names someone or something the question does not (a capitalised word after the first)."""
+    asked = {w for n in focus.names for w in n} | set(focus.terms)
+    for m in re.finditer(r"(?<=\s)[A-Z][\w'’-]+", own):
+        word = m.group(0)
+        if _MONTH_OR_DAY.fullmatch(word):
+            continue
+        if not set(content_words(word)) <= asked:
+            return True
+    return False
 
 
 _PAST_YES_NO = re.compile(r"^\s*(?:did|has|have|had|was|were)\b", re.IGNORECASE)
@@ -727,6 +792,27 @@ def _check(
             return f"{missing[0]} is not in the story"
     # What the passage itself gives (a clause saying the fact was not given does not).
     own = _given_part(p.evidence_text())
+    if focus.months:
+        # a month the question names is in the sentence (or title); a sentence naming no month may be of the month it was published
+        named = {m.lower() for m in _MONTH_NAME.findall(f"{p.evidence_text()} {p.result.title}")}
+        published = {p.published_at.strftime("%B").lower()} if p.published_at else set()
+        missing = [m for m in sorted(focus.months) if m not in named and (named or m not in published)]
+        if missing:
+            return f"{missing[0].title()} is not in the passage"
+    if focus.answer_type == "entity":
+        if not _new_name(focus, own):
+            return "no name is given"
+        if focus.agent_verbs:
+            why = _agent_missing(focus, own)
+            if why:
+                return why
+        elif focus.event_verbs and not _gives_event(focus.event_verbs, own):
+            return f"nothing {'/'.join(focus.event_verbs)} is said"
+    if focus.answer_type == "place":
+        if focus.event_verbs and not _gives_event(focus.event_verbs, own):
+            return f"nothing {'/'.join(focus.event_verbs)} is said"
+        if not any(not _MONTH_OR_DAY.fullmatch(m.group(1)) for m in _PLACE.finditer(own)):
+            return "no place is given"
     if focus.proposition is not None and focus.answer_type is None:
         why = _proposition_missing(focus, p)
         if why:
