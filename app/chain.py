@@ -122,6 +122,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
             history=state["history"],
             answerable=decision.answerable if decision else True,
             refusal_reason=decision.reason if decision else "",
+            focus=decision.focus if decision else None,
         )
         return {**state, "request": request}
 

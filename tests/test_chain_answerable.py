@@ -407,3 +407,33 @@ def _museum() -> SearchResult:
 def test_place_name_and_month_questions(embedder, question: str, answerable: bool, why: str) -> None:
     decision = decide(question, rank_passages(question, build_passages([_museum()]), as_cached(embedder)))
     assert decision.answerable is answerable, (why, decision.trace)
+
+
+# --- the passage that holds the asked fact is said first -------------------------------------
+
+
+def test_the_passage_the_checks_found_is_said_first(embedder) -> None:
+    text = ("Lindby's new ferry terminal opened on Monday after two years of building work. "
+            "The terminal's opening drew crowds to the Lindby harbour on Monday, harbour master Ola Vik said. "
+            "The terminal cost 95 million crowns, the harbour office said.")
+    claims = []
+    for source, content in [("harbour master Ola Vik", "The terminal's opening drew crowds to the Lindby harbour on Monday"),
+                            ("the harbour office", "The terminal cost 95 million crowns")]:
+        start = text.index(content)
+        claims.append(Claim(text=content, start=start, end=start + len(content), source=source, source_type="named", cue="said",
+                            quote="indirect"))
+    result, cached = _one_article(text, "Lindby ferry terminal opens", claims, article_id="terminal"), as_cached(embedder)
+    question = "How much did the new Lindby ferry terminal cost?"
+    passages = rank_passages(question, build_passages([result]), cached)
+    decision = decide(question, passages, embedder=cached)
+    assert decision.answerable and decision.focus is not None and "95 million" in decision.focus.text, decision.trace
+    request = ComposeRequest(question=question, standalone_question=question, passages=passages, focus=decision.focus)
+    composer = ExtractiveComposer(max_claims=1)
+    draft = composer.compose(request)
+    assert "95 million crowns" in draft.sentences[0].text, [s.text for s in draft.sentences]
+    # without it, ranking decides what comes first (and a one-claim answer may miss the figure)
+    unfocused = composer.compose(ComposeRequest(question=question, standalone_question=question, passages=passages))
+    ranked_first = next(p for p in passages if not p.injection and p.vector is not None)
+    assert unfocused.passages[0].key == ranked_first.key
+    answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=passages)
+    assert not answer.refused and "95 million crowns" in answer.answer.split("[1]")[0]
