@@ -414,11 +414,11 @@ def test_place_name_and_month_questions(embedder, question: str, answerable: boo
 
 def test_the_passage_the_checks_found_is_said_first(embedder) -> None:
     text = ("Lindby's new ferry terminal opened on Monday after two years of building work. "
-            "The terminal's opening drew crowds to the Lindby harbour on Monday, harbour master Ola Vik said. "
-            "The terminal cost 95 million crowns, the harbour office said.")
+            "How much the new Lindby ferry terminal would cost was long disputed, harbour master Ola Vik said. "
+            "The terminal was built for 95 million crowns, the harbour office said.")
     claims = []
-    for source, content in [("harbour master Ola Vik", "The terminal's opening drew crowds to the Lindby harbour on Monday"),
-                            ("the harbour office", "The terminal cost 95 million crowns")]:
+    for source, content in [("harbour master Ola Vik", "How much the new Lindby ferry terminal would cost was long disputed"),
+                            ("the harbour office", "The terminal was built for 95 million crowns")]:
         start = text.index(content)
         claims.append(Claim(text=content, start=start, end=start + len(content), source=source, source_type="named", cue="said",
                             quote="indirect"))
@@ -433,7 +433,6 @@ def test_the_passage_the_checks_found_is_said_first(embedder) -> None:
     assert "95 million crowns" in draft.sentences[0].text, [s.text for s in draft.sentences]
     # without it, ranking decides what comes first (and a one-claim answer may miss the figure)
     unfocused = composer.compose(ComposeRequest(question=question, standalone_question=question, passages=passages))
-    ranked_first = next(p for p in passages if not p.injection and p.vector is not None)
-    assert unfocused.passages[0].key == ranked_first.key
+    assert "95 million" not in unfocused.sentences[0].text, [s.text for s in unfocused.sentences]
     answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=passages)
     assert not answer.refused and "95 million crowns" in answer.answer.split("[1]")[0]
