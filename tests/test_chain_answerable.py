@@ -436,3 +436,27 @@ def test_the_passage_the_checks_found_is_said_first(embedder) -> None:
     assert "95 million" not in unfocused.sentences[0].text, [s.text for s in unfocused.sentences]
     answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=passages)
     assert not answer.refused and "95 million crowns" in answer.answer.split("[1]")[0]
+
+
+def _quay() -> list[SearchResult]:
+    text = ("Work on the new Lindby quay will start in March, the port office said on Monday. "
+            "The quay will have 14 berths for fishing boats. "
+            "The harbour ministry will decide on a second quay next year.")
+    marina = "The Orsa marina will charge boat owners 300 crowns a month for a berth from May."
+    return [_one_article(text, "Lindby to build a new quay", [], article_id="quay"),
+            _one_article(marina, "Orsa marina sets berth fees", [], article_id="marina")]
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "why"),
+    [
+        ("How much will the new Lindby quay cost?", False, "figures and dates, but no sum of money for the quay"),
+        ("How much will the Orsa marina charge boat owners for a berth?", True, "300 crowns a month"),
+        ("How many berths will the new quay have?", True, "14 berths"),
+        ("When will the fisheries board approve the new quay?", False, "the board is in no sentence with a date"),
+        ("When will work on the new quay start?", True, "in March"),
+    ],
+)
+def test_money_and_subject_of_figure_questions(embedder, question: str, answerable: bool, why: str) -> None:
+    decision = decide(question, rank_passages(question, build_passages(_quay()), as_cached(embedder)))
+    assert decision.answerable is answerable, (why, decision.trace)

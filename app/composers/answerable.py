@@ -151,6 +151,10 @@ class QuestionFocus:
     months: frozenset[str] = field(default_factory=frozenset)
     # "Which company ...", "Where was ...": the event's verbs a passage must give (stems)
     event_verbs: tuple[str, ...] = ()
+    # "How much did X cost / pay / charge ...": a sum of money is asked
+    money: bool = False
+    # the question's grammatical subject when a name or noun (stem of its head): "When will the ministry ..."
+    subject: tuple[str, ...] = ()
 
 
 @dataclass
@@ -259,6 +263,8 @@ def analyse_question(question: str) -> QuestionFocus:
         proposition=_proposition(doc) if (doc is not None and _PAST_YES_NO.match(question)) else None,
         months=frozenset(m.lower() for m in _MONTH_NAME.findall(question[1:])),
         event_verbs=_stems(_main_verbs(doc)) if (kind in ("entity", "place") and doc is not None) else (),
+        money=kind == "quantity" and bool(_MONEY_QUESTION.search(question)),
+        subject=_subject(doc) if (kind in ("quantity", "time") and doc is not None) else (),
     )
 
 
@@ -353,6 +359,30 @@ _MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|
 # A place: a preposition before a name ("in Ashford", "to Astor", "at the Brennmark Museum").
 _PLACE = re.compile(r"\b(?:in|at|near|from|to|into|outside|inside|off|on|across)\s+(?:the\s+)?([A-Z][\w'’-]+)")
 _NEGATION = frozenset(["not", "never", "n't", "no"])
+
+
+# "How much ... cost / pay / charge / fine / spend / save / earn / invest", "how much money / funding / compensation".
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b.*\b(?:cost|costs|costing|pay|paid|charge|charged|fine|fined|spend|spent|save|saved|earn|earned|invest|invested|"
+    r"money|funding|compensation|fee|fees|salary|wages?|price)\b",
+    re.IGNORECASE,
+)
+
+
+def _subject(doc) -> tuple[str, ...]:
+    """The stem of the head of the main verb's subject ("ministry" in "When will the housing ministry extend ..."),
+    or () for a pronoun, what the question counts ("How many seats", "What share") or a pair ("X and Y")."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return ()
+    subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
+        return ()
+    # what is counted ("How many seats", "What share") is not the subject; nor is a pair, often named
+    # together in the article ("the Civic Alliance and the Greens": "the two parties")
+    if any(c.lower_ in {"many", "much", "what", "which"} or c.dep_ == "conj" for c in subject.children):
+        return ()
+    return _stems([subject])[-1:]
 
 
 def _main_verbs(doc) -> list:
@@ -824,6 +854,14 @@ def _check(
     if focus.answer_type in ("quantity", "time"):
         if not _has_type(focus.answer_type, own, focus):
             return f"no {focus.answer_type} given"
+        # a sum of money is a figure with its currency, not a date or a count ("52 turbines")
+        if focus.money and not _MONEY.search(own):
+            return "no sum of money given"
+        # what the question is about is in the sentence, or a pronoun points back to it
+        if focus.subject:
+            around = _window(p, before=True, after=False) if _PRONOUN.search(own) else own
+            if not set(focus.subject) & _passage_words(f"{around} {_speakers(p)}"):
+                return f"{focus.subject[0]!r} is not in the passage"
         if focus.answer_focus:
             own_words = _passage_words(own)
             have = [
