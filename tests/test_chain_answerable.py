@@ -460,3 +460,21 @@ def _quay() -> list[SearchResult]:
 def test_money_and_subject_of_figure_questions(embedder, question: str, answerable: bool, why: str) -> None:
     decision = decide(question, rank_passages(question, build_passages(_quay()), as_cached(embedder)))
     assert decision.answerable is answerable, (why, decision.trace)
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "why"),
+    [
+        ("How did the appeals tribunal rule on the Orsa fishing licences?", False, "the tribunal is unlikely to rule before spring"),
+        ("What did the harbour review conclude about the Orsa quay collapse?", False, "a review would examine the collapse"),
+        ("How did the Orsa council vote on the fishing licences?", True, "the council voted 9 to 4 to suspend them"),
+    ],
+)
+def test_an_outcome_still_to_come_is_not_an_answer(embedder, question: str, answerable: bool, why: str) -> None:
+    text = ("The Orsa council voted 9 to 4 on Tuesday to suspend three fishing licences. "
+            "The boat owners said they would appeal to the appeals tribunal, which was unlikely to rule before spring. "
+            "Part of the old Orsa quay collapsed in March. "
+            "The port office announced that a harbour review would examine the collapse.")
+    result = _one_article(text, "Orsa suspends fishing licences", [], article_id="orsa")
+    decision = decide(question, rank_passages(question, build_passages([result]), as_cached(embedder)))
+    assert decision.answerable is answerable, (why, decision.trace)

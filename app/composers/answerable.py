@@ -147,6 +147,8 @@ class QuestionFocus:
     say_question: bool = False
     # "Did / Has / Was X <verb> Y?": whether an event happened; its verb, subject and object (stems)
     proposition: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
+    # "How / What / Why did X <verb> ...?": the event's verb and subject (stems), whose outcome is asked
+    outcome: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
     # months the question names ("in August", "the year to October"), lower case
     months: frozenset[str] = field(default_factory=frozenset)
     # "Which company ...", "Where was ...": the event's verbs a passage must give (stems)
@@ -262,6 +264,7 @@ def analyse_question(question: str) -> QuestionFocus:
         say_question=bool(asked) and not response and doc is not None and _says(doc),
         proposition=_proposition(doc) if (doc is not None and _PAST_YES_NO.match(question)) else None,
         months=frozenset(m.lower() for m in _MONTH_NAME.findall(question[1:])),
+        outcome=_proposition(doc) if (doc is not None and kind is None and not asked and _WH_PAST.match(question)) else None,
         event_verbs=_stems(_main_verbs(doc)) if (kind in ("entity", "place") and doc is not None) else (),
         money=kind == "quantity" and bool(_MONEY_QUESTION.search(question)),
         subject=_subject(doc) if (kind in ("quantity", "time") and doc is not None) else (),
@@ -421,17 +424,25 @@ def _new_name(focus: QuestionFocus, own: str) -> bool:
     return False
 
 
+_WH_PAST = re.compile(r"^\s*(?:how|what|why)\s+did\b", re.IGNORECASE)
 _PAST_YES_NO = re.compile(r"^\s*(?:did|has|have|had|was|were)\b", re.IGNORECASE)
 
 
 def _proposition(doc) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
     """A past yes/no question's event: (verb stems, subject head stem, object head stem); None without a content verb."""
     verbs = [t for t in _event_verbs(doc) if not set(_stems([t])) & _SPEAKING]
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if not verbs and root is not None and any(c.dep_ == "aux" and c.lower_ in {"did", "do", "does"} for c in root.children):
+        # the small parser takes a verb after "did" for a noun ("How did the court *rule* ...")
+        if not set(_stems([root])) & (_SPEAKING | _RESPONSE) and root.lower_ not in _LIGHT_FORMS and root.lower_ not in _LIGHT_VERBS:
+            verbs = [root]
     if not verbs:
         return None
     verb = verbs[0]
-    root = next((t for t in doc if t.dep_ == "ROOT"), verb)
+    root = root if root is not None else verb
     subject = next((c for c in [*verb.children, *root.children] if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None:  # "... Constitutional Court rule": the name before the verb, taken for its modifier
+        subject = next((c for c in reversed(list(verb.children)) if c.i < verb.i and c.dep_ in {"compound", "poss"} and c.pos_ in {"PROPN", "NOUN"}), None)
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
 
     def head(tok) -> tuple[str, ...]:
@@ -448,6 +459,7 @@ _UNREALISED = frozenset(
 )
 
 
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|it|they)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she|it|they|his|her|its|their)\b", re.IGNORECASE)
 
 
@@ -468,8 +480,23 @@ def _proposition_missing(focus: QuestionFocus, p: Passage) -> str:
         around = f"{_window(p, before=True, after=False)} {_speakers(p)}"
     if subject and not set(subject) & _passage_words(around):
         return f"{subject[0]!r} is not in the passage"
+    state = _verb_state(verbs, own)
+    if state == "done":
+        return ""
+    if state == "planned":
+        return f"{'/'.join(verbs)} is only planned or possible"
+    # without the verb, the object answers in a sentence of things done ("was not to blame"), not of
+    # things to come ("will vote on the dredging plan")
+    if obj and set(obj) <= _passage_words(own) and not {w.lower() for w in re.findall(r"[A-Za-z]+", own)} & _UNREALISED:
+        return ""
+    return f"nothing says whether {'/'.join(verbs)} happened"
+
+
+def _verb_state(verbs: tuple[str, ...], text: str) -> str:
+    """"done" when ``text`` gives one of ``verbs`` as done (or not done), "planned" when only as planned or
+    possible ("will discuss", "unlikely to rule", "once parliament has approved"), "" when not at all."""
     planned = False
-    for clause in re.split(r"[,;:()\u2014]|\s-\s", own):
+    for clause in re.split(r"[,;:()\u2014]|\s-\s", text):
         raw = re.findall(r"[A-Za-z][A-Za-z'’-]*", clause)
         for i, w in enumerate(raw):
             if not set(content_words(_IRREGULAR.get(w.lower(), w.lower()))) & set(verbs):
@@ -477,14 +504,26 @@ def _proposition_missing(focus: QuestionFocus, p: Passage) -> str:
             if {x.lower() for x in raw[max(0, i - 5) : i]} & _UNREALISED:
                 planned = True
                 continue
-            return ""
-    if planned:
+            return "done"
+    return "planned" if planned else ""
+
+
+def _outcome_missing(focus: QuestionFocus, p: Passage) -> str:
+    """"How did the court rule ...?": the court is in the sentence (or, for a pronoun, the one before), and its
+    event is not only to come ("the court was unlikely to rule", "an inquiry would examine the cause")."""
+    assert focus.outcome is not None
+    verbs, subject, _ = focus.outcome
+    own = p.evidence_text()
+    around = _window(p, before=True, after=False) if _SUBJECT_PRONOUN.search(own) else own
+    if not set(subject) <= _passage_words(f"{around} {_speakers(p)}"):
+        return f"{subject[0]!r} is not in the passage"
+    state = _verb_state(verbs, own)
+    if state == "planned":
         return f"{'/'.join(verbs)} is only planned or possible"
-    # without the verb, the object answers in a sentence of things done ("was not to blame"), not of
-    # things to come ("will vote on the dredging plan")
-    if obj and set(obj) <= _passage_words(own) and not {w.lower() for w in re.findall(r"[A-Za-z]+", own)} & _UNREALISED:
-        return ""
-    return f"nothing says whether {'/'.join(verbs)} happened"
+    clauses = [c for c in re.split(r"[,;:()\u2014]|\s-\s", own) if set(subject) <= _passage_words(c)]
+    if not state and clauses and all({w.lower() for w in re.findall(r"[A-Za-z]+", c)} & _UNREALISED for c in clauses):
+        return f"{subject[0]!r} is only something to come"
+    return ""
 
 
 def _says(doc) -> bool:
@@ -843,6 +882,10 @@ def _check(
             return f"nothing {'/'.join(focus.event_verbs)} is said"
         if not any(not _MONTH_OR_DAY.fullmatch(m.group(1)) for m in _PLACE.finditer(own)):
             return "no place is given"
+    if focus.outcome is not None and focus.outcome[1]:
+        why = _outcome_missing(focus, p)
+        if why:
+            return why
     if focus.proposition is not None and focus.answer_type is None:
         why = _proposition_missing(focus, p)
         if why:
