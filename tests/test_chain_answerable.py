@@ -478,3 +478,46 @@ def test_an_outcome_still_to_come_is_not_an_answer(embedder, question: str, answ
     result = _one_article(text, "Orsa suspends fishing licences", [], article_id="orsa")
     decision = decide(question, rank_passages(question, build_passages([result]), as_cached(embedder)))
     assert decision.answerable is answerable, (why, decision.trace)
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "why"),
+    [
+        ("What was Orsa's unemployment rate when the bank raised interest rates?", False, "only the interest rate is given"),
+        ("What was the Orsa bank's interest rate after it raised rates on Monday?", True, "4.5 percent"),
+        ("What caused the cracks in the Vell bridge?", False, "the cracks named are in the Lindby quay"),
+        ("What caused the cracks in the Lindby quay?", True, "a storm caused them"),
+    ],
+)
+def test_measure_and_cause_questions(embedder, question: str, answerable: bool, why: str) -> None:
+    text = ("The Orsa bank raised interest rates to 4.5 percent on Monday. "
+            "A winter storm caused the cracks in the Lindby quay, the port office said. "
+            "The Vell bridge was closed for repairs.")
+    content = "A winter storm caused the cracks in the Lindby quay"
+    start = text.index(content)
+    claim = Claim(text=content, start=start, end=start + len(content), source="the port office",
+                  source_type="named", cue="said", quote="indirect")
+    others = [Claim(text=t, start=text.index(t), end=text.index(t) + len(t))
+              for t in ("The Orsa bank raised interest rates to 4.5 percent on Monday", "The Vell bridge was closed for repairs")]
+    result = _one_article(text, "Orsa bank raises rates; storm damages quay", [claim, *others], article_id="orsa-bank")
+    decision = decide(question, rank_passages(question, build_passages([result]), as_cached(embedder)))
+    assert decision.answerable is answerable, (why, decision.trace)
+
+
+def test_a_reply_question_needs_the_speaker_named_in_the_sentence_or_a_report_of_their_words(embedder) -> None:
+    text = ("The Lindby port office has written to the ferry firms Nordlys and Sea-Link to challenge the fees they charge. "
+            "Nordlys and Vellboat were sent similar letters last year. "
+            "Sea-Link said it would answer the letter within a month.")
+    claims = []
+    for source, cue, content in [("they", "charge", "the fees they charge"), ("Sea-Link", "said", "it would answer the letter within a month")]:
+        start = text.index(content)
+        claims.append(Claim(text=content, start=start, end=start + len(content), source=source, source_type="named", cue=cue,
+                            quote="indirect"))
+    cached = as_cached(embedder)
+    with_reply = _one_article(text, "Port office challenges ferry fees", claims, article_id="fees")
+    without = _one_article(text.rsplit(" Sea-Link said", 1)[0], "Port office challenges ferry fees", claims[:1], article_id="fees")
+    question = "What did Sea-Link say in reply to the port office's letter?"
+    assert decide(question, rank_passages(question, build_passages([with_reply]), cached)).answerable
+    # "... they charge" is not Sea-Link's reply; the next sentence names no Sea-Link ("Link" alone is not it)
+    decision = decide(question, rank_passages(question, build_passages([without]), cached))
+    assert not decision.answerable, decision.trace

@@ -149,6 +149,8 @@ class QuestionFocus:
     proposition: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
     # "How / What / Why did X <verb> ...?": the event's verb and subject (stems), whose outcome is asked
     outcome: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None = None
+    # "What caused the cracks ...?": what the asked doer acted on (stem of the object's head)
+    acted_on: tuple[str, ...] = ()
     # months the question names ("in August", "the year to October"), lower case
     months: frozenset[str] = field(default_factory=frozenset)
     # "Which company ...", "Where was ...": the event's verbs a passage must give (stems)
@@ -221,7 +223,8 @@ def analyse_question(question: str) -> QuestionFocus:
             focus_terms.pop(t, None)
     agent_verbs: tuple[str, ...] = ()
     agent_role: tuple[str, ...] = ()
-    if _QUANTITY.search(question):
+    measure = _WHAT_MEASURE.match(question)
+    if _QUANTITY.search(question) or measure:
         kind = "quantity"
     elif _TIME.search(question):
         kind = "time"
@@ -245,7 +248,10 @@ def analyse_question(question: str) -> QuestionFocus:
         # "When will it reopen?" is answered by "will remain closed until at least April":
         # a date next to a paraphrase of the event is common, so only the date is required.
         answer_focus, focus_all = (), False
-    focus_verbs = _answer_verbs(doc) if (kind and focus_all and doc is not None) else ()
+    if measure and doc is not None and not _QUANTITY.search(question):
+        # "What was Australia's unemployment rate ...": the rate with its noun modifiers, all of it
+        answer_focus, focus_all = _measure_focus(doc, measure.group(1)), True
+    focus_verbs = _answer_verbs(doc) if (kind and focus_all and doc is not None and not measure) else ()
     return QuestionFocus(
         terms=focus_terms,
         names=tuple(n for n in names if n),
@@ -264,6 +270,7 @@ def analyse_question(question: str) -> QuestionFocus:
         say_question=bool(asked) and not response and doc is not None and _says(doc),
         proposition=_proposition(doc) if (doc is not None and _PAST_YES_NO.match(question)) else None,
         months=frozenset(m.lower() for m in _MONTH_NAME.findall(question[1:])),
+        acted_on=_acted_on(doc) if (doc is not None and kind is None and not asked) else (),
         outcome=_proposition(doc) if (doc is not None and kind is None and not asked and _WH_PAST.match(question)) else None,
         event_verbs=_stems(_main_verbs(doc)) if (kind in ("entity", "place") and doc is not None) else (),
         money=kind == "quantity" and bool(_MONEY_QUESTION.search(question)),
@@ -386,6 +393,36 @@ def _subject(doc) -> tuple[str, ...]:
     if any(c.lower_ in {"many", "much", "what", "which"} or c.dep_ == "conj" for c in subject.children):
         return ()
     return _stems([subject])[-1:]
+
+
+# "What was / is X's <measure> ...": a figure is asked, though not by "how many / what percentage".
+_WHAT_MEASURE = re.compile(
+    r"^\s*what\s+(?:was|is|were|are|will be)\b[^?]*?\b(rate|percentage|share|proportion|price|turnout)s?\b", re.IGNORECASE
+)
+
+
+def _measure_focus(doc, word: str) -> tuple[str, ...]:
+    """The asked measure with its noun modifiers ("unemployment rate"), stems."""
+    noun = next((t for t in doc if t.lower_.rstrip("s") == word.lower().rstrip("s")), None)
+    if noun is None:
+        return tuple(content_words(word))
+    return _stems([c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN"] + [noun])
+
+
+def _acted_on(doc) -> tuple[str, ...]:
+    """For "What <verb>ed <object> ...?" (what is the doer: "What caused the cracks ..."), the object's head stem
+    and the names in the object's phrase."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB" or root.lower_ in _LIGHT_FORMS or set(_stems([root])) & _SPEAKING:
+        return ()
+    if not any(c.dep_ == "nsubj" and c.lower_ == "what" for c in root.children):
+        return ()
+    obj = next((c for c in root.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+    if obj is None:
+        return ()
+    # with the names that say whose ("the cracks in the *Harbour Road* crossing")
+    names = [t for t in obj.subtree if t.pos_ == "PROPN" and t.i > obj.i]
+    return tuple(dict.fromkeys(_stems([obj])[-1:] + _stems(names)))
 
 
 def _main_verbs(doc) -> list:
@@ -657,16 +694,19 @@ def _matches_speaker(focus: QuestionFocus, p: Passage, story: set[str] | None = 
     # ... and only when it reads as their words: a claim pointing back ("he said") with a reporting cue,
     # or, with no claim at all, a reporting verb or a quotation in the sentence. "Ranieri has been sacked
     # as Valencia coach" names him; it is not his view.
-    if focus.say_question:
-        if attributed:
-            if not any(_speechlike(c.cue or "") for c in attributed):
-                return False
-        elif not _speechlike(p.evidence_text()):
-            return False
+    if attributed and not any(_speechlike(c.cue or "") for c in attributed):
+        return False  # "... they charge": a pronoun's claim, but not a report of anyone's words
+    if focus.say_question and not attributed and not _speechlike(p.evidence_text()):
+        return False
+    if not attributed:
+        # no claim to point back with ("he said"): the sentence itself names them ("T-Mobile" as a
+        # whole: its last part alone is any "mobile")
+        own = p.evidence_text()
+        if "-" in head_words[-1]:
+            return re.search(rf"\b{re.escape(head_words[-1])}\b", own, re.IGNORECASE) is not None
+        return surname[-1] in set(content_words(own))
     if surname[-1] in set(content_words(_speaker_window(p))):
         return True
-    if not attributed:
-        return False
     # "But the Forum found ... The report reveals ...": a back-reference points to the sentence before
     # (even one crediting the asked-about speaker); opening its chunk, to the chunk before, so the
     # article's other retrieved text (or its title) must name them
@@ -882,6 +922,11 @@ def _check(
             return f"nothing {'/'.join(focus.event_verbs)} is said"
         if not any(not _MONTH_OR_DAY.fullmatch(m.group(1)) for m in _PLACE.finditer(own)):
             return "no place is given"
+    if focus.acted_on:
+        # "What caused the cracks ...?": the cracks are in the sentence (or the one before, for a pronoun)
+        around = _window(p, before=True, after=False) if _SUBJECT_PRONOUN.search(own) else own
+        if not set(focus.acted_on) <= _passage_words(around):
+            return f"{focus.acted_on[0]!r} is not in the passage"
     if focus.outcome is not None and focus.outcome[1]:
         why = _outcome_missing(focus, p)
         if why:
