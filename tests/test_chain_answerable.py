@@ -364,18 +364,23 @@ def test_a_say_question_needs_most_of_its_subject_in_the_speakers_words(embedder
 
 
 def test_a_past_yes_no_question_needs_the_event_done_not_planned(embedder) -> None:
+    # said only as planned or possible in every passage: not known to have happened
     text = ("The Lindby harbour board will vote on the dredging plan on May 3. "
             "The council is expected to approve its budget once the board has approved the dredging plan. "
             "Ferry operator Nordlys said it had not cut any sailings.")
     start = text.index("it had not cut any sailings")
     claim = Claim(text="it had not cut any sailings", start=start, end=start + len("it had not cut any sailings"),
                   source="Ferry operator Nordlys", source_type="named", cue="said", quote="indirect")
-    result, cached = _one_article(text, "Lindby harbour plans", [claim], article_id="harbour"), as_cached(embedder)
+    others = [Claim(text=t, start=text.index(t), end=text.index(t) + len(t))
+              for t in ("The Lindby harbour board will vote on the dredging plan on May 3",
+                        "The council is expected to approve its budget once the board has approved the dredging plan")]
+    result, cached = _one_article(text, "Lindby harbour plans", [claim, *others], article_id="harbour"), as_cached(embedder)
     for question in ["Did the harbour board approve the dredging plan?", "Has the council approved its budget?"]:
         decision = decide(question, rank_passages(question, build_passages([result]), cached))
         assert not decision.answerable, (question, decision.trace)
     assert analyse_question("Did the harbour board approve the dredging plan?").proposition == (("approv",), ("board",), ("plan",))
-    # done or not done both answer: "had not cut any sailings"
+    # done or not done both answer: "had not cut any sailings"; a question about an expectation is not checked
+    assert analyse_question("Was the board expected to approve the dredging plan?").proposition is None
     control = "Did Nordlys cut any sailings?"
     decision = decide(control, rank_passages(control, build_passages([result]), cached))
     assert decision.answerable and decision.focus is not None and "sailings" in decision.focus.text, decision.trace
@@ -521,3 +526,14 @@ def test_a_reply_question_needs_the_speaker_named_in_the_sentence_or_a_report_of
     # "... they charge" is not Sea-Link's reply; the next sentence names no Sea-Link ("Link" alone is not it)
     decision = decide(question, rank_passages(question, build_passages([without]), cached))
     assert not decision.answerable, decision.trace
+
+
+def test_framing_verbs_and_generic_nouns_ask_for_no_event_or_subject() -> None:
+    # "expected to go": the question is about a plan, so no verb of the main clause is required
+    assert analyse_question("Where is the new mayor expected to go on her first visit?").event_verbs == ()
+    assert analyse_question("Where did the new mayor go on her first visit?").event_verbs == ("go",)
+    # "people" stands for anyone, like a pronoun; "the ministry" is a subject the sentence must hold
+    assert analyse_question("How long are people waiting at the Lindby clinic?").subject == ()
+    assert analyse_question("When will the ministry open the Lindby clinic?").subject == ("ministri",)
+    # "done" is a form of the light verb "do": no event to check
+    assert analyse_question("Has the minister done anything about the strike?").proposition is None

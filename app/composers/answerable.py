@@ -280,7 +280,7 @@ def analyse_question(question: str) -> QuestionFocus:
 
 # Verbs that frame a question rather than name its event ("When does IBM *expect* it to reach ...").
 _LIGHT_VERBS = frozenset(["be", "have", "do", "get", "make", "expect", "think", "believe", "plan", "hope", "want", "say", "tell", "know", "need", "seem", "accord"])
-_LIGHT_FORMS = frozenset(["is", "are", "was", "were", "been", "being", "has", "had", "does", "did", "gets", "got", "makes", "expects", "expected", "thinks", "thought", "believes", "believed", "plans", "planned", "hopes", "hoped", "wants", "wanted", "says", "said", "tells", "told", "knows", "knew", "known", "needs", "needed", "seems", "seemed"])
+_LIGHT_FORMS = frozenset(["is", "are", "was", "were", "been", "being", "has", "had", "does", "did", "done", "doing", "gets", "got", "makes", "expects", "expected", "thinks", "thought", "believes", "believed", "plans", "planned", "hopes", "hoped", "wants", "wanted", "says", "said", "tells", "told", "knows", "knew", "known", "needs", "needed", "seems", "seemed"])
 
 
 _WHO = re.compile(r"^\s*who\b(?!se)", re.IGNORECASE)
@@ -379,6 +379,10 @@ _MONEY_QUESTION = re.compile(
 )
 
 
+# Nouns that stand for anyone, like pronouns: an article names them otherwise ("patients", "residents").
+_GENERIC_NOUNS = frozenset(["people", "person", "persons", "anyone", "someone", "everyone", "everybody", "somebody", "others", "things"])
+
+
 def _subject(doc) -> tuple[str, ...]:
     """The stem of the head of the main verb's subject ("ministry" in "When will the housing ministry extend ..."),
     or () for a pronoun, what the question counts ("How many seats", "What share") or a pair ("X and Y")."""
@@ -386,7 +390,7 @@ def _subject(doc) -> tuple[str, ...]:
     if root is None:
         return ()
     subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-    if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
+    if subject is None or subject.pos_ not in {"NOUN", "PROPN"} or subject.lower_ in _GENERIC_NOUNS:
         return ()
     # what is counted ("How many seats", "What share") is not the subject; nor is a pair, often named
     # together in the article ("the Civic Alliance and the Greens": "the two parties")
@@ -434,7 +438,7 @@ def _main_verbs(doc) -> list:
         t for t in doc
         if t.pos_ == "VERB" and (t in _event_verbs(doc) or (t.lower_ in made and not any(c.dep_ == "dobj" for c in t.children)))
     ]
-    main = [t for t in verbs if t.dep_ not in {"acl", "relcl", "advcl", "amod"}]
+    main = [t for t in verbs if t.dep_ not in {"acl", "relcl", "advcl", "amod"} and not _framed(t)]
     root = [t for t in main if t.dep_ == "ROOT"]
     return root or main
 
@@ -476,6 +480,8 @@ def _proposition(doc) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
     if not verbs:
         return None
     verb = verbs[0]
+    if _framed(verb):
+        return None  # "Was the weather expected to help ...?" asks about an expectation, which plans answer
     root = root if root is not None else verb
     subject = next((c for c in [*verb.children, *root.children] if c.dep_ in {"nsubj", "nsubjpass"}), None)
     if subject is None:  # "... Constitutional Court rule": the name before the verb, taken for its modifier
@@ -500,33 +506,26 @@ _SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|it|they)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she|it|they|his|her|its|their)\b", re.IGNORECASE)
 
 
-def _proposition_missing(focus: QuestionFocus, p: Passage) -> str:
-    """Why the passage cannot say whether the asked event happened ("" when it can).
+def _only_planned(focus: QuestionFocus, passages: Sequence[Passage]) -> str:
+    """Why a past yes/no question cannot be answered: its verb is in the passages only as planned or possible.
 
-    Its subject must be in the passage (with the sentence before, and the claims' speakers), and the
-    passage's own sentence must give the event's verb as done (or not done: "did not dispute"), not as
-    planned or possible ("will discuss", "once parliament has approved"); without the verb, its object
-    ("blame" in "Did X accept any blame?": "X's equipment was not to blame") answers.
+    "Did the Sorvenian parliament approve the coalition agreement?" - "once parliament has approved the
+    agreement", "regulators are likely to ask ... before approving": said only as something to come, the
+    event is not known to have happened. A sentence giving it as done or not done ("Lumora did not
+    dispute") answers, and so may a paraphrase: passages without the verb decide nothing ("" then).
     """
     assert focus.proposition is not None
-    verbs, subject, obj = focus.proposition
-    own = p.evidence_text()
-    # the subject in the sentence (or its speakers), or in the sentence before when a pronoun points back to it
-    around = f"{own} {_speakers(p)}"
-    if _PRONOUN.search(own):
-        around = f"{_window(p, before=True, after=False)} {_speakers(p)}"
-    if subject and not set(subject) & _passage_words(around):
-        return f"{subject[0]!r} is not in the passage"
-    state = _verb_state(verbs, own)
-    if state == "done":
-        return ""
-    if state == "planned":
+    verbs = focus.proposition[0]
+    states = {_verb_state(verbs, p.evidence_text()) for p in passages}
+    if "planned" in states and "done" not in states:
         return f"{'/'.join(verbs)} is only planned or possible"
-    # without the verb, the object answers in a sentence of things done ("was not to blame"), not of
-    # things to come ("will vote on the dredging plan")
-    if obj and set(obj) <= _passage_words(own) and not {w.lower() for w in re.findall(r"[A-Za-z]+", own)} & _UNREALISED:
-        return ""
-    return f"nothing says whether {'/'.join(verbs)} happened"
+    return ""
+
+
+def _framed(verb) -> bool:
+    """``verb`` is the complement of a framing or light verb ("expected to *help*", "plans to *go*")."""
+    head = verb.head
+    return verb.dep_ in {"xcomp", "ccomp"} and head.i != verb.i and (head.lower_ in _LIGHT_FORMS or _IRREGULAR.get(head.lower_, head.lower_) in _LIGHT_VERBS)
 
 
 def _verb_state(verbs: tuple[str, ...], text: str) -> str:
@@ -851,6 +850,11 @@ def decide(
     reasons: list[str] = []
     passing: list[tuple[float, float]] = []
     best: tuple[float, Passage, float] | None = None
+    if focus.proposition is not None and focus.answer_type is None:
+        # "Did parliament approve the agreement?" when the passages only say "once parliament has approved"
+        why = _only_planned(focus, ranked[:CANDIDATES])
+        if why:
+            return Decision(False, round(best_similarity, 4), why, trace=[why])
     for p in ranked[:CANDIDATES]:
         verdict = _check(focus, p, passages, stories, speaker_question, embedder)
         if isinstance(verdict, str):
@@ -929,10 +933,6 @@ def _check(
             return f"{focus.acted_on[0]!r} is not in the passage"
     if focus.outcome is not None and focus.outcome[1]:
         why = _outcome_missing(focus, p)
-        if why:
-            return why
-    if focus.proposition is not None and focus.answer_type is None:
-        why = _proposition_missing(focus, p)
         if why:
             return why
     if focus.answer_type == "agent":
