@@ -351,7 +351,7 @@ def test_a_say_question_needs_the_speakers_words_not_a_sentence_about_them(embed
 
 
 def test_a_say_question_needs_most_of_its_subject_in_the_speakers_words(embedder, monkeypatch) -> None:
-    import app.composers.answerable as answerable
+    from app.composers import answerable
 
     result, cached = _halden(), as_cached(embedder)
     # two of three nouns in her words ("fines" in none): 0.67 of the question, under MIN_SAY_COVERAGE
