@@ -112,7 +112,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
         question = state["standalone_question"]
         passages = rank_passages(question, build_passages(state["results"]), embedder)
         # the near-miss checks parse the question: only when they are asked for
-        decision = decide(question, passages) if settings.near_miss_checks else None
+        decision = decide(question, passages, embedder=embedder) if settings.near_miss_checks else None
         request = ComposeRequest(
             question=state["question"],
             standalone_question=state["standalone_question"],
@@ -122,6 +122,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
             history=state["history"],
             answerable=decision.answerable if decision else True,
             refusal_reason=decision.reason if decision else "",
+            focus=decision.focus if decision else None,
         )
         return {**state, "request": request}
 

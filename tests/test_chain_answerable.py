@@ -278,3 +278,262 @@ def test_the_near_miss_checks_are_a_setting_of_the_chain(searcher, tmp_path) -> 
     off = build_chain(searcher, Settings(home=tmp_path, near_miss_checks=False)).invoke(inputs)
     assert not off.refused and off.citations
 
+
+
+# --- session 6: paraphrased counted things, index tokens --------------------------------------
+
+
+def _one_article(text: str, title: str, claims: list[Claim] | None = None, article_id: str = "poll") -> SearchResult:
+    return SearchResult(rank=1, chunk_id=f"{article_id}:0", article_id=article_id, title=title, outlet="Harbor Gazette",
+                        text=text, start=0, end=len(text), score=1.0, claims=claims or [])
+
+
+def test_a_counted_thing_worded_differently_passes_with_the_embedder(embedder) -> None:
+    result = _one_article(
+        "A poll of school pupils in Lindby was published on Monday. Only a third of 13-15 year olds could name the town's mayor. "
+        "The harbour office employs 84 nursing staff.",
+        "Lindby pupils know little of local politics",
+    )
+    cached = as_cached(embedder)
+    question = "How many teenagers in the Lindby poll could name the mayor?"
+    passages = rank_passages(question, build_passages([result]), cached)
+    assert not decide(question, passages).answerable  # lexical only: "teenagers" is not in the article
+    decision = decide(question, passages, embedder=cached)
+    assert decision.answerable and decision.focus is not None and "13-15 year olds" in decision.focus.text, decision.trace
+    # one word of the counted thing there and another missing is another thing, whatever the similarity
+    other = "How many nursing doctors does the harbour office employ?"
+    assert not decide(other, rank_passages(other, build_passages([result]), cached), embedder=cached).answerable
+    # a thing the article never counts stays refused
+    absent = "How many teachers in the Lindby poll could name the mayor?"
+    assert not decide(absent, rank_passages(absent, build_passages([result]), cached), embedder=cached).answerable
+
+
+def test_question_terms_are_looked_up_as_the_lexical_index_cuts_them(embedder) -> None:
+    from app.composers.evidence import _absent_from, answerability
+
+    # bm25s keeps runs of two or more word characters: "3,000m" is "000m", a lone "m" is never a token
+    vocabulary = {"000m", "000", "runner", "ferri", "race"}
+    assert not _absent_from("m", vocabulary) and not _absent_from("3,000", vocabulary)
+    assert _absent_from("zeppelin", vocabulary)
+    result = _one_article("The runner won the 3,000m ferry race on Sunday.", "Runner wins ferry race")
+    question = "Why did the runner win the 3,000m ferry race?"
+    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+    assert answerability(question, passages, [result], vocabulary=vocabulary) == answerability(question, passages, [result])
+
+
+def _halden(*, speaks: bool = True) -> SearchResult:
+    text = "Coach Mira Halden has been dismissed by Lindby Rovers after nine games without a win."
+    quoted = [("Halden", "said", "the club had hired a new fitness coach in the summer"),
+              ("She", "said", "she was proud of the players and thanked the supporters")]
+    if speaks:
+        text += " Halden said the club had hired a new fitness coach in the summer. She said she was proud of the players and thanked the supporters."
+    else:
+        text += " The club chairman, Ivo Brask, said the board had run out of patience."
+        quoted = [("The club chairman, Ivo Brask", "said", "the board had run out of patience")]
+    claims = []
+    for source, cue, content in quoted:
+        start = text.index(content)
+        claims.append(Claim(text=content, start=start, end=start + len(content), source=source, source_type="named", cue=cue,
+                            quote="indirect", speaker=None if "Brask" in source else "Mira Halden"))
+    return _one_article(text, "A new start at Lindby Rovers", claims, article_id="halden")
+
+
+def test_a_say_question_needs_the_speakers_words_not_a_sentence_about_them(embedder) -> None:
+    cached = as_cached(embedder)
+    # the only sentence naming her is about her, not hers: no reporting verb, no quotation
+    question = "What did Mira Halden say about being dismissed by Lindby Rovers?"
+    decision = decide(question, rank_passages(question, build_passages([_halden(speaks=False)]), cached))
+    assert not decision.answerable, decision.trace
+    control = "What did Mira Halden say about the players?"
+    decision = decide(control, rank_passages(control, build_passages([_halden()]), cached))
+    assert decision.answerable and decision.focus is not None and "proud" in decision.focus.text, decision.trace
+    assert analyse_question(question).say_question and not analyse_question("How did Mira Halden respond to the fans?").say_question
+
+
+def test_a_say_question_needs_most_of_its_subject_in_the_speakers_words(embedder, monkeypatch) -> None:
+    from app.composers import answerable
+
+    result, cached = _halden(), as_cached(embedder)
+    # two of three nouns in her words ("fines" in none): 0.67 of the question, under MIN_SAY_COVERAGE
+    question = "What did Mira Halden say about the players and the supporters' fines?"
+    passages = rank_passages(question, build_passages([result]), cached)
+    decision = decide(question, passages)
+    assert not decision.answerable, decision.trace
+    monkeypatch.setattr(answerable, "MIN_SAY_COVERAGE", 0.0)
+    assert decide(question, passages).answerable  # the coverage minimum is what refuses it
+
+
+def test_a_past_yes_no_question_needs_the_event_done_not_planned(embedder) -> None:
+    # said only as planned or possible in every passage: not known to have happened
+    text = ("The Lindby harbour board will vote on the dredging plan on May 3. "
+            "The council is expected to approve its budget once the board has approved the dredging plan. "
+            "Ferry operator Nordlys said it had not cut any sailings.")
+    start = text.index("it had not cut any sailings")
+    claim = Claim(text="it had not cut any sailings", start=start, end=start + len("it had not cut any sailings"),
+                  source="Ferry operator Nordlys", source_type="named", cue="said", quote="indirect")
+    others = [Claim(text=t, start=text.index(t), end=text.index(t) + len(t))
+              for t in ("The Lindby harbour board will vote on the dredging plan on May 3",
+                        "The council is expected to approve its budget once the board has approved the dredging plan")]
+    result, cached = _one_article(text, "Lindby harbour plans", [claim, *others], article_id="harbour"), as_cached(embedder)
+    for question in ["Did the harbour board approve the dredging plan?", "Has the council approved its budget?"]:
+        decision = decide(question, rank_passages(question, build_passages([result]), cached))
+        assert not decision.answerable, (question, decision.trace)
+    assert analyse_question("Did the harbour board approve the dredging plan?").proposition == (("approv",), ("board",), ("plan",))
+    # done or not done both answer: "had not cut any sailings"; a question about an expectation is not checked
+    assert analyse_question("Was the board expected to approve the dredging plan?").proposition is None
+    control = "Did Nordlys cut any sailings?"
+    decision = decide(control, rank_passages(control, build_passages([result]), cached))
+    assert decision.answerable and decision.focus is not None and "sailings" in decision.focus.text, decision.trace
+
+
+def _museum() -> SearchResult:
+    text = ("A bronze compass was stolen from the Vell Maritime Museum in Lindby on Sunday. "
+            "The compass, made in 1702 by an unknown craftsman, was insured for 2 million crowns. "
+            "In May, a clock was taken from a private house in Orsa; it has not been found. "
+            "Visitors to the museum rose 12 percent in September. "
+            "A security company has been hired to review the alarms. "
+            "The museum's new wing was designed by the architect Lena Falk and built by Orsa Bygg.")
+    return _one_article(text, "Compass stolen from Lindby museum", [], article_id="museum")
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "why"),
+    [
+        ("Where was the bronze compass made?", False, "made in a year by someone: no place"),
+        ("Where was the clock taken from the house in Orsa found?", False, "'it has not been found' does not say where"),
+        ("Where was the bronze compass stolen from?", True, "from the Vell Maritime Museum in Lindby"),
+        ("Which security company was hired to review the alarms?", False, "the company is not named"),
+        ("Which company built the museum's new wing?", True, "built by Orsa Bygg"),
+        ("Which company will maintain the museum's new wing?", False, "nobody is said to maintain it"),
+        ("How much did visitors to the museum rise in October?", False, "the rise is September's"),
+        ("How much did visitors to the museum rise in September?", True, "12 percent in September"),
+    ],
+)
+def test_place_name_and_month_questions(embedder, question: str, answerable: bool, why: str) -> None:
+    decision = decide(question, rank_passages(question, build_passages([_museum()]), as_cached(embedder)))
+    assert decision.answerable is answerable, (why, decision.trace)
+
+
+# --- the passage that holds the asked fact is said first -------------------------------------
+
+
+def test_the_passage_the_checks_found_is_said_first(embedder) -> None:
+    text = ("Lindby's new ferry terminal opened on Monday after two years of building work. "
+            "How much the new Lindby ferry terminal would cost was long disputed, harbour master Ola Vik said. "
+            "The terminal was built for 95 million crowns, the harbour office said.")
+    claims = []
+    for source, content in [("harbour master Ola Vik", "How much the new Lindby ferry terminal would cost was long disputed"),
+                            ("the harbour office", "The terminal was built for 95 million crowns")]:
+        start = text.index(content)
+        claims.append(Claim(text=content, start=start, end=start + len(content), source=source, source_type="named", cue="said",
+                            quote="indirect"))
+    result, cached = _one_article(text, "Lindby ferry terminal opens", claims, article_id="terminal"), as_cached(embedder)
+    question = "How much did the new Lindby ferry terminal cost?"
+    passages = rank_passages(question, build_passages([result]), cached)
+    decision = decide(question, passages, embedder=cached)
+    assert decision.answerable and decision.focus is not None and "95 million" in decision.focus.text, decision.trace
+    request = ComposeRequest(question=question, standalone_question=question, passages=passages, focus=decision.focus)
+    composer = ExtractiveComposer(max_claims=1)
+    draft = composer.compose(request)
+    assert "95 million crowns" in draft.sentences[0].text, [s.text for s in draft.sentences]
+    # without it, ranking decides what comes first (and a one-claim answer may miss the figure)
+    unfocused = composer.compose(ComposeRequest(question=question, standalone_question=question, passages=passages))
+    assert "95 million" not in unfocused.sentences[0].text, [s.text for s in unfocused.sentences]
+    answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=passages)
+    assert not answer.refused and "95 million crowns" in answer.answer.split("[1]")[0]
+
+
+def _quay() -> list[SearchResult]:
+    text = ("Work on the new Lindby quay will start in March, the port office said on Monday. "
+            "The quay will have 14 berths for fishing boats. "
+            "The harbour ministry will decide on a second quay next year.")
+    marina = "The Orsa marina will charge boat owners 300 crowns a month for a berth from May."
+    return [_one_article(text, "Lindby to build a new quay", [], article_id="quay"),
+            _one_article(marina, "Orsa marina sets berth fees", [], article_id="marina")]
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "why"),
+    [
+        ("How much will the new Lindby quay cost?", False, "figures and dates, but no sum of money for the quay"),
+        ("How much will the Orsa marina charge boat owners for a berth?", True, "300 crowns a month"),
+        ("How many berths will the new quay have?", True, "14 berths"),
+        ("When will the fisheries board approve the new quay?", False, "the board is in no sentence with a date"),
+        ("When will work on the new quay start?", True, "in March"),
+    ],
+)
+def test_money_and_subject_of_figure_questions(embedder, question: str, answerable: bool, why: str) -> None:
+    decision = decide(question, rank_passages(question, build_passages(_quay()), as_cached(embedder)))
+    assert decision.answerable is answerable, (why, decision.trace)
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "why"),
+    [
+        ("How did the appeals tribunal rule on the Orsa fishing licences?", False, "the tribunal is unlikely to rule before spring"),
+        ("What did the harbour review conclude about the Orsa quay collapse?", False, "a review would examine the collapse"),
+        ("How did the Orsa council vote on the fishing licences?", True, "the council voted 9 to 4 to suspend them"),
+    ],
+)
+def test_an_outcome_still_to_come_is_not_an_answer(embedder, question: str, answerable: bool, why: str) -> None:
+    text = ("The Orsa council voted 9 to 4 on Tuesday to suspend three fishing licences. "
+            "The boat owners said they would appeal to the appeals tribunal, which was unlikely to rule before spring. "
+            "Part of the old Orsa quay collapsed in March. "
+            "The port office announced that a harbour review would examine the collapse.")
+    result = _one_article(text, "Orsa suspends fishing licences", [], article_id="orsa")
+    decision = decide(question, rank_passages(question, build_passages([result]), as_cached(embedder)))
+    assert decision.answerable is answerable, (why, decision.trace)
+
+
+@pytest.mark.parametrize(
+    ("question", "answerable", "why"),
+    [
+        ("What was Orsa's unemployment rate when the bank raised interest rates?", False, "only the interest rate is given"),
+        ("What was the Orsa bank's interest rate after it raised rates on Monday?", True, "4.5 percent"),
+        ("What caused the cracks in the Vell bridge?", False, "the cracks named are in the Lindby quay"),
+        ("What caused the cracks in the Lindby quay?", True, "a storm caused them"),
+    ],
+)
+def test_measure_and_cause_questions(embedder, question: str, answerable: bool, why: str) -> None:
+    text = ("The Orsa bank raised interest rates to 4.5 percent on Monday. "
+            "A winter storm caused the cracks in the Lindby quay, the port office said. "
+            "The Vell bridge was closed for repairs.")
+    content = "A winter storm caused the cracks in the Lindby quay"
+    start = text.index(content)
+    claim = Claim(text=content, start=start, end=start + len(content), source="the port office",
+                  source_type="named", cue="said", quote="indirect")
+    others = [Claim(text=t, start=text.index(t), end=text.index(t) + len(t))
+              for t in ("The Orsa bank raised interest rates to 4.5 percent on Monday", "The Vell bridge was closed for repairs")]
+    result = _one_article(text, "Orsa bank raises rates; storm damages quay", [claim, *others], article_id="orsa-bank")
+    decision = decide(question, rank_passages(question, build_passages([result]), as_cached(embedder)))
+    assert decision.answerable is answerable, (why, decision.trace)
+
+
+def test_a_reply_question_needs_the_speaker_named_in_the_sentence_or_a_report_of_their_words(embedder) -> None:
+    text = ("The Lindby port office has written to the ferry firms Nordlys and Sea-Link to challenge the fees they charge. "
+            "Nordlys and Vellboat were sent similar letters last year. "
+            "Sea-Link said it would answer the letter within a month.")
+    claims = []
+    for source, cue, content in [("they", "charge", "the fees they charge"), ("Sea-Link", "said", "it would answer the letter within a month")]:
+        start = text.index(content)
+        claims.append(Claim(text=content, start=start, end=start + len(content), source=source, source_type="named", cue=cue,
+                            quote="indirect"))
+    cached = as_cached(embedder)
+    with_reply = _one_article(text, "Port office challenges ferry fees", claims, article_id="fees")
+    without = _one_article(text.rsplit(" Sea-Link said", 1)[0], "Port office challenges ferry fees", claims[:1], article_id="fees")
+    question = "What did Sea-Link say in reply to the port office's letter?"
+    assert decide(question, rank_passages(question, build_passages([with_reply]), cached)).answerable
+    # "... they charge" is not Sea-Link's reply; the next sentence names no Sea-Link ("Link" alone is not it)
+    decision = decide(question, rank_passages(question, build_passages([without]), cached))
+    assert not decision.answerable, decision.trace
+
+
+def test_framing_verbs_and_generic_nouns_ask_for_no_event_or_subject() -> None:
+    # "expected to go": the question is about a plan, so no verb of the main clause is required
+    assert analyse_question("Where is the new mayor expected to go on her first visit?").event_verbs == ()
+    assert analyse_question("Where did the new mayor go on her first visit?").event_verbs == ("go",)
+    # "people" stands for anyone, like a pronoun; "the ministry" is a subject the sentence must hold
+    assert analyse_question("How long are people waiting at the Lindby clinic?").subject == ()
+    assert analyse_question("When will the ministry open the Lindby clinic?").subject == ("ministri",)
+    # "done" is a form of the light verb "do": no event to check
+    assert analyse_question("Has the minister done anything about the strike?").proposition is None

@@ -76,6 +76,8 @@ class ComposeRequest:
     # The near-miss checks (app.composers.answerable): False when no passage holds what is asked.
     answerable: bool = True
     refusal_reason: str = ""
+    # The passage the near-miss checks found to hold the asked fact (``Decision.focus``): said first.
+    focus: Passage | None = None
 
 
 @runtime_checkable

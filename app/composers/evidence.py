@@ -369,6 +369,20 @@ def _term_weights(question: str) -> dict[str, float]:
     return weights
 
 
+# How the lexical index (bm25s) cuts text into tokens: runs of two or more word characters.
+_INDEX_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _absent_from(term: str, vocabulary: Container[str]) -> bool:
+    """A question term the corpus never uses, judged by the lexical index's own tokens.
+
+    The index drops one-letter tokens and splits at commas ("3,000m" is "000m"),
+    so "m" or "3,000" are not absent words, only differently cut ones.
+    """
+    pieces = _INDEX_TOKEN.findall(term)
+    return bool(pieces) and not any(p in vocabulary for p in pieces)
+
+
 def answerability(
     question: str,
     passages: Sequence[Passage],
@@ -398,5 +412,5 @@ def answerability(
         coverage = 1.0
     absent = 0
     if vocabulary is not None:
-        absent = sum(1 for t in terms if weights.get(t) == 1.0 and t not in vocabulary)
+        absent = sum(1 for t in terms if weights.get(t) == 1.0 and _absent_from(t, vocabulary))
     return 0.5 * max(sims) + 0.5 * coverage - 0.1 * absent

@@ -417,6 +417,7 @@ class ExtractiveComposer:
         if request.time_sensitive:
             # "latest", "when": newest first, and the date goes in the sentence.
             items.sort(key=lambda it: (it.passage.published_at is None, -(it.passage.published_at.toordinal() if it.passage.published_at else 0)))
+        items = self._focus_first(items, request.focus, asked)
         passages: list[Passage] = []
         sentences: list[DraftSentence] = []
         written: dict[str, DraftSentence] = {}
@@ -453,6 +454,26 @@ class ExtractiveComposer:
 
     async def acompose(self, request: ComposeRequest, config: RunnableConfig | None = None) -> Draft:
         return self.compose(request, config)
+
+    def _focus_first(self, items: list[_Item], focus: Passage | None, asked) -> list[_Item]:
+        """The claims of the passage that holds the asked fact (``ComposeRequest.focus``) first, added when ranking left them out.
+
+        The near-miss checks find the one passage that gives what is asked ("84 nursing posts" for
+        "How many nursing posts ..."); ranking may put a closer-worded passage before it or past the cut.
+        """
+        if focus is None or focus.injection or focus.vector is None:
+            return items
+        first = [it for it in items if any(p.key == focus.key for p in it.passages)]
+        if not first:
+            claims = [c for c in self._claims_to_say(focus) if asked is None or asked(c, focus)]
+            if not claims:
+                return items
+            added: list[_Item] = []
+            for claim in claims:
+                self._add(added, claim, focus)
+            first = added
+        rest = [it for it in items if it not in first]
+        return (first + rest)[: max(self.max_claims, len(first))]
 
     def _choose(self, candidates: list[Passage], asked) -> list[_Item]:
         """The claims to say: from the best passage and those within ``KEEP_DELTA`` of it (only ``asked``'s, when given)."""
