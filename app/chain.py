@@ -111,8 +111,9 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
     def rank_step(state: dict[str, Any]) -> dict[str, Any]:
         question = state["standalone_question"]
         passages = rank_passages(question, build_passages(state["results"]), embedder)
-        # the near-miss checks parse the question: only when they are asked for
-        decision = decide(question, passages, embedder=embedder) if settings.near_miss_checks else None
+        # the near-miss checks find the passage that holds the asked fact (said first); they refuse only when
+        # NEWSQA_NEAR_MISS_CHECKS asks for it
+        decision = decide(question, passages, embedder=embedder)
         request = ComposeRequest(
             question=state["question"],
             standalone_question=state["standalone_question"],
@@ -120,9 +121,9 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
             time_sensitive=time_sensitive(state["question"]) or time_sensitive(question),
             answerability=answerability(question, passages, state["results"], vocabulary=_vocabulary(searcher)),
             history=state["history"],
-            answerable=decision.answerable if decision else True,
-            refusal_reason=decision.reason if decision else "",
-            focus=decision.focus if decision else None,
+            answerable=decision.answerable or not settings.near_miss_checks,
+            refusal_reason=decision.reason if settings.near_miss_checks else "",
+            focus=decision.focus,
         )
         return {**state, "request": request}
 

@@ -273,9 +273,9 @@ def test_the_near_miss_checks_are_a_setting_of_the_chain(searcher, tmp_path) -> 
 
     question = "When did Rolf Meyer resign?"  # the story has Meyer, but no resignation
     inputs = {"question": question, "history": [], "filters": SearchFilters()}
-    on = build_chain(searcher, Settings(home=tmp_path)).invoke(inputs)  # the default
+    on = build_chain(searcher, Settings(home=tmp_path, near_miss_checks=True)).invoke(inputs)
     assert on.refused
-    off = build_chain(searcher, Settings(home=tmp_path, near_miss_checks=False)).invoke(inputs)
+    off = build_chain(searcher, Settings(home=tmp_path)).invoke(inputs)  # the default
     assert not off.refused and off.citations
 
 
