@@ -442,7 +442,7 @@ class _Engine:
         # the quotation continues after "he said": '"A," he said. "B."'
         last_end = max(e for _, e in pieces)
         if last_end <= bstart:
-            # after the cue's own adjuncts, if any ('," Judge Clark said in her ruling. "B."')
+            # after the cue's own adjuncts, if any ('," Judge Ona Reis said in her ruling. "B."')
             k = self._cue_sentence_rest(attr, bend)
             while k < len(text) and text[k] in " ,.;:\u00a0":
                 k += 1
@@ -459,7 +459,7 @@ class _Engine:
         attr.content = [p for p in merged if not (p[0] < bend and bstart < p[1])] or merged
 
     def _cue_sentence_rest(self, attr: Attribution, bend: int) -> int:
-        """End of the adjuncts that follow a quote-first cue up to its full stop ('," Judge Clark said in her
+        """End of the adjuncts that follow a quote-first cue up to its full stop ('," Judge Ona Reis said in her
         ruling.', '," he told Reuters on Monday.'): the character offset after them, or ``bend`` when something
         other than the cue verb's own phrases comes first."""
         verb = attr.cue[-1]
@@ -600,7 +600,7 @@ class _Engine:
                 continue
             covering = [c for a, b, c in extents if a < e and s < b]
             if speaking is not None and self._continues_quote(s, e) and all(self._in_quote(c) for c in covering):
-                # '... Evans said it was not deterring shoppers. "I've sold quite a lot already."': a quotation
+                # '... Lindqvist said the rise would hurt families. "We will lose the school."': a quotation
                 # right after a speaker's attribution, with no cue of its own, is still that speaker's; a cue
                 # inside it ('"... Nobody has answered our letters."') is the speaker's words, not a new speaker
                 drop = {id(c) for c in covering}
