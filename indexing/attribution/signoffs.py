@@ -25,18 +25,23 @@ from .quotes import QuoteIndex
 
 __all__ = ["SignOff", "find_sign_offs"]
 
-# A dash that can sign a quotation off: the long dashes anywhere, a hyphen or a double hyphen only after a
-# closing quotation mark or at a line start (elsewhere it joins words: "a well-known - and loud - critic").
+# A dash that can sign a quotation off: the long dashes and a double hyphen anywhere, a single hyphen only
+# after a quotation, at a line start or after a space (elsewhere it joins words: "well-known").
 _DASH = re.compile(r"\u2015|\u2014|\u2013|--|-")
 _QUOTE_CLOSERS = "\"'\u201d\u2019"
 _HANDLE = re.compile(r"\(@\w{1,30}\)")
 # Words that may stand lower-case inside a name ("Charles de Gaulle", "Ahmed bin Salman").
 _NAME_PARTICLES = frozenset(["de", "del", "della", "der", "di", "da", "du", "la", "le", "van", "von", "bin", "ibn",
-                             "al", "el", "y", "dos", "das", "st.", "mc", "of", "and", "the"])
+                             "al", "el", "y", "dos", "das", "mc", "of", "and", "the"])
 # Abbreviations that end in a full stop inside a name ("Sen. Ana Ruiz", "Martin Luther King Jr.").
 _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "gov", "sen", "rep", "gen", "col", "lt", "sgt", "prof", "rev",
                             "jr", "sr", "st", "hon", "pres", "sec", "atty", "supt", "capt", "cmdr", "adm", "maj"])
 _MAX_NAME_WORDS = 6
+
+
+def _stop_inside_name(word: str) -> bool:
+    """``word`` (without its full stop) keeps a following full stop inside a name: "Sen.", "Jr.", an initial "J."."""
+    return word.lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word) is not None
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ def _name_end(text: str, start: int, line_end: int) -> int | None:
         if not is_name_word:
             break
         words.append((a, b))
-        if word.endswith(".") and not (low in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", bare)):
+        if word.endswith(".") and not _stop_inside_name(bare):
             break  # a full stop after a name ends it ("- Bernie Sanders.")
         if len(words) > _MAX_NAME_WORDS:
             return None
@@ -77,8 +82,7 @@ def _name_end(text: str, start: int, line_end: int) -> int | None:
     if not words:
         return None
     end = words[-1][1]
-    if text[end - 1] == "." and text[words[-1][0] : end - 1].lower() not in _ABBREVIATIONS \
-            and not re.fullmatch(r"[A-Z]", text[words[-1][0] : end - 1]):
+    if text[end - 1] == "." and not _stop_inside_name(text[words[-1][0] : end - 1]):
         end -= 1
     # what follows on the line must not make the "name" the subject of a sentence ("— Then Ruiz said ...")
     rest = text[end:line_end].strip(" \u00a0")
@@ -94,6 +98,9 @@ def find_sign_offs(text: str, quotes: QuoteIndex | None = None) -> list[SignOff]
     for m in _DASH.finditer(text):
         d0, d1 = m.span()
         dash = m.group()
+        line_start = text.rfind("\n", 0, d0) + 1
+        if dash == "-" and d0 > line_start and text[d0 - 1] not in " \u00a0" + _QUOTE_CLOSERS:
+            continue  # inside a word
         after = d1
         while after < len(text) and text[after] in " \u00a0":
             after += 1
@@ -105,7 +112,6 @@ def find_sign_offs(text: str, quotes: QuoteIndex | None = None) -> list[SignOff]
         while j >= 0 and text[j] in " \u00a0\t\r\n":
             breaks += text[j] == "\n"
             j -= 1
-        line_start = text.rfind("\n", 0, d0) + 1
         line_end = text.find("\n", d1)
         line_end = len(text) if line_end < 0 else line_end
         content: tuple[int, int] | None = None
@@ -133,7 +139,5 @@ def find_sign_offs(text: str, quotes: QuoteIndex | None = None) -> list[SignOff]
             if len(text[a:b].split()) < 3:
                 continue
             content = (a, b)
-        if dash == "-" and d0 > line_start and text[d0 - 1] not in " \u00a0" + _QUOTE_CLOSERS:
-            continue
         out.append(SignOff(content=content, cue=(d0, d1), source=(after, source_end)))
     return out
