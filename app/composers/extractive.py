@@ -303,7 +303,7 @@ def render_claim(claim: Claim, passage: Passage) -> str:
     anonymous = claim.source_type == "anonymous"
     if claim.quote == "direct":
         inner = _unquote(content)
-        if inner is None and claim.cue is None and content[:1].isupper():
+        if inner is None and carried_on and content[:1].isupper():
             # a later sentence of the speaker's quotation, with no cue of its own ('"A. B."': B): all quoted
             inner = _strip_end(content.strip("\"\u201c\u201d ")).rstrip(".")
         if inner is None or not inner[:1].isupper():
