@@ -457,7 +457,7 @@ def _gives_event(verbs: tuple[str, ...], own: str) -> bool:
     """One of ``verbs`` is in ``own`` and not denied ("they have not been found" does not say where)."""
     raw = re.findall(r"[A-Za-z]+(?:n't)?", own)
     for i, w in enumerate(raw):
-        if set(content_words(_IRREGULAR.get(w.lower(), w.lower()))) & set(verbs) and not {x.lower() for x in raw[max(0, i - 3) : i]} & _NEGATION:
+        if set(_word_stems(w)) & set(verbs) and not {x.lower() for x in raw[max(0, i - 3) : i]} & _NEGATION:
             return True
     return False
 
@@ -472,6 +472,15 @@ def _new_name(focus: QuestionFocus, own: str) -> bool:
         if not set(content_words(word)) <= asked:
             return True
     return False
+
+
+# where a sentence's clauses part: commas, semicolons, colons, brackets, dashes
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014]|\s-\s")
+
+
+def _word_stems(word: str) -> list[str]:
+    """The content-word stems of one written word, an irregular past form as its verb ("grew" -> "grow")."""
+    return content_words(_IRREGULAR.get(word.lower(), word.lower()))
 
 
 _WH_PAST = re.compile(r"^\s*(?:how|what|why)\s+did\b", re.IGNORECASE)
@@ -542,10 +551,10 @@ def _verb_state(verbs: tuple[str, ...], text: str) -> str:
     """"done" when ``text`` gives one of ``verbs`` as done (or not done), "planned" when only as planned or
     possible ("will discuss", "unlikely to rule", "once parliament has approved"), "" when not at all."""
     planned = False
-    for clause in re.split(r"[,;:()\u2014]|\s-\s", text):
+    for clause in _CLAUSE_BREAK.split(text):
         raw = re.findall(r"[A-Za-z][A-Za-z'’-]*", clause)
         for i, w in enumerate(raw):
-            if not set(content_words(_IRREGULAR.get(w.lower(), w.lower()))) & set(verbs):
+            if not set(_word_stems(w)) & set(verbs):
                 continue
             if {x.lower() for x in raw[max(0, i - 5) : i]} & _UNREALISED:
                 planned = True
@@ -560,13 +569,13 @@ def _outcome_missing(focus: QuestionFocus, p: Passage) -> str:
     assert focus.outcome is not None
     verbs, subject, _ = focus.outcome
     own = p.evidence_text()
-    around = _window(p, before=True, after=False) if _SUBJECT_PRONOUN.search(own) else own
+    around = _pointed_back(p, own, _SUBJECT_PRONOUN)
     if not set(subject) <= _passage_words(f"{around} {_speakers(p)}"):
         return f"{subject[0]!r} is not in the passage"
     state = _verb_state(verbs, own)
     if state == "planned":
         return f"{'/'.join(verbs)} is only planned or possible"
-    clauses = [c for c in re.split(r"[,;:()\u2014]|\s-\s", own) if set(subject) <= _passage_words(c)]
+    clauses = [c for c in _CLAUSE_BREAK.split(own) if set(subject) <= _passage_words(c)]
     if not state and clauses and all({w.lower() for w in re.findall(r"[A-Za-z]+", c)} & _UNREALISED for c in clauses):
         return f"{subject[0]!r} is only something to come"
     return ""
@@ -632,6 +641,11 @@ def _passage_words(text: str) -> set[str]:
     """Stemmed content words of a passage, irregular past forms also as their base ("grew" -> "grow")."""
     extra = " ".join(_IRREGULAR[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _IRREGULAR)
     return set(content_words(f"{text} {extra}"))
+
+
+def _pointed_back(p: Passage, own: str, pronoun: re.Pattern[str]) -> str:
+    """The passage's sentence ``own``, with the sentence before it when a pronoun in it points back there."""
+    return _window(p, before=True, after=False) if pronoun.search(own) else own
 
 
 def _window(p: Passage, *, before: bool, after: bool) -> str:
@@ -761,7 +775,7 @@ _PASSIVE_AUX = frozenset(["was", "were", "been", "being", "is", "are", "be", "ge
 def _agent_missing(focus: QuestionFocus, own: str) -> str:
     """Why the passage's own sentence cannot name who did it ("" when it can)."""
     raw = re.findall(r"[A-Za-z][A-Za-z'’-]*", own)
-    stems = [content_words(_IRREGULAR.get(w.lower(), w.lower())) for w in raw]
+    stems = [_word_stems(w) for w in raw]
     words = {s for st in stems for s in st}
     if focus.agent_role:
         head = focus.agent_role[-1]
@@ -938,7 +952,7 @@ def _check(
             return "no place is given"
     if focus.acted_on:
         # "What caused the cracks ...?": the cracks are in the sentence (or the one before, for a pronoun)
-        around = _window(p, before=True, after=False) if _SUBJECT_PRONOUN.search(own) else own
+        around = _pointed_back(p, own, _SUBJECT_PRONOUN)
         if not set(focus.acted_on) <= _passage_words(around):
             return f"{focus.acted_on[0]!r} is not in the passage"
     if focus.outcome is not None and focus.outcome[1]:
@@ -957,7 +971,7 @@ def _check(
             return "no sum of money given"
         # what the question is about is in the sentence, or a pronoun points back to it
         if focus.subject:
-            around = _window(p, before=True, after=False) if _PRONOUN.search(own) else own
+            around = _pointed_back(p, own, _PRONOUN)
             if not set(focus.subject) & _passage_words(f"{around} {_speakers(p)}"):
                 return f"{focus.subject[0]!r} is not in the passage"
         if focus.answer_focus:
