@@ -46,6 +46,11 @@ def ranked(question: str, searcher: FakeSearcher, k: int = 4) -> tuple[list[Pass
     return rank_passages(question, build_passages(results), as_cached(searcher.embedder)), results
 
 
+def decided(question: str, results: list[SearchResult], embedder):
+    """The near-miss decision for ``question`` over ``results`` (ranked as the chain ranks them)."""
+    return decide(question, rank_passages(question, build_passages(results), as_cached(embedder)))
+
+
 def answer_for(question: str, searcher: FakeSearcher):
     return compose_and_guard(question, searcher, near_miss_checks=True)[1]
 
@@ -342,7 +347,7 @@ def test_a_say_question_needs_the_speakers_words_not_a_sentence_about_them(embed
     cached = as_cached(embedder)
     # the only sentence naming her is about her, not hers: no reporting verb, no quotation
     question = "What did Mira Halden say about being dismissed by Lindby Rovers?"
-    decision = decide(question, rank_passages(question, build_passages([_halden(speaks=False)]), cached))
+    decision = decided(question, [_halden(speaks=False)], cached)
     assert not decision.answerable, decision.trace
     control = "What did Mira Halden say about the players?"
     decision = decide(control, rank_passages(control, build_passages([_halden()]), cached))
@@ -376,7 +381,7 @@ def test_a_past_yes_no_question_needs_the_event_done_not_planned(embedder) -> No
                         "The council is expected to approve its budget once the board has approved the dredging plan")]
     result, cached = _one_article(text, "Lindby harbour plans", [claim, *others], article_id="harbour"), as_cached(embedder)
     for question in ["Did the harbour board approve the dredging plan?", "Has the council approved its budget?"]:
-        decision = decide(question, rank_passages(question, build_passages([result]), cached))
+        decision = decided(question, [result], cached)
         assert not decision.answerable, (question, decision.trace)
     assert analyse_question("Did the harbour board approve the dredging plan?").proposition == (("approv",), ("board",), ("plan",))
     # done or not done both answer: "had not cut any sailings"; a question about an expectation is not checked
@@ -410,7 +415,7 @@ def _museum() -> SearchResult:
     ],
 )
 def test_place_name_and_month_questions(embedder, question: str, answerable: bool, why: str) -> None:
-    decision = decide(question, rank_passages(question, build_passages([_museum()]), as_cached(embedder)))
+    decision = decided(question, [_museum()], embedder)
     assert decision.answerable is answerable, (why, decision.trace)
 
 
@@ -463,7 +468,7 @@ def _quay() -> list[SearchResult]:
     ],
 )
 def test_money_and_subject_of_figure_questions(embedder, question: str, answerable: bool, why: str) -> None:
-    decision = decide(question, rank_passages(question, build_passages(_quay()), as_cached(embedder)))
+    decision = decided(question, _quay(), embedder)
     assert decision.answerable is answerable, (why, decision.trace)
 
 
@@ -481,7 +486,7 @@ def test_an_outcome_still_to_come_is_not_an_answer(embedder, question: str, answ
             "Part of the old Orsa quay collapsed in March. "
             "The port office announced that a harbour review would examine the collapse.")
     result = _one_article(text, "Orsa suspends fishing licences", [], article_id="orsa")
-    decision = decide(question, rank_passages(question, build_passages([result]), as_cached(embedder)))
+    decision = decided(question, [result], embedder)
     assert decision.answerable is answerable, (why, decision.trace)
 
 
@@ -505,7 +510,7 @@ def test_measure_and_cause_questions(embedder, question: str, answerable: bool, 
     others = [Claim(text=t, start=text.index(t), end=text.index(t) + len(t))
               for t in ("The Orsa bank raised interest rates to 4.5 percent on Monday", "The Vell bridge was closed for repairs")]
     result = _one_article(text, "Orsa bank raises rates; storm damages quay", [claim, *others], article_id="orsa-bank")
-    decision = decide(question, rank_passages(question, build_passages([result]), as_cached(embedder)))
+    decision = decided(question, [result], embedder)
     assert decision.answerable is answerable, (why, decision.trace)
 
 
@@ -522,9 +527,9 @@ def test_a_reply_question_needs_the_speaker_named_in_the_sentence_or_a_report_of
     with_reply = _one_article(text, "Port office challenges ferry fees", claims, article_id="fees")
     without = _one_article(text.rsplit(" Sea-Link said", 1)[0], "Port office challenges ferry fees", claims[:1], article_id="fees")
     question = "What did Sea-Link say in reply to the port office's letter?"
-    assert decide(question, rank_passages(question, build_passages([with_reply]), cached)).answerable
+    assert decided(question, [with_reply], cached).answerable
     # "... they charge" is not Sea-Link's reply; the next sentence names no Sea-Link ("Link" alone is not it)
-    decision = decide(question, rank_passages(question, build_passages([without]), cached))
+    decision = decided(question, [without], cached)
     assert not decision.answerable, decision.trace
 
 
