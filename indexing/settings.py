@@ -49,13 +49,12 @@ class Settings(BaseSettings):
     # --- retrieval / answers -------------------------------------------------------------------
     top_k: int = Field(default=8, ge=1, le=100, description="Passages retrieved for an answer.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
-    near_miss_checks: bool = Field(
-        default=False,
-        description="Also refuse when the retrieved story lacks the asked fact (names, years, figures, dates, who did it, "
-        "the asked speaker: app.composers.answerable). Off by default since session 6: on questions written blind "
-        "(tests/fixtures/chain/blind_set.json) and the bundled held-out set together they refused 11 more unanswerable "
-        "questions (25/38 against 14/38) and 11 more answerable ones (15/132 against 4/132): no better at telling them "
-        "apart, and a wrongly refused question hides the answer (docs/answers.md#refusal). True for strict refusals.",
+    near_miss_checks: str = Field(
+        default="default",
+        description="Which near-miss checks also refuse a covered story that lacks the asked fact "
+        "(app.composers.answerable.CHECKS): 'default' (the seven that held up on questions nobody tuned them on: "
+        "speaker, coverage, outcome, entity, money, subject, years), 'all', 'none', or a comma-separated list of "
+        "check names. 'true' / 'false' (the session-6 switch) mean 'all' / 'none'. See docs/answers.md#refusal.",
     )
     llm: str = Field(default="extractive", description="'extractive', 'openai:MODEL', 'ollama:MODEL' or 'fake:...' (tests).")
     openai_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible endpoint.")
@@ -77,6 +76,23 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("near_miss_checks", mode="before")
+    @classmethod
+    def _known_checks(cls, value: object) -> object:
+        from app.composers.answerable import parse_checks
+
+        if isinstance(value, bool):
+            value = "all" if value else "none"
+        parse_checks(str(value))  # raises ValueError (a validation error) for a name it does not know
+        return str(value).strip().lower()
+
+    @property
+    def near_miss_check_set(self) -> tuple[str, ...]:
+        """The checks :attr:`near_miss_checks` names."""
+        from app.composers.answerable import parse_checks
+
+        return parse_checks(self.near_miss_checks)
 
     @property
     def model_cache_dir(self) -> Path:

@@ -276,13 +276,46 @@ def test_the_near_miss_checks_are_a_setting_of_the_chain(searcher, tmp_path) -> 
     from app.retrieval import SearchFilters
     from indexing.settings import Settings
 
-    question = "When did Rolf Meyer resign?"  # the story has Meyer, but no resignation
-    inputs = {"question": question, "history": [], "filters": SearchFilters()}
-    on = build_chain(searcher, Settings(home=tmp_path, near_miss_checks=True)).invoke(inputs)
-    assert on.refused
-    off = build_chain(searcher, Settings(home=tmp_path)).invoke(inputs)  # the default
-    assert not off.refused and off.citations
+    def ask(question: str, checks: str | None = None):
+        settings = Settings(home=tmp_path) if checks is None else Settings(home=tmp_path, near_miss_checks=checks)
+        return build_chain(searcher, settings).invoke({"question": question, "history": [], "filters": SearchFilters()})
 
+    from app.composers.answerable import CHECKS, DEFAULT_CHECKS
+
+    # no date of a resignation: the figure and counted-thing checks see it, and they are not in the default set
+    when = "When did Rolf Meyer resign?"
+    assert ask(when, "all").refused
+    assert ask(when, ",".join(c for c in CHECKS if c not in DEFAULT_CHECKS)).refused
+    assert not ask(when).refused and ask(when).citations
+    # a person in the story who never spoke on the topic: the default "speaker"/"coverage" checks refuse it
+    speaker = "What did Captain Ilse Brandt say about the island economy?"
+    assert ask(speaker).refused
+    assert not ask(speaker, "none").refused
+
+
+def test_the_near_miss_setting_names_checks_and_rejects_unknown_ones(tmp_path) -> None:
+    from pydantic import ValidationError
+
+    from app.composers.answerable import CHECKS, DEFAULT_CHECKS
+    from indexing.settings import Settings
+
+    assert Settings(home=tmp_path).near_miss_check_set == DEFAULT_CHECKS
+    assert Settings(home=tmp_path, near_miss_checks="all").near_miss_check_set == CHECKS
+    # the session-6 switch keeps its meaning
+    assert Settings(home=tmp_path, near_miss_checks=True).near_miss_check_set == CHECKS
+    assert Settings(home=tmp_path, near_miss_checks="false").near_miss_check_set == ()
+    assert Settings(home=tmp_path, near_miss_checks=" Speaker, years ").near_miss_check_set == ("speaker", "years")
+    with pytest.raises(ValidationError, match="unknown near-miss check 'speakers'"):
+        Settings(home=tmp_path, near_miss_checks="speakers,years")
+
+
+def test_a_check_left_out_never_refuses(searcher) -> None:
+    question = "When did Rolf Meyer resign?"
+    passages, results = ranked(question, searcher)
+    assert not decide(question, passages).answerable
+    assert decide(question, passages, checks=[c for c in ("speaker", "coverage", "names")]).answerable
+    with pytest.raises(ValueError, match="unknown near-miss checks: dates"):
+        decide(question, passages, checks=["dates"])
 
 
 # --- session 6: paraphrased counted things, index tokens --------------------------------------
