@@ -9,7 +9,12 @@ only (the history is role/content turns; earlier answers' JSON is not needed):
 - ellipsis ("**And the ministry?**", "What about the union?") puts the new
   actor into the previous question in place of its speaker ("What did the
   port authority say about the strike?" -> "What did the ministry say about
-  the strike?"), or asks what the new actor said about the previous topic.
+  the strike?"), or asks what the new actor said about the previous topic;
+- a question pointing back at what was discussed ("Has anyone pulled
+  **that** off yet?", "How much could **it** cost them?") keeps its words and
+  carries the previous question after it, in brackets, so search, ranking and
+  the refusal checks see the topic: "Has anyone pulled that off yet? (Why are
+  people worried about look-alike web addresses?)".
 
 With a chat model, ``prompts/condense_*.txt`` asks it for the rewrite.
 
@@ -137,7 +142,43 @@ def condense_rules(question: str, history: Sequence[dict[str, Any]]) -> str:
         group = group or (speakers[0] if speakers else None)
         if group:
             rewritten = _GROUP_PRONOUNS.sub(lambda mm: f"{group}'s" if mm.group(1).lower().startswith("their") else group, rewritten)
+    if prev_q and _points_back(rewritten):
+        rewritten = f"{rewritten.rstrip()} ({prev_q.strip()})"
     return rewritten
+
+
+_DEMONSTRATIVES = frozenset({"it", "that", "this", "these", "those"})
+
+
+def _points_back(question: str) -> bool:
+    """True when ``question`` uses "it" / "that" / "this" ... for something said before (a pronoun, not a determiner).
+
+    Not "that" introducing a clause or a relative clause ("the firm that won"), not "it" as a dummy subject
+    ("Is it true that ..."): those name nothing earlier. Uses the cached spaCy parse of
+    the question; without the parser nothing points back.
+    """
+    from app.composers.evidence import parse_question
+
+    if not _DEMONSTRATIVE_WORD.search(question):
+        return False
+    doc = parse_question(question)
+    if doc is None:
+        return False
+    for tok in doc:
+        if tok.lower_ not in _DEMONSTRATIVES or tok.pos_ != "PRON" or tok.dep_ in ("expl", "mark"):
+            continue
+        if tok.head.dep_ in ("relcl", "acl") and tok.i < tok.head.i:
+            continue  # "the firm that won the contract"
+        head = tok.head
+        if tok.lower_ == "it" and head.lemma_ == "be" and any(c.dep_ in ("ccomp", "csubj") for c in head.children):
+            continue  # "Is it true that ...": a dummy subject
+        if tok.lower_ == "it" and head.lemma_ == "be" and any(c.dep_ in ("acomp", "attr") and any(g.dep_ == "ccomp" for g in c.children) for c in head.children):
+            continue  # "Is it likely that ..."
+        return True
+    return False
+
+
+_DEMONSTRATIVE_WORD = re.compile(r"\b(?:it|that|this|these|those)\b", re.IGNORECASE)
 
 
 def condense(

@@ -101,6 +101,22 @@ def test_ellipsis_carries_the_topic_to_the_new_actor(searcher, settings) -> None
     assert "transport ministry" in answer.answer
 
 
+def test_a_follow_up_pointing_back_carries_the_previous_question(searcher, settings) -> None:
+    history = [
+        {"role": "user", "content": "Why did the ferry crews walk out?"},
+        {"role": "assistant", "content": "Captain Ilse Brandt said the crews will not sail until the rota is fixed [1]."},
+    ]
+    # "that" names nothing in the new question: search would get four words and no story
+    assert condense_rules("Has anyone settled that yet?", history) == "Has anyone settled that yet? (Why did the ferry crews walk out?)"
+    assert condense_rules("How long could it last?", history) == "How long could it last? (Why did the ferry crews walk out?)"
+    # a dummy "it", a clause's "that" and a relative "that" point at nothing
+    for standalone in ("Is it true that the ferry operator hired new crews?", "Who said that the ferries would sail?", "Which union called the strike that stopped the ferries?"):
+        assert condense_rules(standalone, history) == standalone
+    answer = ask(build_chain(searcher, settings), "Has anyone settled that yet?", history)
+    assert "ferry crews" in searcher.queries[-1][0]
+    assert answer.standalone_question.endswith("(Why did the ferry crews walk out?)")
+
+
 def test_filters_carry_over_unless_changed(searcher, settings) -> None:
     chain = build_chain(searcher, settings)
     history = [
