@@ -82,6 +82,25 @@ def test_unnamed_people_stay_anonymous(text: str, source: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "source", "source_type"),
+    [
+        # the tagger reads a surname ending in -s as a plural proper noun, like "Democrats"
+        ("Fiona Deans, associate director of the cinema network, said the compression was lossless.", "Fiona Deans, associate director of the cinema network", "named"),
+        ('New launches are "on hold", said Halvorsen chief executive Eckhard Cordes.', "Halvorsen chief executive Eckhard Cordes", "named"),
+        ("Rhodri Evans says the ferry timetable will not change.", "Rhodri Evans", "named"),
+        ("Sales fell, Ms Jennings said. Dara Jennings said the shops would stay open.", "Dara Jennings", "named"),
+        # groups stay groups
+        ("House Democrats said the bill was dead on arrival.", "House Democrats", "anonymous"),
+        ("Welsh Conservatives said the plan would fail.", "Welsh Conservatives", "anonymous"),
+    ],
+)
+def test_a_surname_ending_in_s_is_a_person_not_a_group(text: str, source: str, source_type: str) -> None:
+    claim = [c for c in attributed(text) if c.source == source]
+    assert claim, [(c.source, c.source_type) for c in attributed(text)]
+    assert claim[0].source_type == source_type
+
+
+@pytest.mark.parametrize(
     ("text", "cue", "source"),
     [
         ("Some studies suggest that the reefs attract more fish.", "suggest", "Some studies"),

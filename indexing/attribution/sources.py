@@ -209,6 +209,27 @@ def _institution_name(head: Token) -> bool:
     return False
 
 
+_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "mr.", "mrs.", "ms.", "dr."])
+
+
+def _surname(head: Token) -> bool:
+    """A proper noun the tagger read as a plural ("Deans", "Cordes", "Evans") that is one person's surname:
+    a role or a title before it ("chief executive Eckhard Cordes", "Mr Cordes" anywhere in the text), a
+    singular apposition ("Fiona Deans, associate director of AADC") or a singular present verb ("Evans says").
+    A group ("House Democrats", "Welsh Conservatives") has none of these."""
+    for c in head.children:
+        if c.dep_ == "compound" and c.i < head.i and (c.lower_ in _TITLES or (c.pos_ == "NOUN" and c.text.islower())):
+            return True
+        if c.dep_ == "appos" and c.tag_ == "NN":
+            return True
+    if head.dep_ == "appos" and head.head.tag_ == "NN":
+        return True  # "its director, Fiona Deans"
+    if head.dep_ == "nsubj" and head.head.tag_ == "VBZ":
+        return True
+    doc = head.doc
+    return any(t.lower_ in _TITLES and t.i + 1 < len(doc) and doc[t.i + 1].text == head.text for t in doc)
+
+
 def _is_named_np(head: Token) -> bool | None:
     """True named, False anonymous, None when the head says nothing (a pronoun)."""
     low = head.lower_
@@ -231,6 +252,8 @@ def _is_named_np(head: Token) -> bool | None:
         return not _vague_research(head)
     if head.pos_ == "PROPN" and not known_common:
         if head.ent_type_ == "NORP" or (head.tag_ == "NNPS" and head.ent_type_ not in ("ORG", "PERSON")):
+            if head.ent_type_ != "NORP" and _surname(head):
+                return True  # "Fiona Deans, associate director of ...": a surname ending in -s, not a group
             # "Democrats" is an unnamed group; "the Republican" (singular, definite) is one known person
             return not plural and _definite(head)
         return True
