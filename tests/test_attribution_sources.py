@@ -89,6 +89,7 @@ def test_unnamed_people_stay_anonymous(text: str, source: str) -> None:
         ('New launches are "on hold", said Halvorsen chief executive Eckhard Cordes.', "Halvorsen chief executive Eckhard Cordes", "named"),
         ("Rhodri Evans says the ferry timetable will not change.", "Rhodri Evans", "named"),
         ("Sales fell, Ms Jennings said. Dara Jennings said the shops would stay open.", "Dara Jennings", "named"),
+        ("Halden Motors has warned that it expects earnings to fall.", "Halden Motors", "named"),
         # groups stay groups
         ("House Democrats said the bill was dead on arrival.", "House Democrats", "anonymous"),
         ("Welsh Conservatives said the plan would fail.", "Welsh Conservatives", "anonymous"),

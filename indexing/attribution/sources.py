@@ -212,6 +212,15 @@ def _institution_name(head: Token) -> bool:
 _TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "mr.", "mrs.", "ms.", "dr."])
 
 
+# The plural last word of a company's name ("General Motors", "Virgin Airways", "Sony Pictures").
+_COMPANY_PLURALS = frozenset(
+    "motors ventures industries holdings systems airlines airways communications networks brothers bros sons partners "
+    "associates technologies pictures studios records games labs laboratories foods stores services securities "
+    "resources products enterprises solutions investments properties pharmaceuticals telecommunications electronics "
+    "chemicals mills works motorsports entertainments publications media".split()
+)
+
+
 def _surname(head: Token) -> bool:
     """A proper noun the tagger read as a plural ("Deans", "Cordes", "Evans") that is one person's surname:
     a role or a title before it ("chief executive Eckhard Cordes", "Mr Cordes" anywhere in the text), a
@@ -252,8 +261,8 @@ def _is_named_np(head: Token) -> bool | None:
         return not _vague_research(head)
     if head.pos_ == "PROPN" and not known_common:
         if head.ent_type_ == "NORP" or (head.tag_ == "NNPS" and head.ent_type_ not in ("ORG", "PERSON")):
-            if head.ent_type_ != "NORP" and _surname(head):
-                return True  # "Fiona Deans, associate director of ...": a surname ending in -s, not a group
+            if head.ent_type_ != "NORP" and (_surname(head) or head.lower_ in _COMPANY_PLURALS):
+                return True  # "Fiona Deans, associate director of ...", "General Motors": one person or firm, not a group
             # "Democrats" is an unnamed group; "the Republican" (singular, definite) is one known person
             return not plural and _definite(head)
         return True
