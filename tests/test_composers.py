@@ -206,3 +206,41 @@ def test_one_sentence_holding_two_claims_carries_the_marks_of_both(embedder) -> 
     (sentence,) = draft.sentences
     assert has_hedge_mark(sentence.text) and has_anonymous_mark(sentence.text)
     assert sentence.text.endswith("[hedged] [anonymous source] [1].")
+
+
+def test_two_speakers_in_one_sentence_each_get_their_own_clause_and_marks(embedder) -> None:
+    """'The researchers believe ..., although she cautioned ...': said whole under each claim, the sentence came
+    twice, and the anonymous researchers' mark landed on the named scientist's words."""
+    text = ("The researchers believe the enzymes could one day be used in recycling plants, "
+            'although she cautioned that such uses were "at least a decade away".')
+    result = SearchResult(rank=1, chunk_id="e:0", article_id="e", title="Bacterium eats plastic", outlet=None,
+                          text=text, start=0, end=len(text), score=1.0)
+    researchers = Claim(text="the enzymes could one day be used in recycling plants", start=text.index("the enzymes"),
+                        end=text.index(", although"), source="The researchers", source_type="anonymous", cue="believe",
+                        hedges=["believe", "could"], quote="indirect", source_spans=[Span(start=0, end=15)],
+                        cue_spans=[Span(start=16, end=23)])
+    she = text.index("she")
+    moravec = Claim(text='that such uses were "at least a decade away"', start=text.index("that such"), end=len(text) - 1,
+                    source="she", speaker="Hedda Moravec", source_type="named", cue="cautioned", quote="direct",
+                    source_spans=[Span(start=she, end=she + 3)], cue_spans=[Span(start=she + 4, end=she + 13)])
+    passage = Passage(result=result, start=0, end=len(text), text=text, claims=[researchers, moravec])
+    assert render_claim(researchers, passage) == "The researchers believe the enzymes could one day be used in recycling plants"
+    assert render_claim(moravec, passage) == 'Hedda Moravec cautioned that such uses were "at least a decade away"'
+    question = "How soon could the enzymes be used in recycling?"
+    passages = rank_passages(question, build_passages([result.model_copy(update={"claims": [researchers, moravec]})]), as_cached(embedder))
+    draft = ExtractiveComposer().compose(ComposeRequest(question=question, standalone_question=question, passages=passages))
+    said = {s.claim.source: s.text for s in draft.sentences}
+    assert has_anonymous_mark(said["The researchers"]) and "decade" not in said["The researchers"]
+    assert not has_anonymous_mark(said["she"]) and said["she"].startswith("Hedda Moravec cautioned")
+
+
+def test_interleaved_attributions_keep_the_sentence_whole() -> None:
+    text = "The plan, the union said and the ministry agreed, would cost 40 million crowns."
+    result = SearchResult(rank=1, chunk_id="u:0", article_id="u", title="T", outlet=None, text=text,
+                          start=0, end=len(text), score=1.0)
+    union = Claim(text="The plan would cost 40 million crowns", start=0, end=len(text) - 1, source="the union",
+                  source_type="named", cue="said", quote="indirect", source_spans=[Span(start=10, end=19)])
+    ministry = Claim(text="The plan would cost 40 million crowns", start=0, end=len(text) - 1, source="the ministry",
+                     source_type="named", cue="agreed", quote="indirect", source_spans=[Span(start=29, end=41)])
+    passage = Passage(result=result, start=0, end=len(text), text=text, claims=[union, ministry])
+    assert render_claim(union, passage) == text.rstrip(".")

@@ -267,6 +267,61 @@ def _claims_sentences(claim: Claim, passage: Passage) -> str:
     return passage.text[kept[0][0] : kept[-1][1]]
 
 
+_TRAILING_LINK = re.compile(r"(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|as|however|yet|so|which|who)\b)+$", re.IGNORECASE)
+_LEADING_LINK = re.compile(r"^(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|however|yet|so)\b)+", re.IGNORECASE)
+
+
+def _pieces_of(claim: Claim) -> list[tuple[int, int]]:
+    spans = [(claim.start, claim.end)] if claim.start is not None and claim.end is not None else []
+    return spans + [(x.start, x.end) for x in (*claim.source_spans, *claim.cue_spans, *claim.content_spans)]
+
+
+def _own_clause(claim: Claim, passage: Passage, text: str) -> str:
+    """``text`` without another speaker's attribution in the same sentence, when it is a clause before or after.
+
+    "The researchers believe the enzymes could be used in recycling, although she cautioned that such uses
+    were 'a decade away'": said whole under either claim, the sentence carries the other speaker's words
+    under this one's marks (and twice in one answer). The researchers' claim keeps "The researchers believe
+    ... recycling"; hers, "she cautioned that ...". Interleaved attributions, or a cut inside a quotation,
+    leave the text whole.
+    """
+    offset = passage.text.find(text)
+    if offset < 0:
+        return text
+    base = passage.start + offset
+    mine = [(a - base, b - base) for a, b in _pieces_of(claim)]
+    if not mine or any(a < 0 or b > len(text) for a, b in mine):
+        return text
+    lo, hi = min(a for a, _ in mine), max(b for _, b in mine)
+    who = _norm(_speaker(claim) or claim.source or "")
+    before, after = 0, len(text)
+    for other in passage.claims:
+        if other is claim or not other.attributed or _norm(_speaker(other) or other.source or "") == who:
+            continue
+        theirs = [(a - base, b - base) for a, b in _pieces_of(other)]
+        theirs = [(a, b) for a, b in theirs if b > 0 and a < len(text)]
+        if not theirs:
+            continue
+        o_lo, o_hi = min(a for a, _ in theirs), max(b for _, b in theirs)
+        if o_lo >= hi:
+            after = min(after, o_lo)
+        elif o_hi <= lo:
+            before = max(before, o_hi)
+        else:
+            return text  # interleaved: no clean clause to cut
+    if (before, after) == (0, len(text)):
+        return text
+    cut = text[before:after]
+    if any(quote_open(part) for part in (text[:before], text[:after])):
+        return text  # a cut inside a quotation would unbalance it
+    cut = _LEADING_LINK.sub("", _TRAILING_LINK.sub("", cut))
+    if len(content_words(cut)) < 4:
+        return text
+    first = cut.split(maxsplit=1)[0] if cut.split() else ""
+    # a pronoun source stays as written, for _source_named_in_full to find and replace with the name
+    return _cap(cut) if before and _norm(first) not in _PRONOUNS else cut
+
+
 def render_claim(claim: Claim, passage: Passage) -> str:
     """The answer sentence (without marks, citations or full stop) that keeps ``claim``'s attribution.
 
@@ -281,6 +336,8 @@ def render_claim(claim: Claim, passage: Passage) -> str:
     carried_on = claim.attributed and claim.cue is None and claim.quote == "direct" and not claim.source_spans
     verbatim = claim.attributed and not carried_on and _names_source_in(passage, claim)
     own = _claims_sentences(claim, passage) if verbatim else passage.text
+    if speaker is not None:
+        own = _own_clause(claim, passage, own)
     text = join_quote_paragraphs(_strip_dateline(own.strip()))
     if verbatim:
         text = _source_named_in_full(claim, passage, text) or text
