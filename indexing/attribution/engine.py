@@ -82,7 +82,8 @@ _BELIEF_CUES = frozenset(
     for stem, endings in {
         "believe": ("", "s", "d"), "think": ("", "s"), "thought": ("",), "expect": ("", "s", "ed"),
         "estimate": ("", "s", "d"), "predict": ("", "s", "ed"), "suspect": ("", "s", "ed"),
-        "reckon": ("", "s", "ed"), "speculate": ("", "s", "d"),
+        "reckon": ("", "s", "ed"), "speculate": ("", "s", "d"), "hope": ("", "s", "d"), "hoping": ("",),
+        "believing": ("",), "expecting": ("",), "fear": ("", "s", "ed"),
     }.items()
     for ending in endings
 )

@@ -4,7 +4,9 @@ Kinds (all reported as written, in text order, without overlaps; longer
 phrases win over the single words inside them):
 
 - modals: may, might, could, would;
-- epistemic verbs: suggest, appear, seem, indicate (any inflection);
+- epistemic verbs: suggest, appear, seem, indicate (any inflection); believe,
+  expect and hope ("it believes it can", "the bank expects growth to slow",
+  "organisers are hoping she will run": a belief or a wish, not an assertion);
 - adverbs and adjectives: reportedly, allegedly, possibly, likely, probably,
   perhaps, apparently, potential, possible, alleged, ...;
 - phrases: "is expected to", "is believed to", "is thought to", "is said to",
@@ -32,6 +34,7 @@ _PHRASES = [
 _WORDS = [
     r"may|might|could|would",
     _EPISTEMIC_VERB,
+    r"believes?|believed|believing|expects?|expecting|hopes?|hoped|hoping",
     (r"reportedly|allegedly|possibly|probably|likely|unlikely|perhaps|apparently|presumably|purportedly|"
     r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly"),
     r"potential|possible|alleged|suspected|purported|rumou?red|speculat(?:ed|ive|ion)|unconfirmed|unverified",
