@@ -113,7 +113,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
         question = state["standalone_question"]
         passages = rank_passages(question, build_passages(state["results"]), embedder)
         # every near-miss check runs to find the passage that holds the asked fact (said first); only the
-        # ones NEWSQA_NEAR_MISS_CHECKS names (by default the seven that held up on untuned questions) refuse
+        # ones NEWSQA_NEAR_MISS_CHECKS names (by default the five that held up on untuned questions) refuse
         decision = decide(question, passages, embedder=embedder)
         if decision.answerable or set(checks) == set(CHECKS):
             refusing = decision

@@ -52,8 +52,8 @@ class Settings(BaseSettings):
     near_miss_checks: str = Field(
         default="default",
         description="Which near-miss checks also refuse a covered story that lacks the asked fact "
-        "(app.composers.answerable.CHECKS): 'default' (the seven that held up on questions nobody tuned them on: "
-        "speaker, coverage, outcome, entity, money, subject, years), 'all', 'none', or a comma-separated list of "
+        "(app.composers.answerable.CHECKS): 'default' (the five that held up on questions nobody tuned them on: "
+        "speaker, outcome, entity, money, years), 'all', 'none', or a comma-separated list of "
         "check names. 'true' / 'false' (the session-6 switch) mean 'all' / 'none'. See docs/answers.md#refusal.",
     )
     llm: str = Field(default="extractive", description="'extractive', 'openai:MODEL', 'ollama:MODEL' or 'fake:...' (tests).")

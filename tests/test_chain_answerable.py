@@ -287,10 +287,14 @@ def test_the_near_miss_checks_are_a_setting_of_the_chain(searcher, tmp_path) -> 
     assert ask(when, "all").refused
     assert ask(when, ",".join(c for c in CHECKS if c not in DEFAULT_CHECKS)).refused
     assert not ask(when).refused and ask(when).citations
-    # a person in the story who never spoke on the topic: the default "speaker"/"coverage" checks refuse it
+    # a year the story never mentions: the default "years" check refuses it
+    year = "How many crew members joined the ferry strike in 2019?"
+    assert ask(year).refused
+    assert not ask(year, "none").refused
+    # a person in the story who never spoke on the topic: "coverage" (not in the default set) refuses it
     speaker = "What did Captain Ilse Brandt say about the island economy?"
-    assert ask(speaker).refused
-    assert not ask(speaker, "none").refused
+    assert ask(speaker, "speaker,coverage").refused
+    assert not ask(speaker).refused
 
 
 def test_the_near_miss_setting_names_checks_and_rejects_unknown_ones(tmp_path) -> None:
