@@ -85,10 +85,10 @@ def test_unnamed_people_stay_anonymous(text: str, source: str) -> None:
     ("text", "source", "source_type"),
     [
         # the tagger reads a surname ending in -s as a plural proper noun, like "Democrats"
-        ("Fiona Deans, associate director of the cinema network, said the compression was lossless.", "Fiona Deans, associate director of the cinema network", "named"),
-        ('New launches are "on hold", said Halvorsen chief executive Eckhard Cordes.', "Halvorsen chief executive Eckhard Cordes", "named"),
-        ("Rhodri Evans says the ferry timetable will not change.", "Rhodri Evans", "named"),
-        ("Sales fell, Ms Jennings said. Dara Jennings said the shops would stay open.", "Dara Jennings", "named"),
+        ("Karl Deans, associate director of the cinema network, said the compression was lossless.", "Karl Deans, associate director of the cinema network", "named"),
+        ('New launches are "on hold", said Halvorsen chief executive Karl Deans.', "Halvorsen chief executive Karl Deans", "named"),
+        ("Rhodri Deans says the ferry timetable will not change.", "Rhodri Deans", "named"),
+        ("Sales fell, Ms Deans said. Dara Deans said the shops would stay open.", "Dara Deans", "named"),
         ("Halden Motors has warned that it expects earnings to fall.", "Halden Motors", "named"),
         # groups stay groups
         ("House Democrats said the bill was dead on arrival.", "House Democrats", "anonymous"),

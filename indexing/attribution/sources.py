@@ -222,9 +222,9 @@ _COMPANY_PLURALS = frozenset(
 
 
 def _surname(head: Token) -> bool:
-    """A proper noun the tagger read as a plural ("Deans", "Cordes", "Evans") that is one person's surname:
-    a role or a title before it ("chief executive Eckhard Cordes", "Mr Cordes" anywhere in the text), a
-    singular apposition ("Fiona Deans, associate director of AADC") or a singular present verb ("Evans says").
+    """A proper noun the tagger read as a plural ("Deans", "Evans") that is one person's surname:
+    a role or a title before it ("chief executive Karl Deans", "Mr Deans" anywhere in the text), a
+    singular apposition ("Karl Deans, associate director of the network") or a singular present verb ("Evans says").
     A group ("House Democrats", "Welsh Conservatives") has none of these."""
     for c in head.children:
         if c.dep_ == "compound" and c.i < head.i and (c.lower_ in _TITLES or (c.pos_ == "NOUN" and c.text.islower())):
@@ -232,7 +232,7 @@ def _surname(head: Token) -> bool:
         if c.dep_ == "appos" and c.tag_ == "NN":
             return True
     if head.dep_ == "appos" and head.head.tag_ == "NN":
-        return True  # "its director, Fiona Deans"
+        return True  # "its director, Karl Deans"
     if head.dep_ == "nsubj" and head.head.tag_ == "VBZ":
         return True
     doc = head.doc
@@ -262,7 +262,7 @@ def _is_named_np(head: Token) -> bool | None:
     if head.pos_ == "PROPN" and not known_common:
         if head.ent_type_ == "NORP" or (head.tag_ == "NNPS" and head.ent_type_ not in ("ORG", "PERSON")):
             if head.ent_type_ != "NORP" and (_surname(head) or head.lower_ in _COMPANY_PLURALS):
-                return True  # "Fiona Deans, associate director of ...", "General Motors": one person or firm, not a group
+                return True  # "Karl Deans, associate director of ...", "General Motors": one person or firm, not a group
             # "Democrats" is an unnamed group; "the Republican" (singular, definite) is one known person
             return not plural and _definite(head)
         return True
