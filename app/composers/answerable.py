@@ -34,6 +34,12 @@ question asks for:
    similarity (``MIN_COUNTED_SIMILARITY``; the only embedding call, with
    ``embedder`` given, when the lexical check fails). Figures: docs/answers.md.
 
+**session 7** - every check has a name (:data:`CHECKS`); ``decide(checks=...)`` applies
+only the named ones, and the chain refuses with :data:`DEFAULT_CHECKS` (speaker, outcome,
+entity, money, years: the checks that held up on 333 questions none of them was written
+from; ``NEWSQA_NEAR_MISS_CHECKS`` chooses others). All of them still run to find the
+passage that holds the asked fact.
+
 Coverage weighs the question's content words (nouns, names, numbers 1, other
 words 0.35; generic question words, first names and the asked-about speaker
 left out); irregular past forms count as their verb ("grew" for "grow").
