@@ -579,3 +579,38 @@ def test_framing_verbs_and_generic_nouns_ask_for_no_event_or_subject() -> None:
     assert analyse_question("When will the ministry open the Lindby clinic?").subject == ("ministri",)
     # "done" is a form of the light verb "do": no event to check
     assert analyse_question("Has the minister done anything about the strike?").proposition is None
+
+
+# --- session 7: the counted-thing check on analyst wording ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "focus", "verbs"),
+    [
+        # a second question joined on: its verbs ("feel") are not what the figure is next to
+        ("How many crew members joined the strike, and how does the union feel about it?", ("crew", "member"), ("join",)),
+        # the figure asked in the second part
+        ("Who won the harbour contract, and how much is it worth?", (), ()),
+        # "people" stands for whoever the article counts
+        ("How many people had to leave their homes?", (), ()),
+    ],
+)
+def test_what_a_figure_must_sit_next_to(question: str, focus: tuple, verbs: tuple) -> None:
+    asked = analyse_question(question)
+    assert asked.answer_type == "quantity"
+    assert asked.answer_focus == focus and asked.answer_verbs == verbs
+
+
+def test_vague_phrasal_verbs_and_durations_are_not_required_next_to_the_figure() -> None:
+    assert "put" not in analyse_question("By how much will the council put up parking fees?").answer_focus
+    assert analyse_question("How long was the customer database left open?").answer_focus == ()
+
+
+def test_a_paraphrased_count_of_people_is_answered_with_every_check_on(embedder) -> None:
+    result = _one_article(
+        "The wildfire forced about 900 residents of Kelby to leave on Tuesday night, the fire service said.",
+        "Wildfire forces Kelby evacuation",
+    )
+    assert decided("How many people had to flee Kelby when the fire arrived?", [result], embedder).answerable
+    # the same story does not count the homes that burned
+    assert not decided("How many homes in Kelby burned down?", [result], embedder).answerable

@@ -304,15 +304,20 @@ def analyse_question(question: str) -> QuestionFocus:
         kind = "place"
     else:
         kind = None
-    answer_focus, focus_all = _answer_focus(doc) if (kind in ("quantity", "time") and doc is not None) else ((), False)
-    if kind == "time":
+    # "How many permanent jobs ..., and how does the port director feel about it?": the figure is asked
+    # in the first part; the second part's words are not what the figure is next to.
+    core = _first_part(question)
+    cdoc = parse_question(core) if core != question else doc
+    answer_focus, focus_all = _answer_focus(cdoc) if (kind in ("quantity", "time") and cdoc is not None) else ((), False)
+    if kind == "time" or _HOW_LONG.search(core):
+        # "how long" asks for a duration: like a date, it is often given next to a paraphrase of the event
         # "When will it reopen?" is answered by "will remain closed until at least April":
         # a date next to a paraphrase of the event is common, so only the date is required.
         answer_focus, focus_all = (), False
     if measure and doc is not None and not _QUANTITY.search(question):
         # "What was Australia's unemployment rate ...": the rate with its noun modifiers, all of it
         answer_focus, focus_all = _measure_focus(doc, measure.group(1)), True
-    focus_verbs = _answer_verbs(doc) if (kind and focus_all and doc is not None and not measure) else ()
+    focus_verbs = _answer_verbs(cdoc) if (kind and focus_all and cdoc is not None and not measure) else ()
     return QuestionFocus(
         terms=focus_terms,
         names=tuple(n for n in names if n),
@@ -322,7 +327,7 @@ def analyse_question(question: str) -> QuestionFocus:
         numbers=frozenset(re.findall(r"\d+", question)),
         answer_focus=answer_focus,
         answer_focus_all=focus_all,
-        counted=_counted_phrase(doc) if (focus_all and doc is not None) else "",
+        counted=_counted_phrase(cdoc) if (focus_all and cdoc is not None) else "",
         answer_verbs=focus_verbs,
         agent_verbs=agent_verbs,
         agent_role=agent_role,
@@ -335,8 +340,28 @@ def analyse_question(question: str) -> QuestionFocus:
         outcome=_proposition(doc) if (doc is not None and kind is None and not asked and _WH_PAST.match(question)) else None,
         event_verbs=_stems(_main_verbs(doc)) if (kind in ("entity", "place") and doc is not None) else (),
         money=kind == "quantity" and bool(_MONEY_QUESTION.search(question)),
-        subject=_subject(doc) if (kind in ("quantity", "time") and doc is not None) else (),
+        subject=_subject(cdoc) if (kind in ("quantity", "time") and cdoc is not None) else (),
     )
+
+
+_HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
+# A second question joined to the first: ", and how does ...", "? I've seen ...".
+_SECOND_PART = re.compile(
+    r"(?:,?\s+and\s+(?=(?:how|what|who|whom|when|where|why|which|is|are|was|were|do|does|did|has|have|had|will|would|can|could|should)\b)|\?\s+\S)",
+    re.IGNORECASE,
+)
+
+
+def _first_part(question: str) -> str:
+    """Of a question joined to a second one, the part asking for the figure or date (the first part when
+    both or neither do; the whole question when there is no second part)."""
+    m = _SECOND_PART.search(question)
+    if m is None or m.start() < 12:
+        return question
+    first, second = question[: m.start()].rstrip(" ,?") + "?", question[m.end() - (1 if question[m.start()] == "?" else 0):]
+    second = second.strip()
+    asks = [bool(_QUANTITY.search(part) or _TIME.search(part)) for part in (first, second)]
+    return second[:1].upper() + second[1:] if asks == [False, True] else first
 
 
 # Verbs that frame a question rather than name its event ("When does IBM *expect* it to reach ...").
@@ -415,8 +440,23 @@ def _event_verbs(doc) -> list:
     ]
 
 
+# Verbs too general to stand for a counted event ("put up", "go up", "end up", "came to"): a figure next to
+# "raise" or "reach" answers them, so they are not required next to it.
+_VAGUE_VERBS = frozenset(["go", "come", "put", "end", "take", "set", "keep", "turn", "bring", "see"])
+
+
+def _specific(verb) -> bool:
+    """Not a vague or phrasal verb ("put up", "go up", "end up")."""
+    return (
+        _IRREGULAR.get(verb.lower_, verb.lower_) not in _VAGUE_VERBS
+        and verb.lemma_ not in _VAGUE_VERBS
+        and not any(c.dep_ == "prt" for c in verb.children)
+    )
+
+
 def _answer_verbs(doc) -> tuple[str, ...]:
-    return _stems(_event_verbs(doc))
+    """The verbs of a counted event ("how many patients *died*"), without phrasal and vague ones."""
+    return _stems([t for t in _event_verbs(doc) if _specific(t)])
 
 
 # "Which company / firm / party / members ...": the answer is a name (a company, a group, people).
@@ -651,7 +691,7 @@ def _counted_phrase(doc) -> str:
 def _answer_focus(doc) -> tuple[tuple[str, ...], bool]:
     """The words a typed answer must sit next to, and whether all of them are needed."""
     stems = _stems
-    verbs = _event_verbs(doc)
+    verbs = [v for v in _event_verbs(doc) if _specific(v)]
     for t in doc:
         if (
             t.lower_ in {"many", "much"}
@@ -663,6 +703,8 @@ def _answer_focus(doc) -> tuple[tuple[str, ...], bool]:
         ):
             # "How many doctor posts ...": all of the counted thing (its verbs are checked apart).
             noun = t.head
+            if noun.lower_ in _GENERIC_NOUNS:
+                return (), False  # "How many people ...": the article counts residents, customers, records
             return stems([c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN"] + [noun]), True
     if verbs:
         return stems(verbs), False
