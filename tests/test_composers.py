@@ -244,3 +244,19 @@ def test_interleaved_attributions_keep_the_sentence_whole() -> None:
                      source_type="named", cue="agreed", quote="indirect", source_spans=[Span(start=29, end=41)])
     passage = Passage(result=result, start=0, end=len(text), text=text, claims=[union, ministry])
     assert render_claim(union, passage) == text.rstrip(".")
+
+
+def test_it_is_understood_keeps_the_anonymous_mark(embedder) -> None:
+    """Nobody is named in "It is understood that ...", but somebody unnamed told the reporter (DESIGN: anonymous)."""
+    text = "It is understood that the board asked the chairman to reconsider his resignation."
+    claim = Claim(text="the board asked the chairman to reconsider his resignation", start=text.index("the board"),
+                  end=len(text) - 1, source=None, source_type="anonymous", cue="is understood",
+                  hedges=["It is understood"], quote="indirect", cue_spans=[Span(start=3, end=16)])
+    result = SearchResult(rank=1, chunk_id="b:0", article_id="b", title="Board meets on resignation", outlet=None,
+                          text=text, start=0, end=len(text), score=1.0, claims=[claim])
+    question = "What did the board do about the chairman's resignation?"
+    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+    draft = ExtractiveComposer().compose(ComposeRequest(question=question, standalone_question=question, passages=passages))
+    (sentence,) = draft.sentences
+    assert has_anonymous_mark(sentence.text) and has_hedge_mark(sentence.text)
+    assert sentence.text.startswith("It is understood that the board")

@@ -41,6 +41,24 @@ def test_the_continuation_does_not_cross_another_sentence() -> None:
     assert quoted and not quoted[0].attributed
 
 
+def test_a_quotation_after_a_sentence_about_the_last_speaker_is_theirs() -> None:
+    """'X said ... She is now raising money ... "If we get the money, ..."': the quotation has no cue, and
+    the sentence before it is about the person last quoted, so the words are hers, not the journalist's."""
+    text = (
+        "Ana Lindqvist, who runs the ferry charity, said the boats were old.\n\n"
+        'She is now raising money for two new vessels. "If we get the money, the island will have a ferry every hour."'
+    )
+    (quoted,) = [c for c in analyze(text) if "every hour" in c.text]
+    assert quoted.source == "Ana Lindqvist" and quoted.quote == "direct" and quoted.cue is None
+    # a sentence about something else in between: the quotation stays nobody's
+    text = (
+        "Ana Lindqvist, who runs the ferry charity, said the boats were old.\n\n"
+        'The charity has 2,400 members. "If we get the money, the island will have a ferry every hour."'
+    )
+    (quoted,) = [c for c in analyze(text) if "every hour" in c.text]
+    assert not quoted.attributed
+
+
 def test_a_speaker_inside_a_quotation_is_not_carried_on() -> None:
     text = '"I said no to the plan," the mayor told the meeting. "I said it twice."'
     for claim in analyze(text):

@@ -574,7 +574,15 @@ class ExtractiveComposer:
         # The journalist's own hedges ("Investigators are believed to be examining ..."),
         # which the engine may have taken for an attribution cue.
         hedges.extend(h for h in hedges_outside_quotes(passage.text) if h not in hedges)
-        return [Claim(text=passage.text, start=passage.start, end=passage.end, hedges=hedges)]
+        # "It is understood that ...": nobody is named, yet somebody unnamed told the journalist (DESIGN:
+        # anonymous), so the sentence keeps the anonymous mark; "Union members are expected to vote" is the
+        # journalist's own hedge, not a source
+        unnamed = any(
+            c.source_type == "anonymous" and c.cue and re.search(rf"\bit\s+{re.escape(c.cue)}\b", passage.text, re.IGNORECASE)
+            for c in passage.claims
+        )
+        return [Claim(text=passage.text, start=passage.start, end=passage.end, hedges=hedges,
+                      source_type="anonymous" if unnamed else "unattributed")]
 
     def _add(self, items: list[_Item], claim: Claim, passage: Passage) -> None:
         """Add a claim, merging it into an earlier one that says the same (another outlet's report)."""

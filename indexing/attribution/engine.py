@@ -595,11 +595,16 @@ class _Engine:
         extents = [(min(p.start for p in c.source_spans + c.cue_spans + c.content_spans),
                     max(p.end for p in c.source_spans + c.cue_spans + c.content_spans), c) for c in claims]
         speaking: Claim | None = None  # the attribution that ends the previous sentence, if one does
+        previous = None  # the previous sentence when nobody is credited in it
         for sent in self.sents:
             s, e = trim(text, sent.start_char, sent.end_char)
             if e - s < 2:
                 continue
             covering = [c for a, b, c in extents if a < e and s < b]
+            if speaking is None and previous is not None and not covering and text[s] in "\"\u201c" and self._continues_quote(s, e):
+                # 'Mr Herren says ... He is in talks with Google. "All books ... could be put on the base
+                # stations."': a quotation with no cue right after a sentence about the person last quoted
+                speaking = self._quoted_subject(previous, claims)
             if speaking is not None and self._continues_quote(s, e) and all(self._in_quote(c) for c in covering):
                 # '... Lindqvist said the rise would hurt families. "We will lose the school."': a quotation
                 # right after a speaker's attribution, with no cue of its own, is still that speaker's; a cue
@@ -615,14 +620,35 @@ class _Engine:
             if covering:
                 ending = [c for a, b, c in extents if a < e and s < b and b >= e - 2 and self._speaks_on(c)]
                 speaking = max(ending, key=lambda c: c.end or 0) if ending else None
+                previous = None
                 continue
-            speaking = None
+            speaking, previous = None, sent
             for a, b in self._clauses(sent):
                 hedges = [" ".join(text[x:y].split()) for x, y in find_hedge_spans(text, a, b)]
                 claims.append(Claim(text=text[a:b], start=a, end=b, hedges=hedges, quote="none",
                                     content_spans=[Span(start=a, end=b)]))
         claims.sort(key=lambda c: (c.start or 0))
         return claims
+
+    @staticmethod
+    def _quoted_subject(sent, claims: list[Claim]) -> Claim | None:
+        """The last named person quoted before ``sent`` when ``sent``'s subject is that person ("He", "Herren").
+
+        Only a person the article has credited with words already (a named claim with a name of two words or
+        a resolved speaker), and only when the sentence's main subject is "he"/"she" or that person's surname.
+        """
+        before = [c for c in claims if c.attributed and c.source_type == "named" and (c.end or 0) <= sent.start_char]
+        if not before:
+            return None
+        last = max(before, key=lambda c: c.end or 0)
+        name = (last.speaker or last.source or "").strip()
+        words = name.split()
+        if len(words) < 2 or not all(w[:1].isupper() for w in words[-2:]):
+            return None  # "the company", "officials": not a person to carry a quotation on from
+        subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"]
+        if not any(t.lower_ in ("he", "she") or t.text == words[-1] for t in subjects):
+            return None
+        return last
 
     def _speaks_on(self, claim: Claim) -> bool:
         """Can the next, cue-less quotation be this claim's speaker's? Not a speaker inside a quotation
