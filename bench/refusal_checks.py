@@ -30,10 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.chain_dev import DEFAULT_DATASETS, bbc_subset  # noqa: E402
-from eval.datasets import load_dataset  # noqa: E402
-from eval.runner import resolve_corpus, run_newsqa  # noqa: E402
-from indexing.settings import Settings  # noqa: E402
+from bench.chain_dev import DEFAULT_DATASETS, bbc_subset
+from eval.datasets import load_dataset
+from eval.runner import resolve_corpus, run_newsqa
+from indexing.settings import Settings
 
 
 def record(path: Path, args: argparse.Namespace) -> list[tuple[str, bool, object]]:
@@ -54,7 +54,7 @@ def record(path: Path, args: argparse.Namespace) -> list[tuple[str, bool, object
     seen: list[object] = []
     real = ExtractiveComposer.compose
 
-    def compose(self, request, config=None):  # noqa: ANN001 - the recording wrapper
+    def compose(self, request, config=None):
         seen.append(request)
         return real(self, request, config)
 
@@ -75,7 +75,7 @@ def record(path: Path, args: argparse.Namespace) -> list[tuple[str, bool, object
         qa.close()
 
 
-def refused(request, checks, embedder) -> tuple[bool, str]:  # noqa: ANN001
+def refused(request, checks, embedder) -> tuple[bool, str]:
     from app.composers.answerable import decide
     from app.composers.base import REFUSE_BELOW
 

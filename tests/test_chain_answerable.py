@@ -315,7 +315,7 @@ def test_the_near_miss_setting_names_checks_and_rejects_unknown_ones(tmp_path) -
 
 def test_a_check_left_out_never_refuses(searcher) -> None:
     question = "When did Rolf Meyer resign?"
-    passages, results = ranked(question, searcher)
+    passages, _ = ranked(question, searcher)
     assert not decide(question, passages).answerable
     assert decide(question, passages, checks=[c for c in ("speaker", "coverage", "names")]).answerable
     with pytest.raises(ValueError, match="unknown near-miss checks: dates"):

@@ -3,7 +3,7 @@
 Kinds (all reported as written, in text order, without overlaps; longer
 phrases win over the single words inside them):
 
-- modals: may, might, could, would;
+- modals: may, might, could, would, should ("should be fit for Saturday");
 - epistemic verbs: suggest, appear, seem, indicate (any inflection); believe,
   expect and hope ("it believes it can", "the bank expects growth to slow",
   "organisers are hoping she will run": a belief or a wish, not an assertion);
@@ -32,7 +32,7 @@ _PHRASES = [
     r"(?:in\s+all\s+likelihood|not\s+(?:yet\s+)?clear|it\s+remains\s+to\s+be\s+seen)\b",
 ]
 _WORDS = [
-    r"may|might|could|would",
+    r"may|might|could|would|should",
     _EPISTEMIC_VERB,
     r"believes?|believed|believing|expects?|expecting|hopes?|hoped|hoping",
     (r"reportedly|allegedly|possibly|probably|likely|unlikely|perhaps|apparently|presumably|purportedly|"

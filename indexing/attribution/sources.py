@@ -214,10 +214,7 @@ _TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "la
 
 # The plural last word of a company's name ("General Motors", "Virgin Airways", "Sony Pictures").
 _COMPANY_PLURALS = frozenset(
-    "motors ventures industries holdings systems airlines airways communications networks brothers bros sons partners "
-    "associates technologies pictures studios records games labs laboratories foods stores services securities "
-    "resources products enterprises solutions investments properties pharmaceuticals telecommunications electronics "
-    "chemicals mills works motorsports entertainments publications media".split()
+    ["motors", "ventures", "industries", "holdings", "systems", "airlines", "airways", "communications", "networks", "brothers", "bros", "sons", "partners", "associates", "technologies", "pictures", "studios", "records", "games", "labs", "laboratories", "foods", "stores", "services", "securities", "resources", "products", "enterprises", "solutions", "investments", "properties", "pharmaceuticals", "telecommunications", "electronics", "chemicals", "mills", "works", "motorsports", "entertainments", "publications", "media"]
 )
 
 
