@@ -250,8 +250,8 @@ def test_a_belief_or_estimate_cue_makes_the_claim_hedged(text: str, cue: str) ->
 
 
 def test_a_belief_inside_the_reported_words_hedges_them() -> None:
-    """'..., the company said, adding it believes it can achieve this in 2027': the goal is a belief."""
-    text = '"Earnings of $10 a share remain our goal," the company said, adding it believes it can achieve this in 2027.'
+    """'..., the retailer said, adding it believes the target is within reach': the target is a belief."""
+    text = '"Doubling our online sales is the aim," the retailer said, adding that it believes the target is within reach by 2027.'
     adding = by_cue(attributed(text), "adding")
     assert "believes" in adding.hedges
 
