@@ -68,7 +68,7 @@ def test_a_quotation_running_past_the_passage_is_closed(searcher) -> None:
                           start=0, end=len(text), score=1.0)
     claim = Claim(text=text, start=0, end=len(text))
     rendered = render_claim(claim, Passage(result=result, start=0, end=len(text), text=text, claims=[claim]))
-    assert rendered.count('"') == 2 and rendered.startswith('"There was')
+    assert rendered.count('"') == 2 and rendered.endswith('"There was some unhelpful comment and that is simply not the case"')
 
 
 def test_journalist_voice_without_an_outlet_is_the_sentence_itself_and_never_starts_that_but() -> None:
@@ -260,3 +260,35 @@ def test_it_is_understood_keeps_the_anonymous_mark(embedder) -> None:
     (sentence,) = draft.sentences
     assert has_anonymous_mark(sentence.text) and has_hedge_mark(sentence.text)
     assert sentence.text.startswith("It is understood that the board")
+
+
+def test_a_quotation_nobody_is_credited_with_is_shown_as_an_unnamed_speakers(embedder) -> None:
+    """'"The picture will look exactly the same."' with no speaker in the article: never the answer's own
+    voice or the outlet's statement, and marked anonymous."""
+    text = '"The picture will look exactly the same as on the first night."'
+    claim = Claim(text=text, start=0, end=len(text))
+    question = "Will the picture look the same?"
+    for outlet, opening in ((None, "The article quotes an unnamed speaker: "), ("Harbor Gazette", "Harbor Gazette quotes an unnamed speaker: ")):
+        result = SearchResult(rank=1, chunk_id="p:0", article_id="p", title="Digital cinema", outlet=outlet, text=text,
+                              start=0, end=len(text), score=1.0, claims=[claim])
+        passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+        draft = ExtractiveComposer().compose(ComposeRequest(question=question, standalone_question=question, passages=passages))
+        (sentence,) = draft.sentences
+        assert sentence.text.startswith(opening + '"The picture') and has_anonymous_mark(sentence.text)
+
+
+def test_the_writers_hedge_marks_only_its_own_sentence(embedder) -> None:
+    text = "To pay for the expansion the airline may sell a stake to an investor. When it was set up the airline offered cheap tickets."
+    claims = [Claim(text=text, start=0, end=len(text), hedges=["may"])]
+    result = SearchResult(rank=1, chunk_id="a:0", article_id="a", title="Budget airline expands", outlet=None, text=text,
+                          start=0, end=len(text), score=1.0, claims=claims)
+    question = "How will the airline pay for the expansion?"
+    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+    draft = ExtractiveComposer().compose(ComposeRequest(question=question, standalone_question=question, passages=passages))
+    hedged = {s.text.split()[0]: has_hedge_mark(s.text) for s in draft.sentences}
+    assert hedged == {"To": True, "When": False}
+    from app.guard import AttributionGuard
+    from app.support import SupportScorer
+
+    answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=passages)
+    assert {s.text.split()[0]: has_hedge_mark(s.text) for s in answer_sentences(answer.answer)} == {"To": True, "When": False}

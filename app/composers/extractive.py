@@ -271,6 +271,25 @@ _TRAILING_LINK = re.compile(r"(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|
 _LEADING_LINK = re.compile(r"^(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|however|yet|so)\b)+", re.IGNORECASE)
 
 
+def _piece_claim(claim: Claim, piece: str) -> Claim:
+    """For the journalist's own sentences, the claim with only the hedges written in ``piece``.
+
+    "The firm may sell a stake. When it was set up, it offered cheaper tickets.": the writer's "may"
+    hedges the first sentence only. A speaker's claim keeps its hedges on every sentence (a hedge in
+    the cue, "reportedly said", qualifies the whole quotation).
+    """
+    if has_source(claim) or not claim.hedges:
+        return claim
+    own = [h for h in claim.hedges if re.search(rf"(?<![\w-]){re.escape(h)}(?![\w-])", piece, re.IGNORECASE)]
+    return claim if own == claim.hedges else claim.model_copy(update={"hedges": own})
+
+
+def _bare_quotation(text: str) -> bool:
+    """The text is a quotation and nothing else ('"The picture will look exactly the same."')."""
+    body = text.strip()
+    return len(body) > 2 and body[0] in "\"\u201c" and not re.search(r"[\"\u201d]\s*,?\s+\w", body[1:-1])
+
+
 def _pieces_of(claim: Claim) -> list[tuple[int, int]]:
     spans = [(claim.start, claim.end)] if claim.start is not None and claim.end is not None else []
     return spans + [(x.start, x.end) for x in (*claim.source_spans, *claim.cue_spans, *claim.content_spans)]
@@ -347,6 +366,10 @@ def render_claim(claim: Claim, passage: Passage) -> str:
         # credited to the outlet when it is known (the citation says which article).
         body = _close_quote(_strip_end(text).rstrip("."))
         outlet = passage.outlet
+        if _bare_quotation(body):
+            # someone's words the article does not credit (or that the engine could not): never shown as the
+            # outlet's own statement, nor as a bare quotation the reader would take for the answer's voice
+            return f"{outlet or 'The article'} quotes an unnamed speaker: {body}"
         if not outlet:
             return body
         if _lowerable(body, passage.result.text) and not _CONJUNCTION_START.match(body):
@@ -494,12 +517,14 @@ class ExtractiveComposer:
                 # once, with every mark either claim needs ("..., and said the blaze may have started").
                 written[text].text = add_marks(written[text].text, marks_for(item.claim))
                 continue
-            marks = render_marks(marks_for(item.claim))
+            pieces = _pieces(text)
             # A verbatim passage may hold several sentences (a quote running on):
             # each gets the marks and citations, so no answer sentence goes uncited.
-            for piece in _pieces(text):
+            for piece in pieces:
+                claim = _piece_claim(item.claim, piece) if len(pieces) > 1 else item.claim
+                marks = render_marks(marks_for(claim))
                 sentence = f"{piece}{' ' + marks if marks else ''} {format_citations(numbers)}."
-                written[text] = DraftSentence(text=sentence, citations=numbers, claim=item.claim)
+                written[text] = DraftSentence(text=sentence, citations=numbers, claim=claim)
                 sentences.append(written[text])
         return Draft(
             question=request.question,
@@ -577,7 +602,7 @@ class ExtractiveComposer:
         # "It is understood that ...": nobody is named, yet somebody unnamed told the journalist (DESIGN:
         # anonymous), so the sentence keeps the anonymous mark; "Union members are expected to vote" is the
         # journalist's own hedge, not a source
-        unnamed = any(
+        unnamed = _bare_quotation(passage.text) or any(
             c.source_type == "anonymous" and c.cue and re.search(rf"\bit\s+{re.escape(c.cue)}\b", passage.text, re.IGNORECASE)
             for c in passage.claims
         )
