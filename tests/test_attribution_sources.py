@@ -281,3 +281,12 @@ def test_a_relative_pronoun_of_a_thing_is_no_speaker() -> None:
     claims = analyze(text)
     assert not any((c.source or "").lower() in ("which", "that") for c in claims)
     assert any("reportedly" in c.hedges and not c.attributed for c in claims)
+
+
+def test_a_place_named_like_a_person_is_not_who_he_points_back_to() -> None:
+    """'... a new contract at Brenner Park. ... he told a Sunday newspaper': without NER, "Brenner Park" looked
+    like a two-word name, the latest person mentioned, and "he" became the stadium."""
+    text = ("Halden United winger Tomas Ribeiro said he is close to agreeing a new contract at Brenner Park.\n\n"
+            'The Portugal star joined in 2003. "The board have made an offer to renew the contract," he told a Sunday newspaper.')
+    told = by_cue(attributed(text), "told")
+    assert told.source == "he" and told.speaker == "Tomas Ribeiro"

@@ -287,6 +287,10 @@ def classify_tokens(head: Token, resolved: str | None = None, resolved_type: Sou
     return "named" if named else "anonymous"
 
 
+# Prepositions whose object, a capitalised name, is a place ("at Old Trafford", "in New York").
+_PLACE_PREPOSITIONS = frozenset(["at", "in", "into", "near", "outside", "inside", "across", "around", "through", "towards", "toward"])
+
+
 class SpeakerResolver:
     """Resolves pronouns and short back-references to the full name mentioned earlier.
 
@@ -314,6 +318,8 @@ class SpeakerResolver:
         out = []
         for t in doc:
             if t.pos_ == "PROPN" and t.dep_ not in ("compound", "flat"):
+                if t.dep_ == "pobj" and t.head.lower_ in _PLACE_PREPOSITIONS:
+                    continue  # "a new contract at Old Trafford", "talks in New York": a place, not a person
                 name = person_name(t)
                 if name is not None and " " in name:
                     out.append((min(t.left_edge.i, t.i), name))
