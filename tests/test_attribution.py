@@ -222,6 +222,7 @@ def test_classify_source(mention: str, expected: str) -> None:
         # session 7: what analysts read as hedged (two question writers, independently)
         ("The captain should be fit for Saturday's match.", ["should"]),
         ("The firm expects profits to fall and hopes to sell the unit.", ["expects", "hopes"]),
+        ("\"I think we'll reach a good agreement,\" he said.", ["I think"]),
     ],
 )
 def test_find_hedges(text: str, hedges: list[str]) -> None:

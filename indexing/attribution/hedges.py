@@ -10,7 +10,7 @@ phrases win over the single words inside them):
 - adverbs and adjectives: reportedly, allegedly, possibly, likely, probably,
   perhaps, apparently, potential, possible, alleged, ...;
 - phrases: "is expected to", "is believed to", "is thought to", "is said to",
-  "predictions suggesting", "reports indicate", ...
+  "predictions suggesting", "reports indicate", "I think", "we reckon", ...
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _PHRASES = [
     rf"{_EVIDENCE_NOUN}\s+{_EPISTEMIC_VERB}",
     r"it\s+(?:is|was)\s+(?:possible|likely|unlikely|unclear|believed|thought|understood)\b",
     r"(?:in\s+all\s+likelihood|not\s+(?:yet\s+)?clear|it\s+remains\s+to\s+be\s+seen)\b",
+    # a speaker's own hedge: "I think we'll reach a good agreement", "we reckon"
+    r"(?:I|we)\s+(?:think|guess|suppose|reckon)\b",
 ]
 _WORDS = [
     r"may|might|could|would|should",
