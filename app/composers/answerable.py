@@ -347,7 +347,7 @@ def analyse_question(question: str) -> QuestionFocus:
 _HOW_LONG = re.compile(r"\bhow long\b", re.IGNORECASE)
 # A second question joined to the first: ", and how does ...", "? I've seen ...".
 _SECOND_PART = re.compile(
-    r"(?:,?\s+and\s+(?=(?:how|what|who|whom|when|where|why|which|is|are|was|were|do|does|did|has|have|had|will|would|can|could|should)\b)|\?\s+\S)",
+    r"(?:,?\s+and\s+(?=(?:how|what|who|whom|when|where|why|which|is|are|was|were|do|does|did|has|have|had|will|would|can|could|should)\b)|\?\s+(?=\S))",
     re.IGNORECASE,
 )
 
@@ -358,8 +358,7 @@ def _first_part(question: str) -> str:
     m = _SECOND_PART.search(question)
     if m is None or m.start() < 12:
         return question
-    first, second = question[: m.start()].rstrip(" ,?") + "?", question[m.end() - (1 if question[m.start()] == "?" else 0):]
-    second = second.strip()
+    first, second = question[: m.start()].rstrip(" ,?") + "?", question[m.end() :].strip()
     asks = [bool(_QUANTITY.search(part) or _TIME.search(part)) for part in (first, second)]
     return second[:1].upper() + second[1:] if asks == [False, True] else first
 

@@ -249,6 +249,12 @@ def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | No
     return f"{text[:start]}{name}{text[end:]}"
 
 
+def _pieces_of(claim: Claim) -> list[tuple[int, int]]:
+    """Character offsets of everything the claim covers: its content, source, cue and content pieces."""
+    spans = [(claim.start, claim.end)] if claim.start is not None and claim.end is not None else []
+    return spans + [(x.start, x.end) for x in (*claim.source_spans, *claim.cue_spans, *claim.content_spans)]
+
+
 def _claims_sentences(claim: Claim, passage: Passage) -> str:
     """The sentences of the passage that hold the claim (its content or its source), as written.
 
@@ -256,9 +262,7 @@ def _claims_sentences(claim: Claim, passage: Passage) -> str:
     advocates warned. 'This is ...,' said Camille Roux"): given whole, the other
     speaker's sentence would go out under this claim's name and marks.
     """
-    spans = [(claim.start, claim.end)] if claim.start is not None and claim.end is not None else []
-    spans += [(c.start, c.end) for c in claim.content_spans] + [(x.start, x.end) for x in claim.source_spans]
-    local = [(a - passage.start, b - passage.start) for a, b in spans]
+    local = [(a - passage.start, b - passage.start) for a, b in _pieces_of(claim)]
     if not local or any(a < 0 or b > len(passage.text) for a, b in local):
         return passage.text
     kept = [(s, e) for s, e in sentence_spans(passage.text) if any(a < e and s < b for a, b in local)]
@@ -288,11 +292,6 @@ def _bare_quotation(text: str) -> bool:
     """The text is a quotation and nothing else ('"The picture will look exactly the same."')."""
     body = text.strip()
     return len(body) > 2 and body[0] in "\"\u201c" and not re.search(r"[\"\u201d]\s*,?\s+\w", body[1:-1])
-
-
-def _pieces_of(claim: Claim) -> list[tuple[int, int]]:
-    spans = [(claim.start, claim.end)] if claim.start is not None and claim.end is not None else []
-    return spans + [(x.start, x.end) for x in (*claim.source_spans, *claim.cue_spans, *claim.content_spans)]
 
 
 def _own_clause(claim: Claim, passage: Passage, text: str) -> str:

@@ -209,9 +209,6 @@ def _institution_name(head: Token) -> bool:
     return False
 
 
-_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "professor", "mr.", "mrs.", "ms.", "dr."])
-
-
 # The plural last word of a company's name ("General Motors", "Virgin Airways", "Sony Pictures").
 _COMPANY_PLURALS = frozenset(
     ["motors", "ventures", "industries", "holdings", "systems", "airlines", "airways", "communications", "networks", "brothers", "bros", "sons", "partners", "associates", "technologies", "pictures", "studios", "records", "games", "labs", "laboratories", "foods", "stores", "services", "securities", "resources", "products", "enterprises", "solutions", "investments", "properties", "pharmaceuticals", "telecommunications", "electronics", "chemicals", "mills", "works", "motorsports", "entertainments", "publications", "media"]
@@ -224,7 +221,7 @@ def _surname(head: Token) -> bool:
     singular apposition ("Karl Deans, associate director of the network") or a singular present verb ("Evans says").
     A group ("House Democrats", "Welsh Conservatives") has none of these."""
     for c in head.children:
-        if c.dep_ == "compound" and c.i < head.i and (c.lower_ in _TITLES or (c.pos_ == "NOUN" and c.text.islower())):
+        if c.dep_ == "compound" and c.i < head.i and (_is_title(c) or (c.pos_ == "NOUN" and c.text.islower())):
             return True
         if c.dep_ == "appos" and c.tag_ == "NN":
             return True
@@ -233,7 +230,12 @@ def _surname(head: Token) -> bool:
     if head.dep_ == "nsubj" and head.head.tag_ == "VBZ":
         return True
     doc = head.doc
-    return any(t.lower_ in _TITLES and t.i + 1 < len(doc) and doc[t.i + 1].text == head.text for t in doc)
+    return any(_is_title(t) and t.i + 1 < len(doc) and doc[t.i + 1].text == head.text for t in doc)
+
+
+def _is_title(tok: Token) -> bool:
+    """ "Mr", "Dr.", "Senator": a word :func:`strip_title` takes off a name."""
+    return _TITLE.fullmatch(f"{tok.text} ") is not None
 
 
 def _is_named_np(head: Token) -> bool | None:
