@@ -136,6 +136,19 @@ def test_usage_errors_exit_2(capsys):
     assert caught.value.code == 2
 
 
+def test_a_bad_setting_is_one_line_naming_the_variable(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSQA_HOME", str(tmp_path))
+    monkeypatch.setenv("NEWSQA_NEAR_MISS_CHECKS", "speakers,years")
+    code, _, err = run(capsys, "search", "port strike")
+    assert code == 1
+    assert err.startswith("newsqa: error: bad setting: NEWSQA_NEAR_MISS_CHECKS='speakers,years': unknown near-miss check 'speakers'")
+    assert "internal error" not in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("NEWSQA_NEAR_MISS_CHECKS", "default")
+    monkeypatch.setenv("NEWSQA_TOP_K", "0")
+    code, _, err = run(capsys, "search", "port strike")
+    assert code == 1 and err.startswith("newsqa: error: bad setting: NEWSQA_TOP_K='0': Input should be greater than or equal to 1")
+
+
 def test_progress_bar_goes_to_stderr_when_forced(tmp_path, capsys, settings):
     folder = write_corpus(tmp_path / "two", ARTICLES[:2])
     code, out, err = run(capsys, "ingest", str(folder), "--progress")

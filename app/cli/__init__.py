@@ -15,7 +15,9 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from indexing.errors import NewsQAError
+from pydantic import ValidationError
+
+from indexing.errors import ConfigurationError, NewsQAError
 from indexing.settings import Settings
 
 __all__ = ["main"]
@@ -50,8 +52,16 @@ def _settings_from(args: argparse.Namespace) -> Settings:
         update["home"] = args.home
     if args.chroma_url:
         update["chroma_url"] = args.chroma_url
-    settings = Settings()
-    return settings.model_validate({**settings.model_dump(), **update}) if update else settings
+    try:
+        settings = Settings()
+        return settings.model_validate({**settings.model_dump(), **update}) if update else settings
+    except ValidationError as exc:
+        # a bad NEWSQA_* value is the user's input: one line naming the variable, not an internal error
+        problems = "; ".join(
+            f"NEWSQA_{'_'.join(str(part) for part in e['loc']).upper()}={e.get('input')!r}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise ConfigurationError(f"bad setting: {problems}") from exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
