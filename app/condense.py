@@ -10,7 +10,11 @@ only (the history is role/content turns; earlier answers' JSON is not needed):
   actor into the previous question in place of its speaker ("What did the
   port authority say about the strike?" -> "What did the ministry say about
   the strike?"), or asks what the new actor said about the previous topic;
-- a question pointing back at what was discussed ("Has anyone pulled
+- a follow-up that is a question of its own ("And what did the mediator
+  say?") keeps its words without the "And"; when it names no topic it takes
+  the previous question's ("... say about the strike deal?"), or carries the
+  previous question in brackets;
+- a bare question word ("Why?", "How much?") or a question pointing back at what was discussed ("Has anyone pulled
   **that** off yet?", "How much could **it** cost them?") keeps its words and
   carries the previous question after it, in brackets, so search, ranking and
   the refusal checks see the topic: "Has anyone pulled that off yet? (Why are
@@ -111,6 +115,20 @@ def condense_rules(question: str, history: Sequence[dict[str, Any]]) -> str:
     people = _people_in(prev_q)
 
     m = _ELLIPSIS.match(question)
+    if m and prev_q and _OWN_QUESTION.match(m.group(1)):
+        # "And what did the mediator say?": a question with its own verb keeps it; only the "And" goes,
+        # and the previous question's topic is added when the follow-up names none.
+        own = m.group(1).strip().rstrip("?.! ")
+        own = own[:1].upper() + own[1:]
+        topic = _topic(prev_q)
+        verb = _SAYS_WITHOUT_TOPIC.search(own)
+        if topic and verb:
+            linker = "to" if verb.group(0).lower().startswith(("react", "respond")) else "about"
+            return f"{own} {linker} {topic}?"
+        if _topic(own + "?"):
+            return f"{own}?"  # it names its own topic
+        # an "And ..." follow-up without a topic continues the last question: carry it, in brackets
+        return f"{own}? ({prev_q.strip()})"
     if m and prev_q and len(m.group(1).split()) <= 6:
         actor = m.group(1).strip()
         for pattern in _QUESTION_SPEAKER:
@@ -142,9 +160,28 @@ def condense_rules(question: str, history: Sequence[dict[str, Any]]) -> str:
         group = group or (speakers[0] if speakers else None)
         if group:
             rewritten = _GROUP_PRONOUNS.sub(lambda mm: f"{group}'s" if mm.group(1).lower().startswith("their") else group, rewritten)
-    if prev_q and _points_back(rewritten):
+    if prev_q and (_points_back(rewritten) or _BARE_QUESTION.match(rewritten)):
         rewritten = f"{rewritten.rstrip()} ({prev_q.strip()})"
     return rewritten
+
+
+# A follow-up that is a question of its own: a question word or an auxiliary verb opens it.
+_OWN_QUESTION = re.compile(
+    r"^\s*(?:what|who|whom|whose|when|where|why|how|which|did|does|do|is|are|was|were|has|have|had|will|would|can|could|should)\b",
+    re.IGNORECASE,
+)
+# "what did X say" / "how did X react" with nothing after the verb: the topic comes from the last question.
+_SAYS_WITHOUT_TOPIC = re.compile(
+    r"\b(?:say|said|think|thought|react|reacted|respond|responded|make of it|add|added)\s*$", re.IGNORECASE
+)
+# "Why?", "When?", "How much?", "Who by?": a question word with at most one more word asks about the last question.
+_BARE_QUESTION = re.compile(r"^\s*(?:and\s+)?(?:what|who|when|where|why|how|which)(?:\s+\w+)?\s*[?.!]*\s*$", re.IGNORECASE)
+
+
+def _topic(question: str) -> str:
+    """What a question asks about: the words after its last "about" / "on" / "over" ("the strike deal")."""
+    m = re.search(r"\b(?:about|on|over|regarding)\s+(.+?)\s*[?.!]*\s*$", question, re.IGNORECASE)
+    return m.group(1).strip() if m else ""
 
 
 _DEMONSTRATIVES = frozenset({"it", "that", "this", "these", "those"})

@@ -117,6 +117,24 @@ def test_a_follow_up_pointing_back_carries_the_previous_question(searcher, setti
     assert answer.standalone_question.endswith("(Why did the ferry crews walk out?)")
 
 
+def test_a_follow_up_with_its_own_verb_keeps_it() -> None:
+    history = [
+        {"role": "user", "content": "What did the union say about the ferry strike?"},
+        {"role": "assistant", "content": "The union said that about 300 crew members joined the strike [1]."},
+    ]
+    # the follow-up's own question is kept (never "What did what did the mediator say say ...")
+    assert condense_rules("And what did the mediator say?", history) == "What did the mediator say about the ferry strike?"
+    assert condense_rules("And how did the ministry react?", history) == "How did the ministry react to the ferry strike?"
+    assert condense_rules("And what did the mediator say about wages?", history) == "What did the mediator say about wages?"
+    # the shapes that name only a new actor still take the last question's topic
+    assert condense_rules("What about the ministry?", history) == "What did the ministry say about the ferry strike?"
+    assert condense_rules("And the ministry?", history) == "What did the ministry say about the ferry strike?"
+    # a bare question word, or a question pointing back, carries the last question
+    assert condense_rules("Why?", history) == "Why? (What did the union say about the ferry strike?)"
+    assert condense_rules("And why?", history) == "Why? (What did the union say about the ferry strike?)"
+    assert condense_rules("When was that?", history) == "When was that? (What did the union say about the ferry strike?)"
+
+
 def test_filters_carry_over_unless_changed(searcher, settings) -> None:
     chain = build_chain(searcher, settings)
     history = [
