@@ -269,3 +269,24 @@ def test_a_second_writer_sends_its_articles_to_the_serving_owner(
     assert request["path"].startswith("/api/v1/articles") and request["auth"] == "Bearer sekret"
     assert {a["id"] for a in request["body"]["articles"]} == {a.id for a in ARTICLES}
     assert not settings.chroma_dir.exists(), "the second writer never opened the store"
+
+
+def test_global_flags_work_after_the_command_too(tmp_path):
+    from app.cli import build_parser
+
+    parser = build_parser()
+    # `newsqa ask -v ...` and `newsqa -v ask ...` mean the same; neither resets the other
+    assert parser.parse_args(["ask", "Who closed the bridge?", "-v"]).verbose is True
+    assert parser.parse_args(["-v", "ask", "Who closed the bridge?"]).verbose is True
+    assert parser.parse_args(["ask", "Who closed the bridge?"]).verbose is False
+    assert parser.parse_args(["search", "bridge", "--home", "elsewhere"]).home == "elsewhere"
+    assert parser.parse_args(["--home", "first", "search", "bridge"]).home == "first"
+    # and the flag takes effect: the details are logged on stderr
+    folder = write_corpus(tmp_path / "two", ARTICLES[:2])
+    env = {**os.environ, "NEWSQA_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, "ingest", str(folder), "--no-progress", "-v"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "INFO" in done.stderr

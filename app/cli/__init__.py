@@ -43,7 +43,24 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # command not built yet
             raise
         module.register(sub)
+    for command_parser in sub.choices.values():
+        _accept_global_flags(command_parser)
     return parser
+
+
+def _accept_global_flags(parser: argparse.ArgumentParser) -> None:
+    """Let ``newsqa ask -v ...`` mean ``newsqa -v ask ...``: the global flags after the command too.
+
+    Defaults are suppressed so a flag given before the command is not reset by the command's parser;
+    a command that defines one of these flags itself keeps its own.
+    """
+    taken = parser._option_string_actions  # noqa: SLF001 - argparse has no public "is this flag defined"
+    if "--home" not in taken:
+        parser.add_argument("--home", default=argparse.SUPPRESS, help="store folder (env NEWSQA_HOME, default ./.newsqa)")
+    if "--chroma-url" not in taken:
+        parser.add_argument("--chroma-url", default=argparse.SUPPRESS, help="use a Chroma server instead of the embedded store (env NEWSQA_CHROMA_URL)")
+    if "-v" not in taken and "--verbose" not in taken:
+        parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log progress details")
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:
