@@ -10,23 +10,30 @@ the closest articles. ``--json`` prints the Answer contract.
 list of ``{"role", "content"}`` turns (user turns may carry ``"filters"``).
 The question is answered as a follow-up, then the new turns are appended to
 FILE (created if missing); filters carry over when none are given.
+
+When a ``newsqa serve`` owns the store, the question goes through its HTTP API
+(warm models, tens of milliseconds) unless ``--k`` or ``--llm`` asks for
+settings of this command's own.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import textwrap
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import add_filter_arguments, print_result
+from app.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from app.marks import LEGEND, find_marks
 from indexing.errors import BadInputError
 from indexing.models import Answer
 from indexing.settings import Settings
 
 __all__ = ["format_answer", "read_history", "register", "run"]
+
+logger = logging.getLogger("newsqa.cli")
 
 
 def register(subparsers: Any) -> None:
@@ -59,8 +66,6 @@ def read_history(path: Path) -> list[dict[str, Any]]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from app.service import NewsQA
-
     update: dict[str, Any] = {}
     if args.k is not None:
         if not 1 <= args.k <= 100:
@@ -72,17 +77,29 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_validate({**settings.model_dump(), **update})
     history_path = Path(args.history) if args.history else None
     history = read_history(history_path) if history_path else []
-    qa = NewsQA(settings)
-    try:
-        answer = qa.ask(args.question, history=history, outlets=args.outlet, since=args.since, until=args.until)
-    finally:
-        qa.close()
+    filters = {"outlets": args.outlet, "since": args.since, "until": args.until}
+    if not any(filters.values()):
+        # Nothing given: the last turn's filters carry over (and are kept for the next turn).
+        last = next((t.get("filters") for t in reversed(history) if t.get("role") == "user" and t.get("filters")), None)
+        filters = last or filters
+    owner = None if update else serving_owner(settings)  # --k / --llm are this command's own settings
+    if owner is not None:
+        logger.info("asking through %s", owner.describe())
+        body = {
+            "question": args.question,
+            "history": [{"role": t["role"], "content": str(t.get("content") or "")} for t in history],
+            **{key: value for key, value in filters.items() if value},
+        }
+        answer = Answer.model_validate(call_server(owner, "ask", body, settings))
+    else:
+        from app.service import NewsQA
+
+        qa = NewsQA(settings)
+        try:
+            answer = qa.ask(args.question, history=history, outlets=args.outlet, since=args.since, until=args.until)
+        finally:
+            qa.close()
     if history_path:
-        filters = {"outlets": args.outlet, "since": args.since, "until": args.until}
-        if not any(filters.values()):
-            # Nothing given: the filters in force were the carried-over ones; keep them for the next turn.
-            last = next((t.get("filters") for t in reversed(history) if t.get("role") == "user" and t.get("filters")), None)
-            filters = last or filters
         turns = [
             *history,
             {"role": "user", "content": args.question, "filters": filters},

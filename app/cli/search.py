@@ -2,6 +2,7 @@
 
 Human output: rank, title, outlet, date, score, a snippet, and who speaks in
 the passage. ``--json`` prints exactly the contract ``{"query", "results"}``.
+When a ``newsqa serve`` owns the store, the search goes through its HTTP API.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import argparse
 import textwrap
 from typing import Any
 
-from app.cli.common import add_filter_arguments, print_result
+from app.cli.common import add_filter_arguments, call_server, print_result, serving_owner
+from indexing.errors import BadInputError
 from indexing.models import SearchResponse, SearchResult
 from indexing.settings import Settings
 
@@ -36,6 +38,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if not 1 <= args.k <= 100:
+        raise BadInputError(f"--k must be between 1 and 100, not {args.k}")
+    owner = serving_owner(settings) if args.mode == "hybrid" else None
+    if owner is not None:
+        body = {"query": args.query, "k": args.k, "outlets": args.outlet, "since": args.since, "until": args.until}
+        reply = call_server(owner, "search", {key: value for key, value in body.items() if value is not None}, settings)
+        print_result(SearchResponse.model_validate(reply), as_json=args.json, human=format_results)
+        return 0
     from app.service import NewsQA
 
     qa = NewsQA(settings)
