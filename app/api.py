@@ -36,6 +36,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -277,17 +278,19 @@ def create_app(
 ) -> FastAPI:
     """The FastAPI app with the ``/api/v1`` routes over ``qa`` (built from ``settings`` when None)."""
     qa = qa or NewsQA(settings)
-    app = FastAPI(
+    # FastAPIOffline is FastAPI with /docs served from Swagger UI files inside the
+    # fastapi-offline package (Swagger UI 5, which reads OpenAPI 3.1): nothing comes from a CDN.
+    app = FastAPIOffline(
+        docs_url="/docs",
+        redoc_url=None,
+        static_url="/docs-static",
         title="newsqa",
         version=_version(),
         summary="Question answering over news that keeps who said what.",
         description="Cited, speaker-attributed answers; hedged and anonymous claims are marked. "
         'Errors are `{"error": {"type", "message"}}`.',
         lifespan=lifespan,
-        docs_url=None,  # served below from the packaged Swagger UI: the default loads it from a CDN
-        redoc_url=None,
     )
-    _install_offline_docs(app)
     app.state.qa = qa
     app.state.settings = settings
     app.state.write_lock = write_lock(qa)
@@ -295,25 +298,6 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.include_router(_router(settings, qa, app.state.write_lock), prefix=API_PREFIX)
     return app
-
-
-def _install_offline_docs(app: FastAPI) -> None:
-    """``/docs`` with Swagger UI's files from the ``swagger-ui-bundle`` package, so it works offline."""
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.staticfiles import StaticFiles
-    from swagger_ui_bundle import swagger_ui_path
-
-    app.mount("/docs-static", StaticFiles(directory=swagger_ui_path), name="docs-static")
-
-    @app.get("/docs", include_in_schema=False)
-    def swagger_ui() -> Any:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="newsqa API",
-            swagger_js_url="/docs-static/swagger-ui-bundle.js",
-            swagger_css_url="/docs-static/swagger-ui.css",
-            swagger_favicon_url="/docs-static/favicon-32x32.png",
-        )
 
 
 def _version() -> str:

@@ -288,6 +288,29 @@ def test_bad_date_range_shows_a_clear_error(page) -> None:
     assert not page.page_errors
 
 
+def test_api_docs_render_the_endpoints_offline(browser, server_url: str) -> None:
+    """/docs shows the OpenAPI 3.1 description's operations, with every file from newsqa itself."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server_url + "/docs", wait_until="domcontentloaded")
+    ask = page.locator('.opblock-post .opblock-summary-path[data-path="/api/v1/ask"]')
+    try:
+        ask.wait_for(timeout=60_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=True)
+    assert "Unable to render this definition" not in page.locator("body").inner_text()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    for path in ("/api/v1/search", "/api/v1/ask/stream", "/api/v1/articles", "/api/v1/health"):
+        assert any(p.replace("\u200b", "") == path for p in paths), (path, paths)
+    # Opening an operation shows its request body schema.
+    ask.click()
+    page.locator(".opblock-post.is-open .opblock-section-request-body").wait_for(timeout=30_000)
+    outside = [url for url in requested if not url.startswith(server_url)]
+    assert not outside, f"the docs page fetched files from elsewhere: {outside}"
+    page.close()
+
+
 def test_upload_needs_the_api_key_when_the_server_has_one(browser, sample_qa) -> None:  # noqa: F811
     settings = sample_qa.settings.model_copy(update={"api_key": "ui-key"})
     with _serving(settings, sample_qa) as url:
