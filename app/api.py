@@ -172,8 +172,21 @@ _HTTP_KINDS = {
 }
 
 
-def _readable_validation(exc: RequestValidationError) -> tuple[int, str]:
-    """One line naming each bad field; malformed JSON is a 400, not a schema problem."""
+_JSON_KINDS = {
+    "list": "an array",
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+}
+
+
+def _readable_validation(exc: RequestValidationError, request: Request) -> tuple[int, str]:
+    """One line naming each bad field; malformed JSON is a 400, not a schema problem.
+
+    A body that was not read as JSON (FastAPI reads it only with a JSON ``Content-Type``:
+    ``strict_content_type``) is a 415 saying so, not a field error.
+    """
     parts: list[str] = []
     for err in exc.errors():
         if err.get("type") == "json_invalid":
@@ -181,6 +194,22 @@ def _readable_validation(exc: RequestValidationError) -> tuple[int, str]:
                 400,
                 f"the body is not valid JSON ({err.get('ctx', {}).get('error', 'parse error')})",
             )
+        if tuple(err.get("loc", ())) == ("body",):
+            given = request.headers.get("content-type")
+            sent = f"Content-Type {given!r}" if given else "no Content-Type"
+            if isinstance(err.get("input"), (bytes, bytearray)):
+                return (
+                    415,
+                    f"the body must be JSON sent with 'Content-Type: application/json' (this request sent {sent})",
+                )
+            if err.get("type") == "missing":
+                return (
+                    422,
+                    "the request has no body: send a JSON object with 'Content-Type: application/json'",
+                )
+            if err.get("type") == "model_attributes_type":
+                kind = _JSON_KINDS.get(type(err.get("input")).__name__, "that")
+                return 422, f"the body must be a JSON object with the request's fields, not {kind}"
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return 422, "; ".join(parts) or "invalid request"
@@ -192,9 +221,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(exc.status_code, type(exc).__name__, str(exc) or type(exc).__name__)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        status, message = _readable_validation(exc)
-        return _error(status, "BadInputError" if status == 400 else "ValidationError", message)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        status, message = _readable_validation(exc, request)
+        kind = {400: "BadInputError", 415: "UnsupportedMediaType"}.get(status, "ValidationError")
+        return _error(status, kind, message)
 
     @app.exception_handler(HTTPException)
     async def _http_error(_: Request, exc: HTTPException) -> JSONResponse:

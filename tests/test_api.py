@@ -230,6 +230,44 @@ def test_malformed_json_is_a_400(client: TestClient) -> None:
         assert "JSON" in _error(response)["message"]
 
 
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "text/json", None]
+)
+def test_a_json_body_without_a_json_content_type_is_a_415_naming_the_header(
+    client: TestClient, content_type: str | None
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    for path, body in (
+        ("/api/v1/ask", {"question": "What did Maria Okafor say about the strike?"}),
+        ("/api/v1/ask/stream", {"question": "What did Maria Okafor say about the strike?"}),
+        ("/api/v1/search", {"query": "port strike"}),
+    ):
+        response = client.post(path, content=json.dumps(body).encode(), headers=headers)
+        assert response.status_code == 415, (path, response.text)
+        error = _error(response)
+        assert error["type"] == "UnsupportedMediaType"
+        assert "Content-Type: application/json" in error["message"]
+        assert (repr(content_type) if content_type else "no Content-Type") in error["message"]
+    # The same body with the header (and a charset) is answered.
+    response = client.post(
+        "/api/v1/search",
+        content=json.dumps({"query": "port strike", "k": 1}).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
+
+
+def test_a_missing_or_non_object_body_says_what_to_send(client: TestClient) -> None:
+    response = client.post("/api/v1/ask", headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert "no body" in _error(response)["message"]
+    response = client.post("/api/v1/search", json="port strike")
+    assert response.status_code == 422
+    assert _error(response)["message"] == (
+        "the body must be a JSON object with the request's fields, not a string"
+    )
+
+
 def test_unknown_routes_and_methods_answer_json(client: TestClient) -> None:
     assert _error(client.get("/api/v1/nope"))["type"] == "NotFound"
     assert client.put("/api/v1/search", json={}).status_code == 405
