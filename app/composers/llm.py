@@ -18,6 +18,7 @@ attribution guard checks it afterwards; this composer only parses it.
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING
 
 from app.marks import answer_sentences
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["NO_ANSWER", "LLMComposer", "format_passages"]
 
 NO_ANSWER = "NO_ANSWER"
+# small models answer in lists ("1. The library reopened ... \n2. ..."); a list number is not a sentence
+_LIST_MARKER = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[-*•])[ \t]+", re.MULTILINE)
 
 
 def _attr(value: object) -> str:
@@ -89,7 +92,7 @@ class LLMComposer:
         raw = raw.strip()
         if not raw or raw.upper().startswith(NO_ANSWER):
             return refusal_draft(request, self.name)
-        sentences = [DraftSentence(text=s.text, citations=s.citations) for s in answer_sentences(raw)]
+        sentences = [DraftSentence(text=s.text, citations=s.citations) for s in answer_sentences(_LIST_MARKER.sub("", raw))]
         return Draft(
             question=request.question,
             standalone_question=request.standalone_question,
