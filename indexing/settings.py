@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         "speaker, outcome, entity, money, years), 'all', 'none', or a comma-separated list of "
         "check names. 'true' / 'false' (the session-6 switch) mean 'all' / 'none'. See docs/answers.md#refusal.",
     )
-    llm: str = Field(default="extractive", description="'extractive', 'openai:MODEL', 'ollama:MODEL' or 'fake:...' (tests).")
+    llm: str = Field(default="extractive", description="'extractive', 'openai:MODEL', 'ollama:MODEL', 'gguf:PATH', 'smollm2' or 'fake:...' (tests).")
     openai_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible endpoint.")
     openai_api_key: str | None = Field(default=None, description="Key for the OpenAI-compatible endpoint.")
     ollama_base_url: str | None = Field(default=None)
