@@ -12,23 +12,52 @@ from collections.abc import Sequence
 
 from eval.results import METRICS, CaseResult, EvalReport, Failure, Gate, MetricValue
 
-__all__ = ["GROUPS", "render_html", "render_markdown", "render_text"]
+__all__ = ["GROUPS", "headline", "render_html", "render_markdown", "render_text"]
 
 GROUPS: dict[str, tuple[str, ...]] = {
+    "Headline": ("crag_score", "refusal_accuracy"),
     "Citations": ("citation_validity", "citation_recall", "citation_precision", "claim_recall"),
     "Attribution": ("attribution_kept", "attribution_laundering", "misattribution", "named_as_anonymous", "anonymous_as_named"),
     "Anonymous marks": ("anonymous_marked_recall", "anonymous_marked_precision"),
     "Hedges": ("hedge_kept", "hedge_marked", "hedge_stripping", "hedge_mark_precision"),
     "Quotes": ("quote_fidelity",),
-    "Refusal": ("unanswerable_refused", "false_refusals", "refusal_accuracy"),
+    "Refusal": ("unanswerable_refused", "false_refusals"),
     "Retrieval": ("hits_at_1", "hits_at_5", "hits_at_10", "mrr_at_10"),
     "Overall": ("case_pass_rate", "error_rate"),
 }
 _MAX_FAILURES_MD = 200
 
 
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+def _fmt(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:+.3f}" if signed else f"{value:.3f}"
+
+
+def _lowest(name: str) -> float:
+    spec = METRICS.get(name)
+    return spec.lowest if spec else 0.0
+
+
+def _crag_counts(report: EvalReport) -> dict[int, int]:
+    counts = {1: 0, 0: 0, -1: 0}
+    for case in report.cases:
+        if case.crag is not None:
+            counts[case.crag] += 1
+    return counts
+
+
+def headline(report: EvalReport) -> str:
+    """'CRAG score +0.708 (87 right, 7 refused or missed, 12 wrong) · refusal accuracy 0.934'."""
+    crag = report.metrics.get("crag_score")
+    accuracy = report.metrics.get("refusal_accuracy")
+    parts = []
+    if crag is not None and crag.total:
+        c = _crag_counts(report)
+        parts.append(f"CRAG score {_fmt(crag.value, signed=True)} ({c[1]} right, {c[0]} refused or missed, {c[-1]} wrong)")
+    if accuracy is not None and accuracy.total:
+        parts.append(f"refusal accuracy {_fmt(accuracy.value)}")
+    return " · ".join(parts)
 
 
 def _count(metric: MetricValue) -> str:
@@ -78,6 +107,10 @@ def render_text(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
             f"{counts['fail']} failed, {counts['error']} errors"
         ),
     ]
+    if headline(report):
+        lines.append(f"  {headline(report)}")
+    if report.notation:
+        lines.append(f"  Notation read: {report.notation}")
     for group, names in GROUPS.items():
         shown = [report.metrics[n] for n in names if n in report.metrics and report.metrics[n].total]
         if not shown:
@@ -86,7 +119,8 @@ def render_text(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
         for metric in shown:
             arrow = "↑" if metric.higher_is_better else "↓"
             gate = _gate_mark(metric.name, metric.value, gate_by)
-            lines.append(f"    {_title(metric.name):<30} {_fmt(metric.value):>6} {arrow}  ({_count(metric)}) {gate}".rstrip())
+            value = _fmt(metric.value, signed=_lowest(metric.name) < 0)
+            lines.append(f"    {_title(metric.name):<30} {value:>6} {arrow}  ({_count(metric)}) {gate}".rstrip())
     if report.support_agreement and report.support_agreement.agreement is not None:
         sa = report.support_agreement
         lines.append(f"  Support measure agrees with hand labels on {sa.agreement:.3f} of {sa.n} pairs")
@@ -110,7 +144,11 @@ def render_markdown(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
         ),
         "",
         f"Support measure: {_md(report.support_measure) or 'n/a'}.",
+        "",
+        f"Notation read: {_md(report.marks_notation) or 'n/a'}.",
     ]
+    if headline(report):
+        out[4:4] = [f"**{_md(headline(report))}**", ""]
     if report.support_agreement and report.support_agreement.agreement is not None:
         sa = report.support_agreement
         out.append(f"It agrees with {sa.n} hand-labelled pairs on {sa.agreement:.1%} of them.")
@@ -121,7 +159,7 @@ def render_markdown(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
             if metric is None:
                 continue
             out.append(
-                f"| {_title(name)} | {_fmt(metric.value)} | {_count(metric)} | {'↑' if metric.higher_is_better else '↓'} "
+                f"| {_title(name)} | {_fmt(metric.value, signed=_lowest(name) < 0)} | {_count(metric)} | {'↑' if metric.higher_is_better else '↓'} "
                 f"| {_gate_mark(name, metric.value, gate_by)} |"
             )
     out += ["", "## Pass rate by tag", "", "| Tag | Passed | Cases |", "| --- | ---: | ---: |"]
@@ -197,21 +235,23 @@ def _bar(metric: MetricValue, gate: Gate | None, *, label: str | None = None) ->
     bar_x, bar_w = label_w, 150
     width = bar_x + bar_w + 110
     value = metric.value
-    good = None if value is None else (value if metric.higher_is_better else 1 - value)
+    lowest = _lowest(metric.name)
+    scaled = None if value is None else (value - lowest) / (1.0 - lowest)  # the bar spans [lowest, 1]
+    good = None if scaled is None else (scaled if metric.higher_is_better else 1 - scaled)
     colour = "#b8bec9" if good is None else ("#2f9e57" if good >= 0.9 else "#d99a1e" if good >= 0.7 else "#d64545")
-    filled = 0 if value is None else max(0.0, min(1.0, value)) * bar_w
+    filled = 0 if scaled is None else max(0.0, min(1.0, scaled)) * bar_w
     tick = ""
     if gate is not None:
-        gx = bar_x + gate.value * bar_w
+        gx = bar_x + (gate.value - lowest) / (1.0 - lowest) * bar_w
         tick = f'<line x1="{gx:.1f}" x2="{gx:.1f}" y1="2" y2="20" stroke="#1d2330" stroke-width="2"><title>gate {_e(gate)}</title></line>'
     title = label if label is not None else _title(metric.name) + (" ↑" if metric.higher_is_better else " ↓")
     text = f'<text x="0" y="15">{_e(title)}</text>' if label_w else ""
     return (
-        f'<svg viewBox="0 0 {width} 22" width="100%" style="max-width:{width}px" role="img" aria-label="{_e(title)} {_fmt(value)}">'
+        f'<svg viewBox="0 0 {width} 22" width="100%" style="max-width:{width}px" role="img" aria-label="{_e(title)} {_fmt(value, signed=lowest < 0)}">'
         f"<title>{_e(metric.description)}</title>{text}"
         f'<rect x="{bar_x}" y="5" width="{bar_w}" height="12" rx="3" fill="#eef1f5"/>'
         f'<rect x="{bar_x}" y="5" width="{filled:.1f}" height="12" rx="3" fill="{colour}"/>{tick}'
-        f'<text x="{bar_x + bar_w + 6}" y="15">{_fmt(value)} <tspan fill="#5b6475">({_e(_count(metric))})</tspan></text></svg>'
+        f'<text x="{bar_x + bar_w + 6}" y="15">{_fmt(value, signed=lowest < 0)} <tspan fill="#5b6475">({_e(_count(metric))})</tspan></text></svg>'
     )
 
 
@@ -255,9 +295,10 @@ def _case_row(case: CaseResult) -> str:
     opened = " open" if case.status != "pass" else ""
     latency = f"{case.latency_ms:.0f} ms" if case.latency_ms is not None else ""
     refused = "refused" if case.refused else ""
+    crag = "" if case.crag is None else f"CRAG {case.crag:+d}"
     return (
         f'<tr class="{case.status}" id="case-{_e(case.id)}"><td><code>{_e(case.id)}</code><br>{tags}</td>'
-        f'<td><span class="badge">{case.status}</span><br><span class="note">{refused} {latency}</span></td>'
+        f'<td><span class="badge">{case.status}</span><br><span class="note">{refused} {latency} {crag}</span></td>'
         f"<td><b>{_e(case.question)}</b><details{opened}><summary>answer and findings ({len(failures)} failure(s))</summary>"
         f"{answer}{detail}</details></td></tr>"
     )
@@ -281,14 +322,24 @@ def render_html(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
         sa = report.support_agreement
         support += f" — agrees with {sa.n} hand-labelled pairs on {sa.agreement:.1%}"
     notes = "".join(f"<li>{_e(n)}</li>" for n in report.notes)
+    crag_card = ""
+    if "crag_score" in report.metrics and report.metrics["crag_score"].total:
+        c = _crag_counts(report)
+        crag_card = (
+            f'<div class="card" title="{_e(METRICS["crag_score"].description)}"><b>{_fmt(report.metrics["crag_score"].value, signed=True)}</b>'
+            f'CRAG score ({c[1]} right, {c[0]} refused or missed, {c[-1]} wrong)</div>'
+        )
+        if "refusal_accuracy" in report.metrics and report.metrics["refusal_accuracy"].total:
+            crag_card += f'<div class="card"><b>{_fmt(report.metrics["refusal_accuracy"].value)}</b>refusal accuracy</div>'
     settings = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in report.settings.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>newsqa eval — {_e(report.dataset)}</title><style>{_CSS}</style></head>
 <body><main>
 <h1>newsqa eval — {_e(report.dataset)}</h1>
-<div class="meta">system: <b>{_e(report.system)}</b> · {report.created_at:%Y-%m-%d %H:%M} · {report.duration_s:.1f} s · marks: {_e(report.marks_notation)}</div>
-<div class="cards"><div class="card"><b>{len(report.cases)}</b>cases</div><div class="card"><b>{counts['pass']}</b>passed</div>
+<div class="meta">system: <b>{_e(report.system)}</b> · {report.created_at:%Y-%m-%d %H:%M} · {report.duration_s:.1f} s</div>
+<div class="meta">notation read: <b>{_e(report.notation or "n/a")}</b> — {_e(report.marks_notation)}</div>
+<div class="cards">{crag_card}<div class="card"><b>{len(report.cases)}</b>cases</div><div class="card"><b>{counts['pass']}</b>passed</div>
 <div class="card"><b>{counts['fail']}</b>failed</div><div class="card"><b>{counts['error']}</b>errors</div></div>
 <p class="meta">Support measure: {support}.</p>
 <h2>Metrics</h2><div class="groups">{''.join(groups)}</div>

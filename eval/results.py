@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field, ValidationError
 from indexing.errors import BadInputError
 
 __all__ = [
+    "CRAG_WRONG_METRICS",
     "METRICS",
+    "METRIC_ALIASES",
     "CaseResult",
     "EvalReport",
     "Failure",
@@ -39,27 +41,33 @@ class MetricSpec:
     title: str
     higher_is_better: bool
     description: str
+    lowest: float = 0.0  # the value range is [lowest, 1]
 
 
 # The order here is the order every report shows. Formulas are in docs/eval.md.
 METRICS: dict[str, MetricSpec] = {
     spec.name: spec
     for spec in [
-        MetricSpec("citation_validity", "Citation validity", True, "[n] markers that point to a citation the answer lists"),
+        MetricSpec(
+            "crag_score", "CRAG score", True,
+            "mean per case: +1 a right answer, 0 a refusal or a miss, -1 a wrong answer or an answered unanswerable question",
+            lowest=-1.0,
+        ),
+        MetricSpec("citation_validity", "Citation validity", True, "citations (any notation) that point to a source the answer lists"),
         MetricSpec("citation_recall", "Citation recall", True, "answer sentences supported by their cited passages together (ALCE)"),
         MetricSpec("citation_precision", "Citation precision", True, "citations that support their sentence or are needed for it (ALCE)"),
         MetricSpec("claim_recall", "Claims used", True, "expected claims that the answer uses"),
-        MetricSpec("attribution_kept", "Attribution kept", True, "used attributed claims whose sentence names the same source (or marks it anonymous)"),
+        MetricSpec("attribution_kept", "Attribution kept", True, "used attributed claims whose sentence names the same source (or says it is anonymous)"),
         MetricSpec("attribution_laundering", "Attribution laundering", False, "used attributed claims restated as bare fact"),
         MetricSpec("misattribution", "Misattribution", False, "used attributed claims credited to another source"),
         MetricSpec("named_as_anonymous", "Named shown as anonymous", False, "used named-source claims presented as anonymous"),
         MetricSpec("anonymous_as_named", "Anonymous shown as named", False, "used anonymous-source claims presented as named"),
-        MetricSpec("anonymous_marked_recall", "Anonymous marked (recall)", True, "used anonymous-source claims whose sentence carries the anonymous mark"),
-        MetricSpec("anonymous_marked_precision", "Anonymous marked (precision)", True, "anonymous marks that sit on an anonymous-source claim"),
-        MetricSpec("hedge_kept", "Hedges kept", True, "used hedged claims whose sentence keeps a hedge cue"),
-        MetricSpec("hedge_marked", "Hedges marked", True, "used hedged claims whose sentence carries the hedge mark"),
-        MetricSpec("hedge_stripping", "Hedge stripping", False, "used hedged claims with neither a hedge cue nor the mark"),
-        MetricSpec("hedge_mark_precision", "Hedge marks precise", True, "hedge marks that sit on a hedged claim"),
+        MetricSpec("anonymous_marked_recall", "Anonymous marked (recall)", True, "used anonymous-source claims whose sentence is marked anonymous, in any notation read"),
+        MetricSpec("anonymous_marked_precision", "Anonymous marked (precision)", True, "anonymous marks (any notation) that sit on an anonymous-source claim"),
+        MetricSpec("hedge_kept", "Hedges kept", True, "used hedged claims whose sentence keeps a hedge word"),
+        MetricSpec("hedge_marked", "Hedges marked", True, "used hedged claims whose sentence is marked hedged, in any notation read"),
+        MetricSpec("hedge_stripping", "Hedge stripping", False, "used hedged claims with neither a hedge word nor a hedge mark"),
+        MetricSpec("hedge_mark_precision", "Hedge marks precise", True, "hedge marks (any notation) that sit on a hedged claim"),
         MetricSpec("quote_fidelity", "Quote fidelity", True, "quotations that match a cited passage word for word"),
         MetricSpec("unanswerable_refused", "Unanswerable refused", True, "unanswerable questions the system refused"),
         MetricSpec("false_refusals", "False refusals", False, "answerable questions the system refused"),
@@ -72,6 +80,31 @@ METRICS: dict[str, MetricSpec] = {
         MetricSpec("error_rate", "Errors", False, "cases whose run raised an error"),
     ]
 }
+
+
+# Other names a gate or a reader may use for a metric (the report's keys are the names in METRICS).
+METRIC_ALIASES: dict[str, str] = {
+    "hedge_marked_recall": "hedge_marked",
+    "hedge_marked_precision": "hedge_mark_precision",
+    "anonymous_marked": "anonymous_marked_recall",
+    "crag": "crag_score",
+}
+
+# A failure of one of these makes an answer *wrong* for the CRAG score: it states something the
+# sources do not (unsupported or invalid citation, altered quotation, wrong or missing source, lost hedge).
+# Missing or misplaced marks and superfluous citations do not make an answer wrong.
+CRAG_WRONG_METRICS = frozenset(
+    [
+        "citation_validity",
+        "citation_recall",
+        "quote_fidelity",
+        "attribution_laundering",
+        "misattribution",
+        "named_as_anonymous",
+        "anonymous_as_named",
+        "hedge_stripping",
+    ]
+)
 
 
 class PassageView(BaseModel):
@@ -117,6 +150,7 @@ class CaseResult(BaseModel):
     tallies: dict[str, Tally] = Field(default_factory=dict)
     first_hit_rank: int | None = Field(default=None, description="Rank of the first retrieved passage holding gold evidence.")
     latency_ms: float | None = None
+    crag: int | None = Field(default=None, description="CRAG-style score of this case: +1 right, 0 refused or missed, -1 wrong.")
 
     def count(self, metric: str, hit: float, total: float = 1.0) -> None:
         tally = self.tallies.setdefault(metric, Tally())
@@ -155,13 +189,14 @@ class EvalReport(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     support_measure: str = ""
     support_agreement: SupportAgreement | None = None
-    marks_notation: str = ""
+    marks_notation: str = Field(default="", description="The notation the answers were read in, and what it reads.")
+    notation: str = Field(default="", description="Its name: generic, newsqa, or a notation file's name.")
     notes: list[str] = Field(default_factory=list)
     metrics: dict[str, MetricValue] = Field(default_factory=dict)
     cases: list[CaseResult] = Field(default_factory=list)
 
     def value(self, metric: str) -> float | None:
-        found = self.metrics.get(metric)
+        found = self.metrics.get(METRIC_ALIASES.get(metric, metric)) or self.metrics.get(metric)
         return found.value if found else None
 
 
@@ -197,16 +232,18 @@ def parse_gate(text: str) -> Gate:
     or explicitly ``metric>=value`` / ``metric<=value``."""
     import re
 
-    match = re.fullmatch(r"\s*([a-z0-9_@]+)\s*(>=|<=|=)\s*([0-9]*\.?[0-9]+)\s*", text)
+    match = re.fullmatch(r"\s*([a-z0-9_@]+)\s*(>=|<=|=)\s*(-?[0-9]*\.?[0-9]+)\s*", text)
     if not match:
         raise BadInputError(f"--fail-under expects metric=value (e.g. attribution_kept=0.95), not {text!r}")
     name, op, raw = match.groups()
     name = name.replace("@", "_at_")
+    name = METRIC_ALIASES.get(name, name)
     if name not in METRICS:
         raise BadInputError(f"unknown metric {name!r}; known: {', '.join(METRICS)}")
     value = float(raw)
-    if not 0.0 <= value <= 1.0:
-        raise BadInputError(f"threshold for {name} must be between 0 and 1, not {raw}")
+    lowest = METRICS[name].lowest
+    if not lowest <= value <= 1.0:
+        raise BadInputError(f"threshold for {name} must be between {lowest:g} and 1, not {raw}")
     at_least = METRICS[name].higher_is_better if op == "=" else op == ">="
     return Gate(name, value, at_least)
 
