@@ -36,6 +36,7 @@ __all__ = [
     "named_attribution_present",
     "normalise",
     "quote_in_passage",
+    "split_pieces",
     "split_sentences",
     "words",
 ]
@@ -93,12 +94,17 @@ _ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep",
 
 @dataclass
 class AnswerSentence:
-    """One sentence of an answer: its raw text, the [n] it cites, and its text without markers/marks."""
+    """One sentence of an answer: its raw text, the citations it makes, its marks, and its text without them."""
 
     index: int
     raw: str
     citations: list[int] = field(default_factory=list)
     clean: str = ""
+    broken: list[str] = field(default_factory=list)  # references that point to no listed source (a URL, "[^x]")
+    hedge_mark: bool = False  # carries a hedge mark, in the notation being read
+    anonymous_mark: bool = False
+    quote_text: str = ""  # the text quotations are read from (marks removed, so "(hedged: 'may')" is no quotation)
+    answer_level: bool = False  # cites the answer's whole source list (the answer has no inline citations)
 
 
 def _marker_numbers(body: str) -> list[int]:
@@ -120,7 +126,12 @@ def cited_numbers(text: str) -> list[int]:
     return out
 
 
-def _boundaries(line: str) -> Iterable[int]:
+_TRAILING = re.compile(r"\s*\[[^\]\n]{1,40}\]")
+_NEXT = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
+_NEXT_FOREIGN = re.compile(r"\s+[\"'“‘(\[*_【]*[A-Z0-9]")
+
+
+def _boundaries(line: str, trailing: re.Pattern[str] = _TRAILING, next_start: re.Pattern[str] = _NEXT) -> Iterable[int]:
     """Offsets where a sentence ends: after . ! ? (+ closing quotes + trailing [n]/[mark] groups)."""
     in_quote = False
     i = 0
@@ -141,8 +152,8 @@ def _boundaries(line: str) -> Iterable[int]:
                 j += 1
             # Trailing bracket groups ("[1]", "[hedged]") belong to the sentence they follow.
             while True:
-                m = re.match(r"\s*\[[^\]\n]{1,40}\]", line[j:])
-                if not m:
+                m = trailing.match(line[j:])
+                if not m or not m.group(0).strip():
                     break
                 j += m.end()
             if j < n and line[j] == ".":  # "arise" [1]. -> the period after the marker
@@ -150,7 +161,7 @@ def _boundaries(line: str) -> Iterable[int]:
             rest = line[j:]
             if not rest.strip():
                 break
-            if re.match(r"\s+[\"'“‘(\[]?[A-Z0-9]", rest):
+            if next_start.match(rest):
                 prev = re.search(r"([A-Za-z.]+)\.$", line[: i + 1])
                 abbreviation = ch == "." and prev and (prev.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(prev.group(1)) == 1)
                 if not abbreviation:
@@ -160,33 +171,35 @@ def _boundaries(line: str) -> Iterable[int]:
         i += 1
 
 
-def split_sentences(answer: str, strip_marks: callable | None = None) -> list[AnswerSentence]:  # type: ignore[valid-type]
-    """Answer text -> sentences. Lines (bullets) split first; a quotation is split only where it closes."""
-    sentences: list[AnswerSentence] = []
+def split_pieces(answer: str, *, trailing: re.Pattern[str] | None = None, foreign: bool = False) -> list[str]:
+    """Answer text -> raw sentence texts. Lines (bullets) split first; a quotation is split only where it closes."""
+    pieces: list[str] = []
     for line in answer.splitlines():
         line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
         if not line:
             continue
         start = 0
-        pieces: list[str] = []
-        for end in _boundaries(line):
+        for end in _boundaries(line, trailing or _TRAILING, _NEXT_FOREIGN if foreign else _NEXT):
             pieces.append(line[start:end])
             start = end
         pieces.append(line[start:])
-        for piece in pieces:
-            raw = piece.strip()
-            if not raw:
-                continue
-            clean = _MARKER.sub("", raw)
-            if strip_marks is not None:
-                clean = strip_marks(clean)
-            clean = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", clean)).strip()
-            if not re.search(r"[A-Za-z]", clean):
-                # A bare "[1]" line: its citations belong to the previous sentence.
-                if sentences:
-                    sentences[-1].citations.extend(cited_numbers(raw))
-                continue
-            sentences.append(AnswerSentence(index=len(sentences), raw=raw, citations=cited_numbers(raw), clean=clean))
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def split_sentences(answer: str, strip_marks: callable | None = None) -> list[AnswerSentence]:  # type: ignore[valid-type]
+    """Answer text -> sentences with their [n] citations (newsqa's notation; ``eval.notation`` reads the others)."""
+    sentences: list[AnswerSentence] = []
+    for raw in split_pieces(answer):
+        clean = _MARKER.sub("", raw)
+        if strip_marks is not None:
+            clean = strip_marks(clean)
+        clean = re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", clean)).strip()
+        if not re.search(r"[A-Za-z]", clean):
+            # A bare "[1]" line: its citations belong to the previous sentence.
+            if sentences:
+                sentences[-1].citations.extend(cited_numbers(raw))
+            continue
+        sentences.append(AnswerSentence(index=len(sentences), raw=raw, citations=cited_numbers(raw), clean=clean, quote_text=raw))
     return sentences
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 
-from eval.answers import RetrievedPassage, SystemAnswer
+from eval.answers import CitedPassage, RetrievedPassage, SystemAnswer
+from eval.corpus import CorpusIndex, best_window
 from eval.datasets import EvalCase, Evidence, ExpectedClaim
 from eval.matching import (
     PRONOUNS,
@@ -25,19 +26,18 @@ from eval.matching import (
     find_quotations,
     hedge_cues,
     key_coverage,
-    load_marks,
     longest_common_run,
     mentions_anonymous_source,
     mentions_named_source,
     named_attribution_present,
     normalise,
     quote_in_passage,
-    split_sentences,
 )
-from eval.results import METRICS, CaseResult, Failure, MetricValue, PassageView
+from eval.notation import Notation, load_notation, read_answer
+from eval.results import CRAG_WRONG_METRICS, METRICS, CaseResult, Failure, MetricValue, PassageView
 from indexing.models import Claim
 
-__all__ = ["Judge", "LexicalSupport", "SupportMeasure", "aggregate", "evidence_hit", "score_case"]
+__all__ = ["Judge", "LexicalSupport", "SupportMeasure", "aggregate", "crag_score", "evidence_hit", "score_case"]
 
 # A claim is "used" by the answer sentence that holds this share of its key's content words.
 KEY_COVERAGE_THRESHOLD = 0.67
@@ -72,18 +72,31 @@ class LexicalSupport:
 
 @dataclass
 class Judge:
-    """The measures ``score_case`` uses: support, the attribution engine and the marks notation."""
+    """The measures ``score_case`` uses: support, the attribution engine, the notation answers are read in,
+    and the corpus that citations without text are looked up in."""
 
     support: SupportMeasure
     analyze: Callable[[str], list[Claim]] = field(default=lambda text: [])
     find_hedges: Callable[[str], list[str]] = field(default=lambda text: [])
-    marks: Marks = field(default_factory=load_marks)
+    notation: Notation = field(default_factory=lambda: load_notation(None))
+    corpus: CorpusIndex | None = None
+
+    @property
+    def marks(self) -> Marks:
+        """newsqa's own marks (``app.marks``), as the notation reads them."""
+        return self.notation.marks
 
     @classmethod
-    def default(cls, support: SupportMeasure) -> Judge:
+    def default(cls, support: SupportMeasure, notation: Notation | None = None, corpus: CorpusIndex | None = None) -> Judge:
         from indexing import attribution
 
-        return cls(support=support, analyze=attribution.analyze, find_hedges=attribution.find_hedges)
+        return cls(
+            support=support,
+            analyze=attribution.analyze,
+            find_hedges=attribution.find_hedges,
+            notation=notation or load_notation(None),
+            corpus=corpus,
+        )
 
 
 # --- retrieval -------------------------------------------------------------------------------------
@@ -147,9 +160,10 @@ class _SupportCache:
         self.judge = judge
         self.known: dict[tuple[str, str], bool] = {}
 
-    def prefetch(self, sentences: Sequence[AnswerSentence], evidence: dict[int, str]) -> None:
+    def prefetch(self, sentences: Sequence[AnswerSentence], evidence_of: Callable[[AnswerSentence], dict[int, str]]) -> None:
         pairs: list[tuple[str, str]] = []
         for sentence in sentences:
+            evidence = evidence_of(sentence)
             valid = [n for n in dict.fromkeys(sentence.citations) if n in evidence]
             sets = [valid] + ([[n] for n in valid] + [[m for m in valid if m != n] for n in valid] if len(valid) > 1 else [])
             pairs += [(sentence.clean, "\n".join(evidence[n] for n in chosen)) for chosen in sets if chosen]
@@ -170,34 +184,75 @@ class _SupportCache:
 
 def _score_citations(sentence: AnswerSentence, passages: dict[int, str], support: _SupportCache, result: CaseResult) -> None:
     cited = list(dict.fromkeys(sentence.citations))
-    for n in cited:
-        ok = n in passages
-        result.count("citation_validity", ok)
-        if not ok:
-            result.failures.append(_failure("citation_validity", f"[{n}] points to no listed citation", sentence))
+    if not sentence.answer_level:
+        for n in cited:
+            ok = n in passages
+            result.count("citation_validity", ok)
+            if not ok:
+                result.failures.append(_failure("citation_validity", f"[{n}] points to no listed citation", sentence))
+        for ref in dict.fromkeys(sentence.broken):
+            result.count("citation_validity", False)
+            result.failures.append(_failure("citation_validity", f"{ref} points to no listed source", sentence))
     valid = [n for n in cited if n in passages]
     joint = support.supported(sentence.clean, [passages[n] for n in valid])
     result.count("citation_recall", joint)
     if not joint:
-        why = "cites nothing" if not cited else "its cited passages do not support it"
+        if not cited and not sentence.broken:
+            why = "cites nothing"
+        elif not valid:
+            why = "it cites no listed source"
+        elif all(not passages[n].strip() for n in valid):
+            why = "its cited sources have no text (not in the answers file, not found in the corpus)"
+        else:
+            why = "its cited passages do not support it"
         result.failures.append(_failure("citation_recall", f"sentence not supported: {why}", sentence))
+    if sentence.answer_level:
+        return  # answer-level citations are judged once per answer (_score_answer_level_precision)
     # ALCE precision: a citation counts when the whole set supports the sentence and this citation is
     # not superfluous (it supports the sentence alone, or the others do not without it).
     for n in cited:
-        relevant = False
-        if joint and n in passages:
-            if len(valid) == 1 or support.supported(sentence.clean, [passages[n]]):
-                relevant = True
-            else:
-                relevant = not support.supported(sentence.clean, [passages[m] for m in valid if m != n])
+        relevant = _relevant(sentence, n, valid, passages, support, joint)
         result.count("citation_precision", relevant)
         if joint and not relevant:
             result.failures.append(_failure("citation_precision", f"[{n}] is not needed to support the sentence", sentence))
 
 
+def _relevant(sentence: AnswerSentence, n: int, valid: list[int], passages: dict[int, str], support: _SupportCache, joint: bool) -> bool:
+    if not joint or n not in passages:
+        return False
+    if len(valid) == 1 or support.supported(sentence.clean, [passages[n]]):
+        return True
+    return not support.supported(sentence.clean, [passages[m] for m in valid if m != n])
+
+
+def _score_answer_level_precision(
+    sentences: Sequence[AnswerSentence], evidence_of: Callable[[AnswerSentence], dict[int, str]], support: _SupportCache, result: CaseResult
+) -> None:
+    """Sources listed for the whole answer: each counts once, relevant when some sentence needs it.
+
+    A listed source no sentence needs is counted against ``citation_precision`` as a *note*: such lists
+    are often the retrieved context (LangChain's ``source_documents``), not a claim of support.
+    """
+    ids = list(dict.fromkeys(n for s in sentences for n in s.citations))
+    for n in ids:
+        relevant = False
+        for sentence in sentences:
+            passages = evidence_of(sentence)
+            valid = [m for m in dict.fromkeys(sentence.citations) if m in passages]
+            joint = support.supported(sentence.clean, [passages[m] for m in valid])
+            if _relevant(sentence, n, valid, passages, support, joint):
+                relevant = True
+                break
+        result.count("citation_precision", relevant)
+        if not relevant:
+            result.failures.append(
+                Failure(metric="citation_precision", severity="note", message=f"listed source [{n}] supports no sentence of the answer", citations=[n])
+            )
+
+
 def _score_quotes(sentence: AnswerSentence, passages: dict[int, str], result: CaseResult) -> None:
     cited = [passages[n] for n in sentence.citations if n in passages] or list(passages.values())
-    for quotation in find_quotations(sentence.raw):
+    for quotation in find_quotations(sentence.quote_text or sentence.raw):
         ok = any(quote_in_passage(quotation, p) for p in cited)
         result.count("quote_fidelity", ok)
         if not ok:
@@ -242,7 +297,7 @@ def _names_expected_source(sentence: AnswerSentence, claim: ExpectedClaim, claim
 
 
 def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequence[Claim], judge: Judge, result: CaseResult) -> None:
-    anonymous_mark = judge.marks.anonymous(sentence.raw)
+    anonymous_mark = sentence.anonymous_mark
     if claim.source_type != "unattributed" and claim.source:
         if claim.source_type == "named":
             kept = _names_expected_source(sentence, claim, claims)
@@ -268,18 +323,18 @@ def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequenc
             if as_named:
                 result.failures.append(_failure("anonymous_as_named", "an anonymous source is presented as named", sentence, claim))
             if not anonymous_mark:
-                result.failures.append(_failure("anonymous_marked_recall", "anonymous claim without the anonymous mark", sentence, claim))
+                result.failures.append(_failure("anonymous_marked_recall", f"anonymous claim not marked anonymous ({judge.notation.name} notation)", sentence, claim))
     if claim.hedged:
         engine_hedges = [h for c in claims for h in c.hedges] + judge.find_hedges(sentence.clean)
         cues = hedge_cues(sentence.clean, claim.hedges, engine_hedges)
-        hedge_mark = judge.marks.hedged(sentence.raw)
+        hedge_mark = sentence.hedge_mark
         result.count("hedge_kept", bool(cues))
         result.count("hedge_marked", hedge_mark)
         result.count("hedge_stripping", not cues and not hedge_mark)
         if not cues and not hedge_mark:
             result.failures.append(_failure("hedge_stripping", "hedged claim stated as certain (no hedge, no mark)", sentence, claim))
         elif not hedge_mark:
-            result.failures.append(_failure("hedge_marked", "hedged claim without the hedge mark", sentence, claim))
+            result.failures.append(_failure("hedge_marked", f"hedged claim keeps its hedge words but is not marked hedged ({judge.notation.name} notation)", sentence, claim))
 
 
 def _claims_by_sentence(sentences: Sequence[AnswerSentence], judge: Judge) -> list[list[Claim]]:
@@ -315,6 +370,49 @@ def _best_sentence(claim: ExpectedClaim, sentences: Sequence[AnswerSentence]) ->
 # --- one case ----------------------------------------------------------------------------------------
 
 
+def _citations_with_text(answer: SystemAnswer, new_sources: Sequence[Any], judge: Judge) -> list[CitedPassage]:
+    """The answer's citations, plus the sources it lists without a citation entry; a citation without text
+    takes its article's body from the corpus (when the judge has one and the article is found)."""
+    citations = list(answer.citations)
+    for entry in new_sources:
+        citations.append(CitedPassage(id=entry.cited_as, text="", url=entry.url, title=entry.title, source_path=entry.path))
+    if judge.corpus is None:
+        return citations
+    out = []
+    for c in citations:
+        if not c.text.strip():
+            article = judge.corpus.find(url=c.url, source_path=c.source_path, title=c.title, article_id=c.article_id)
+            if article is not None:
+                c = c.model_copy(update={
+                    "text": article.body, "whole_article": True, "title": c.title or article.title,
+                    "outlet": c.outlet or article.outlet, "url": c.url or article.url, "source_path": c.source_path or article.source_path,
+                    "published_at": c.published_at or (article.published_at.isoformat() if article.published_at else None),
+                })
+        out.append(c)
+    return out
+
+
+def crag_score(result: CaseResult) -> int:
+    """The CRAG-style score of one case: +1 a right answer, 0 a refusal (or no answer), -1 a wrong answer.
+
+    Wrong: an answered unanswerable question, or an answer with a failure of what it says
+    (``CRAG_WRONG_METRICS``: unsupported or invalid citation, a quotation not in its passage,
+    a laundered, misattributed or misclassified source, a stripped hedge). Right: any other
+    answer to an answerable question that uses at least one expected claim (or expects none).
+    An answer using no expected claim, without a wrong statement, scores 0 (it missed).
+    """
+    if result.status == "error" or result.refused:
+        return 0
+    if not result.answerable:
+        return -1
+    if any(f.severity == "fail" and f.metric in CRAG_WRONG_METRICS for f in result.failures):
+        return -1
+    used = result.tallies.get("claim_recall")
+    if used is not None and used.total and not used.hit:
+        return 0
+    return 1
+
+
 def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> CaseResult:
     """Every metric's tally and every failure for one answer to one case."""
     result = CaseResult(id=case.id, question=case.question, answerable=case.answerable, tags=list(case.tags))
@@ -322,12 +420,17 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
         result.status, result.error = "error", (answer.error if answer else "no answer for this case")
         result.count("error_rate", 1)
         result.count("case_pass_rate", 0)
+        result.count("crag_score", 0)
+        result.crag = 0
         return result
     result.answer, result.latency_ms = answer.answer, answer.latency_ms
-    passages = {c.id: c.text for c in answer.citations}
-    evidence = {c.id: c.evidence for c in answer.citations}
-    result.citations = [PassageView(id=c.id, text=c.text, source_path=c.source_path, title=c.title) for c in answer.citations]
     refused = result.refused = answer.is_refusal
+    parsed = read_answer(answer.answer, judge.notation, answer.citations) if not refused else None
+    citations = _citations_with_text(answer, parsed.new_sources if parsed else [], judge)
+    passages = {c.id: c.text for c in citations}
+    evidence = {c.id: c.evidence for c in citations}
+    whole = {c.id for c in citations if c.whole_article}
+    result.citations = [PassageView(id=c.id, text=c.text, source_path=c.source_path, title=c.title) for c in citations]
     _score_retrieval(case, answer, result)
     if case.answerable:
         result.count("false_refusals", refused)
@@ -339,14 +442,34 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
         result.count("refusal_accuracy", refused)
         if not refused:
             result.failures.append(Failure(metric="unanswerable_refused", message="answered a question the corpus cannot answer"))
-    if not refused:
-        sentences = split_sentences(answer.answer, judge.marks.strip)
+    if parsed is not None:
+        sentences = parsed.sentences
+        if parsed.answer_level and citations:
+            # No inline citation anywhere: the listed sources stand for every sentence (LangChain, LlamaIndex dumps).
+            for sentence in sentences:
+                sentence.citations, sentence.answer_level = [c.id for c in citations], True
+        windows: dict[tuple[int, int], str] = {}
+
+        def evidence_of(sentence: AnswerSentence) -> dict[int, str]:
+            if not whole:
+                return evidence
+            out = dict(evidence)
+            for n in whole & set(sentence.citations):
+                key = (sentence.index, n)
+                if key not in windows:
+                    header = evidence[n][: len(evidence[n]) - len(passages[n])]
+                    windows[key] = header + best_window(sentence.clean, passages[n])
+                out[n] = windows[key]
+            return out
+
         claims = _claims_by_sentence(sentences, judge)
         support = _SupportCache(judge)
-        support.prefetch(sentences, evidence)
+        support.prefetch(sentences, evidence_of)
         for sentence in sentences:
-            _score_citations(sentence, evidence, support, result)
+            _score_citations(sentence, evidence_of(sentence), support, result)
             _score_quotes(sentence, passages, result)
+        if parsed.answer_level and citations:
+            _score_answer_level_precision(sentences, evidence_of, support, result)
         used_by: dict[int, list[ExpectedClaim]] = {}
         for expected in case.expected_claims:
             sentence = _best_sentence(expected, sentences)
@@ -360,6 +483,8 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
     result.count("error_rate", 0)
     result.status = "fail" if any(f.severity == "fail" for f in result.failures) else "pass"
     result.count("case_pass_rate", result.status == "pass")
+    result.crag = crag_score(result)
+    result.count("crag_score", result.crag)
     return result
 
 
@@ -369,12 +494,12 @@ def _score_mark_precision(sentences: Sequence[AnswerSentence], used_by: dict[int
         expected = used_by.get(sentence.index)
         if not expected:
             continue
-        if judge.marks.anonymous(sentence.raw):
+        if sentence.anonymous_mark:
             ok = any(c.source_type == "anonymous" for c in expected)
             result.count("anonymous_marked_precision", ok)
             if not ok:
                 result.failures.append(_failure("anonymous_marked_precision", "anonymous mark on a claim whose source is not anonymous", sentence, expected[0]))
-        if judge.marks.hedged(sentence.raw):
+        if sentence.hedge_mark:
             ok = any(c.hedged for c in expected)
             result.count("hedge_mark_precision", ok)
             if not ok:

@@ -22,8 +22,10 @@ from typing import Any
 from tqdm import tqdm
 
 from eval.answers import SystemAnswer, from_newsqa
+from eval.corpus import CorpusIndex
 from eval.datasets import EvalCase, EvalDataset
 from eval.metrics import Judge, LexicalSupport, SupportMeasure, aggregate, score_case
+from eval.notation import Notation
 from eval.results import CaseResult, EvalReport, SupportAgreement
 from indexing.errors import BadInputError, NewsQAError
 from indexing.settings import Settings
@@ -138,12 +140,18 @@ def run_newsqa(
         return answers
 
 
-def build_judge(settings: Settings, *, embedder: Any = None) -> tuple[Judge, str]:
-    """The judge over ``app.support.SupportScorer`` (the guard's measure), its description for the report."""
+def build_judge(
+    settings: Settings, *, embedder: Any = None, notation: Notation | None = None, corpus: CorpusIndex | None = None
+) -> tuple[Judge, str]:
+    """The judge over ``app.support.SupportScorer`` (the guard's measure), its description for the report.
+
+    ``notation`` is how answers are read (default: generic); ``corpus`` is where a citation that gives
+    no text is looked up.
+    """
     try:
         from app import support as support_module
     except ImportError:
-        return Judge.default(LexicalSupport()), LexicalSupport.name
+        return Judge.default(LexicalSupport(), notation, corpus), LexicalSupport.name
     if embedder is None:
         from app.service import shared_embedder
 
@@ -156,7 +164,7 @@ def build_judge(settings: Settings, *, embedder: Any = None) -> tuple[Judge, str
     name = "app.support.SupportScorer: embedding similarity + content-word overlap" + (
         f", supported when combined >= {threshold}" if threshold is not None else ""
     ) + " (a heuristic, not an NLI model)"
-    return Judge.default(scorer), name
+    return Judge.default(scorer, notation, corpus), name
 
 
 def find_support_labels() -> Path | None:
@@ -211,6 +219,13 @@ def support_agreement(path: Path, support: SupportMeasure) -> SupportAgreement:
     return SupportAgreement(labels_path=str(path), n=n, agreement=round(agree / n, 4) if n else None, **counts)
 
 
+def _whole(result: CaseResult, ident: int, answers: Mapping[str, SystemAnswer]) -> bool:
+    """Did this citation's text come from the corpus (the answer gave none)?"""
+    answer = answers.get(result.id)
+    given = {c.id: c.text for c in answer.citations} if answer else {}
+    return not given.get(ident, "").strip()
+
+
 def evaluate(
     dataset: EvalDataset,
     answers: Mapping[str, SystemAnswer],
@@ -238,8 +253,11 @@ def evaluate(
     stray = [i for i in answers if i not in known]
     if stray:
         notes.append(f"{len(stray)} answer(s) match no case id and were ignored (e.g. {stray[0]!r})")
-    if judge.marks.origin != "app.marks":
-        notes.append(f"marks notation: {judge.marks.origin}")
+    if judge.notation.marks.origin != "app.marks":
+        notes.append(f"newsqa's marks read as: {judge.notation.marks.origin}")
+    corpus_used = sum(1 for r in results for c in r.citations if c.text and judge.corpus is not None and _whole(r, c.id, answers))
+    if corpus_used:
+        notes.append(f"{corpus_used} citation(s) gave no text; their article was read from the corpus ({judge.corpus.root})")
     agreement = support_agreement(labels, judge.support) if labels else None
     return EvalReport(
         dataset=dataset.name,
@@ -249,7 +267,8 @@ def evaluate(
         settings=settings_summary or {},
         support_measure=support_name,
         support_agreement=agreement,
-        marks_notation=judge.marks.origin,
+        marks_notation=judge.notation.origin,
+        notation=judge.notation.name,
         notes=notes,
         metrics=aggregate(results),
         cases=results,

@@ -159,3 +159,21 @@ def test_polnear_scores_a_folder_and_names_a_missing_one(tmp_path: Path, capsys:
     assert main(["eval", "polnear", str(tmp_path), "--json", "--out", str(out), "--no-progress"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["articles"] == 1 and json.loads(out.read_text())["articles"] == 1
+
+
+def test_the_summary_json_carries_the_headline_and_the_notation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _eval(str(DATASET), "--answers", str(_answers(tmp_path, GOOD)), "--json", "--notation", "newsqa") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["crag_score"] == 0.8 and out["refusal_accuracy"] == 1.0 and out["notation"] == "newsqa"
+
+
+def test_crag_gates_take_negative_floors_and_aliases_name_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = str(_answers(tmp_path, GOOD))
+    assert _eval(str(DATASET), "--answers", good, "--fail-under", "crag_score=-0.5", "--fail-under", "hedge_marked_recall=1.0",
+                 "--fail-under", "hedge_marked_precision=1.0") == 0
+    assert _eval(str(DATASET), "--answers", good, "--fail-under", "crag_score=0.9") == 1
+    assert "crag_score = 0.800, gate crag_score >= 0.9" in capsys.readouterr().err
+    assert _eval(str(DATASET), "--answers", good, "--fail-under", "crag_score=-1.5") == 1
+    assert "between -1 and 1" in capsys.readouterr().err
+    assert _eval(str(DATASET), "--answers", good, "--fail-under", "hedge_marked=-0.5") == 1
+    assert "between 0 and 1" in capsys.readouterr().err

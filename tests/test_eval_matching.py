@@ -122,3 +122,107 @@ def test_gold_text_settles_offsets_shared_by_articles_of_one_feed() -> None:
     right = RetrievedPassage(source_path="wire/feed.xml", start=0, end=90, text="Intro. The ferry will run from April to Selmouth. More.")
     other = RetrievedPassage(source_path="wire/feed.xml", start=0, end=90, text="A different story in the same feed about bees.")
     assert evidence_hit(gold, right) and not evidence_hit(gold, other)
+
+
+# --- notations: citations and marks as other tools write them ----------------------------------------
+
+from eval.answers import CitedPassage
+from eval.notation import load_notation, read_answer
+
+KESSLER = "Kessler Bridge shut after inspectors find cracks in support pier"
+KESSLER_URL = "https://harborgazette.example/2026/10/20/kessler-bridge-closed"
+CITED = [
+    CitedPassage(id=1, text="one", title=KESSLER, url=KESSLER_URL),
+    CitedPassage(id=2, text="two", title="Kessler Bridge to stay shut to cars until spring, city says"),
+    CitedPassage(id=3, text="three"),
+]
+
+
+def _read(text: str, notation: str = "generic") -> list[tuple[list[int], bool, bool]]:
+    parsed = read_answer(text, load_notation(notation), CITED)
+    return [(s.citations, s.hedge_mark, s.anonymous_mark) for s in parsed.sentences]
+
+
+@pytest.mark.parametrize(
+    ("answer", "cites"),
+    [
+        ("Nasser said so [1].", [1]),
+        ("Nasser said so [1, 2].", [1, 2]),
+        ("Nasser said so [1][3].", [1, 3]),
+        ("Nasser said so.[^2]\n\n[^2]: Harbor Gazette, 27 October 2026.", [2]),
+        ("Nasser said so (1).", [1]),
+        ("Nasser said so (Source 2).", [2]),
+        ("Nasser said so 【3】.", [3]),
+        ("Nasser said so [1](https://harborgazette.example/a).", [1]),
+        ("Nasser said so.¹ The city agreed.²", [1]),
+        ("Nasser said so<sup>3</sup>.", [3]),
+        ("The fire covered 40 km² of forest.¹", [1]),  # a unit is no citation
+        (f"Nasser said so ([harborgazette.example]({KESSLER_URL}?utm_source=openai)).", [1]),
+        (f"Nasser said so ({KESSLER}).", [1]),
+        ("Nasser said so.¹\n\nSources:\n¹ Kessler Bridge to stay shut to cars until spring, city says — Harbor Gazette", [2]),
+    ],
+)
+def test_citations_are_read_in_every_common_notation(answer: str, cites: list[int]) -> None:
+    assert _read(answer)[0][0] == cites
+
+
+def test_a_citation_pointing_nowhere_is_kept_as_broken() -> None:
+    parsed = read_answer("Nasser said so [7]. See https://example.com/elsewhere.", load_notation("generic"), CITED)
+    assert parsed.sentences[0].citations == [7]
+    assert parsed.sentences[1].broken == ["https://example.com/elsewhere"]
+
+
+def test_numbers_that_are_not_citations_stay_text() -> None:
+    sentences = read_answer("The plan has two steps: (1) inspect the pier and (2) close the bridge [1].", load_notation("generic"), CITED).sentences
+    assert sentences[0].citations == [1] and "(1) inspect" in sentences[0].clean
+
+
+@pytest.mark.parametrize(
+    ("answer", "hedge", "anonymous"),
+    [
+        ("An unnamed source said the port could reopen [1].", False, True),
+        ("A person who asked not to be named said the port could reopen [1].", False, True),
+        ("An expert, who is not named, said the port could reopen [1].", False, True),
+        ("Officials said anonymously that the port could reopen [1].", False, True),
+        ("Officials said the port could reopen (anonymous source) [1].", False, True),
+        ("Officials [unnamed] said the port could reopen [1].", False, True),
+        ("Officials (anon.) said the port could reopen [1].", False, True),
+        ("**Anonymous source:** the port could reopen [1].", False, True),
+        ("Officials said the port could reopen.[^a] [1]\n\n[^a]: The officials are not named.", False, True),
+        ("Officials said the port could reopen (hedged: 'could') [1].", True, False),
+        ('Officials said the port could reopen (hedged: "could") [1].', True, False),
+        ("Officials said the port could reopen (unconfirmed) [1].", True, False),
+        ("Officials said the port (reportedly) could reopen [1].", True, False),
+        ("Officials said the port *could* reopen [1].", True, False),
+        ("Officials said the port __could__ reopen [1].", True, False),
+        ("Officials said the port could reopen, which has not been independently verified [1].", True, False),
+        ("Officials said the port could reopen [hedged] [anonymous source] [1].", True, True),
+        ("Officials said the port could reopen (hedged; anonymous source) [1].", True, True),
+        # Hedge words written plainly are *kept*, not *marked*; other parentheses are no marks.
+        ("Officials said the port could reportedly reopen [1].", False, False),
+        ("Officials said the port could reopen (Harbor Gazette, 2026-09-14) [1].", False, False),
+        ("Officials (at the ministry) said the port could reopen [1].", False, False),
+    ],
+)
+def test_marks_are_read_in_words_brackets_footnotes_and_emphasis(answer: str, hedge: bool, anonymous: bool) -> None:
+    [(cites, found_hedge, found_anonymous)] = _read(answer)
+    assert (found_hedge, found_anonymous) == (hedge, anonymous)
+    assert cites == [1]
+
+
+def test_the_newsqa_notation_reads_only_newsqa_marks() -> None:
+    assert _read("Officials said the port could reopen [hedged] [anonymous source] [1].", "newsqa") == [([1], True, True)]
+    assert _read("An unnamed source said the port could reopen (unconfirmed) [1].", "newsqa") == [([1], False, False)]
+    assert _read("Officials said so.[^1]", "newsqa")[0][0] == []
+
+
+def test_marks_and_citations_are_removed_from_the_text_that_is_judged() -> None:
+    parsed = read_answer(
+        "- **Anonymous source:** the port _could_ reopen (hedged: 'could') [1].\n- Nasser said \"weeks\" (unconfirmed).²\n\n"
+        "Sources:\n1. Harbor Gazette\n2. Kessler Bridge to stay shut to cars until spring, city says",
+        load_notation("generic"),
+        CITED,
+    )
+    assert [s.clean for s in parsed.sentences] == ["Anonymous source: the port could reopen.", 'Nasser said "weeks".']
+    assert find_quotations(parsed.sentences[0].quote_text) == []  # "(hedged: 'could')" is no quotation
+    assert [s.citations for s in parsed.sentences] == [[1], [2]]

@@ -59,3 +59,29 @@ def test_markdown_and_text_summaries_name_the_failures(hostile_report: Path) -> 
     text = render_text(report)
     assert "5 cases, 4 passed, 1 failed, 0 errors" in text
     assert BRIDGE_PASSAGE not in text  # the summary stays short
+
+
+def test_the_crag_score_heads_every_report_beside_refusal_accuracy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Four right answers (+1), one refused unanswerable question (0), and one answered unanswerable question (-1).
+    answered = next(b for b in BAD if b[3] == "unanswerable_refused")
+    dataset = json.loads(DATASET.read_text())
+    dataset["corpus"] = str(DATASET.parent / "corpus")
+    extra = {**dataset["cases"][-1], "id": "unanswerable-2"}
+    dataset["cases"].append(extra)
+    (tmp_path / "dataset.json").write_text(json.dumps(dataset))
+    rows = {**GOOD, "unanswerable-2": answered[2]}
+    (tmp_path / "answers.jsonl").write_text("".join(json.dumps({"id": k, **v}) + "\n" for k, v in rows.items()))
+    out = tmp_path / "report.json"
+    assert main(["eval", str(tmp_path / "dataset.json"), "--answers", str(tmp_path / "answers.jsonl"), "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    report = load_report(out)
+    assert {c.id: c.crag for c in report.cases} == {"quote-named": 1, "anonymous-hedged": 1, "named-hedged": 1,
+                                                     "unattributed-hedged": 1, "unanswerable": 0, "unanswerable-2": -1}
+    assert report.value("crag_score") == pytest.approx(3 / 6, abs=1e-3)
+    assert "CRAG score +0.500 (4 right, 1 refused or missed, 1 wrong) · refusal accuracy 0.833" in text
+    page = render_html(report)
+    assert "+0.500</b>CRAG score (4 right, 1 refused or missed, 1 wrong)" in page and "refusal accuracy" in page
+    assert "**CRAG score +0.500" in render_markdown(report)
+    # The bar spans [-1, 1]: +0.5 fills three quarters of it.
+    bar = page[page.index('aria-label="CRAG score ↑ +0.500"'):]
+    assert 'width="112.5"' in bar[: bar.index("</svg>")]

@@ -1,8 +1,8 @@
 """``newsqa eval``: run the attribution eval suite, diff two reports, print the dataset schema, score PolNeAR.
 
-    newsqa eval [DATASET] [--answers FILE] [--report report.html] [--markdown FILE] [--out FILE.json]
-                [--json] [--fail-under METRIC=VALUE ...] [--limit N] [--corpus DIR] [--home DIR]
-                [--save-answers FILE.jsonl]
+    newsqa eval [DATASET] [--answers FILE] [--notation generic|newsqa|FILE.json] [--report report.html]
+                [--markdown FILE] [--out FILE.json] [--json] [--fail-under METRIC=VALUE ...] [--limit N]
+                [--corpus DIR] [--home DIR] [--save-answers FILE.jsonl]
     newsqa eval diff A.json B.json [--json]
     newsqa eval schema
     newsqa eval polnear DIR [--json] [--out FILE] [--limit N]
@@ -25,13 +25,22 @@ __all__ = ["register"]
 
 _FORMS = """forms:
   newsqa eval [DATASET]                 run newsqa on a dataset (default: the bundled sample set)
-  newsqa eval DATASET --answers FILE    score another system's answers (JSONL, see docs/eval.md)
+  newsqa eval DATASET --answers FILE    score another system's answers: newsqa's JSONL, or LangChain / LlamaIndex /
+                                        OpenAI dumps (JSON or JSONL; see docs/eval.md)
   newsqa eval diff A.json B.json        what got better or worse between two --out reports
   newsqa eval schema                    print the dataset JSON Schema
   newsqa eval polnear DIR               attribution spans vs PolNeAR-format annotation
 
+notation: how answers write citations and hedged / anonymous marks
+  generic (default)  newsqa's [n], [hedged], [anonymous source]; citations as [^1], (1), 【1】, [1](url),
+                     superscripts, URLs, listed titles; marks in words ("unnamed", "not named", "unconfirmed"),
+                     in brackets or parentheses ("(anonymous source)", "(hedged: 'may')"), footnotes, emphasis
+  newsqa             newsqa's own notation only
+  FILE.json          extra patterns over a base notation (docs/eval.md)
+
 gates (repeatable): --fail-under attribution_kept=0.95 --fail-under attribution_laundering=0.05
-  metric=value is a floor, or a ceiling for metrics where lower is better; exit 1 names the misses."""
+  metric=value is a floor, or a ceiling for metrics where lower is better; exit 1 names the misses.
+  crag_score ranges over [-1, 1] (+1 right, 0 refused or missed, -1 wrong): --fail-under crag_score=0.5"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +53,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("target", nargs="?", metavar="DATASET", help="dataset JSON file, or one of: diff, schema, polnear")
     parser.add_argument("extra", nargs="*", metavar="FILE", help="the reports of `eval diff`, the folder of `eval polnear`")
-    parser.add_argument("--answers", metavar="FILE", help="score these answers (JSONL) instead of running newsqa")
+    parser.add_argument(
+        "--answers", metavar="FILE",
+        help="score these answers instead of running newsqa (JSONL or JSON; newsqa, LangChain, LlamaIndex or OpenAI shapes)",
+    )
+    parser.add_argument(
+        "--notation", metavar="NOTATION", default="generic",
+        help="how the answers write citations and marks: generic (default), newsqa, or a JSON file of patterns",
+    )
     parser.add_argument("--report", metavar="FILE.html", help="write the self-contained HTML report")
     parser.add_argument("--markdown", metavar="FILE.md", help="write the Markdown summary")
     parser.add_argument("--out", metavar="FILE.json", help="write the full JSON report (input of `eval diff`)")
@@ -56,7 +72,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--corpus",
         metavar="DIR",
         default=os.environ.get("NEWSQA_EVAL_CORPUS") or None,
-        help="corpus folder to ingest (default: the dataset's `corpus`; env NEWSQA_EVAL_CORPUS)",
+        help="corpus folder to ingest, or with --answers where citations without text are looked up "
+        "(default: the dataset's `corpus`; env NEWSQA_EVAL_CORPUS)",
     )
     parser.add_argument(
         "--home",
@@ -138,6 +155,9 @@ def _summary_json(report: Any) -> str:
             "passed": counts["pass"],
             "failed": counts["fail"],
             "errors": counts["error"],
+            "notation": report.notation,
+            "crag_score": report.value("crag_score"),
+            "refusal_accuracy": report.value("refusal_accuracy"),
             "metrics": {name: metric.value for name, metric in report.metrics.items()},
         },
         indent=2,
@@ -146,7 +166,9 @@ def _summary_json(report: Any) -> str:
 
 def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     from eval.answers import read_answers
+    from eval.corpus import CorpusIndex
     from eval.datasets import load_dataset
+    from eval.notation import load_notation
     from eval.report import render_html, render_markdown, render_text
     from eval.results import check_gates, parse_gate
     from eval.runner import (
@@ -163,6 +185,7 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     if args.limit is not None and args.limit < 1:
         raise BadInputError("--limit must be at least 1")
     gates = [parse_gate(g) for g in args.fail_under]  # bad gates fail before any work
+    notation = load_notation(args.notation)
     dataset_path = Path(args.target) if args.target else bundled_dataset()
     dataset = load_dataset(dataset_path)
     cases = dataset.cases[: args.limit] if args.limit else dataset.cases
@@ -172,9 +195,19 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
     if args.answers:
         if args.save_answers:
             raise BadInputError("--save-answers saves newsqa's answers; it cannot be combined with --answers")
-        answers = read_answers(args.answers)
+        counted: dict[str, list[str]] = {}
+        for case in dataset.cases:
+            counted.setdefault(case.question, []).append(case.id)
+        questions = {q: ids[0] for q, ids in counted.items() if len(ids) == 1}  # a repeated question names no case
+        answers = read_answers(args.answers, questions)
         system = Path(args.answers).name
-        summary: dict[str, Any] = {"answers": str(args.answers)}
+        summary: dict[str, Any] = {"answers": str(args.answers), "notation": notation.name}
+        try:
+            found = resolve_corpus(dataset, dataset_path, args.corpus)
+        except BadInputError as exc:
+            found = None
+            notes.append(f"citations without text cannot be looked up: {exc}")
+        corpus_index = CorpusIndex.load(found) if found else None
     else:
         temporary = getattr(args, "home", None) is None
         corpus = resolve_corpus(dataset, dataset_path, args.corpus)
@@ -186,6 +219,7 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
         if args.save_answers:
             _write(args.save_answers, "".join(a.model_dump_json(exclude_none=True) + "\n" for a in answers.values()))
         system = "newsqa"
+        corpus_index = None
         summary = {
             "llm": settings.llm,
             "top_k": settings.top_k,
@@ -193,7 +227,7 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
             "store": "temporary" if temporary else str(settings.home),
             "corpus": str(corpus) if corpus else None,
         }
-    judge, support_name = build_judge(settings)
+    judge, support_name = build_judge(settings, notation=notation, corpus=corpus_index)
     report = evaluate(
         dataset,
         answers,
