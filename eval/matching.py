@@ -34,6 +34,7 @@ __all__ = [
     "mentions_anonymous_source",
     "mentions_named_source",
     "named_attribution_present",
+    "names_a_person_or_body",
     "normalise",
     "quote_in_passage",
     "split_pieces",
@@ -105,6 +106,13 @@ class AnswerSentence:
     anonymous_mark: bool = False
     quote_text: str = ""  # the text quotations are read from (marks removed, so "(hedged: 'may')" is no quotation)
     answer_level: bool = False  # cites the answer's whole source list (the answer has no inline citations)
+    context: str = ""  # what label lines next to it say of it ("Source: an unnamed official", "Hedge: could")
+
+    @property
+    def judged(self) -> str:
+        """The text its source, attribution and hedges are judged on: with a speaker given on a label line
+        ("Source: an unnamed official"), "According to <speaker>, <sentence>"."""
+        return f"According to {self.context}, {self.clean}" if self.context else self.clean
 
 
 def _marker_numbers(body: str) -> list[int]:
@@ -357,6 +365,11 @@ def named_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bo
             if first not in _SENTENCE_WORDS_THAT_ARE_NOT_NAMES and not _ANONYMOUS_PHRASE.fullmatch(match.group(1)):
                 return True
     return False
+
+
+def names_a_person_or_body(text: str) -> bool:
+    """Does ``text`` (a speaker written on a label line) name someone: a run of capitalised words, no unnamed source?"""
+    return bool(re.search(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|van|von|al|bin))*\s+[A-Z][\w'’-]+", text)) and not _ANONYMOUS_PHRASE.search(text)
 
 
 def anonymous_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:

@@ -30,6 +30,7 @@ from eval.matching import (
     mentions_anonymous_source,
     mentions_named_source,
     named_attribution_present,
+    names_a_person_or_body,
     normalise,
     quote_in_passage,
 )
@@ -286,9 +287,9 @@ def _names_expected_source(sentence: AnswerSentence, claim: ExpectedClaim, claim
     names = [n for n in (getattr(claim, "speaker", None), claim.source) if n and normalise(n) not in PRONOUNS]
     if not names:
         # The dataset gives only a pronoun ("he"): any attribution to someone counts as kept.
-        return attribution_present(sentence.clean, claims)
+        return attribution_present(sentence.judged, claims)
     for name in names:
-        if mentions_named_source(sentence.clean, name):
+        if mentions_named_source(sentence.judged, name):
             return True
         for found in claims:  # the engine may resolve "she" to the named speaker
             if any(mentions_named_source(alias, name) for alias in (found.speaker, found.source) if alias):
@@ -302,8 +303,8 @@ def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequenc
         if claim.source_type == "named":
             kept = _names_expected_source(sentence, claim, claims)
         else:
-            kept = mentions_anonymous_source(sentence.clean, claim.source) or anonymous_mark
-        attributed = kept or anonymous_mark or attribution_present(sentence.clean, claims)
+            kept = mentions_anonymous_source(sentence.judged, claim.source) or anonymous_mark
+        attributed = kept or anonymous_mark or attribution_present(sentence.judged, claims)
         result.count("attribution_kept", kept)
         result.count("attribution_laundering", not attributed)
         result.count("misattribution", attributed and not kept)
@@ -312,12 +313,14 @@ def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequenc
         elif not kept:
             result.failures.append(_failure("misattribution", "claim not credited to its source", sentence, claim))
         if claim.source_type == "named":
-            as_anonymous = anonymous_mark or (not kept and anonymous_attribution_present(sentence.clean, claims))
+            as_anonymous = anonymous_mark or (not kept and anonymous_attribution_present(sentence.judged, claims))
             result.count("named_as_anonymous", as_anonymous)
             if as_anonymous:
                 result.failures.append(_failure("named_as_anonymous", "a named source is presented as anonymous", sentence, claim))
         else:
-            as_named = not kept and named_attribution_present(sentence.clean, claims)
+            as_named = not kept and (
+                named_attribution_present(sentence.judged, claims) or names_a_person_or_body(sentence.context)
+            )
             result.count("anonymous_as_named", as_named)
             result.count("anonymous_marked_recall", anonymous_mark)
             if as_named:
@@ -325,8 +328,8 @@ def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequenc
             if not anonymous_mark:
                 result.failures.append(_failure("anonymous_marked_recall", f"anonymous claim not marked anonymous ({judge.notation.name} notation)", sentence, claim))
     if claim.hedged:
-        engine_hedges = [h for c in claims for h in c.hedges] + judge.find_hedges(sentence.clean)
-        cues = hedge_cues(sentence.clean, claim.hedges, engine_hedges)
+        engine_hedges = [h for c in claims for h in c.hedges] + judge.find_hedges(sentence.judged)
+        cues = hedge_cues(sentence.judged, claim.hedges, engine_hedges)
         hedge_mark = sentence.hedge_mark
         result.count("hedge_kept", bool(cues))
         result.count("hedge_marked", hedge_mark)

@@ -624,6 +624,24 @@ _HEADING = re.compile(r"^\s*(?:#{1,6}\s+.*|[-*_]{3,}|\|.*\|)\s*$")
 _LABEL_LINE = re.compile(r"^[\w\s'’/-]{1,40}:$")
 
 
+# A line that describes the claim next to it rather than stating one ("**Source:** an unnamed official",
+# "Hedge: 'could'", "- Status: unconfirmed"): its words, citations and marks belong to that claim.
+_META_LINE = re.compile(
+    r"^\s*(?:[-*•]\s+)?[*_]{0,2}\s*(source|speaker|attribution|attributed to|said by|who said it|hedges?|hedged|hedging|"
+    r"status|certainty|confidence|verification|citations?|cited|references?|evidence|notes?)\s*[*_]{0,2}\s*:\s*[*_]{0,2}(.*)$",
+    _FLAGS,
+)
+# A label that heads a claim ("**Claim:** ...", "Answer: ..."): dropped from the text that is judged.
+_CLAIM_LABEL = re.compile(r"^\s*(?:claim|answer|summary|finding|fact|statement|quote|response)\s*:\s*", _FLAGS)
+_NEGATIVE = re.compile(r"^\W*(?:none|no|n/?a|not hedged|-|—)?\W*$", _FLAGS)
+_UNCERTAIN = re.compile(r"\b(?:unconfirmed|unverified|uncertain|alleged|reported|speculative|low|medium|partial|tentative|hedged?)\b", _FLAGS)
+_ITEM_START = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+")
+
+
+def _meta(notation: Notation, line: str) -> re.Match[str] | None:
+    return _META_LINE.match(line) if notation.foreign else None
+
+
 def read_answer(text: str, notation: Notation, citations: Sequence[Any] = ()) -> ParsedAnswer:
     """Split an answer into sentences with their citation ids and marks, in ``notation``."""
     body, listed = split_listing(text)
@@ -632,21 +650,54 @@ def read_answer(text: str, notation: Notation, citations: Sequence[Any] = ()) ->
     if notation.foreign:
         body = "\n".join("" if _HEADING.match(line) else line for line in body.splitlines())
     sentences: list[AnswerSentence] = []
-    for raw in split_pieces(body, trailing=reader.trailing(), foreign=notation.foreign):
-        cites, broken, hedge, anonymous, clean, quote_text = reader.read(raw)
-        if not re.search(r"[A-Za-z]", clean) or (notation.foreign and _LABEL_LINE.match(clean)):
-            # A bare "[1]" line (or a label such as "Answer:"): its citations belong to the previous sentence.
-            if sentences:
-                sentences[-1].citations.extend(cites)
-                sentences[-1].broken.extend(broken)
-                sentences[-1].hedge_mark |= hedge
-                sentences[-1].anonymous_mark |= anonymous
+    item_start = 0  # index of the first sentence of the current list item / paragraph
+    pending: list[tuple[list[int], list[str], bool, bool, str]] = []  # label lines that came before their claim
+
+    def attach(target: AnswerSentence, cites: list[int], broken: list[str], hedge: bool, anonymous: bool, context: str) -> None:
+        target.citations.extend(cites)
+        target.broken.extend(broken)
+        target.hedge_mark |= hedge
+        target.anonymous_mark |= anonymous
+        if context:
+            target.context = f"{target.context} {context}".strip()
+
+    for line in body.splitlines():
+        if not line.strip() or _ITEM_START.match(line):
+            item_start = len(sentences)
+        meta = _meta(notation, line)
+        if meta is not None:
+            label, content = meta.group(1).lower(), meta.group(2)
+            cites, broken, hedge, anonymous, clean, _ = reader.read(content)
+            if label.startswith("hedg") and not _NEGATIVE.match(clean):
+                hedge = True
+            if label in ("status", "certainty", "confidence", "verification") and _UNCERTAIN.search(clean):
+                hedge = True
+            # Who said it counts for attribution; a hedge named on a label line is a mark, not a kept hedge word.
+            context = clean if label in ("source", "speaker", "attribution", "attributed to", "said by", "who said it") else ""
+            if len(sentences) > item_start:
+                attach(sentences[-1], cites, broken, hedge, anonymous, context)
+            else:
+                pending.append((cites, broken, hedge, anonymous, context))
             continue
-        sentences.append(
-            AnswerSentence(
+        for raw in split_pieces(line, trailing=reader.trailing(), foreign=notation.foreign):
+            cites, broken, hedge, anonymous, clean, quote_text = reader.read(raw)
+            if notation.foreign:
+                clean = _CLAIM_LABEL.sub("", clean)
+            if not re.search(r"[A-Za-z]", clean) or (notation.foreign and _LABEL_LINE.match(clean)):
+                # A bare "[1]" line (or a label such as "Answer:"): its citations belong to the previous sentence.
+                if sentences:
+                    attach(sentences[-1], cites, broken, hedge, anonymous, "")
+                continue
+            sentence = AnswerSentence(
                 index=len(sentences), raw=raw, citations=cites, clean=clean,
                 broken=broken, hedge_mark=hedge, anonymous_mark=anonymous, quote_text=quote_text,
             )
-        )
+            for earlier in pending:
+                attach(sentence, *earlier)
+            pending.clear()
+            sentences.append(sentence)
+    if pending and sentences:
+        for earlier in pending:
+            attach(sentences[-1], *earlier)
     answer_level = bool(sentences) and not any(s.citations or s.broken for s in sentences)
     return ParsedAnswer(body=body, sentences=sentences, listed=listed, new_sources=resolver.new, answer_level=answer_level)

@@ -226,3 +226,19 @@ def test_marks_and_citations_are_removed_from_the_text_that_is_judged() -> None:
     assert [s.clean for s in parsed.sentences] == ["Anonymous source: the port could reopen.", 'Nasser said "weeks".']
     assert find_quotations(parsed.sentences[0].quote_text) == []  # "(hedged: 'could')" is no quotation
     assert [s.citations for s in parsed.sentences] == [[1], [2]]
+
+
+def test_label_lines_describe_the_claim_beside_them() -> None:
+    answer = (
+        "- **Claim:** The cracking might be linked to corrosion [1].\n"
+        "  **Source:** officials in the city's transport department (not named)\n"
+        "  **Hedge:** \"might\"\n"
+        "- **Source:** the city\n"
+        "  **Claim:** The bridge will stay closed until at least April [2].\n"
+        "  **Hedge:** none"
+    )
+    sentences = read_answer(answer, load_notation("generic"), CITED).sentences
+    assert [s.clean for s in sentences] == ["The cracking might be linked to corrosion.", "The bridge will stay closed until at least April."]
+    assert [(s.citations, s.hedge_mark, s.anonymous_mark) for s in sentences] == [([1], True, True), ([2], False, False)]
+    assert sentences[0].judged == "According to officials in the city's transport department, The cracking might be linked to corrosion."
+    assert sentences[1].judged.startswith("According to the city, ")
