@@ -1,8 +1,8 @@
-"""Correct answers in six other tools' notations and export shapes (tests/fixtures/eval/foreign/), and the
+"""Correct answers in seven other tools' notations and export shapes (tests/fixtures/eval/foreign/), and the
 faults planted in them, each with the metric that must flag it.
 
 The answers were written by hand over corpus/sample for seven cases of the bundled set
-(tests/fixtures/eval/foreign/dataset.json copies them):
+(tests/fixtures/eval/foreign/dataset.json copies them), in seven notations:
 
 - footnotes.jsonl         Markdown footnotes [^n] with notes; `references` [{title, url, content}];
                           "(anonymous source)", "who were not named", "(hedged: "would")", "(unconfirmed)"
@@ -15,6 +15,8 @@ The answers were written by hand over corpus/sample for seven cases of the bundl
 - superscripts.jsonl      superscript citations (¹) and a "Sources:" list of titles, no citation entries;
                           marks as symbol footnotes († hedged, ‡ not named)
 - lenticular.jsonl        【n】 citations; "(anon.)", "(reportedly)", _might_
+- labels.jsonl            Markdown records of bold labels (**Claim:** / **Source:** / **Hedge:** lines);
+                          `sources` [{title, url, snippet}]; "(anonymous)", "(not named)", Hedge: "might"
 
 A fault is a list of (old, new) text replacements in one case's record (its JSON text, so a
 replacement may touch the answer or its sources); OpenAI annotation offsets are moved with the text.
@@ -36,6 +38,7 @@ SYSTEMS = {
     "openai": "openai_responses.json",
     "superscripts": "superscripts.jsonl",
     "lenticular": "lenticular.jsonl",
+    "labels": "labels.jsonl",
 }
 
 
@@ -160,6 +163,23 @@ FAULTS: list[Fault] = [
     _f("lenticular", "sorvenia-first-trip", "anonymous mark dropped", "anonymous_marked_recall", ("official (anon.),", "official,")),
     _f("lenticular", "bridge-reopen", "hedge mark dropped", "hedge_marked", ("_should_ be able", "should be able")),
     _f("lenticular", "port-reyes-why", *NAMED_AS_ANONYMOUS, (REYES, "An unnamed union official said")),
+    # --- bold-label records ---
+    _f("labels", "bridge-cause", "attribution stripped", "attribution_laundering",
+       ("\n  **Source:** officials in the city's transport department (not named)", "")),
+    _f("labels", "port-reyes-why", "invented quote", "quote_fidelity",
+       ("the moment we mentioned night-shift pay.\" [1]", "as soon as we raised pensions.\" [1]")),
+    _f("labels", "bridge-reopen", "wrong citation", "citation_recall", ("until at least April. [1]", "until at least April. [2]")),
+    _f("labels", "bridge-reopen", "out-of-range citation", "citation_validity", ("until at least April. [1]", "until at least April. [4]")),
+    _f("labels", "bridge-cause", "anonymous made named", "anonymous_as_named",
+       ("officials in the city's transport department (not named)", "city engineer Farid Nasser")),
+    _f("labels", "bridge-cause", "hedge stripped", "hedge_stripping",
+       ("The cracking might be linked", "The cracking is linked"), ("\n  **Hedge:** \"might\"", "")),
+    _f("labels", "no-bridge-designer", "unanswerable answered", "unanswerable_refused",
+       ("**Answer:** Not found in the provided sources.", "- **Claim:** " + DESIGNED + ". [1]\n  **Source:** the city")),
+    _f("labels", "sorvenia-first-trip", "anonymous mark dropped", "anonymous_marked_recall", ("official (anonymous)", "official")),
+    _f("labels", "bridge-reopen", "hedge mark dropped", "hedge_marked", ("\n  **Hedge:** \"should\"", "")),
+    _f("labels", "port-reyes-why", *NAMED_AS_ANONYMOUS,
+       ("**Source:** Tomas Reyes, the union's general secretary", "**Source:** an unnamed union official")),
 ]
 
 

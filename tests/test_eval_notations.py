@@ -1,6 +1,6 @@
 """Other systems' answers are judged by what they say, in the notation and export shape they come in.
 
-Six sets of correct answers (tests/fixtures/eval/foreign/, see tests/eval_foreign.py) go in through
+Seven sets of correct answers (tests/fixtures/eval/foreign/, see tests/eval_foreign.py) go in through
 `newsqa eval --answers`, as an evaluator would pass them; each must pass, and each planted fault must be
 flagged by the metric named for it.
 """
