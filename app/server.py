@@ -80,7 +80,7 @@ def create_server_app(
         theme=ui_theme(),
         ssr_mode=False,
         max_file_size=settings.max_request_bytes,
-        footer_links=["api"],
+        footer_links=[],  # Gradio's "Use via API" is Gradio's own API; newsqa's is linked in the header
         show_error=True,
         mcp_server=False,
         pwa=False,

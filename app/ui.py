@@ -98,7 +98,7 @@ def corpus_examples(qa: NewsQA, limit: int = 3) -> list[str]:
         if not title:
             continue
         speaker = _named_speaker(qa, title, article.get("id"), seen_speakers)
-        topic = _topic(title, avoid=speaker or "")
+        topic = _topic(title, avoid=speaker or "", body=_body(qa, article.get("id")))
         if speaker and topic:
             questions.append(f"What did {speaker} say about {topic}?")
         elif topic:
@@ -106,6 +106,16 @@ def corpus_examples(qa: NewsQA, limit: int = 3) -> list[str]:
         if len(questions) >= limit:
             break
     return questions
+
+
+def _body(qa: NewsQA, article_id: str | None) -> str:
+    if not article_id:
+        return ""
+    try:
+        article = qa.get_article(article_id)
+    except NewsQAError:
+        return ""
+    return article.body if article else ""
 
 
 def _listed_articles(listing: Any) -> list[dict[str, Any]]:
@@ -120,31 +130,81 @@ def _listed_articles(listing: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _topic(title: str, avoid: str = "") -> str | None:
-    """A noun phrase of a headline ('the port talks') that does not repeat the speaker's words."""
+_CLAUSE_OPENERS = {"as", "than", "after", "while", "because", "when", "if", "until", "before"}
+
+
+def _topic(title: str, avoid: str = "", body: str = "") -> str | None:
+    """A noun phrase of a headline, as it reads mid-sentence ('the deep-sea microbe', 'Kessler Bridge').
+
+    It does not repeat the speaker's words (``avoid``). A headline capitalises its first
+    word, so that word keeps its capital only when it is a name: the article's ``body``
+    decides (:func:`_is_name`), spaCy's tag when there is no body. A phrase that is not a
+    bare name gets "the".
+    """
     try:
         from indexing.nlp import load_nlp
 
         doc = load_nlp()(title)
-        chunks = [c for c in doc.noun_chunks if c.root.pos_ != "PRON" and len(c.text) > 3]
     except Exception:  # noqa: BLE001 - examples are a nicety; never fail the page for them
         return None
+    chunks = []
+    for chunk in doc.noun_chunks:
+        start = chunk.start
+        # "What Sorvenia's change" -> "Sorvenia's change"; "the port talks" -> "port talks"
+        while start < chunk.end and (doc[start].tag_ in ("WDT", "WP", "DT") or doc[start].is_punct):
+            start += 1
+        end = chunk.end
+        before = doc[chunk.start - 1].lower_ if chunk.start else ""
+        # "... as port talks collapse": a headline's closing clause; its last word is the verb
+        if before in _CLAUSE_OPENERS and end - start > 1 and (end == len(doc) or doc[end].is_punct):
+            end -= 1
+        span = doc[start:end]
+        words = [t for t in span if not t.is_punct]
+        if (
+            words
+            and span.root.pos_ != "PRON"
+            and len(span.text) > 3
+            # a clause the parser took for one long noun phrase is no topic
+            and len(words) <= 6
+            and not any(t.is_punct and t.text not in ("-", "'", "’") for t in span)
+        ):
+            chunks.append(span)
     avoid_words = {w.lower() for w in re.findall(r"\w+", avoid)}
     fresh = [c for c in chunks if not avoid_words & {t.lower_ for t in c}] or chunks
     if not fresh:
         return None
-    best = max(fresh, key=lambda c: len(c.text))
-    words = []
+    best = max(fresh, key=lambda c: (sum(not t.is_punct for t in c), len(c.text)))
+    text = []
     for token in best:
-        if token.is_punct:
-            continue
-        # Headlines capitalise their first word: lower it unless it is a name.
-        named = token.pos_ == "PROPN" or token.text.isupper()
-        words.append(token.lower_ if token.i == 0 and not named else token.text)
-    phrase = " ".join(words)
-    if best[0].pos_ not in ("DET", "NUM", "PROPN"):
+        word = token.text
+        if token.i == 0 and not _is_name(token, body):
+            word = token.lower_
+        text.append(word + token.whitespace_)  # keeps "deep-sea" and "Sorvenia's" whole
+    phrase = "".join(text).strip()
+    determined = best[0].pos_ in ("DET", "NUM") or best[0].tag_ == "PRP$"
+    # "the deep-sea microbe", "the mayor's budget", "the Calvex trial";
+    # but "Kessler Bridge" (a name) and "Sorvenia's change" (a name's)
+    named = best.root.pos_ == "PROPN" or any(t.tag_ == "POS" for t in best)
+    if not determined and (phrase[0].islower() or not named):
         phrase = "the " + phrase
     return phrase
+
+
+def _is_name(token: Any, body: str) -> bool:
+    """Whether a headline's capitalised first word is a name ('Kessler') rather than a common word ('Deep').
+
+    The body decides: a name is written capitalised mid-sentence there; a word the body
+    writes in lower case, or never mentions, is a common word capitalised only to start
+    the headline. Without a body, spaCy's tag decides.
+    """
+    word = token.text
+    if word.isupper() and len(word) > 1:  # an acronym
+        return True
+    if not body:
+        return token.pos_ == "PROPN"
+    if re.search(rf"(?<![\w-]){re.escape(word.lower())}(?!\w)", body):
+        return False
+    return bool(re.search(rf"[\w,;:]\s+{re.escape(word)}(?!\w)", body))
 
 
 def _named_speaker(qa: NewsQA, title: str, article_id: str | None, seen: set[str]) -> str | None:
@@ -367,7 +427,10 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
         examples_state = gr.State([])
         gr.HTML(
             '<header class="nq-header"><div class="nq-logo">news<span>qa</span></div>'
-            '<div class="nq-tagline">Answers from the news that keep who said what</div></header>',
+            '<div class="nq-tagline">Answers from the news that keep who said what</div>'
+            # relative, so it follows the server's root path: the UI is mounted at "/", the docs at "/docs"
+            '<a class="nq-api-link" href="docs" target="_blank" rel="noopener" '
+            'title="The HTTP API (/api/v1) and its OpenAPI description">HTTP API docs ↗</a></header>',
             js_on_load=None,
         )
         with gr.Row(equal_height=False, elem_id="nq-main"):

@@ -143,16 +143,33 @@ def _claims_html(turn: int, answer: Answer) -> str:
 
 
 def _sources_html(turn: int, answer: Answer) -> str:
+    """One card per cited article, in order of first citation, with the number of each passage cited from it.
+
+    The card opens the article's first cited passage; each number opens its own passage.
+    """
     if not answer.citations:
         return ""
-    items = []
+    by_article: dict[str, list[Citation]] = {}
     for c in answer.citations:
+        by_article.setdefault(c.article_id, []).append(c)
+    items = []
+    for cited in by_article.values():
+        first = cited[0]
         meta = " · ".join(
-            esc(x) for x in (c.outlet, c.published_at.isoformat() if c.published_at else None) if x
+            esc(x)
+            for x in (first.outlet, first.published_at.isoformat() if first.published_at else None)
+            if x
         )
+        numbers = "".join(
+            f'<button class="nq-cite" data-cite="{turn}:{c.id}" title="passage {c.id}">{c.id}</button>'
+            for c in cited
+        )
+        label = "passage" if len(cited) == 1 else "passages"
         items.append(
-            f'<li><button class="nq-source" data-cite="{turn}:{c.id}"><span class="nq-num">{c.id}</span>'
-            f'<span class="nq-source-title">{esc(c.title or c.article_id)}</span><span class="nq-source-meta">{meta}</span></button></li>'
+            f'<li class="nq-source" data-cite="{turn}:{first.id}" title="{len(cited)} cited {label} of this article">'
+            f'<span class="nq-source-nums">{numbers}</span>'
+            f'<span class="nq-source-title">{esc(first.title or first.article_id)}</span>'
+            f'<span class="nq-source-meta">{meta}</span></li>'
         )
     return f'<ol class="nq-sources">{"".join(items)}</ol>'
 

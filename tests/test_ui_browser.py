@@ -262,7 +262,8 @@ def test_upload_articles_with_progress_and_counts(page, sample_qa) -> None:  # n
     before = sample_qa.stats()["articles"]
     page.locator("#nq-files input[type=file]").set_input_files(str(FIXTURES / "lowmere-ferry.md"))
     try:
-        page.locator("#nq-files").get_by_text("lowmere-ferry.md").first.wait_for(
+        # the uploaded file's row shows its name stem and extension in separate elements
+        page.locator("#nq-files").get_by_text("lowmere-ferry", exact=True).wait_for(
             timeout=ANSWER_TIMEOUT_MS
         )
     except Exception:
@@ -286,6 +287,51 @@ def test_bad_date_range_shows_a_clear_error(page) -> None:
     error = turn.locator(".nq-error")
     assert error.count() == 1 and "before" in error.inner_text()
     assert not page.page_errors
+
+
+def test_date_boxes_show_their_calendar_buttons_inside_the_filter_row(page) -> None:
+    for field in ("#nq-since", "#nq-until"):
+        block = page.locator(field)
+        box = block.bounding_box()
+        text = block.locator("input").bounding_box()
+        calendar = block.locator("button.calendar").bounding_box()
+        assert calendar["width"] > 10, field
+        # the text box ends where the calendar button starts, and both end inside the box
+        assert text["x"] + text["width"] <= calendar["x"] + 1, (field, text, calendar)
+        assert calendar["x"] + calendar["width"] <= box["x"] + box["width"], (field, calendar, box)
+        assert block.evaluate("el => el.scrollWidth <= el.clientWidth"), field
+    page.locator("#nq-filters").screenshot(path=str(ARTIFACTS / "ui-filters.png"))
+
+
+def test_one_source_card_per_article_each_number_opens_its_passage(page) -> None:
+    turn = _ask(page, "What happened in the port strike?")
+    cards = turn.locator(".nq-sources .nq-source")
+    titles = cards.locator(".nq-source-title").all_inner_texts()
+    assert titles and len(titles) == len(set(titles)), titles
+    numbers = [c.locator(".nq-cite").all_inner_texts() for c in cards.all()]
+    cited = sorted({int(n) for n in turn.locator(".nq-answer-text .nq-cite").all_inner_texts()})
+    assert sorted(int(n) for group in numbers for n in group) == cited, (numbers, cited)
+    shared = next((group for group in numbers if len(group) > 1), None)
+    assert shared, f"no article is cited twice in this answer: {numbers}"
+    card = cards.nth(numbers.index(shared))
+    card.locator(".nq-cite", has_text=shared[1]).click()
+    page.locator(f'#nq-passage .nq-passage[data-citation="{shared[1]}"]').wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "ui-sources.png"), full_page=True)
+
+
+def test_footer_has_no_gradio_api_link_and_the_header_links_the_api_docs(
+    page, server_url: str
+) -> None:
+    assert page.get_by_text("Use via API").count() == 0
+    link = page.locator(".nq-header a.nq-api-link")
+    assert link.evaluate("a => a.href") == server_url + "/docs"
+    assert page.request.get(server_url + "/docs").ok
+
+
+def test_suggested_questions_read_naturally(page) -> None:
+    examples = page.locator("#nq-examples .nq-example").all_inner_texts()
+    assert examples and all(q.startswith("What ") and q.endswith("?") for q in examples)
+    assert "What did Hedda Moravec say about the deep-sea microbe?" in examples, examples
 
 
 def test_api_docs_render_the_endpoints_offline(browser, server_url: str) -> None:
@@ -320,7 +366,7 @@ def test_upload_needs_the_api_key_when_the_server_has_one(browser, sample_qa) ->
         page.locator("#nq-files input[type=file]").set_input_files(
             str(FIXTURES / "lowmere-ferry.md")
         )
-        page.locator("#nq-files").get_by_text("lowmere-ferry.md").first.wait_for(
+        page.locator("#nq-files").get_by_text("lowmere-ferry", exact=True).wait_for(
             timeout=ANSWER_TIMEOUT_MS
         )
         notice = page.locator("#nq-ingest-result .nq-notice")

@@ -75,7 +75,9 @@ def test_chat_escapes_question_answer_claims_and_sources() -> None:
     assert (
         html.count("nq-badge-hedged") >= 2 and html.count("nq-badge-anonymous") >= 2
     )  # marks and claims
-    shown = html.split('<textarea class="nq-md"')[0]  # the hidden Markdown copy keeps the textual marks
+    shown = html.split('<textarea class="nq-md"')[
+        0
+    ]  # the hidden Markdown copy keeps the textual marks
     assert "[hedged]" not in shown and "[anonymous source]" not in shown
 
 
@@ -123,3 +125,26 @@ def test_markdown_copy_lists_numbered_sources() -> None:
     assert markdown.startswith("Odile Brandt said")
     assert "**Sources**" in markdown and "1. [Grimsvale votes to repaint lighthouse" in markdown
     assert "](https://courier.example/a) — The Grimsvale <b>Courier</b>, 2026-10-05" in markdown
+
+
+def test_two_passages_of_one_article_make_one_source_card_with_both_numbers() -> None:
+    first = _answer().citations[0]
+    second = first.model_copy(
+        update={"id": 2, "chunk_id": f"{ARTICLE.id}:1", "start": 0, "end": 20}
+    )
+    other = first.model_copy(
+        update={"id": 3, "article_id": "other/1", "chunk_id": "other/1:0", "title": "Ferry news"}
+    )
+    answer = _answer().model_copy(
+        update={"answer": "A [1]. B [3]. C [2].", "citations": [first, other, second]}
+    )
+    html = render_chat([Turn(question="q", answer=answer)])
+    cards = re.findall(r'<li class="nq-source".*?</li>', html, re.DOTALL)
+    assert len(cards) == 2, cards
+    assert html.count('<span class="nq-source-title">Grimsvale votes') == 1
+    grimsvale, ferry = cards
+    # The article's card opens its first passage, and each number opens its own passage.
+    assert grimsvale.startswith('<li class="nq-source" data-cite="0:1"')
+    assert re.findall(r'<button class="nq-cite" data-cite="(0:\d)"', grimsvale) == ["0:1", "0:2"]
+    assert re.findall(r'<button class="nq-cite" data-cite="(0:\d)"', ferry) == ["0:3"]
+    assert ">Ferry news<" in ferry
