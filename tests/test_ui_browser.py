@@ -303,8 +303,24 @@ def test_date_boxes_show_their_calendar_buttons_inside_the_filter_row(page) -> N
     page.locator("#nq-filters").screenshot(path=str(ARTIFACTS / "ui-filters.png"))
 
 
-def test_one_source_card_per_article_each_number_opens_its_passage(page) -> None:
-    turn = _ask(page, "What happened in the port strike?")
+# Questions whose answers over corpus/sample cite two passages of one article.
+TWICE_CITED_QUESTIONS = [
+    "What is known about the Lumora leak?",
+    "What did the security researcher say about the Lumora data leak?",
+    "What happened in the port strike?",
+    "Why was the Kessler Bridge closed?",
+]
+
+
+def test_one_source_card_per_article_each_number_opens_its_passage(page, sample_qa) -> None:  # noqa: F811
+    # Pick (through the Python API) a question whose answer cites one article twice.
+    def cites_an_article_twice(question: str) -> bool:
+        ids = [c.article_id for c in sample_qa.ask(question).citations]
+        return len(ids) > len(set(ids))
+
+    question = next((q for q in TWICE_CITED_QUESTIONS if cites_an_article_twice(q)), None)
+    assert question, "no sample question gives an answer citing one article twice"
+    turn = _ask(page, question)
     cards = turn.locator(".nq-sources .nq-source")
     titles = cards.locator(".nq-source-title").all_inner_texts()
     assert titles and len(titles) == len(set(titles)), titles
@@ -312,7 +328,7 @@ def test_one_source_card_per_article_each_number_opens_its_passage(page) -> None
     cited = sorted({int(n) for n in turn.locator(".nq-answer-text .nq-cite").all_inner_texts()})
     assert sorted(int(n) for group in numbers for n in group) == cited, (numbers, cited)
     shared = next((group for group in numbers if len(group) > 1), None)
-    assert shared, f"no article is cited twice in this answer: {numbers}"
+    assert shared, f"no card lists two passages: {numbers}"
     card = cards.nth(numbers.index(shared))
     card.locator(".nq-cite", has_text=shared[1]).click()
     page.locator(f'#nq-passage .nq-passage[data-citation="{shared[1]}"]').wait_for(timeout=30_000)
