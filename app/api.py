@@ -53,6 +53,10 @@ __all__ = ["API_PREFIX", "AskRequest", "ChatTurn", "SearchRequest", "create_app"
 
 API_PREFIX = "/api/v1"
 
+# Content types a browser sends cross-site without a CORS preflight: writes with them need CLIENT_HEADER.
+_NO_PREFLIGHT = frozenset({"multipart/form-data", "text/plain", "application/x-www-form-urlencoded"})
+CLIENT_HEADER = "X-NewsQA-Client"
+
 # Upload content types we accept, mapped to the file name the loaders dispatch on.
 _BODY_FORMATS = {
     "application/x-ndjson": "request.jsonl",
@@ -143,7 +147,7 @@ class Deleted(BaseModel):
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 404, 409, 413, 415, 422, 500, 502, 503)
+    code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 415, 422, 500, 502, 503)
 }
 
 
@@ -165,6 +169,7 @@ def _error(
 
 _HTTP_KINDS = {
     401: "Unauthorized",
+    403: "Forbidden",
     404: "NotFound",
     405: "MethodNotAllowed",
     413: "PayloadTooLarge",
@@ -521,7 +526,19 @@ async def _articles_from_request(
     """Articles and per-item load failures from any accepted body; never reads a server path."""
     from indexing.loaders import articles_from_json, load_bytes
 
+    if not request.headers.get("content-type"):
+        raise HTTPException(
+            415, "the request has no Content-Type: send application/json, application/x-ndjson or multipart/form-data"
+        )
     media = _media_type(request)
+    if media in _NO_PREFLIGHT and not (request.headers.get("authorization") or request.headers.get(CLIENT_HEADER)):
+        # A web page can make a browser send these to a server on your machine without asking first
+        # (no CORS preflight); a header of our own (or the API key) proves a real client sent them.
+        raise HTTPException(
+            403,
+            f"{media} uploads need the header '{CLIENT_HEADER}: <any value>' (or the API key): "
+            "without it another web page could add articles through your browser",
+        )
     items: list[Any] = []
     if media == "multipart/form-data":
         form = await request.form(max_files=_MAX_UPLOAD_FILES, max_fields=100)

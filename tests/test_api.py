@@ -337,6 +337,7 @@ def test_multipart_upload_of_files(client: TestClient) -> None:
             ("files", ("orchard.md", text.encode(), "text/markdown")),
             ("files", ("broken.json", b"[{", "application/json")),
         ],
+        headers={"X-NewsQA-Client": "tests"},
     )
     report = IngestReport.model_validate(response.json())
     assert (
@@ -344,6 +345,20 @@ def test_multipart_upload_of_files(client: TestClient) -> None:
     )
     assert client.get("/api/v1/articles/api-tests/upload-1").json()["outlet"] == "Upload Weekly"
     assert client.delete("/api/v1/articles/api-tests/upload-1").status_code == 200
+
+
+def test_uploads_a_browser_sends_without_asking_need_our_header(client: TestClient) -> None:
+    # another web page can make a browser POST these to a local server without a CORS preflight
+    text = b"---\nid: api-tests/forged\ntitle: Forged\n---\nA forged article body, long enough to ingest.\n"
+    forged = [
+        client.post("/api/v1/articles", files=[("files", ("forged.md", text, "text/markdown"))]),
+        client.post("/api/v1/articles", content=text, headers={"Content-Type": "text/plain"}),
+    ]
+    for response in forged:
+        assert response.status_code == 403 and "X-NewsQA-Client" in _error(response)["message"]
+    headerless = client.post("/api/v1/articles", content=b'{"articles": []}', headers={"Content-Type": ""})
+    assert headerless.status_code == 415
+    assert client.get("/api/v1/articles/api-tests/forged").status_code == 404
 
 
 def test_article_upload_errors(client: TestClient) -> None:
