@@ -26,6 +26,7 @@ from .cues import (
     REPORTING_NOUNS,
     WEAK_CUES,
     XCOMP_CUES,
+    _inflect,
     _learned,
     cue_verb_forms,
     is_cue_verb,
@@ -84,6 +85,8 @@ _BELIEF_CUES = frozenset(
         "estimate": ("", "s", "d"), "predict": ("", "s", "ed"), "suspect": ("", "s", "ed"),
         "reckon": ("", "s", "ed"), "speculate": ("", "s", "d"), "hope": ("", "s", "d"), "hoping": ("",),
         "believing": ("",), "expecting": ("",), "fear": ("", "s", "ed"),
+        # a tentative claim: "a new poll suggests ...", "she suggested the press had a hand in it"
+        "suggest": ("", "s", "ed"), "suggesting": ("",),
     }.items()
     for ending in endings
 )
@@ -138,6 +141,11 @@ class _Engine:
             subj = next((c for c in in_name[0].children if c.dep_ == "nsubj"), None)
             if subj is not None:
                 src_head, ante = subj, None
+        said_by = _quoted_as_saying(verb) or _object_controller(verb)
+        if said_by is not None:
+            # "the Financial Times quoted an insider as saying ...": the insider speaks, the paper carries it;
+            # "..., leading some commentators to argue that ...": the commentators argue
+            src_head, ante = said_by, None
         src = source_tokens(src_head) if src_head is not None else []
         if ante is not None and src_head is not None:
             src = [src_head]
@@ -448,7 +456,8 @@ class _Engine:
             while k < len(text) and text[k] in " ,.;:\u00a0":
                 k += 1
             q = self.quotes.starting_at(k)
-            if q:
+            # but not a quotation that has its own speaker after it ('..., economists said. "B," said Ines Kohl')
+            if q and not text[q[0] : q[1]].rstrip("\"'\u201d\u2019 ").endswith(","):
                 pieces.append(q)
         pieces = sorted(set(pieces))
         merged: list[tuple[int, int]] = []
@@ -514,6 +523,9 @@ class _Engine:
                         break
                     src.append(t)
                 src = strip_edges(src)
+            said_by = _quoted_as_saying(verb)
+            if said_by is not None:
+                src = source_tokens(said_by)  # '"...," the paper quoted an insider as saying': the insider speaks
             if not src or len(src) > 25 or any(t.pos_ == "VERB" and t.dep_ not in ("relcl", "acl", "amod") for t in src):
                 continue
             head = min(src, key=lambda t: sum(1 for _ in t.ancestors))
@@ -592,6 +604,7 @@ class _Engine:
         claims: list[Claim] = []
         for attr in attrs:
             claims.append(self._to_claim(attr))
+        self._name_described_speakers(attrs, claims)
         extents = [(min(p.start for p in c.source_spans + c.cue_spans + c.content_spans),
                     max(p.end for p in c.source_spans + c.cue_spans + c.content_spans), c) for c in claims]
         speaking: Claim | None = None  # the attribution that ends the previous sentence, if one does
@@ -612,7 +625,7 @@ class _Engine:
                 drop = {id(c) for c in covering}
                 claims = [c for c in claims if id(c) not in drop]
                 extents = [x for x in extents if id(x[2]) not in drop]
-                hedges = [" ".join(text[x:y].split()) for x, y in find_hedge_spans(text, s, e)]
+                hedges = [" ".join(text[x:y].split()) for x, y in self._hedge_spans(s, e)]
                 claims.append(Claim(text=text[s:e], start=s, end=e, source=speaking.source, speaker=speaking.speaker,
                                     source_type=speaking.source_type, hedges=hedges, quote="direct",
                                     content_spans=[Span(start=s, end=e)]))
@@ -624,11 +637,87 @@ class _Engine:
                 continue
             speaking, previous = None, sent
             for a, b in self._clauses(sent):
-                hedges = [" ".join(text[x:y].split()) for x, y in find_hedge_spans(text, a, b)]
+                hedges = [" ".join(text[x:y].split()) for x, y in self._hedge_spans(a, b)]
                 claims.append(Claim(text=text[a:b], start=a, end=b, hedges=hedges, quote="none",
                                     content_spans=[Span(start=a, end=b)]))
         claims.sort(key=lambda c: (c.start or 0))
         return claims
+
+    def _name_described_speakers(self, attrs: list[Attribution], claims: list[Claim]) -> None:
+        """An unnamed speaker the article names later becomes that person (cataphora):
+
+        - a role named later beside the name: "A lawyer for the customers said ..." then "said the lawyer, Mirela
+          Kovac" / "Nadia Ferreira, an independent security researcher" / "security researcher Nadia Ferreira";
+        - a description in the opening sentences whose name follows at once: "The security researcher who
+          discovered the leak said ..." then, within two sentences, "Nadia Ferreira, who found the database,
+          said ..." (a person named for the first time, introduced by a "who" clause).
+
+        The claim keeps its source as written; ``speaker`` becomes the name and ``source_type`` named."""
+        people = self._role_names()
+        sent_of = {s.start: k for k, s in enumerate(self.sents)}
+        for k, (attr, claim) in enumerate(zip(attrs, claims, strict=True)):
+            head = attr.source_head
+            if claim.source_type == "unattributed" or head is None or claim.speaker or attr.source_text is not None:
+                continue  # (a definite description may already count as named: "the engineer" still gets a name)
+            if head.tag_ != "NN" or head.lower_ in ("source", "someone", "somebody", "anyone", "person", "one"):
+                continue
+            dets = [c.lower_ for c in head.children if c.dep_ == "det"]
+            if not dets or dets[0] not in ("the", "a", "an") or any(c.dep_ == "poss" for c in head.children):
+                continue
+            if _ANONYMITY_WORDS.search(self.text[head.left_edge.idx : head.right_edge.idx + len(head.right_edge.text)]):
+                continue
+            later = head.sent.end + 1
+            for _ in range(3):  # the name comes within the next three sentences
+                later = self.doc[min(later, len(self.doc) - 1)].sent.end + 1
+            name = next((n for i, role, n in people if role == head.lower_ and head.i < i < later), None)
+            if name is None and dets[0] == "the":
+                name = self._named_next(k, attrs, claims, sent_of)
+            if name is not None:
+                claim.speaker = name
+                claim.source_type = "named"
+
+    def _role_names(self) -> list[tuple[int, str, str]]:
+        """(token index, role noun, person name) for a role re-mentioned with its name: "the lawyer, Mirela Kovac",
+        "Mirela Kovac, the lawyer" ("the": the one already mentioned; "a lawyer, X" or "spokesman X" may be
+        somebody else with the same role)."""
+        out = []
+        for t in self.doc:
+            name = person_name(t) if t.pos_ == "PROPN" or t.tag_ in ("NNS", "NNPS") else None
+            if name is None or " " not in name:
+                continue
+            roles = [c for c in t.children if c.dep_ == "appos" and c.tag_ == "NN"]
+            if t.dep_ == "appos" and t.head.tag_ == "NN":
+                roles.append(t.head)
+            for r in roles:
+                if any(c.dep_ == "det" and c.lower_ == "the" for c in r.children):
+                    out.append((min(r.i, t.i), r.lower_, name))
+        return out
+
+    def _named_next(self, k: int, attrs: list[Attribution], claims: list[Claim], sent_of: dict[int, int]) -> str | None:
+        """The person the next attribution names for the first time, when it follows within two sentences of an
+        opening sentence and introduces them with a "who" clause ("Nadia Ferreira, who found the database, said")."""
+        head = attrs[k].source_head
+        assert head is not None
+        here = sent_of.get(head.sent.start)
+        if here is None or here > 1:
+            return None  # delayed identification is how a story opens, not how it goes on
+        for attr, claim in zip(attrs[k + 1 :], claims[k + 1 :], strict=True):
+            other = attr.source_head
+            if other is None or claim.source_type != "named" or attr.source_text is not None:
+                continue  # ("who found the database": the relative clause of the name itself)
+            there = sent_of.get(other.sent.start)
+            if there is None or there - here > 2:
+                return None
+            name = person_name(other)
+            if name is None or " " not in name:
+                return None  # the next speaker is somebody else ("the company", "he")
+            if not any(c.dep_ == "relcl" and any(w.lower_ == "who" for w in c.children) for c in other.children):
+                return None
+            surname = name.split()[-1]
+            if any(t.text == surname for t in self.doc[: head.i]):
+                return None  # named before: not the person just described
+            return name
+        return None
 
     @staticmethod
     def _quoted_subject(sent, claims: list[Claim]) -> Claim | None:
@@ -785,6 +874,8 @@ class _Engine:
             # -0.008, Cue exact -0.002 against not checking
             if not is_plausible_source(head) and not any(doc[i].lower_ in cue_verb_forms() for i in range(lo, hi)):
                 continue
+            if not self._reports(new, [t for t in new.cue if t.pos_ in ("VERB", "AUX")]):
+                continue  # the writer's narration ("as investors returned their attention to ..."), as in the rules
             used.add((1, lo, hi))
             used.update((2, *r) for r in conts)
             if tagged_source:
@@ -793,11 +884,12 @@ class _Engine:
         kept.sort(key=lambda a: a.cue_start)
         return kept
 
-    @staticmethod
-    def _plausible(attr: Attribution) -> bool:
+    def _plausible(self, attr: Attribution) -> bool:
         head = attr.source_head
         verbs = [t for t in attr.cue if t.pos_ in ("VERB", "AUX")]
         according = attr.cue[0].lower_ == "according"
+        if not attr.layout and not self._reports(attr, verbs):
+            return False
         if head is not None and verbs and not according and verbs[-1].lower_ not in cue_verb_forms() and not is_plausible_source(head):
             # A verb known only from the learned lexicon ("pushed", "drove") is a cue only when its
             # subject can speak or report: "winds pushed the flames" attributes nothing to "winds".
@@ -810,6 +902,47 @@ class _Engine:
         if attr.cue[-1].lower_ in WEAK_CUES or (attr.cue[-1].text == ":" and len(attr.cue) > 1 and attr.cue[-2].lower_ in WEAK_CUES):
             return is_plausible_source(head)
         return True
+
+    def _reports(self, attr: Attribution, verbs: list[Token]) -> bool:
+        """Does the cue report anything? Not the writer's own narration that happens to use a cue-like verb:
+
+        - a verb of an unnamed group in an adverbial clause ("as investors returned their attention to ...",
+          "because more people were seeking work") whose content lies inside that clause and has no reported
+          clause of its own ("as X noted", whose content is the main clause, stays);
+        - a number in a relative clause whose "that"/"which" is the cue's object ("twice the 169,000 figure that
+          economists had forecast": the comparison is the writer's);
+        - "know" with an object ("someone who knew the building");
+        - "agree" with an object ("have agreed a $90m settlement": a deal, not a statement);
+        - a question put to "you" ("How much do you hate to lose?")."""
+        text = self.text
+        verb = verbs[-1] if verbs else None
+        if verb is None:
+            return True
+        kids = list(verb.children)
+        # a reported clause: a finite verb or a that-clause ("finds life difficult" is a small clause, no report)
+        clause = any(k.dep_ in ("ccomp", "parataxis") and (k.pos_ in ("VERB", "AUX") or any(
+            m.dep_ == "mark" for m in k.children)) or k.dep_ == "xcomp" and k.tag_ == "VB" for k in kids)
+        if verb.dep_ == "relcl" and not clause and verb.head.lower_ in _QUANTITY_NOUNS and any(
+                k.dep_ == "dobj" and k.lower_ in ("that", "which") for k in kids):
+            return False  # "twice the 169,000 figure that economists had forecast": the comparison is the writer's
+        quoted = any(self.quotes.overlapping(a, b) for a, b in attr.content)
+        head = attr.source_head
+        if head is not None and head.lower_ == "you" and text[verb.sent.start_char : verb.sent.end_char].rstrip(" \"'\u201d\u2019").endswith("?"):
+            return False
+        if verb.lower_ in _DEAL_FORMS and not clause and not quoted and any(k.dep_ == "dobj" for k in kids):
+            return False  # "the directors have agreed a $90m settlement": a deal done, no words reported
+        p_cue = self._cue_p(verb) if self.model is not None and self.model.candidate(verb) else 0.0
+        if clause or quoted or p_cue >= _NARRATION_MAX:
+            return True  # the cue detector reads a report here ("after Trump attacked Machado")
+        if verb.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _ADVERBIAL_MARKS for m in kids) and (
+                head is None or classify_tokens(head) == "anonymous"):
+            # an unnamed crowd's doings in the writer's because/as clause; a named doer keeps the attribution
+            # (PolNeAR annotates "because its permanent members have backed one warring party")
+            lo, hi = verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge.text)
+            if all(lo <= a and b <= hi for a, b in attr.content):
+                return False
+        # "help from someone who knew the building": knowing a thing reports nothing
+        return verb.lower_ not in _KNOW_FORMS
 
     def _nested_ok(self, a: Attribution) -> bool:
         """A nested attribution stands on its own only when the detector is confident about its cue."""
@@ -883,6 +1016,29 @@ class _Engine:
                 out.append((a, b))
         return out
 
+    def _hedge_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Hedge cues in ``text[start:end]`` (``hedges.find_hedge_spans``), less reported speech's "would": the
+        future of "will" under a past reporting or belief verb ("said it would spend $3.3bn", "insisted they
+        would hold ministers to account", "an agreement that would bring an end to ..."), which asserts no
+        less surely. A conditional ("would have been present if he fired") and the writer's own hypothetical
+        ("Such a move would align with ...") stay hedges."""
+        spans = find_hedge_spans(self.text, start, end)
+        if not spans:
+            return spans
+        out = []
+        for a, b in spans:
+            word = self.text[a:b].lower()
+            if word in ("would", "could", "may", "might"):
+                k = bisect_left(self._tok_starts, a)
+                if k < len(self.doc) and self._tok_starts[k] == a:
+                    tok = self.doc[k]
+                    if word == "would" and _reported_would(tok):
+                        continue
+                    if tok.dep_ == "aux" and any(m.dep_ == "mark" and m.lower_ == "whether" for m in tok.head.children):
+                        continue  # "press Labour over whether objectives could be met": a question, not a hedge
+            out.append((a, b))
+        return out
+
     def _source_pieces(self, attr: Attribution) -> list[tuple[int, int]]:
         """Character pieces of the source. PolNeAR convention: an apposition's closing comma belongs to the
         source ("Bob Smith, a spokesman," said), and so does a closing parenthesis ("Gov. X (R)")."""
@@ -922,6 +1078,10 @@ class _Engine:
                 source_type = classify_tokens(ante_head, resolved, rtype)
                 plural = ante_head.tag_ in ("NNS", "NNPS")
                 speaker = resolved
+                named_by = person_name(ante_head.head) if ante_head.dep_ == "appos" else None
+                if named_by is not None:
+                    # "Nadia Ferreira, an independent security researcher, who said ...": the person, not the role
+                    speaker, source_type = self.resolver.full_name(named_by), "named"
             else:
                 resolved, rtype = self.resolver.resolve(head)
                 source_type = classify_tokens(head, resolved, rtype)
@@ -933,18 +1093,35 @@ class _Engine:
                 speaker = self.resolver.full_name(name)  # "Ana Ruiz, the head of the cooperative" -> "Ana Ruiz"
             if attr.source_text is None:
                 self.resolver.note_source(head.i, speaker or source, source_type, plural, person)  # type: ignore[arg-type]
-        hedge_spans = [h for a, b in content for h in find_hedge_spans(text, a, b)]
+        if attr.source:
+            hedge_spans = [h for a, b in content for h in self._hedge_spans(a, b)]
+        else:
+            # nobody credited: the cue is part of the writer's hedged statement ("those reported to have ...")
+            hedge_spans = self._hedge_spans(min(attr.cue_start, start), end)
         # "X reportedly said": a hedge on the cue itself qualifies the claim
         verb = attr.cue[-1]
         for c in verb.children:
             if c.dep_ == "advmod":
                 hedge_spans += find_hedge_spans(text, c.idx, c.idx + len(c.text))
-        if verb.lower_ in _BELIEF_CUES:
-            # "X believes / expects / estimates that ...": a belief or estimate, not an assertion
+        if verb.lower_ in _BELIEF_CUES and verb.dep_ != "relcl":
+            # "X believes / expects / estimates / suggests that ...": a belief or estimate, not an assertion (but
+            # "the qualities he hopes to convey" describes the qualities: nothing is asserted less surely)
             hedge_spans.append((verb.idx, verb.idx + len(verb.text)))
-        hedge_spans.sort()
+        for c in verb.children:
+            # "said he still admired X and thought his integrity was intact": a belief joined to the reported clause
+            for t in [c, *(k for k in c.children if k.dep_ == "conj")] if c.dep_ in ("conj", "ccomp") else []:
+                if t.dep_ == "conj" and t.lower_ in _BELIEF_CUES and any(k.dep_ == "ccomp" for k in t.children) \
+                        and any(a <= t.idx < b for a, b in content):
+                    hedge_spans.append((t.idx, t.idx + len(t.text)))
+        hedge_spans = sorted(set(hedge_spans))
         hedges = [" ".join(text[a:b].split()) for a, b in hedge_spans]
         quote = "direct" if attr.verbatim or any(self.quotes.overlapping(a, b) for a, b in content) else "indirect"
+        if not attr.source and not _impersonal(attr):
+            # "South Korea's economy is expected to grow", "those reported to have doubts": nobody is credited, so
+            # the claim is the writer's own (hedged) statement, not an anonymous source's; the cue and its spans
+            # stay (PolNeAR annotates them). "It is understood that ..." and "according to" stay anonymous.
+            source_type = "unattributed"
+            quote = "direct" if quote == "direct" else "none"
         return Claim(
             text=body,
             start=start,
@@ -959,6 +1136,100 @@ class _Engine:
             cue_spans=[Span(start=a, end=b) for a, b in attr.tagged_cue or cue_spans],
             content_spans=[Span(start=a, end=b) for a, b in attr.tagged_content or content],
         )
+
+
+def _impersonal(attr: Attribution) -> bool:
+    """ "It is understood that ...", "It is estimated his trial will cost ...", "according to" without a named
+    source: somebody unnamed stands behind the claim."""
+    if attr.cue[0].lower_ == "according":
+        return True
+    verb = attr.cue[-1]
+    for v in (verb, verb.head):
+        if any(c.lower_ == "it" and c.dep_ in ("nsubjpass", "nsubj", "expl") for c in v.children):
+            return True
+    return False
+
+
+_ANONYMITY_WORDS = re.compile(r"anonymity|not to be (?:named|identified)|(?:declined|refused) to be named", re.IGNORECASE)
+
+# Conjunctions of an adverbial clause in which a verb narrates rather than reports ("as investors returned ...").
+_ADVERBIAL_MARKS = frozenset(["as", "because", "since", "while", "whilst", "when", "after", "before", "until", "once",
+                              "though", "although"])
+
+
+def _quoted_as_saying(verb: Token) -> Token | None:
+    """ "X quoted an insider as saying ...": the insider (the object), not X, is the speaker."""
+    if verb.lower_ not in _QUOTE_FORMS:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    as_saying = any(c.lower_ == "as" and any(k.tag_ == "VBG" for k in c.children) for c in verb.children if c.dep_ == "prep")
+    return obj if obj is not None and as_saying else None
+
+
+# Verbs whose object is the one who then speaks: "leading commentators to argue", "prompting critics to say".
+# (not "force", "press", "urge": being pressed to admit something is not admitting it)
+_CONTROL_VERBS = frozenset(f for v in ["lead", "prompt", "cause", "spur"] for f in _inflect(v)) | {"led"}
+_QUOTE_FORMS = _inflect("quote")
+# Numbers somebody forecast or estimated, compared by the writer ("the figure that economists had forecast").
+_QUANTITY_NOUNS = frozenset(["figure", "figures", "number", "numbers", "amount", "level", "rate", "total", "sum",
+                             "estimate", "forecast", "target", "price", "growth", "increase", "rise", "fall"])
+_DEAL_FORMS = frozenset(["agree", "agrees", "agreed", "agreeing"])
+_KNOW_FORMS = frozenset(["know", "knows", "knew", "known", "knowing", "understand", "understands", "understood",
+                         "remember", "remembers", "remembered"])
+# Below this P(cue) a verb narrating in an adverbial clause, or "know" with an object, reports nothing (the cue
+# detector's own threshold: "returned" 0.17, "seeking" 0.31, "knew" 0.22; "attacked" 0.73, "unleashed" 0.48)
+_NARRATION_MAX = 0.45
+
+
+def _object_controller(verb: Token) -> Token | None:
+    """The object of "leading/prompting X to <cue>" as the cue's speaker."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head is verb or head.lower_ not in _CONTROL_VERBS:
+        return None
+    obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+    return obj if obj is not None and is_plausible_source(obj) else None
+
+
+# Past reporting/belief words whose "would" is the future of "will" ("was confident X would ...").
+_REPORTED_FUTURE_HEADS = frozenset(["confident", "sure", "certain", "convinced", "adamant", "determined", "clear",
+                                    "aware", "hopeful", "optimistic"])
+_CONDITIONAL_MARKS = frozenset(["if", "unless", "otherwise", "provided", "providing"])
+
+
+def _reported_would(would: Token) -> bool:
+    """Is this "would" the future of "will" in reported speech ("said it would spend", "pledged that ... would")?
+
+    Yes when the verb it helps hangs (through clauses, relative clauses and conjuncts) under a reporting or belief
+    verb in the past ("said", "insisted", "noted", "told", "warned", "pledged", "thought", "was confident"), with no
+    "if"/"unless" condition on it and no "would have done" (a counterfactual)."""
+    verb = would.head
+    if would.dep_ != "aux" or verb is would:
+        return False
+    kids = list(verb.children)
+    if any(k.dep_ == "neg" for k in kids) and is_cue_verb(verb.lower_):
+        return True  # "would not say what proportion ...": a refusal to tell, not a hedge
+    if any(k.dep_ == "aux" and k.lower_ in ("have", "'ve") and k.i > would.i for k in kids) and verb.tag_ == "VBN":
+        return False  # "would have been present": counterfactual
+    if any(k.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONAL_MARKS for m in k.children)
+           for k in kids):
+        return False  # "would rise if rates stay"
+    cur = verb
+    for _ in range(8):
+        if cur.dep_ == "ROOT" or cur.head is cur:
+            return False
+        dep = cur.dep_
+        cur = cur.head
+        if dep in ("ccomp", "xcomp", "conj", "relcl", "acl", "advcl", "appos", "dobj", "pobj", "prep", "pcomp",
+                   "attr", "nsubj", "acomp", "parataxis"):
+            past = cur.tag_ in ("VBD", "VBN", "VBG") or cur.tag_ == "VB" and any(
+                k.dep_ == "aux" and k.lower_ in ("did", "had", "would", "could") for k in cur.children)
+            if past and (is_cue_verb(cur.lower_) or cur.lower_ in _BELIEF_CUES):
+                return True  # "said it would", "did not say when the move would take place"
+            if cur.lower_ in _REPORTED_FUTURE_HEADS and cur.head.tag_ in ("VBD", "VBN"):
+                return True
+        else:
+            return False
+    return False
 
 
 def _without_relative_clause(source: list[Token], head: Token) -> list[Token]:
@@ -997,6 +1268,8 @@ def classify_mention(doc: Doc, start: int, end: int) -> str:
     head = span.root
     if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
         head = head.head.head
+        if head.dep_ == "appos" and person_name(head.head) is not None:
+            return "named"  # "Heather Samuelson, a campaign assistant who ...": the person, not the role
     resolved, rtype = resolver.resolve(head)
     return classify_tokens(head, resolved, rtype)
 

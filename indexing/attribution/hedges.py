@@ -10,7 +10,11 @@ phrases win over the single words inside them):
 - adverbs and adjectives: reportedly, allegedly, possibly, likely, probably,
   perhaps, apparently, potential, possible, alleged, ...;
 - phrases: "is expected to", "is believed to", "is thought to", "is said to",
-  "predictions suggesting", "reports indicate", "I think", "we reckon", ...
+  "predictions suggesting", "reports indicate", "I think", "we reckon", "widely
+  expected", a reduced passive ("those reported to have", "expected to last");
+
+not hedges: "appear" meaning to be seen or to perform ("appeared in Brookside");
+the engine also drops reported speech's "would" (``engine._reported_would``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ _PHRASES = [
     r"(?:in\s+all\s+likelihood|not\s+(?:yet\s+)?clear|it\s+remains\s+to\s+be\s+seen)\b",
     # a speaker's own hedge: "I think we'll reach a good agreement", "we reckon"
     r"(?:I|we)\s+(?:think|guess|suppose|reckon)\b",
+    # a reduced passive: "those reported to have doubts", "the trial, expected to last five months"
+    r"(?:expected|believed|thought|understood|rumou?red|alleged|tipped)\s+to\s+[a-z]+",
+    r"(?:reported|said)\s+to\s+(?:have|be)\b",
+    # "the election, widely expected on 5 May"
+    r"(?:widely|generally|largely)\s+(?:expected|believed|thought|tipped|predicted)\b",
 ]
 _WORDS = [
     r"may|might|could|would|should",
@@ -58,10 +67,24 @@ def _is_name(text: str, m: re.Match[str]) -> bool:
     return not at_sentence_start or after[:1].isdigit() or after[:1].isupper()
 
 
+_APPEAR = re.compile(r"appear(?:s|ed|ing)?", re.IGNORECASE)
+# what makes "appear" epistemic: "appears to have", "it appears that", "appeared unlikely"
+_APPEAR_NEXT = re.compile(r"\s+(?:to|that|as\s+(?:if|though)|(?:increasingly\s+|more\s+|less\s+)?(?:un)?likely|certain|set|poised|ready|keen|unable|willing)\b", re.IGNORECASE)
+_APPEAR_PREV = re.compile(r"\b(?:it|there|would|what)\s+(?:now\s+|also\s+|still\s+)?$", re.IGNORECASE)
+
+
+def _is_performance(text: str, m: re.Match[str]) -> bool:
+    """ "appeared in Brookside", "will also appear at the event": to be seen or to perform, not to seem."""
+    if not _APPEAR.fullmatch(m.group(0)):
+        return False
+    return not _APPEAR_NEXT.match(text, m.end()) and not _APPEAR_PREV.search(text[max(0, m.start() - 20) : m.start()])
+
+
 def find_hedge_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Character spans of hedge cues in ``text[start:end]`` (offsets into ``text``)."""
     end = len(text) if end is None else end
-    return [(m.start(), m.end()) for m in HEDGE_PATTERN.finditer(text, start, end) if not _is_name(text, m)]
+    return [(m.start(), m.end()) for m in HEDGE_PATTERN.finditer(text, start, end)
+            if not _is_name(text, m) and not _is_performance(text, m)]
 
 
 def find_hedges(text: str) -> list[str]:

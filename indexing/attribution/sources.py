@@ -97,7 +97,9 @@ def person_name(head: Token) -> str | None:
     spaCy's PERSON entity when there is one; without NER (or when it missed the name) a capitalised proper noun
     with its proper-noun compounds, not an organisation-like word ("Union", "Ministry") and not tagged as a
     non-person entity."""
-    if head.pos_ != "PROPN" or head.tag_ == "NNPS" or head.ent_type_ in _NOT_PERSON_ENTS:
+    if head.ent_type_ in _NOT_PERSON_ENTS or any(c.dep_ == "det" for c in head.children):
+        return None  # "the Greens", "the Guardian": a name with "the" is not a person's
+    if (head.pos_ != "PROPN" or head.tag_ == "NNPS") and not _plural_surname(head):
         return None
     if not head.text[:1].isupper() or head.lower_ in ORG_HEADS or head.lower_ in INFO_HEADS:
         return None
@@ -108,6 +110,75 @@ def person_name(head: Token) -> str | None:
     if toks[-1].i - toks[0].i + 1 != len(toks):
         return None
     return strip_title(" ".join(t.text for t in toks)) or None
+
+
+# Capitalised plurals that name a group, never one person's surname ("House Democrats", "the Lib Dems").
+_GROUP_PLURALS = frozenset(
+    ["democrats", "dems", "republicans", "tories", "conservatives", "liberals", "greens", "nationalists", "unionists",
+     "socialists", "communists", "loyalists", "royals", "islamists", "americans", "britons", "europeans", "saints",
+     "blues", "reds", "whites", "lions", "spurs", "rangers", "rovers", "wanderers", "sports", "games", "awards",
+     "olympics", "commons", "lords", "nations", "states", "islands", "affairs", "relations", "services", "forces"]
+)
+_GROUP_SUFFIXES = ("ans", "ists", "ites", "ives", "als", "ics", "ments", "ions")
+
+
+def _plural_surname(head: Token) -> bool:
+    """A surname the tagger read as a plural ("Jimmy Connors", "Ann Evans"): capitalised, after a capitalised
+    first name (a proper-noun compound), no determiner, and not a word that names a group ("House Democrats")."""
+    if head.tag_ not in ("NNS", "NNPS") or not head.text[:1].isupper() or head.text.isupper():
+        return False
+    low = head.lower_
+    if low in _GROUP_PLURALS or low in ANONYMOUS_HEADS or low in _COMPANY_PLURALS or low.endswith(_GROUP_SUFFIXES):
+        return False
+    if any(c.dep_ == "det" for c in head.children):
+        return False
+    firsts = [c for c in head.children if c.dep_ in ("compound", "flat") and c.i < head.i]
+    return bool(firsts) and all(c.pos_ == "PROPN" and c.text[:1].isupper() and c.lower_ not in ORG_HEADS
+                                for c in firsts) and firsts[-1].i == head.i - 1
+
+
+def _named_group(head: Token) -> bool:
+    """ "the Tories", "The Conservatives", "the Lib Dems", "the Beatles": "the" and a capitalised plural written
+    capitalised where capitals are not forced name one party, band or team. A bare plural ("Democrats", "House
+    Democrats") stays an unnamed group of people."""
+    if head.tag_ not in ("NNS", "NNPS") or not head.text[:1].isupper() or head.text.isupper() or head.is_sent_start:
+        return False
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        return False
+    return not any(c.dep_ in ("amod", "compound") and c.text[:1].islower() for c in head.children)
+
+
+# Role nouns that stay unnamed even as "the <Name> ..." ("the White House official", "the Tory source").
+_NEVER_ONE_ROLE = frozenset(["source", "sources", "person", "someone", "somebody", "anyone", "member", "insider",
+                             "official", "man", "woman", "one", "individual", "figure", "worker", "employee"])
+
+
+_FIRM_VOICES = frozenset(["analyst", "analysts", "economist", "economists", "strategist", "strategists",
+                          "researcher", "researchers"])
+
+
+def _firm_voice(head: Token) -> bool:
+    """Analysts, economists or researchers "at/of/from" a named firm speak for it (a research note under the
+    firm's name): "Analysts at Norrvik Securities". Officials and sources of a named body stay unnamed."""
+    if head.lower_ not in _FIRM_VOICES:
+        return False
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("at", "of", "from", "with"):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and (pobj.pos_ == "PROPN" or _proper_modifier(pobj)) and pobj.text[:1].isupper():
+                    return True
+    return False
+
+
+def _named_role(head: Token) -> bool:
+    """ "The Tory leader", "the Labour chairman": "the", a singular role and a name in the mention point to one
+    known person (the article names them), not an unnamed one ("a Tory leader", "the party's spokesman")."""
+    if head.tag_ != "NN" or head.lower_ in _NEVER_ONE_ROLE:
+        return False
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        return False
+    return any(c.dep_ in ("compound", "amod") and c.i < head.i and c.pos_ == "PROPN" and c.text[:1].isupper()
+               for c in head.children)
 
 
 _ANONYMITY = re.compile(
@@ -134,8 +205,11 @@ def _looks_like_name(head: Token) -> bool:
     spaCy's PERSON/ORG entity when the pipeline runs without NER."""
     if not head.text[:1].isupper() or head.text.isupper():
         return False
-    if head.tag_ not in ("NN", "NNP") and not (head.pos_ == "VERB" and head.dep_ in ("nsubj", "nsubjpass")):
-        return False  # "Trump openly admires ...": the name read as the verb "trump", but in subject position
+    # "Trump openly admires ...": the name read as the verb "trump", but in subject position; or read as the
+    # sentence's verb ("..., Trump still ducks on taxes") where the article writes it as a name elsewhere
+    if head.tag_ not in ("NN", "NNP") and not (head.pos_ == "VERB" and head.dep_ in ("nsubj", "nsubjpass")) and not (
+            head.pos_ == "VERB" and not head.is_sent_start and any(t.text == head.text and t.pos_ == "PROPN" for t in head.doc)):
+        return False
     if any(c.dep_ == "det" for c in head.children):
         return False
     doc = head.doc
@@ -149,6 +223,15 @@ def _looks_like_name(head: Token) -> bool:
 
 # words written capitalised mid-sentence, per Doc (weak keys: nothing outlives its Doc)
 _CAPS: weakref.WeakKeyDictionary[Doc, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+_KIN = frozenset(["father", "mother", "brother", "sister", "son", "daughter", "wife", "husband", "uncle", "aunt",
+                  "cousin", "grandfather", "grandmother", "parents", "friend", "neighbour", "neighbor"])
+
+
+def _own_relative(head: Token) -> bool:
+    """ "my father", "our neighbour": the writer's or speaker's relative, a person nobody has named."""
+    return head.lower_ in _KIN and any(c.dep_ == "poss" and c.lower_ in ("my", "our", "your") for c in head.children)
 
 
 def _definite(head: Token) -> bool:
@@ -179,10 +262,29 @@ def _vague_research(head: Token) -> bool:
         return False  # "a Gallup poll", "ministry estimates", "the agency's report"
     if any(c.dep_ in ("prep", "acl", "relcl") and any(t.pos_ in ("PROPN", "NOUN") for t in c.subtree) for c in children):
         return False  # "a report by the Audit Office", "a study published by the institute"
+    if _named_elsewhere(head):
+        return False  # "a report suggests ..." and later "according to the Datamonitor report": the article names it
     determiners = [c.lower_ for c in children if c.dep_ in ("det", "amod", "quantmod", "nummod")]
     if any(d in ("the", "this", "that", "these", "those") for d in determiners):
         return False  # "the report" points back to one the article has named
     return head.tag_ in ("NNS", "NNPS") or any(d in _VAGUE_DETERMINERS for d in determiners)
+
+
+def _named_elsewhere(head: Token) -> bool:
+    """The same research noun appears elsewhere in the article with a name on it ("the Datamonitor report",
+    "Gallup's poll"): the unnamed mention points to it (before or after)."""
+    low = head.lower_.rstrip("s")
+    doc = head.doc
+    for t in doc:
+        if t.i == head.i or t.i == 0 or t.lower_.rstrip("s") != low:
+            continue
+        # read from the words, not the parse ("the Datamonitor report" is often parsed with "report" a verb)
+        prev = doc[t.i - 1]
+        if prev.text in ("'s", "\u2019s") and t.i > 1:
+            prev = doc[t.i - 2]
+        if prev.is_alpha and prev.text[:1].isupper() and not prev.is_sent_start and prev.pos_ in ("PROPN", "NOUN"):
+            return True
+    return False
 
 
 def _proper_modifier(head: Token) -> bool:
@@ -247,7 +349,7 @@ def _is_named_np(head: Token) -> bool | None:
     for child in head.children:
         if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
             return True
-    if _asks_anonymity(head):
+    if _asks_anonymity(head) or _own_relative(head):
         return False
     known_common = low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS
     plural = head.tag_ in ("NNS", "NNPS")
@@ -258,6 +360,10 @@ def _is_named_np(head: Token) -> bool | None:
         # But research nobody is told the origin of ("some studies suggest", "polls show", "reports say")
         # is the vague sourcing readers must see flagged: anonymous.
         return not _vague_research(head)
+    if _firm_voice(head):
+        return True  # "Analysts at Norrvik Securities said ...": the firm's research, under its name
+    if _named_group(head) or _named_role(head):
+        return True  # "the Tories and the Lib Dems have called for ...", "The Tory leader said ..."
     if head.pos_ == "PROPN" and not known_common:
         if head.ent_type_ == "NORP" or (head.tag_ == "NNPS" and head.ent_type_ not in ("ORG", "PERSON")):
             if head.ent_type_ != "NORP" and (_surname(head) or head.lower_ in _COMPANY_PLURALS):
@@ -278,7 +384,13 @@ def _is_named_np(head: Token) -> bool | None:
 
 
 def classify_tokens(head: Token, resolved: str | None = None, resolved_type: SourceType | None = None) -> SourceType:
+    if head.lower_ == "who" and head.head.dep_ == "relcl":
+        ante = head.head.head
+        if ante.dep_ == "appos" and person_name(ante.head) is not None:
+            return "named"  # "Heather Samuelson, a campaign assistant who made ...": the person, not the role
     named = _is_named_np(head)
+    if named is False and resolved and head.text[:1].isupper() and resolved.split()[-1] == head.text:
+        return "named"  # "said Connors" after "Jimmy Connors": one person's surname, not a group
     if named is None:
         if resolved_type is not None:
             return resolved_type
@@ -319,7 +431,7 @@ class SpeakerResolver:
             return [(e.start, e.text) for e in doc.ents if e.label_ == "PERSON"]
         out = []
         for t in doc:
-            if t.pos_ == "PROPN" and t.dep_ not in ("compound", "flat"):
+            if (t.pos_ == "PROPN" or _plural_surname(t)) and t.dep_ not in ("compound", "flat"):
                 if t.dep_ == "pobj" and t.head.lower_ in _PLACE_PREPOSITIONS:
                     continue  # "a new contract at Old Trafford", "talks in New York": a place, not a person
                 name = person_name(t)
@@ -380,7 +492,7 @@ class SpeakerResolver:
             if self._last_group and self._last_group[0] < head.i:
                 return self._last_group[1], self._last_group[2]
             return None, None
-        if head.pos_ == "PROPN":
-            full = self.full_name(head.text)
+        if head.pos_ == "PROPN" or (head.text[:1].isupper() and head.tag_ in ("NNS", "NNPS")):
+            full = self.full_name(head.text)  # "Connors", tagged a plural noun, after "Jimmy Connors"
             return (full if full != head.text else None), None
         return None, None
