@@ -63,6 +63,31 @@ def test_they_after_a_named_party_stays_named() -> None:
     assert they.source_type == "named" and (they.speaker or "").lower() == "the tories"
 
 
+def test_they_after_a_party_named_in_the_previous_sentence_is_that_party() -> None:
+    text = "The bill is expected to be opposed by the Liberal Democrats. They have said the scheme is badly flawed."
+    they = claim_with(text, "badly flawed")
+    assert they.source_type == "named" and they.speaker == "the Liberal Democrats"
+
+
+def test_a_named_bodys_spokesman_speaks_for_it() -> None:
+    claim = claim_with("About 9,000 staff are affected, according to a Pentagon spokesman.", "9,000 staff")
+    assert claim.source_type == "named"
+    assert claim_with("About 9,000 staff are affected, according to a spokesman.", "9,000 staff").source_type == "anonymous"
+
+
+def test_the_expert_right_after_a_quoted_expert_is_that_person() -> None:
+    text = ('"It is all perception," said Max Houck, who runs a forensic course. '
+            "The American forensics expert said there were 300,000 untested samples.")
+    claim = claim_with(text, "300,000")
+    assert claim.source_type == "named" and claim.speaker == "Max Houck"
+
+
+def test_a_headline_is_never_the_source() -> None:
+    text = "Lender 'mislays' customer records\n\nThe Bank of Calder has revealed it has lost four backup tapes."
+    claim = claim_with(text, "backup tapes")
+    assert claim.source == "The Bank of Calder" and claim.source_type == "named"
+
+
 def test_a_surname_the_tagger_reads_as_a_plural_is_one_named_person() -> None:
     # "Summers" looks like a plural noun to the tagger; the article has named "Tom Summers" already
     text = 'Tom Summers arrived in the city on Monday. "We are ready for the final," said Summers.'
@@ -118,9 +143,16 @@ def test_a_later_quotation_with_its_own_speaker_is_not_the_previous_speakers() -
         ("The company did not say how much it would pay.", "how much"),
         ("Mr Okoro did not say when the move would take place.", "the move"),
         ("She appeared in three films last year.", "three films"),
+        ("Tovik Insurance said they could not yet assess the cost of the floods.", "assess the cost"),
+        ('"Farmers of course would like to have cheaper diesel," he said.', "cheaper diesel"),
+        ("The mayor said the ferry operators should have proper insurance.", "proper insurance"),
+        ("Mr Osei said Ms Lund should apologise to the families.", "apologise"),
+        ('"The region is growing below its potential," he said.', "below its"),
+        ('"We want it settled as soon as possible," she said.', "settled"),
     ],
     ids=["said-would", "insisted-would", "relative-would", "confident-would", "did-not-say-how-much",
-         "did-not-say-when", "appeared-in"],
+         "did-not-say-when", "appeared-in", "could-not", "would-like", "should-have-duty", "should-apologise",
+         "potential-noun", "as-soon-as-possible"],
 )
 def test_no_hedge_on_reported_would_a_refusal_or_a_performance(text: str, words: str) -> None:
     claim = claim_with(text, words)
@@ -129,6 +161,7 @@ def test_no_hedge_on_reported_would_a_refusal_or_a_performance(text: str, words:
     assert claim_with("Such a merger would reshape the market for grain.", "reshape").hedges == ["would"]
     assert "would" in claim_with("He said the barrier would have failed if the river had risen.", "barrier").hedges
     assert claim_with("The plan appears to have stalled.", "stalled").hedges == ["appears"]
+    assert claim_with('"It should push prices up," said Rob Mack.', "prices up").hedges == ["should"]
 
 
 def test_a_spokesman_who_would_not_say_is_not_hedged() -> None:
@@ -143,9 +176,14 @@ def test_a_spokesman_who_would_not_say_is_not_hedged() -> None:
         ("Among those reported to have doubts were two senior ministers.", "doubts", "reported to have"),
         ("Mr Abara said he still admired his deputy and thought her judgement was sound.", "judgement", "thought"),
         ("The vote, widely expected in May, will decide the matter.", "decide", "widely expected"),
+        ("The outlook is poor, with analysts predicting that tourism will struggle.", "tourism", "predicting"),
+        ("Corvel told the Gazette it expected its losses to be small.", "losses", "expected"),
+        ('"I am not sure if I want to stay," he said.', "stay", "not sure"),
+        ('"So much is unclear, it is too early to tell," she said.', "So much", "unclear"),
+        ("The coach said he was hopeful the striker would sign a new deal.", "striker", "hopeful"),
     ],
-    ids=["suggests", "reported-to-have",
-         "thought-joined-to-report", "widely-expected"],
+    ids=["suggests", "reported-to-have", "thought-joined-to-report", "widely-expected", "predicting", "it-expected",
+         "not-sure", "unclear", "hopeful"],
 )
 def test_words_that_lower_certainty_are_hedges(text: str, words: str, hedge: str) -> None:
     claim = claim_with(text, words)

@@ -84,7 +84,8 @@ _BELIEF_CUES = frozenset(
         "believe": ("", "s", "d"), "think": ("", "s"), "thought": ("",), "expect": ("", "s", "ed"),
         "estimate": ("", "s", "d"), "predict": ("", "s", "ed"), "suspect": ("", "s", "ed"),
         "reckon": ("", "s", "ed"), "speculate": ("", "s", "d"), "hope": ("", "s", "d"), "hoping": ("",),
-        "believing": ("",), "expecting": ("",), "fear": ("", "s", "ed"),
+        "believing": ("",), "expecting": ("",), "fear": ("", "s", "ed", "ing"), "predicting": ("",),
+        "estimating": ("",), "suspecting": ("",), "anticipate": ("", "s", "d"), "anticipating": ("",),
         # a tentative claim: "a new poll suggests ...", "she suggested the press had a hand in it"
         "suggest": ("", "s", "ed"), "suggesting": ("",),
     }.items()
@@ -141,6 +142,8 @@ class _Engine:
             subj = next((c for c in in_name[0].children if c.dep_ == "nsubj"), None)
             if subj is not None:
                 src_head, ante = subj, None
+        if src_head is not None and src_head.i < verb.i:
+            src_head = _after_break(src_head, verb)
         said_by = _quoted_as_saying(verb) or _object_controller(verb)
         if said_by is not None:
             # "the Financial Times quoted an insider as saying ...": the insider speaks, the paper carries it;
@@ -1026,18 +1029,37 @@ class _Engine:
         if not spans:
             return spans
         out = []
+        text = self.text
         for a, b in spans:
-            word = self.text[a:b].lower()
-            if word in ("would", "could", "may", "might"):
-                k = bisect_left(self._tok_starts, a)
-                if k < len(self.doc) and self._tok_starts[k] == a:
-                    tok = self.doc[k]
-                    if word == "would" and _reported_would(tok):
-                        continue
-                    if tok.dep_ == "aux" and any(m.dep_ == "mark" and m.lower_ == "whether" for m in tok.head.children):
-                        continue  # "press Labour over whether objectives could be met": a question, not a hedge
+            word = text[a:b].lower()
+            k = bisect_left(self._tok_starts, a)
+            tok = self.doc[k] if k < len(self.doc) and self._tok_starts[k] == a else None
+            if tok is not None and not self._is_hedge(word, tok):
+                continue
             out.append((a, b))
         return out
+
+    def _is_hedge(self, word: str, tok: Token) -> bool:
+        """Is this hedge-pattern word lowering certainty here? Not: reported speech's "would" and "would like";
+        a modal in a "whether" question; "could not" (ability: "they could not yet assess the cost"); an
+        obligation ("baggage handlers should have checks", "he should apologise", "care should be taken",
+        "they should have come up with an offer"; "It should empower the Fed" stays a hedge); "potential" the
+        noun ("growing below its potential"); "as soon as possible"."""
+        verb = tok.head
+        if word in ("would", "could", "may", "might", "should"):
+            if word == "would" and (_reported_would(tok) or verb.lower_ in ("like", "love", "prefer", "rather")):
+                return False
+            if tok.dep_ == "aux" and any(m.dep_ == "mark" and m.lower_ == "whether" for m in verb.children):
+                return False  # "press Labour over whether objectives could be met": a question, not a hedge
+            if word == "could" and any(c.dep_ == "neg" for c in verb.children):
+                return False
+            if word == "should" and tok.dep_ == "aux" and _obligation(verb):
+                return False
+        if word == "potential" and tok.pos_ == "NOUN":
+            return False
+        if word == "possible" and tok.i >= 2 and self.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever"):
+            return False  # "as soon as possible", "where possible"
+        return True
 
     def _source_pieces(self, attr: Attribution) -> list[tuple[int, int]]:
         """Character pieces of the source. PolNeAR convention: an apposition's closing comma belongs to the
@@ -1087,6 +1109,11 @@ class _Engine:
                 source_type = classify_tokens(head, resolved, rtype)
                 plural = head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "we")
                 speaker = resolved if resolved and resolved != source else None
+            if source_type == "anonymous" and attr.source_text is None and _expert_back_reference(head):
+                # "The American forensics expert said ..." right after Max Houck was quoted: the same person
+                last = self.resolver.last_person(head.i)
+                if last is not None:
+                    speaker, source_type = last, "named"
             name = person_name(head)
             person = name is not None or (head.lower_ in ("he", "she") and speaker is not None)
             if name is not None and speaker is None and name != source:
@@ -1108,6 +1135,10 @@ class _Engine:
             # "the qualities he hopes to convey" describes the qualities: nothing is asserted less surely)
             hedge_spans.append((verb.idx, verb.idx + len(verb.text)))
         for c in verb.children:
+            # "told the paper it expected its exposure to be limited": the reported clause is a belief
+            if c.dep_ == "ccomp" and c.lower_ in _BELIEF_CUES and any(k.dep_ in ("ccomp", "xcomp") for k in c.children) \
+                    and any(a <= c.idx < b for a, b in content):
+                hedge_spans.append((c.idx, c.idx + len(c.text)))
             # "said he still admired X and thought his integrity was intact": a belief joined to the reported clause
             for t in [c, *(k for k in c.children if k.dep_ == "conj")] if c.dep_ in ("conj", "ccomp") else []:
                 if t.dep_ == "conj" and t.lower_ in _BELIEF_CUES and any(k.dep_ == "ccomp" for k in t.children) \
@@ -1157,6 +1188,20 @@ _ADVERBIAL_MARKS = frozenset(["as", "because", "since", "while", "whilst", "when
                               "though", "although"])
 
 
+def _after_break(src_head: Token, verb: Token) -> Token:
+    """The subject after a paragraph break when the parser took a headline for it ("US bank 'loses' customer
+    details\n\nThe Bank of America has revealed ...": the bank, not the headline)."""
+    doc = verb.doc
+    breaks = [t.i for t in doc[src_head.i : verb.i] if t.is_space and "\n" in t.text]
+    if not breaks:
+        return src_head
+    span = [t for t in doc[breaks[-1] + 1 : verb.i] if not t.is_space]
+    roots = [t for t in span if t.pos_ in ("NOUN", "PROPN", "PRON") and not (span[0].i <= t.head.i <= span[-1].i)]
+    if not roots:
+        roots = [t for t in span if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("compound", "poss", "amod")]
+    return roots[-1] if roots else src_head
+
+
 def _quoted_as_saying(verb: Token) -> Token | None:
     """ "X quoted an insider as saying ...": the insider (the object), not X, is the speaker."""
     if verb.lower_ not in _QUOTE_FORMS:
@@ -1188,6 +1233,41 @@ def _object_controller(verb: Token) -> Token | None:
         return None
     obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < verb.i), None)
     return obj if obj is not None and is_plausible_source(obj) else None
+
+
+# Singular expert roles a definite description uses to point back to the last person quoted.
+_EXPERT_ROLES = frozenset(["expert", "economist", "analyst", "researcher", "scientist", "strategist", "academic",
+                           "professor", "specialist", "consultant"])
+
+
+def _expert_back_reference(head: Token) -> bool:
+    """ "The American forensics expert said ...": "the", a singular expert role, no relative clause or name of
+    its own (then it is the last person quoted, not somebody new)."""
+    if head.tag_ != "NN" or head.lower_ not in _EXPERT_ROLES:
+        return False
+    kids = list(head.children)
+    return any(k.dep_ == "det" and k.lower_ == "the" for k in kids) and not any(
+        k.dep_ in ("relcl", "acl", "appos", "prep") for k in kids)
+
+
+_PERSON_PRONOUNS = frozenset(["i", "we", "you", "he", "she", "they"])
+
+
+def _obligation(verb: Token) -> bool:
+    """ "should" as an obligation: a person or group must do something ("he should apologise", "handlers should
+    have background checks"), a passive ("more care should be taken") or a past duty ("should have come up")."""
+    kids = list(verb.children)
+    if any(k.dep_ == "auxpass" for k in kids) and verb.tag_ == "VBN":
+        return True
+    if verb.tag_ == "VBN" and any(k.dep_ == "aux" and k.lower_ == "have" for k in kids):
+        return True
+    if verb.lower_ == "have" and any(k.dep_ == "dobj" for k in kids):
+        return True  # "baggage handlers should have background checks": a requirement
+    subj = next((k for k in kids if k.dep_ == "nsubj"), None)
+    if subj is None or verb.lower_ == "be":
+        return False  # "it should be fit", "the move should be approved": how things will likely be
+    return subj.lower_ in _PERSON_PRONOUNS or subj.lower_ not in ("it", "this", "that") and is_plausible_source(subj) \
+        and not is_document(subj)
 
 
 # Past reporting/belief words whose "would" is the future of "will" ("was confident X would ...").

@@ -39,6 +39,9 @@ _PHRASES = [
     # a reduced passive: "those reported to have doubts", "the trial, expected to last five months"
     r"(?:expected|believed|thought|understood|rumou?red|alleged|tipped)\s+to\s+[a-z]+",
     r"(?:reported|said)\s+to\s+(?:have|be)\b",
+    # a speaker's own doubt: "I'm not sure", "so many things are unclear, it is too early to tell"
+    r"(?:not|n't|never)\s+(?:sure|certain)\b",
+    r"too\s+early\s+to\s+(?:tell|say|know|predict|judge)\b",
     # "the election, widely expected on 5 May"
     r"(?:widely|generally|largely)\s+(?:expected|believed|thought|tipped|predicted)\b",
 ]
@@ -49,6 +52,7 @@ _WORDS = [
     (r"reportedly|allegedly|possibly|probably|likely|unlikely|perhaps|apparently|presumably|purportedly|"
     r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly"),
     r"potential|possible|alleged|suspected|purported|rumou?red|speculat(?:ed|ive|ion)|unconfirmed|unverified",
+    r"unclear|unsure|hopeful",
 ]
 
 HEDGE_PATTERN = re.compile(

@@ -32,6 +32,12 @@ def source_tokens(head: Token) -> list[Token]:
     """The tokens of the source mention headed by ``head``: its whole subtree (apposition included),
     trimmed of edge punctuation. Contiguous by construction of a projective parse."""
     toks = list(head.subtree)
+    # a mention never runs over a paragraph break or a full stop before its head (a headline or the previous
+    # sentence the parser joined to it: "US bank 'loses' customer details\n\nThe Bank of America has revealed")
+    cut = max((k for k, t in enumerate(toks) if t.i < head.i and (
+        (t.is_space and "\n" in t.text) or (t.text in (".", "!", "?") and k + 1 < len(toks) and toks[k + 1].text[:1].isupper()))),
+        default=-1)
+    toks = toks[cut + 1 :]
     while toks and (toks[0].is_punct or toks[0].is_space) and toks[0].text in _EDGE_PUNCT | {"\u201c", '"', "'"}:
         toks.pop(0)
     while toks and (toks[-1].is_punct or toks[-1].is_space):
@@ -153,6 +159,7 @@ _NEVER_ONE_ROLE = frozenset(["source", "sources", "person", "someone", "somebody
                              "official", "man", "woman", "one", "individual", "figure", "worker", "employee"])
 
 
+_SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen"])
 _FIRM_VOICES = frozenset(["analyst", "analysts", "economist", "economists", "strategist", "strategists",
                           "researcher", "researchers"])
 
@@ -360,6 +367,11 @@ def _is_named_np(head: Token) -> bool | None:
         # But research nobody is told the origin of ("some studies suggest", "polls show", "reports say")
         # is the vague sourcing readers must see flagged: anonymous.
         return not _vague_research(head)
+    if low in _SPOKES and (_proper_modifier(head) or _institution_name(head) or any(
+            p.dep_ == "prep" and p.lower_ in ("for", "of", "at") and any(
+                o.dep_ == "pobj" and (o.pos_ == "PROPN" or _proper_modifier(o)) for o in p.children)
+            for p in head.children)):
+        return True  # "a Pentagon spokesman", "a spokeswoman for Hanover Re": the named body speaks
     if _firm_voice(head):
         return True  # "Analysts at Norrvik Securities said ...": the firm's research, under its name
     if _named_group(head) or _named_role(head):
@@ -422,6 +434,7 @@ class SpeakerResolver:
         self._last_group: tuple[int, str, SourceType] | None = None
         self._ents: list[tuple[int, str]] | None = None
         self._ent_at = 0
+        self._groups: list[tuple[int, str]] | None = None  # "the Liberal Democrats" mentioned anywhere
 
     def _people(self) -> list[tuple[int, str]]:
         """(token index, name) of the people mentioned, in order: spaCy's PERSON entities, or, when the pipeline
@@ -438,6 +451,19 @@ class SpeakerResolver:
                 if name is not None and " " in name:
                     out.append((min(t.left_edge.i, t.i), name))
         return out
+
+    def _named_group_before(self, i: int) -> tuple[int, str] | None:
+        if self._groups is None:
+            self._groups = [(t.i, t.doc[t.left_edge.i : t.i + 1].text) for t in self.doc if t.i and _named_group(t)]
+        before = [g for g in self._groups if g[0] < i]
+        return before[-1] if before else None
+
+    def last_person(self, i: int) -> str | None:
+        """The last singular person credited before token ``i`` when named ("the American expert" -> them)."""
+        if self._last_source and self._last_source[0] < i and self._last_source[2] == "named":
+            name = self._last_source[1]
+            return name if " " in strip_title(name) else None
+        return None
 
     def observe(self, sent: Span) -> None:
         # Span.ents rebuilds the document's entity list on every call: walk one precomputed list instead.
@@ -489,8 +515,13 @@ class SpeakerResolver:
             _pos, name, st = max(candidates, key=lambda c: c[0])
             return name, st  # type: ignore[return-value]
         if kind == "p" and low in ("they", "them", "their"):
-            if self._last_group and self._last_group[0] < head.i:
-                return self._last_group[1], self._last_group[2]
+            group = self._last_group if self._last_group and self._last_group[0] < head.i else None
+            mention = self._named_group_before(head.i)
+            if mention is not None and (group is None or mention[0] > group[0]) and head.sent.start - mention[0] < 80:
+                # "... opposed by the Liberal Democrats. They have said ...": a party named just before
+                return mention[1], "named"
+            if group is not None:
+                return group[1], group[2]
             return None, None
         if head.pos_ == "PROPN" or (head.text[:1].isupper() and head.tag_ in ("NNS", "NNPS")):
             full = self.full_name(head.text)  # "Connors", tagged a plural noun, after "Jimmy Connors"
