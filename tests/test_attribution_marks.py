@@ -64,7 +64,7 @@ def test_they_after_a_named_party_stays_named() -> None:
 
 
 def test_they_after_a_party_named_in_the_previous_sentence_is_that_party() -> None:
-    text = "The bill is expected to be opposed by the Liberal Democrats. They have said the scheme is badly flawed."
+    text = "The levy will be fought in the Commons by the Liberal Democrats. They have argued the levy is badly flawed."
     they = claim_with(text, "badly flawed")
     assert they.source_type == "named" and they.speaker == "the Liberal Democrats"
 

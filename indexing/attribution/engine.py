@@ -1057,9 +1057,8 @@ class _Engine:
                 return False
         if word == "potential" and tok.pos_ == "NOUN":
             return False
-        if word == "possible" and tok.i >= 2 and self.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever"):
-            return False  # "as soon as possible", "where possible"
-        return True
+        # "as soon as possible", "where possible"
+        return not (word == "possible" and tok.i >= 2 and self.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever"))
 
     def _source_pieces(self, attr: Attribution) -> list[tuple[int, int]]:
         """Character pieces of the source. PolNeAR convention: an apposition's closing comma belongs to the
