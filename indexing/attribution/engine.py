@@ -656,8 +656,8 @@ class _Engine:
           said ..." (a person named for the first time, introduced by a "who" clause).
 
         The claim keeps its source as written; ``speaker`` becomes the name and ``source_type`` named."""
-        people = self._role_names()
-        sent_of = {s.start: k for k, s in enumerate(self.sents)}
+        people: list[tuple[int, str, str]] | None = None
+        sent_of: dict[int, int] = {}
         for k, (attr, claim) in enumerate(zip(attrs, claims, strict=True)):
             head = attr.source_head
             if claim.source_type == "unattributed" or head is None or claim.speaker or attr.source_text is not None:
@@ -669,6 +669,9 @@ class _Engine:
                 continue
             if _ANONYMITY_WORDS.search(self.text[head.left_edge.idx : head.right_edge.idx + len(head.right_edge.text)]):
                 continue
+            if people is None:  # built once per document, only when a description needs a name
+                people = self._role_names()
+                sent_of = {s.start: k for k, s in enumerate(self.sents)}
             later = head.sent.end + 1
             for _ in range(3):  # the name comes within the next three sentences
                 later = self.doc[min(later, len(self.doc) - 1)].sent.end + 1
@@ -684,15 +687,15 @@ class _Engine:
         "Mirela Kovac, the lawyer" ("the": the one already mentioned; "a lawyer, X" or "spokesman X" may be
         somebody else with the same role)."""
         out = []
-        for t in self.doc:
-            name = person_name(t) if t.pos_ == "PROPN" or t.tag_ in ("NNS", "NNPS") else None
-            if name is None or " " not in name:
+        for a in self.doc:
+            if a.dep_ != "appos":
                 continue
-            roles = [c for c in t.children if c.dep_ == "appos" and c.tag_ == "NN"]
-            if t.dep_ == "appos" and t.head.tag_ == "NN":
-                roles.append(t.head)
-            for r in roles:
-                if any(c.dep_ == "det" and c.lower_ == "the" for c in r.children):
+            # "Name, the role" (the role is the apposition) or "the role, Name" (the name is)
+            for t, r in ((a.head, a), (a, a.head)):
+                if r.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ == "the" for c in r.children):
+                    continue
+                name = person_name(t) if t.pos_ == "PROPN" or t.tag_ in ("NNS", "NNPS") else None
+                if name is not None and " " in name:
                     out.append((min(r.i, t.i), r.lower_, name))
         return out
 

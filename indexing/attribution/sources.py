@@ -103,10 +103,10 @@ def person_name(head: Token) -> str | None:
     spaCy's PERSON entity when there is one; without NER (or when it missed the name) a capitalised proper noun
     with its proper-noun compounds, not an organisation-like word ("Union", "Ministry") and not tagged as a
     non-person entity."""
-    if head.ent_type_ in _NOT_PERSON_ENTS or any(c.dep_ == "det" for c in head.children):
-        return None  # "the Greens", "the Guardian": a name with "the" is not a person's
     if (head.pos_ != "PROPN" or head.tag_ == "NNPS") and not _plural_surname(head):
         return None
+    if head.ent_type_ in _NOT_PERSON_ENTS or any(c.dep_ == "det" for c in head.children):
+        return None  # "the Greens", "the Guardian": a name with "the" is not a person's
     if not head.text[:1].isupper() or head.lower_ in ORG_HEADS or head.lower_ in INFO_HEADS:
         return None
     parts = [c for c in head.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i < head.i]
@@ -277,21 +277,20 @@ def _vague_research(head: Token) -> bool:
     return head.tag_ in ("NNS", "NNPS") or any(d in _VAGUE_DETERMINERS for d in determiners)
 
 
+_NOT_A_NAME = frozenset(["The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "His", "Her", "Our",
+                         "My", "Your", "One", "Another", "Some", "Any", "No", "Every", "Each", "Last", "Latest", "New",
+                         "Recent", "Earlier", "Previous", "Separate", "Second", "First", "Official", "Annual", "But",
+                         "And", "In", "Its", "According", "Such", "Both", "Other", "Many", "Several", "Further"])
+
+
 def _named_elsewhere(head: Token) -> bool:
     """The same research noun appears elsewhere in the article with a name on it ("the Datamonitor report",
-    "Gallup's poll"): the unnamed mention points to it (before or after)."""
+    "Gallup's poll"): the unnamed mention points to it (before or after). Read from the text (the parser often
+    makes "report" a verb there)."""
     low = head.lower_.rstrip("s")
-    doc = head.doc
-    for t in doc:
-        if t.i == head.i or t.i == 0 or t.lower_.rstrip("s") != low:
-            continue
-        # read from the words, not the parse ("the Datamonitor report" is often parsed with "report" a verb)
-        prev = doc[t.i - 1]
-        if prev.text in ("'s", "\u2019s") and t.i > 1:
-            prev = doc[t.i - 2]
-        if prev.is_alpha and prev.text[:1].isupper() and not prev.is_sent_start and prev.pos_ in ("PROPN", "NOUN"):
-            return True
-    return False
+    text = head.doc.text
+    pattern = re.compile(r"\b([A-Z][\w&.-]*)(?:'s|\u2019s)?\s+" + re.escape(low) + r"s?\b")
+    return any(m.group(1) not in _NOT_A_NAME and m.start() != head.idx for m in pattern.finditer(text))
 
 
 def _proper_modifier(head: Token) -> bool:
@@ -444,7 +443,8 @@ class SpeakerResolver:
             return [(e.start, e.text) for e in doc.ents if e.label_ == "PERSON"]
         out = []
         for t in doc:
-            if (t.pos_ == "PROPN" or _plural_surname(t)) and t.dep_ not in ("compound", "flat"):
+            pos = t.pos_
+            if (pos == "PROPN" or pos == "NOUN" and t.is_title and _plural_surname(t)) and t.dep_ not in ("compound", "flat"):
                 if t.dep_ == "pobj" and t.head.lower_ in _PLACE_PREPOSITIONS:
                     continue  # "a new contract at Old Trafford", "talks in New York": a place, not a person
                 name = person_name(t)
