@@ -347,7 +347,9 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
         predicted = None
         for claim in claims:
             if claim.source_spans and any(sp.start < end and start < sp.end for sp in claim.source_spans):
-                predicted = claim.source_type
+                # a claim the engine gives to the writer (an unnamed group's intention, "fans are planning to ...")
+                # keeps its source span for PolNeAR: the mention itself is then classified below
+                predicted = claim.source_type if claim.source_type != "unattributed" else None
                 break
         if predicted is None:
             predicted = classify_mention(doc, start, end)  # type: ignore[arg-type]

@@ -111,6 +111,17 @@ def test_the_journalists_own_statement_is_not_an_anonymous_source(text: str) -> 
     assert not anonymous(text), [(c.source, c.cue, c.text) for c in anonymous(text)]
 
 
+def test_what_an_unnamed_group_intends_or_does_is_the_writers_report() -> None:
+    for text in ("Rovers fans are planning to wear masks at Saturday's match.",
+                 "A spokesman refused to comment on the talks.",
+                 "Hundreds of students are also using the app to share notes."):
+        assert not anonymous(text), [(c.source, c.cue) for c in anonymous(text)]
+    # while what they say stays theirs
+    assert anonymous("Rovers fans said they would wear masks at Saturday's match.")
+    claim = claim_with("Faster growth is regarded by officials as a way to cut the deficit.", "Faster growth")
+    assert claim.source_type == "anonymous"
+
+
 def test_a_forecast_nobody_is_credited_with_is_the_writers_hedged_statement() -> None:
     claim = claim_with("The Norland economy is expected to grow by 4% this year.", "grow by 4%")
     assert claim.source_type == "unattributed" and claim.hedges

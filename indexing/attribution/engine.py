@@ -1022,6 +1022,22 @@ class _Engine:
                 out.append((a, b))
         return out
 
+    def _writers_report(self, attr: Attribution) -> bool:
+        """An unnamed group's intention or action rather than its claim: the cue is an intention verb ("plan to",
+        "want to", "refused to comment") or a verb outside the reporting lexicon ("points", "are using"), and
+        what follows is no reported clause and no quotation."""
+        verbs = [t for t in attr.cue if t.pos_ in ("VERB", "AUX")]
+        if not verbs or attr.cue[0].lower_ == "according":
+            return False
+        verb = verbs[-1]
+        if any(self.quotes.overlapping(a, b) for a, b in attr.content):
+            return False
+        if any(k.dep_ in ("ccomp", "parataxis") and (k.pos_ in ("VERB", "AUX") or any(m.dep_ == "mark" for m in k.children))
+               for k in verb.children):
+            return False
+        low = verb.lower_
+        return low in _INTENT_FORMS or low not in cue_verb_forms() and low not in _VIEW_FORMS
+
     def _hedge_spans(self, start: int, end: int) -> list[tuple[int, int]]:
         """Hedge cues in ``text[start:end]`` (``hedges.find_hedge_spans``), less reported speech's "would": the
         future of "will" under a past reporting or belief verb ("said it would spend $3.3bn", "insisted they
@@ -1149,6 +1165,11 @@ class _Engine:
         hedge_spans = sorted(set(hedge_spans))
         hedges = [" ".join(text[a:b].split()) for a, b in hedge_spans]
         quote = "direct" if attr.verbatim or any(self.quotes.overlapping(a, b) for a, b in content) else "indirect"
+        if source_type == "anonymous" and attr.source and not attr.layout and self._writers_report(attr):
+            # "United fans are planning to wear masks", "a link that points people to others": what an unnamed
+            # group intends or does, told by the writer, credits no claim to them. The spans stay (PolNeAR).
+            source, speaker, source_type = None, None, "unattributed"
+            quote = "direct" if quote == "direct" else "none"
         if not attr.source and not _impersonal(attr):
             # "South Korea's economy is expected to grow", "those reported to have doubts": nobody is credited, so
             # the claim is the writer's own (hedged) statement, not an anonymous source's; the cue and its spans
@@ -1220,6 +1241,14 @@ _QUOTE_FORMS = _inflect("quote")
 # Numbers somebody forecast or estimated, compared by the writer ("the figure that economists had forecast").
 _QUANTITY_NOUNS = frozenset(["figure", "figures", "number", "numbers", "amount", "level", "rate", "total", "sum",
                              "estimate", "forecast", "target", "price", "growth", "increase", "rise", "fall"])
+# Intentions and wishes: "fans are planning to wear masks" is the writer's report, not the fans' claim.
+_INTENT_FORMS = frozenset(f for v in ["want", "wish", "plan", "intend", "seek", "prefer", "like", "love", "hate", "try",
+                                      "aim", "decide", "prepare", "hope", "consider", "refuse", "decline", "need",
+                                      "vote"]
+                          for f in _inflect(v)) | {"sought", "tried", "tries", "trying"}
+# A view held, outside the reporting lexicon: "is regarded by US officials as a way to ..." credits the officials.
+_VIEW_FORMS = frozenset(f for v in ["regard", "view", "see", "deem", "judge", "rate", "rank"] for f in _inflect(v)) | {
+    "saw", "seen"}
 _DEAL_FORMS = frozenset(["agree", "agrees", "agreed", "agreeing"])
 _KNOW_FORMS = frozenset(["know", "knows", "knew", "known", "knowing", "understand", "understands", "understood",
                          "remember", "remembers", "remembered"])
