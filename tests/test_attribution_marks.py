@@ -160,10 +160,11 @@ def test_a_later_quotation_with_its_own_speaker_is_not_the_previous_speakers() -
         ("Mr Osei said Ms Lund should apologise to the families.", "apologise"),
         ('"The region is growing below its potential," he said.', "below its"),
         ('"We want it settled as soon as possible," she said.', "settled"),
+        ("The feud could not dent the party's election hopes, the minister said.", "feud"),
     ],
     ids=["said-would", "insisted-would", "relative-would", "confident-would", "did-not-say-how-much",
          "did-not-say-when", "appeared-in", "could-not", "would-like", "should-have-duty", "should-apologise",
-         "potential-noun", "as-soon-as-possible"],
+         "potential-noun", "as-soon-as-possible", "hopes-noun"],
 )
 def test_no_hedge_on_reported_would_a_refusal_or_a_performance(text: str, words: str) -> None:
     claim = claim_with(text, words)

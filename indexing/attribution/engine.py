@@ -1062,8 +1062,8 @@ class _Engine:
         """Is this hedge-pattern word lowering certainty here? Not: reported speech's "would" and "would like";
         a modal in a "whether" question; "could not" (ability: "they could not yet assess the cost"); an
         obligation ("baggage handlers should have checks", "he should apologise", "care should be taken",
-        "they should have come up with an offer"; "It should empower the Fed" stays a hedge); "potential" the
-        noun ("growing below its potential"); "as soon as possible"."""
+        "they should have come up with an offer"; "It should empower the Fed" stays a hedge); "potential" and "hope(s)"
+        as nouns ("growing below its potential", "election hopes"); "as soon as possible", "made possible"."""
         verb = tok.head
         if word in ("would", "could", "may", "might", "should"):
             if word == "would" and (_reported_would(tok) or verb.lower_ in ("like", "love", "prefer", "rather")):
@@ -1074,8 +1074,10 @@ class _Engine:
                 return False
             if word == "should" and tok.dep_ == "aux" and _obligation(verb):
                 return False
-        if word == "potential" and tok.pos_ == "NOUN":
-            return False
+        if word in ("potential", "hope", "hopes") and tok.pos_ == "NOUN":
+            return False  # "below its potential", "Labour's election hopes", "Hopes are high": nouns, no hedge
+        if word == "possible" and tok.i >= 1 and self.doc[tok.i - 1].lower_ in ("made", "all", "every", "everything"):
+            return False  # "made possible", "all possible energy storage"
         # "as soon as possible", "where possible"
         return not (word == "possible" and tok.i >= 2 and self.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever"))
 
