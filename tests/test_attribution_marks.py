@@ -72,6 +72,8 @@ def test_they_after_a_party_named_in_the_previous_sentence_is_that_party() -> No
 def test_a_named_bodys_spokesman_speaks_for_it() -> None:
     claim = claim_with("About 9,000 staff are affected, according to a Pentagon spokesman.", "9,000 staff")
     assert claim.source_type == "named"
+    claim = claim_with('"The rules are welcome," a spokesperson from Ofcal told the paper.', "rules are welcome")
+    assert claim.source_type == "named"
     assert claim_with("About 9,000 staff are affected, according to a spokesman.", "9,000 staff").source_type == "anonymous"
 
 
@@ -114,7 +116,10 @@ def test_the_journalists_own_statement_is_not_an_anonymous_source(text: str) -> 
 def test_what_an_unnamed_group_intends_or_does_is_the_writers_report() -> None:
     for text in ("Rovers fans are planning to wear masks at Saturday's match.",
                  "A spokesman refused to comment on the talks.",
-                 "Hundreds of students are also using the app to share notes."):
+                 "Hundreds of students are also using the app to share notes.",
+                 "There are racing titles that you typically find on consoles.",
+                 "Last month it was announced that 37 job centres would close.",
+                 '"I must admit that I was surprised at how fast they grew," added the Leeds researcher Tom Rees.'):
         assert not anonymous(text), [(c.source, c.cue) for c in anonymous(text)]
     # while what they say stays theirs
     assert anonymous("Rovers fans said they would wear masks at Saturday's match.")

@@ -608,6 +608,7 @@ class _Engine:
         for attr in attrs:
             claims.append(self._to_claim(attr))
         self._name_described_speakers(attrs, claims)
+        self._first_person_in_quotes(claims)
         extents = [(min(p.start for p in c.source_spans + c.cue_spans + c.content_spans),
                     max(p.end for p in c.source_spans + c.cue_spans + c.content_spans), c) for c in claims]
         speaking: Claim | None = None  # the attribution that ends the previous sentence, if one does
@@ -681,6 +682,30 @@ class _Engine:
             if name is not None:
                 claim.speaker = name
                 claim.source_type = "named"
+
+    def _first_person_in_quotes(self, claims: list[Claim]) -> None:
+        """ "I remember why I never play driving games" inside somebody's quotation: "I" is the person quoted, so
+        the claim takes the quoting claim's speaker and type (an unnamed quoted speaker stays anonymous)."""
+        for c in claims:
+            if (c.source or "").lower() not in ("i", "we", "me", "us") or not c.cue_spans:
+                continue
+            at = c.cue_spans[0].start
+            if not self.quotes.containing(at):
+                continue
+            outer = next((o for o in claims if o is not c and o.attributed and (o.source or "").lower() not in (
+                "i", "we", "me", "us") and any(p.start <= at < p.end for p in o.content_spans)), None)
+            if outer is not None:
+                c.source_type = outer.source_type
+                c.speaker = outer.speaker or outer.source
+                continue
+            # '"I must admit ...," added the researcher Tom Rees': the speaker signed after the quotation
+            q = self.quotes.containing(at)
+            k = bisect_left(self._tok_starts, q[1]) if q else len(self.doc)
+            after = self.doc[k : min(len(self.doc), k + 12)]
+            if any(t.tag_.startswith("VB") and is_cue_verb(t.lower_) for t in after[:4]):
+                name = next((n for t in after if (n := person_name(t)) is not None and " " in n), None)
+                if name is not None:
+                    c.source_type, c.speaker = "named", name
 
     def _role_names(self) -> list[tuple[int, str, str]]:
         """(token index, role noun, person name) for a role re-mentioned with its name: "the lawyer, Mirela Kovac",
@@ -1027,9 +1052,14 @@ class _Engine:
         "want to", "refused to comment") or a verb outside the reporting lexicon ("points", "are using"), and
         what follows is no reported clause and no quotation."""
         verbs = [t for t in attr.cue if t.pos_ in ("VERB", "AUX")]
+        if not verbs and attr.cue[-1].pos_ == "NOUN" and attr.cue[-1].lower_ in _INTENT_FORMS:
+            return True  # a headline's "Tories plan migrant health checks", "plan" read as a noun
         if not verbs or attr.cue[0].lower_ == "according":
             return False
         verb = verbs[-1]
+        head = attr.source_head
+        if head is not None and head.lower_ == "you" and not self.quotes.containing(verb.idx):
+            return True  # the writer's "you" ("you typically find them on PCs"): the reader, not a speaker
         if any(self.quotes.overlapping(a, b) for a, b in attr.content):
             return False
         if any(k.dep_ in ("ccomp", "parataxis") and (k.pos_ in ("VERB", "AUX") or any(m.dep_ == "mark" for m in k.children))
@@ -1196,10 +1226,13 @@ class _Engine:
 
 def _impersonal(attr: Attribution) -> bool:
     """ "It is understood that ...", "It is estimated his trial will cost ...", "according to" without a named
-    source: somebody unnamed stands behind the claim."""
+    source: somebody unnamed stands behind the claim. Not "it was announced / revealed that ...": a public act,
+    not a briefing."""
     if attr.cue[0].lower_ == "according":
         return True
     verb = attr.cue[-1]
+    if verb.lower_ not in _BRIEFED:
+        return False
     for v in (verb, verb.head):
         if any(c.lower_ == "it" and c.dep_ in ("nsubjpass", "nsubj", "expl") for c in v.children):
             return True
@@ -1207,6 +1240,11 @@ def _impersonal(attr: Attribution) -> bool:
 
 
 _ANONYMITY_WORDS = re.compile(r"anonymity|not to be (?:named|identified)|(?:declined|refused) to be named", re.IGNORECASE)
+
+# Passives with an impersonal "it" that stand for an unnamed source ("It is understood that ...").
+_BRIEFED = frozenset(["understood", "believed", "thought", "said", "reported", "claimed", "alleged", "rumoured",
+                      "rumored", "estimated", "feared", "expected", "suggested", "suspected", "known", "learned",
+                      "learnt", "feared"])
 
 # Conjunctions of an adverbial clause in which a verb narrates rather than reports ("as investors returned ...").
 _ADVERBIAL_MARKS = frozenset(["as", "because", "since", "while", "whilst", "when", "after", "before", "until", "once",

@@ -367,7 +367,7 @@ def _is_named_np(head: Token) -> bool | None:
         # is the vague sourcing readers must see flagged: anonymous.
         return not _vague_research(head)
     if low in _SPOKES and (_proper_modifier(head) or _institution_name(head) or any(
-            p.dep_ == "prep" and p.lower_ in ("for", "of", "at") and any(
+            p.dep_ == "prep" and p.lower_ in ("for", "of", "at", "from") and any(
                 o.dep_ == "pobj" and (o.pos_ == "PROPN" or _proper_modifier(o)) for o in p.children)
             for p in head.children)):
         return True  # "a Pentagon spokesman", "a spokeswoman for Hanover Re": the named body speaks
