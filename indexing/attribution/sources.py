@@ -105,11 +105,18 @@ def person_name(head: Token) -> str | None:
     non-person entity."""
     if (head.pos_ != "PROPN" or head.tag_ == "NNPS") and not _plural_surname(head):
         return None
-    if head.ent_type_ in _NOT_PERSON_ENTS or any(c.dep_ == "det" for c in head.children):
-        return None  # "the Greens", "the Guardian": a name with "the" is not a person's
-    if not head.text[:1].isupper() or head.lower_ in ORG_HEADS or head.lower_ in INFO_HEADS:
+    if head.ent_type_ in _NOT_PERSON_ENTS or not head.text[:1].isupper() or head.lower_ in ORG_HEADS \
+            or head.lower_ in INFO_HEADS:
         return None
-    parts = [c for c in head.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i < head.i]
+    parts = []
+    for c in head.children:
+        if c.i > head.i:
+            break
+        dep = c.dep_
+        if dep == "det":
+            return None  # "the Greens", "the Guardian": a name with "the" is not a person's
+        if dep in ("compound", "flat") and c.pos_ == "PROPN":
+            parts.append(c)
     if any(c.lower_ in ORG_HEADS or c.ent_type_ in _NOT_PERSON_ENTS or not c.text[:1].isupper() for c in parts):
         return None
     toks = sorted([*parts, head], key=lambda t: t.i)
