@@ -3,7 +3,7 @@
     python bench/marks.py [--bbc ../shared/data/bbc] [--labels tests/fixtures/attribution/bbc_marks.jsonl]
                           [--split tune|untuned|all] [--show-errors] [--json]
 
-The labels (``tests/fixtures/attribution/bbc_marks.jsonl``) are one line per sentence of 30 BBC articles:
+The labels (``tests/fixtures/attribution/bbc_marks.jsonl``) are one line per sentence of 41 BBC articles:
 the article's path under the BBC folder, the character offsets of the sentence, and whether an answer quoting
 that sentence's claim must carry ``[anonymous source]`` and ``[hedged]`` (labelled by hand from reading the
 articles, no text copied; ``split`` "tune" was used while changing the engine, "untuned" never was).

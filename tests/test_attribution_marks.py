@@ -119,6 +119,7 @@ def test_what_an_unnamed_group_intends_or_does_is_the_writers_report() -> None:
                  "Hundreds of students are also using the app to share notes.",
                  "There are racing titles that you typically find on consoles.",
                  "Last month it was announced that 37 job centres would close.",
+                 "The design came from a group known as the Coral Forum.",
                  '"I must admit that I was surprised at how fast they grew," added the Leeds researcher Tom Rees.'):
         assert not anonymous(text), [(c.source, c.cue) for c in anonymous(text)]
     # while what they say stays theirs
@@ -166,10 +167,11 @@ def test_a_later_quotation_with_its_own_speaker_is_not_the_previous_speakers() -
         ('"The region is growing below its potential," he said.', "below its"),
         ('"We want it settled as soon as possible," she said.', "settled"),
         ("The feud could not dent the party's election hopes, the minister said.", "feud"),
+        ('"I would never attack him over his faith," he said.', "attack him"),
     ],
     ids=["said-would", "insisted-would", "relative-would", "confident-would", "did-not-say-how-much",
          "did-not-say-when", "appeared-in", "could-not", "would-like", "should-have-duty", "should-apologise",
-         "potential-noun", "as-soon-as-possible", "hopes-noun"],
+         "potential-noun", "as-soon-as-possible", "hopes-noun", "would-never"],
 )
 def test_no_hedge_on_reported_would_a_refusal_or_a_performance(text: str, words: str) -> None:
     claim = claim_with(text, words)
@@ -198,13 +200,20 @@ def test_a_spokesman_who_would_not_say_is_not_hedged() -> None:
         ('"I am not sure if I want to stay," he said.', "stay", "not sure"),
         ('"So much is unclear, it is too early to tell," she said.', "So much", "unclear"),
         ("The coach said he was hopeful the striker would sign a new deal.", "striker", "hopeful"),
+        ("Analysts have forecast that profit will rise by 11%.", "profit will rise", "forecast"),
+        ("The merger is widely seen as a way to cut costs.", "merger", "widely seen as"),
     ],
     ids=["suggests", "reported-to-have", "thought-joined-to-report", "widely-expected", "predicting", "it-expected",
-         "not-sure", "unclear", "hopeful"],
+         "not-sure", "unclear", "hopeful", "have-forecast", "widely-seen-as"],
 )
 def test_words_that_lower_certainty_are_hedges(text: str, words: str, hedge: str) -> None:
     claim = claim_with(text, words)
     assert hedge in claim.hedges, claim.hedges
+
+
+def test_doubts_are_a_hedge_but_no_doubt_is_not() -> None:
+    assert claim_with("Ms Okafor expressed doubts that the levy would raise much.", "levy").hedges == ["doubts that"]
+    assert claim_with("There is no doubt that the bridge is safe, the engineer said.", "bridge is safe").hedges == []
 
 
 def test_a_question_about_whether_is_not_a_hedge() -> None:

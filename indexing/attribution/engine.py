@@ -86,6 +86,7 @@ _BELIEF_CUES = frozenset(
         "reckon": ("", "s", "ed"), "speculate": ("", "s", "d"), "hope": ("", "s", "d"), "hoping": ("",),
         "believing": ("",), "expecting": ("",), "fear": ("", "s", "ed", "ing"), "predicting": ("",),
         "estimating": ("",), "suspecting": ("",), "anticipate": ("", "s", "d"), "anticipating": ("",),
+        "forecast": ("", "s", "ing"),
         # a tentative claim: "a new poll suggests ...", "she suggested the press had a hand in it"
         "suggest": ("", "s", "ed"), "suggesting": ("",),
     }.items()
@@ -960,6 +961,8 @@ class _Engine:
         head = attr.source_head
         if head is not None and head.lower_ == "you" and text[verb.sent.start_char : verb.sent.end_char].rstrip(" \"'\u201d\u2019").endswith("?"):
             return False
+        if verb.lower_ in ("known", "called", "named", "dubbed") and verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].lower_ == "as":
+            return False  # "a group known as the Coral Consortium": a name, not a report
         if verb.lower_ in _DEAL_FORMS and not clause and not quoted and any(k.dep_ == "dobj" for k in kids):
             return False  # "the directors have agreed a $90m settlement": a deal done, no words reported
         p_cue = self._cue_p(verb) if self.model is not None and self.model.candidate(verb) else 0.0
@@ -1096,8 +1099,9 @@ class _Engine:
         as nouns ("growing below its potential", "election hopes"); "as soon as possible", "made possible"."""
         verb = tok.head
         if word in ("would", "could", "may", "might", "should"):
-            if word == "would" and (_reported_would(tok) or verb.lower_ in ("like", "love", "prefer", "rather")):
-                return False
+            if word == "would" and (_reported_would(tok) or verb.lower_ in ("like", "love", "prefer", "rather")
+                                    or any(c.lower_ == "never" for c in verb.children)):
+                return False  # ("I would never attack him": a promise, not a doubt)
             if tok.dep_ == "aux" and any(m.dep_ == "mark" and m.lower_ == "whether" for m in verb.children):
                 return False  # "press Labour over whether objectives could be met": a question, not a hedge
             if word == "could" and any(c.dep_ == "neg" for c in verb.children):
@@ -1175,6 +1179,9 @@ class _Engine:
         else:
             # nobody credited: the cue is part of the writer's hedged statement ("those reported to have ...")
             hedge_spans = self._hedge_spans(min(attr.cue_start, start), end)
+        # a hedge in the cue itself ("amid speculation that ...", "may have told")
+        for t in attr.cue:
+            hedge_spans += self._hedge_spans(t.idx, t.idx + len(t.text))
         # "X reportedly said": a hedge on the cue itself qualifies the claim
         verb = attr.cue[-1]
         for c in verb.children:
@@ -1287,7 +1294,8 @@ _INTENT_FORMS = frozenset(f for v in ["want", "wish", "plan", "intend", "seek", 
                                       "vote"]
                           for f in _inflect(v)) | {"sought", "tried", "tries", "trying"}
 # A view held, outside the reporting lexicon: "is regarded by US officials as a way to ..." credits the officials.
-_VIEW_FORMS = frozenset(f for v in ["regard", "view", "see", "deem", "judge", "rate", "rank"] for f in _inflect(v)) | {
+_VIEW_FORMS = frozenset(f for v in ["regard", "view", "see", "deem", "judge", "rate", "rank", "compare", "liken"]
+                        for f in _inflect(v)) | {
     "saw", "seen"}
 _DEAL_FORMS = frozenset(["agree", "agrees", "agreed", "agreeing"])
 _KNOW_FORMS = frozenset(["know", "knows", "knew", "known", "knowing", "understand", "understands", "understood",

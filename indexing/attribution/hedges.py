@@ -42,6 +42,10 @@ _PHRASES = [
     # a speaker's own doubt: "I'm not sure", "so many things are unclear, it is too early to tell"
     r"(?:not|n't|never)\s+(?:sure|certain)\b",
     r"too\s+early\s+to\s+(?:tell|say|know|predict|judge)\b",
+    # "is widely seen as a way to ...", "expressed doubts that ..."
+    r"(?:widely|generally|largely)\s+(?:seen|regarded|viewed)\s+as\b",
+    r"(?<!no\s)(?<!without\s)doubts?\s+(?:that|whether|about|over)\b",
+    r"doubtful",
     # "the election, widely expected on 5 May"
     r"(?:widely|generally|largely)\s+(?:expected|believed|thought|tipped|predicted)\b",
 ]
