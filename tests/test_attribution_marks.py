@@ -120,6 +120,9 @@ def test_what_an_unnamed_group_intends_or_does_is_the_writers_report() -> None:
                  "There are racing titles that you typically find on consoles.",
                  "Last month it was announced that 37 job centres would close.",
                  "The design came from a group known as the Coral Forum.",
+                 "One recruit on the forum calls himself Heretic.",
+                 "That said, the game is still great fun to play.",
+                 "Much blame has been put on the keeper, but I believe the problem lies in midfield.",
                  '"I must admit that I was surprised at how fast they grew," added the Leeds researcher Tom Rees.'):
         assert not anonymous(text), [(c.source, c.cue) for c in anonymous(text)]
     # while what they say stays theirs

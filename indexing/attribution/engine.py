@@ -963,6 +963,13 @@ class _Engine:
             return False
         if verb.lower_ in ("known", "called", "named", "dubbed") and verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].lower_ == "as":
             return False  # "a group known as the Coral Consortium": a name, not a report
+        if verb.lower_ in ("call", "calls", "called", "calling") and any(
+                k.dep_ == "dobj" and k.lower_ in ("himself", "herself", "itself", "themselves", "myself") for k in kids):
+            return False  # "One recruit calls himself Heretic": a name, not a report
+        head = attr.source_head
+        if verb.lower_ == "said" and head is not None and head.lower_ == "that" and head.i == verb.i - 1 and \
+                verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].text == ",":
+            return False  # "That said, it is still great fun": a discourse marker
         if verb.lower_ in _DEAL_FORMS and not clause and not quoted and any(k.dep_ == "dobj" for k in kids):
             return False  # "the directors have agreed a $90m settlement": a deal done, no words reported
         p_cue = self._cue_p(verb) if self.model is not None and self.model.candidate(verb) else 0.0
@@ -1061,8 +1068,10 @@ class _Engine:
             return False
         verb = verbs[-1]
         head = attr.source_head
-        if head is not None and head.lower_ == "you" and not self.quotes.containing(verb.idx):
-            return True  # the writer's "you" ("you typically find them on PCs"): the reader, not a speaker
+        if head is not None and head.lower_ in ("you", "i", "we", "me", "us") and not self.quotes.containing(verb.idx):
+            # the writer's "you" ("you typically find them on PCs") is the reader; the writer's "I" / "we" (a
+            # columnist's "I believe the problem lies ...") is the writer's own voice: neither is an unnamed source
+            return True
         if any(self.quotes.overlapping(a, b) for a, b in attr.content):
             return False
         if any(k.dep_ in ("ccomp", "parataxis") and (k.pos_ in ("VERB", "AUX") or any(m.dep_ == "mark" for m in k.children))
