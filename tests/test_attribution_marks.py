@@ -44,9 +44,11 @@ def anonymous(text: str) -> list[Claim]:
         ("But the Conservatives insisted the levy was unfair to farmers.", "levy was unfair"),
         ("The Labour leader said the plan for the ring road was unworkable.", "unworkable"),
         ("Analysts at Brightwater Capital said the bank might cut rates in June.", "cut rates"),
+        ("Forecasters at the Norland Weather Institute said the wind would ease.", "wind would ease"),
         ("Pollster Dana Rivers runs a firm in Leeds. Rivers believes the party will lose ten seats.", "ten seats"),
     ],
-    ids=["two-parties", "party", "party-leader", "analysts-at-a-named-firm", "named-pundit-believes"],
+    ids=["two-parties", "party", "party-leader", "analysts-at-a-named-firm", "forecasters-at-an-institute",
+         "named-pundit-believes"],
 )
 def test_a_named_party_firm_or_pundit_is_not_an_anonymous_source(text: str, words: str) -> None:
     claim = claim_with(text, words)

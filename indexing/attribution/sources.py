@@ -168,11 +168,11 @@ _NEVER_ONE_ROLE = frozenset(["source", "sources", "person", "someone", "somebody
 
 _SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen"])
 _FIRM_VOICES = frozenset(["analyst", "analysts", "economist", "economists", "strategist", "strategists",
-                          "researcher", "researchers"])
+                          "researcher", "researchers", "scientist", "scientists", "forecaster", "forecasters"])
 
 
 def _firm_voice(head: Token) -> bool:
-    """Analysts, economists or researchers "at/of/from" a named firm speak for it (a research note under the
+    """Analysts, economists, researchers or forecasters "at/of/from" a named firm or institute speak for it (a research note under the
     firm's name): "Analysts at Norrvik Securities". Officials and sources of a named body stay unnamed."""
     if head.lower_ not in _FIRM_VOICES:
         return False
