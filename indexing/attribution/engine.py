@@ -1361,6 +1361,7 @@ def _obligation(verb: Token) -> bool:
 # Past reporting/belief words whose "would" is the future of "will" ("was confident X would ...").
 _REPORTED_FUTURE_HEADS = frozenset(["confident", "sure", "certain", "convinced", "adamant", "determined", "clear",
                                     "aware", "hopeful", "optimistic"])
+_SPEAKER_PRONOUNS = frozenset(["it", "they", "he", "she", "we", "i"])
 _CONDITIONAL_MARKS = frozenset(["if", "unless", "otherwise", "provided", "providing"])
 
 
@@ -1368,8 +1369,12 @@ def _reported_would(would: Token) -> bool:
     """Is this "would" the future of "will" in reported speech ("said it would spend", "pledged that ... would")?
 
     Yes when the verb it helps hangs (through clauses, relative clauses and conjuncts) under a reporting or belief
-    verb in the past ("said", "insisted", "noted", "told", "warned", "pledged", "thought", "was confident"), with no
-    "if"/"unless" condition on it and no "would have done" (a counterfactual)."""
+    verb in the past ("said", "insisted", "told", "pledged", "was confident") and says what the speaker will do (its
+    subject a pronoun for the speaker: "said it would spend $3.3bn", "insisted they would hold ministers to
+    account"), or sits in a question the speaker would not answer ("did not say when the move would take place");
+    with no "if"/"unless" condition and no "would have done" (a counterfactual). A consequence the speaker predicts
+    of something else stays a hedge ("said the library cuts would fall hardest on families", "the Bank said
+    inflation would rise to 2%")."""
     verb = would.head
     if would.dep_ != "aux" or verb is would:
         return False
@@ -1392,9 +1397,12 @@ def _reported_would(would: Token) -> bool:
             past = cur.tag_ in ("VBD", "VBN", "VBG") or cur.tag_ == "VB" and any(
                 k.dep_ == "aux" and k.lower_ in ("did", "had", "would", "could") for k in cur.children)
             if past and (is_cue_verb(cur.lower_) or cur.lower_ in _BELIEF_CUES):
-                return True  # "said it would", "did not say when the move would take place"
+                if any(k.dep_ == "neg" for k in cur.children):
+                    return True  # "did not say when the move would take place": a question left open, no claim
+                subj = next((k for k in kids if k.dep_ in ("nsubj", "nsubjpass")), None)
+                return subj is not None and subj.lower_ in _SPEAKER_PRONOUNS  # "said it would spend ..."
             if cur.lower_ in _REPORTED_FUTURE_HEADS and cur.head.tag_ in ("VBD", "VBN"):
-                return True
+                return True  # "was confident Mr Davis would set out the position"
         else:
             return False
     return False

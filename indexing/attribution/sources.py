@@ -167,23 +167,6 @@ _NEVER_ONE_ROLE = frozenset(["source", "sources", "person", "someone", "somebody
 
 
 _SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen"])
-_FIRM_VOICES = frozenset(["analyst", "analysts", "economist", "economists", "strategist", "strategists",
-                          "researcher", "researchers", "scientist", "scientists", "forecaster", "forecasters"])
-
-
-def _firm_voice(head: Token) -> bool:
-    """Analysts, economists, researchers or forecasters "at/of/from" a named firm or institute speak for it (a research note under the
-    firm's name): "Analysts at Norrvik Securities". Officials and sources of a named body stay unnamed."""
-    if head.lower_ not in _FIRM_VOICES:
-        return False
-    for prep in head.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("at", "of", "from", "with"):
-            for pobj in prep.children:
-                if pobj.dep_ == "pobj" and (pobj.pos_ == "PROPN" or _proper_modifier(pobj)) and pobj.text[:1].isupper():
-                    return True
-    return False
-
-
 def _named_role(head: Token) -> bool:
     """ "The Tory leader", "the Labour chairman": "the", a singular role and a name in the mention point to one
     known person (the article names them), not an unnamed one ("a Tory leader", "the party's spokesman")."""
@@ -378,8 +361,6 @@ def _is_named_np(head: Token) -> bool | None:
                 o.dep_ == "pobj" and (o.pos_ == "PROPN" or _proper_modifier(o)) for o in p.children)
             for p in head.children)):
         return True  # "a Pentagon spokesman", "a spokeswoman for Hanover Re": the named body speaks
-    if _firm_voice(head):
-        return True  # "Analysts at Norrvik Securities said ...": the firm's research, under its name
     if _named_group(head) or _named_role(head):
         return True  # "the Tories and the Lib Dems have called for ...", "The Tory leader said ..."
     if head.pos_ == "PROPN" and not known_common:
