@@ -1,4 +1,4 @@
-"""The answer chain (LCEL): condense -> retrieve -> rank -> compose -> guard.
+"""The answer chain (LCEL): condense -> retrieve -> rank and read -> compose -> guard.
 
     chain = build_chain(searcher, settings)            # extractive, or the chat model NEWSQA_LLM names
     answer = chain.invoke({"question": "What did Okafor say?", "history": [], "filters": SearchFilters()})
@@ -26,8 +26,7 @@ import re
 from collections.abc import AsyncIterator, Container
 from typing import TYPE_CHECKING, Any
 
-from app.composers.answerable import CHECKS, Decision, decide
-from app.composers.base import Composer, ComposeRequest, Draft
+from app.composers.base import REFUSE_BELOW, Composer, ComposeRequest, Draft
 from app.composers.evidence import (
     Passage,
     answerability,
@@ -38,6 +37,7 @@ from app.composers.evidence import (
 from app.composers.extractive import ExtractiveComposer
 from app.condense import condense, resolve_filters
 from app.guard import AttributionGuard
+from app.reader import DEFAULT_DELTA, read, shared_reader
 from app.support import SupportScorer, as_cached
 from indexing.errors import GenerationError, NewsQAError, RetrievalError
 from indexing.models import Answer, SearchResult
@@ -80,7 +80,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
     embedder = as_cached(searcher.embedder)
     guard = AttributionGuard(SupportScorer(embedder))
     k = settings.top_k
-    checks = settings.near_miss_check_set
+    reader = shared_reader(settings.model_cache_dir, settings.reader_delta or DEFAULT_DELTA)
 
     def condense_step(inputs: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         question = str(inputs.get("question") or "").strip()
@@ -90,6 +90,11 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
             raise BadInputError("the question is empty")
         history = list(inputs.get("history") or [])
         standalone = condense(question, history, chat_model=model, config=config)
+        correct = getattr(searcher, "correct_query", None)
+        if correct is not None:
+            # words the corpus never uses, corrected against it ("minster" -> "minister"); the
+            # answer's standalone question shows what was searched for
+            standalone, _ = correct(standalone)
         return {
             "question": question,
             "history": history,
@@ -112,25 +117,22 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
     def rank_step(state: dict[str, Any]) -> dict[str, Any]:
         question = state["standalone_question"]
         passages = rank_passages(question, build_passages(state["results"]), embedder)
-        # every near-miss check runs to find the passage that holds the asked fact (said first); only the
-        # ones NEWSQA_NEAR_MISS_CHECKS names (by default the five that held up on untuned questions) refuse
-        decision = decide(question, passages, embedder=embedder)
-        if decision.answerable or set(checks) == set(CHECKS):
-            refusing = decision
-        elif checks:
-            refusing = decide(question, passages, embedder=embedder, checks=checks)
-        else:
-            refusing = Decision(True, decision.score)
+        # The reader scores the best-ranked candidates: does this passage give what is asked? Its best
+        # score decides between an answer and a refusal; its order is the answer's order.
+        reading = read(reader, question, passages)
+        ordered = [p for p, _ in reading.scored] + [p for p in passages if p.reading is None]
+        score = answerability(question, passages, state["results"], vocabulary=_vocabulary(searcher))
         request = ComposeRequest(
             question=state["question"],
             standalone_question=state["standalone_question"],
-            passages=passages,
+            passages=ordered,
             time_sensitive=time_sensitive(state["question"]) or time_sensitive(question),
-            answerability=answerability(question, passages, state["results"], vocabulary=_vocabulary(searcher)),
+            answerability=score,
             history=state["history"],
-            answerable=refusing.answerable,
-            refusal_reason=refusing.reason,
-            focus=decision.focus,
+            answerable=reading.answerable,
+            refusal_reason="" if reading.answerable or score < REFUSE_BELOW or not reading.scored else "covered",
+            focus=reading.best_passage if reading.answerable else None,
+            reading=reading,
         )
         return {**state, "request": request}
 

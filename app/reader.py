@@ -1,13 +1,13 @@
-"""The answer reader: does this passage give what the question asks? (experimental, not wired into the chain)
+"""The answer reader: does this passage give what the question asks?
 
 A cross-encoder: the packaged all-MiniLM-L6-v2 with a small trained delta
 (LoRA adapters on its attention and feed-forward layers plus a linear head,
-trained by ``eval/train_reader.py`` on synthetic question-passage pairs). It
-reads ``[CLS] question [SEP] passage [SEP]`` and returns the probability that
-the passage answers the question; the best score over the top-ranked passages
-was meant to refuse *near misses* (a covered story, a fact it does not give).
-No delta ships: the ones trained so far did not help refusal within the
-false-refusal budget on the development sets (docs/answers.md, "Refusal").
+trained by ``training/train_reader.py`` on analyst questions over BBC News and
+SNLI; docs/answers.md, "The reader"). It reads
+``[CLS] question [SEP] title | speaker: passage [SEP]`` and returns the
+probability that the passage gives what is asked. The chain reads its 12
+best-ranked candidate passages (:func:`read`); the combined score
+(:func:`combine`) orders the answer, chooses its passages and decides refusal.
 
 At run time it needs neither torch nor transformers: the delta is merged
 into the base weights and exported to ONNX once per machine, in the model
@@ -17,9 +17,11 @@ are cached per (question, passage).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,40 +32,93 @@ from indexing.errors import ConfigurationError
 if TYPE_CHECKING:
     from app.composers.evidence import Passage
 
-__all__ = ["DEFAULT_DELTA", "READER_TOP", "AnswerReader", "best_reading", "passage_context", "render_context", "shared_reader"]
+__all__ = [
+    "ADD_AT",
+    "ANSWER_AT",
+    "COMBINE",
+    "DEFAULT_DELTA",
+    "READ_N",
+    "AnswerReader",
+    "Reading",
+    "choose_candidates",
+    "combine",
+    "passage_context",
+    "read",
+    "reader_candidates",
+    "render_context",
+    "shared_reader",
+    "split_question",
+]
 
-# Where a shipped delta would live (none does yet; pass the path of a trained one).
+# The shipped delta (NEWSQA_READER_DELTA names another).
 DEFAULT_DELTA = Path(__file__).resolve().parent / "data" / "reader_delta.npz"
-# Passages read per question, best ranked first: the answer is nearly always among them,
-# and each costs a MiniLM call (about 2-4 ms each on one core, batched).
-READER_TOP = 4
+# Candidate passages the reader scores per question: the gold sentence is among the chain's
+# best-ranked 12 for nearly every answerable training question (training/reader_pairs.py prints it).
+READ_N = 12
+# The best candidate's score at or above which the question is answered (below: refused, naming the
+# closest articles), and the score at which a further candidate joins the answer. Chosen on the
+# calibrate split of the analyst questions (bench/reader_calibrate.py); docs/answers.md has the trade-off.
+ANSWER_AT = 0.35
+ADD_AT = 0.25
+# The decision reads the reader's logit together with the chain's ranking (relevance: similarity,
+# word overlap, speaker asked about): P(gives what is asked) = sigmoid(a * logit(reader) + b * relevance + c),
+# fitted on the calibrate split (bench/reader_calibrate.py --fit).
+COMBINE = (1.0, 2.0, 0.0)
 _PRONOUN_SOURCES = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
 
 
-def render_context(title: str, text: str, speaker: str | None = None) -> str:
+def render_context(title: str, text: str, speaker: str | None = None, *, always: bool = False) -> str:
     """The passage as the reader reads it: ``"<title> | [<speaker>: ]<text>"``.
 
-    The speaker goes in front only when the text does not name them (surname
-    absent): "He said ..." by Farid Nasser becomes "Farid Nasser: He said ...".
-    Training (``eval/reader_data.py``) renders its pairs with this function too.
+    The speaker goes in front when the text does not name them (surname absent):
+    "He said ..." by Farid Nasser becomes "Farid Nasser: He said ..."; with
+    ``always`` it goes in front whenever given (a fuller description of the speaker).
+    Training (``training/reader_pairs.py``) renders its pairs through :func:`passage_context` too.
     """
     text = " ".join(text.split())
     title = " ".join((title or "").split())
     if speaker:
         words = speaker.split()
-        if words and words[-1].lower() not in text.lower():
+        if words and (always or words[-1].lower() not in text.lower()):
             text = f"{speaker}: {text}"
     return f"{title} | {text}" if title else text
 
 
+def _described(name: str, passage: Passage) -> str:
+    """``name`` as its article's chunk describes it ("Maria Okafor, the port authority's director"), else ``name``.
+
+    A question names a speaker by role as often as by name; the role is usually in the
+    sentence that first quotes them, not in the one that gives the fact.
+    """
+    last = name.split()[-1].lower() if name.split() else ""
+    best = name
+    for claim in passage.result.claims:
+        source = " ".join((claim.source or "").split())
+        if last and "," in source and last in source.lower() and len(source) > len(best) and len(source) <= 120:
+            best = source
+    return best
+
+
 def passage_context(passage: Passage) -> str:
-    """A ranked passage rendered for the reader: title, the resolved speaker of a pronoun source, the text."""
+    """A ranked passage rendered for the reader: title, its speaker as described in the article, the text.
+
+    The speaker goes in front when the text does not name them (a pronoun source, resolved) or
+    when the article describes them more fully elsewhere ("Mike Okoro, the bank's chief economist").
+    """
+    text = passage.evidence_text()
     speaker = None
     for claim in passage.claims:
-        if claim.speaker and (claim.source or "").strip().lower() in _PRONOUN_SOURCES:
-            speaker = claim.speaker
-            break
-    return render_context(passage.result.title or "", passage.evidence_text(), speaker)
+        if not claim.attributed:
+            continue
+        source = (claim.source or "").strip()
+        name = claim.speaker if source.lower() in _PRONOUN_SOURCES and claim.speaker else (claim.speaker or source)
+        if not name:
+            continue
+        described = _described(name, passage)
+        if described.lower() not in text.lower():
+            speaker = described
+        break
+    return render_context(passage.result.title or "", text, speaker, always=True)
 
 
 class AnswerReader:
@@ -148,6 +203,132 @@ class AnswerReader:
         return 1.0 / (1.0 + np.exp(-logits))
 
 
+def choose_candidates(passages: Sequence[Passage], n: int | None = None) -> list[Passage]:
+    """The passages the reader reads: the ``n`` best ranked usable ones (ranked and embedded by the chain)."""
+    usable = [p for p in passages if p.vector is not None and (not p.injection or p.evidence_text())]
+    return usable[: n or READ_N]
+
+
+def reader_candidates(qa, question: str) -> list[Passage]:
+    """What the reader reads for ``question`` on ``qa``'s store: the chain's retrieval and ranking, then :func:`choose_candidates`.
+
+    ``qa`` is an :class:`app.service.NewsQA`; training and the benchmarks use this, the chain does the same steps.
+    """
+    from app.composers.evidence import build_passages, rank_passages
+    from app.support import as_cached
+
+    results = qa.searcher.search(question, k=qa.settings.top_k, filters=None)
+    passages = rank_passages(question, build_passages(results), as_cached(qa.searcher.embedder))
+    return choose_candidates(passages)
+
+
+@dataclass
+class Reading:
+    """What the reader made of one question's candidates: each passage's score, best first."""
+
+    scored: list[tuple[Passage, float]]  # candidates, best score first
+
+    @property
+    def best(self) -> float:
+        return max((score for _, score in self.scored), default=0.0)
+
+    @property
+    def best_passage(self) -> Passage | None:
+        return self.scored[0][0] if self.scored else None
+
+    @property
+    def answerable(self) -> bool:
+        """True when some candidate gives what is asked (the best score reaches :data:`ANSWER_AT`)."""
+        return self.best >= ANSWER_AT
+
+    def chosen(self, limit: int) -> list[Passage]:
+        """The passages to answer with: the best, then those scoring :data:`ADD_AT` or more, at most ``limit``."""
+        if not self.answerable:
+            return []
+        out = [self.scored[0][0]]
+        for passage, score in self.scored[1:]:
+            if len(out) >= limit:
+                break
+            if score >= ADD_AT:
+                out.append(passage)
+        return out
+
+
+def read(
+    reader: AnswerReader, question: str, passages: Sequence[Passage], n: int | None = None, *, weights: tuple[float, float, float] | None = None
+) -> Reading:
+    """Score the chain's best-ranked candidates for ``question``; each read passage gets its ``reading``."""
+    candidates = choose_candidates(passages, n)
+    if not candidates:
+        return Reading([])
+    contexts = [passage_context(p) for p in candidates]
+    # A question asking several things is read part by part; each part's best passage goes first.
+    per_part = []
+    for part in split_question(question):
+        raw = reader.score(part, contexts)
+        per_part.append([combine(float(r), p.relevance, weights or COMBINE) for r, p in zip(raw, candidates, strict=True)])
+    scores = [max(part[i] for part in per_part) for i in range(len(candidates))]
+    for p, s in zip(candidates, scores, strict=True):
+        p.reading = s
+    firsts: list[int] = []
+    for part in per_part:
+        best = max(range(len(candidates)), key=lambda i: (part[i], -i))
+        if best not in firsts:
+            firsts.append(best)
+
+    rest = sorted((i for i in range(len(candidates)) if i not in firsts), key=lambda i: (-scores[i], i))
+    return Reading([(candidates[i], scores[i]) for i in firsts + rest])
+
+
+# "What did A and B (each) say about Z?" -> one question per speaker.
+_TWO_SPEAKERS = re.compile(
+    r"^(?P<lead>(?:what|how|why)\s+(?:did|do|does|have|has|had|will|would))\s+(?P<a>[^?,]{2,60}?)\s+and\s+(?P<b>[^?,]{2,60}?)"
+    r"\s+(?:each\s+|both\s+)?(?P<verb>say|said|think|react|respond|explain|describe|view|see|make\s+of)\b(?P<rest>[^?]*)\??\s*$",
+    re.IGNORECASE,
+)
+# "..., and what does X plan?" / "... and how did Y react?": a second question joined to the first.
+_JOINED = re.compile(
+    r"[,;]?\s+and\s+(?=(?:what|who|how|why|when|where|which|does|do|did|is|are|was|were|has|have|will|would)\b)", re.IGNORECASE
+)
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks several things (the question itself when it asks one).
+
+    "Has X turned it down? What are its ministers saying?" -> two questions; "What has X threatened,
+    and what does Y plan?" -> two; "What did the union and the ministry each say about the deal?" ->
+    one per speaker.
+    """
+    text = " ".join(question.split())
+    parts = [p.strip() for p in re.split(r"(?<=\?)\s+(?=[A-Z])", text) if p.strip()]
+    out: list[str] = []
+    for part in parts:
+        pieces = _JOINED.split(part)
+        if len(pieces) > 1 and all(len(x.split()) >= 3 for x in pieces):
+            out.extend(_as_question(x) for x in pieces)
+            continue
+        m = _TWO_SPEAKERS.match(part)
+        if m:
+            tail = f"{m['verb']}{m['rest']}".strip()
+            out.extend(_as_question(f"{m['lead']} {who} {tail}") for who in (m["a"], m["b"]))
+            continue
+        out.append(part)
+    return out or [question]
+
+
+def _as_question(text: str) -> str:
+    text = text.strip().rstrip("?.! ,;")
+    return f"{text[:1].upper()}{text[1:]}?"
+
+
+def combine(reader_score: float, relevance: float, weights: tuple[float, float, float] = COMBINE) -> float:
+    """P(the passage gives what is asked) from the reader's score and the chain's ranking (:data:`COMBINE`)."""
+    p = min(max(reader_score, 1e-6), 1 - 1e-6)
+    a, b, c = weights
+    z = a * float(np.log(p / (1 - p))) + b * relevance + c
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
 _READERS: dict[tuple[str, str], AnswerReader] = {}
 _READERS_LOCK = threading.Lock()
 
@@ -159,13 +340,3 @@ def shared_reader(cache_dir: Path, delta: Path | None = None) -> AnswerReader:
         if key not in _READERS:
             _READERS[key] = AnswerReader(Path(cache_dir), delta)
         return _READERS[key]
-
-
-def best_reading(reader: AnswerReader, question: str, passages: Sequence[Passage], top: int = READER_TOP) -> tuple[float, Passage | None]:
-    """The reader's best score over the ``top`` best-ranked usable passages, and that passage (``(0.0, None)`` without any)."""
-    usable = [p for p in passages if p.vector is not None and (not p.injection or p.evidence_text())][:top]
-    if not usable:
-        return 0.0, None
-    scores = reader.score(question, [passage_context(p) for p in usable])
-    best = int(np.argmax(scores))
-    return float(scores[best]), usable[best]

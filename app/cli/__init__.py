@@ -54,7 +54,7 @@ def _accept_global_flags(parser: argparse.ArgumentParser) -> None:
     Defaults are suppressed so a flag given before the command is not reset by the command's parser;
     a command that defines one of these flags itself keeps its own.
     """
-    taken = parser._option_string_actions  # noqa: SLF001 - argparse has no public "is this flag defined"
+    taken = parser._option_string_actions  # argparse has no public "is this flag defined"
     if "--home" not in taken:
         parser.add_argument("--home", default=argparse.SUPPRESS, help="store folder (env NEWSQA_HOME, default ./.newsqa)")
     if "--chroma-url" not in taken:

@@ -20,6 +20,8 @@ from .evidence import Passage
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
 
+    from app.reader import Reading
+
 __all__ = [
     "REFUSE_BELOW",
     "ComposeRequest",
@@ -75,11 +77,13 @@ class ComposeRequest:
     time_sensitive: bool = False
     answerability: float = 1.0
     history: list[dict[str, Any]] = field(default_factory=list)
-    # The near-miss checks (app.composers.answerable): False when no passage holds what is asked.
+    # The answer reader's decision (app.reader): False when no candidate passage gives what is asked.
     answerable: bool = True
     refusal_reason: str = ""
-    # The passage the near-miss checks found to hold the asked fact (``Decision.focus``): said first.
+    # The passage found to hold the asked fact: said first.
     focus: Passage | None = None
+    # The answer reader's verdict on the candidates (app.reader.Reading): which passages give what is asked.
+    reading: Reading | None = None
 
 
 @runtime_checkable
@@ -101,8 +105,8 @@ def should_refuse(request: ComposeRequest) -> bool:
     """True when the retrieved passages cannot answer the question.
 
     Either they are not about it (``answerability`` below ``REFUSE_BELOW``) or
-    they are about its story but none holds the asked fact (``answerable`` false:
-    the near-miss checks of :mod:`app.composers.answerable`).
+    they are about its story but none gives what is asked (``answerable`` false:
+    the answer reader's verdict, :mod:`app.reader`).
     """
     usable = [p for p in request.passages if p.vector is not None and (not p.injection or p.evidence_text())]
     return not usable or request.answerability < REFUSE_BELOW or not request.answerable
@@ -135,7 +139,14 @@ def refusal_draft(request: ComposeRequest, composer: str) -> Draft:
             f'"{c.title or c.article_id}"' + (f" ({', '.join(x for x in (c.outlet, c.published_at.isoformat() if c.published_at else None) if x)})" if (c.outlet or c.published_at) else "")
             for c in closest
         )
-        text = f"The indexed news does not answer this question. The closest articles are: {names}."
+        if request.refusal_reason == "covered":
+            # the story is in the news, the asked fact is not: say so rather than answer with its neighbours
+            text = (
+                "The indexed news does not answer this question: the articles report on this story but do not give "
+                f"what is asked. The closest articles are: {names}."
+            )
+        else:
+            text = f"The indexed news does not answer this question. The closest articles are: {names}."
     else:
         text = "The indexed news does not answer this question: nothing relevant was found."
     return Draft(

@@ -146,6 +146,8 @@ class Passage:
     overlap: float = 0.0
     relevance: float = 0.0
     vector: np.ndarray | None = field(default=None, repr=False)
+    # The answer reader's P(this passage gives what is asked), for the candidates it read (app.reader).
+    reading: float | None = None
 
     @property
     def article_id(self) -> str:

@@ -35,7 +35,7 @@ from .evidence import Passage, asked_source, sentence_spans, source_mentioned, s
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
 
-__all__ = ["KEEP_DELTA", "KEEP_MIN", "ExtractiveComposer", "has_source", "hedges_outside_quotes", "render_claim"]
+__all__ = ["KEEP_DELTA", "KEEP_MIN", "ExtractiveComposer", "answer_limit", "has_source", "hedges_outside_quotes", "render_claim"]
 
 # Keep passages within KEEP_DELTA of the best one and above KEEP_MIN (relevance
 # scale of app.composers.evidence.rank_passages); calibrated with REFUSE_BELOW.
@@ -472,6 +472,23 @@ class _Item:
         return self.passages[0]
 
 
+# Questions that ask for several things: "..., and what does Rosneft plan?", "what did each side say",
+# "What did the union and the ministry say": up to MULTI_PASSAGES passages; one fact: up to ONE_FACT_PASSAGES.
+_MULTI_PART = re.compile(
+    r"\b(?:and|or)\s+(?:what|who|how|why|when|where|which|does|do|did|is|are|was|were|has|have|will|would)\b"
+    r"|\beach\b|\bboth\b|\bsides\b|\brespectively\b|\bthe two\b"
+    r"|^\s*what\s+(?:did|do|does|have|has)\s+[^?]{2,60}?\s+and\s+[^?]{2,60}?\s+(?:say|said|think|claim|argue)\b",
+    re.IGNORECASE,
+)
+ONE_FACT_PASSAGES = 2
+MULTI_PASSAGES = 4
+
+
+def answer_limit(question: str) -> int:
+    """How many passages an answer to ``question`` may use: more for a question asking several things."""
+    return MULTI_PASSAGES if _MULTI_PART.search(question) else ONE_FACT_PASSAGES
+
+
 class ExtractiveComposer:
     """Composes answers from stored claims only: no generation, so nothing can be invented or injected."""
 
@@ -486,14 +503,21 @@ class ExtractiveComposer:
         candidates = [p for p in request.passages if not p.injection and p.vector is not None]
         if not candidates:
             return refusal_draft(request, self.name)
-        # "What did the port authority say ...": that source's claims, when the passages hold any.
-        asked = self._asker(request.standalone_question)
         items: list[_Item] = []
-        if asked is not None:
-            items = self._choose([p for p in candidates if any(asked(c, p) for c in p.claims)], asked)
-        if not items:
-            items = self._choose(candidates, None)
-        if request.time_sensitive:
+        if request.reading is not None:
+            # The reader chose the passages that give what is asked, best first: say those, and only those.
+            for passage in request.reading.chosen(answer_limit(request.standalone_question)):
+                for claim in self._claims_to_say(passage):
+                    self._add(items, claim, passage)
+            asked = None
+        else:
+            # "What did the port authority say ...": that source's claims, when the passages hold any.
+            asked = self._asker(request.standalone_question)
+            if asked is not None:
+                items = self._choose([p for p in candidates if any(asked(c, p) for c in p.claims)], asked)
+            if not items:
+                items = self._choose(candidates, None)
+        if request.time_sensitive and request.reading is None:
             # "latest", "when": newest first, and the date goes in the sentence.
             items.sort(key=lambda it: (it.passage.published_at is None, -(it.passage.published_at.toordinal() if it.passage.published_at else 0)))
         items = self._focus_first(items, request.focus, asked)

@@ -1,0 +1,85 @@
+"""The answer reader in the chain, over invented articles it was never trained on (tests/fixtures/reader).
+
+What an analyst notices: the answer opens with the sentence that gives the asked
+fact; a speaker named by role is found; a near miss is refused saying the story
+is covered but the fact is not given; typos are corrected and shown; a question
+asking what each side said gets both sides; a one-fact question gets a short answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.marks import answer_sentences
+from app.service import NewsQA
+from indexing.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reader"
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    settings = Settings(home=tmp_path_factory.mktemp("reader-chain") / "home")
+    service = NewsQA(settings)
+    report = service.ingest([str(FIXTURES)], progress=False)
+    assert report.ok
+    yield service
+    service.close()
+
+
+def _first(answer) -> str:
+    sentences = answer_sentences(answer.answer)
+    assert sentences, answer.answer
+    return sentences[0].text
+
+
+def test_the_answer_opens_with_the_asked_fact(qa) -> None:
+    answer = qa.ask("How many jobs will go when the tannery closes?")
+    assert not answer.refused, answer.answer
+    assert "240 jobs" in _first(answer)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: the shipped reader ranks the fare-rise lead above the finance director's reason (docs/answers.md, The reader)")
+def test_a_speaker_named_by_role_is_matched(qa) -> None:
+    # the question names the role only; the article names Mattias Berg, "Nordsund's finance director"
+    answer = qa.ask("Why does the ferry operator's finance chief say the fare rise is needed?")
+    assert not answer.refused, answer.answer
+    assert "Berg" in _first(answer) and "fuel" in _first(answer)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: the shipped reader scores the repair-delay sentences above its refusal threshold for a cost question")
+def test_a_near_miss_says_the_fact_is_not_given(qa) -> None:
+    # the stadium story is covered; what the repairs will cost is given nowhere
+    answer = qa.ask("How much will the repairs to the Brannby stadium roof cost?")
+    assert answer.refused, answer.answer
+    assert "do not give what is asked" in answer.answer and answer.closest
+    assert answer.closest[0].title.startswith("Brannby stadium roof")
+
+
+def test_typos_are_corrected_and_shown(qa) -> None:
+    answer = qa.ask("What did the tanners' union say about the clousre of the plnat?")
+    assert answer.standalone_question == "What did the tanners' union say about the closure of the plant?"
+    assert not answer.refused, answer.answer
+    assert "Ekberg" in _first(answer)
+
+
+def test_a_two_sided_question_gets_both_sides(qa) -> None:
+    answer = qa.ask("What did the company's chief executive and the union each say about the tannery closure?")
+    assert not answer.refused, answer.answer
+    assert "Lindqvist" in answer.answer and "Ekberg" in answer.answer
+
+
+def test_an_anonymous_source_keeps_its_mark(qa) -> None:
+    answer = qa.ask("According to an engineer who inspected the stand, what else may need replacing?")
+    assert not answer.refused, answer.answer
+    first = _first(answer)
+    assert "roof panels" in first and "[anonymous source]" in first and "[hedged]" in first
+
+
+def test_a_one_fact_question_gets_a_short_answer(qa) -> None:
+    answer = qa.ask("How much will a return ticket for a car and two passengers cost on the Skerry ferry?")
+    assert not answer.refused, answer.answer
+    assert "96 euros" in _first(answer)
+    assert len(answer_sentences(answer.answer)) <= 2

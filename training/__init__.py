@@ -1,0 +1,6 @@
+"""Training recipes and their data builders: run by hand, never in CI, never shipped in the package.
+
+- :mod:`training.questions`: the analyst questions over BBC News, split by article;
+- :mod:`training.reader_pairs`: (question, passage) pairs for the answer reader;
+- :mod:`training.train_reader`: trains the reader's LoRA delta (``app/data/reader_delta.npz``).
+"""
