@@ -58,7 +58,7 @@ READ_N = 12
 # The best candidate's score at or above which the question is answered (below: refused, naming the
 # closest articles), and the score at which a further candidate joins the answer. Chosen on the
 # calibrate split of the analyst questions (bench/reader_calibrate.py); docs/answers.md has the trade-off.
-ANSWER_AT = 0.35
+ANSWER_AT = 0.25
 ADD_AT = 0.25
 # The decision reads the reader's logit together with the chain's ranking (relevance: similarity,
 # word overlap, speaker asked about): P(gives what is asked) = sigmoid(a * logit(reader) + b * relevance + c),

@@ -85,6 +85,8 @@ def summarise(rows: list[dict], questions: dict[str, Question], sources: dict[st
     n_named = n_hedged = n_anon = 0
     for r in facts:
         for g in r["given"]:
+            if g >= len(sources[r["id"]]):
+                continue  # a set whose evidence list and claim list differ in length
             gold = sources[r["id"]][g]
             mark = r["marks"].get(g) or r["marks"][str(g)]
             if gold["source_type"] == "named" and gold.get("source"):
@@ -128,19 +130,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     parser.add_argument("--split", default="heldout", choices=("train", "calibrate", "heldout", "all"))
+    parser.add_argument("--chain-set", type=Path, help="instead, one of the project's BBC chain sets with evidence offsets (blind3_bbc.json)")
     parser.add_argument("--json", type=Path, help="write the figures and every question's row")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each question and answer")
     args = parser.parse_args(argv)
-    questions = [q for q in load_questions(args.questions, args.bbc) if args.split == "all" or q.split == args.split]
+    raw: dict[str, list[dict]] = {}
+    if args.chain_set:
+        questions = load_chain_set(args.chain_set)
+        for case in json.loads(args.chain_set.read_text(encoding="utf-8"))["cases"]:
+            raw[f"{args.chain_set.stem}:{case['id']}"] = case.get("expected_claims") or []
+        args.split = args.chain_set.stem
+    else:
+        questions = [q for q in load_questions(args.questions, args.bbc) if args.split == "all" or q.split == args.split]
+        for path in sorted(args.questions.glob("bbc_*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    raw[row["id"]] = row.get("claims") or []
     if not questions:
-        print(f"skipped: no questions in {args.questions}")
+        print(f"skipped: no questions in {args.chain_set or args.questions}")
         return 0
-    raw = {}
-    for path in sorted(args.questions.glob("bbc_*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                raw[row["id"]] = row.get("claims") or []
 
     from app.service import NewsQA
     from indexing.settings import Settings
