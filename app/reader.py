@@ -64,6 +64,7 @@ ADD_AT = 0.25
 # word overlap, speaker asked about): P(gives what is asked) = sigmoid(a * logit(reader) + b * relevance + c),
 # fitted on the calibrate split (bench/reader_calibrate.py --fit).
 COMBINE = (1.0, 2.0, 0.0)
+_BATCH = 4  # pairs per ONNX call, grouped by length
 _PRONOUN_SOURCES = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
 
 
@@ -124,7 +125,7 @@ def passage_context(passage: Passage) -> str:
 class AnswerReader:
     """Scores (question, passage) pairs with the reader delta on the packaged MiniLM (ONNX Runtime)."""
 
-    def __init__(self, cache_dir: Path, delta: Path | None = None, *, threads: int = 1, cache_size: int = 4096) -> None:
+    def __init__(self, cache_dir: Path, delta: Path | None = None, *, threads: int = 2, cache_size: int = 4096) -> None:
         try:
             import onnxruntime
             from tokenizers import Tokenizer
@@ -186,21 +187,27 @@ class AnswerReader:
 
     def _run(self, question: str, contexts: list[str]) -> np.ndarray:
         encoded = self._tokenizer.encode_batch([(question, c) for c in contexts])
-        n = max(len(e.ids) for e in encoded)
-        ids = np.zeros((len(encoded), n), dtype=np.int64)
-        types = np.zeros_like(ids)
-        mask = np.zeros_like(ids)
-        for row, e in enumerate(encoded):
-            k = len(e.ids)
-            ids[row, :k] = e.ids
-            if self._pair_types:
-                types[row, :k] = e.type_ids
-            mask[row, :k] = 1
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-        m = mask[..., None].astype(np.float32)
-        pooled = (hidden * m).sum(1) / np.maximum(m.sum(1), 1.0)
-        logits = pooled @ self._w + self._b
-        return 1.0 / (1.0 + np.exp(-logits))
+        out = np.zeros(len(encoded), dtype=np.float32)
+        # pairs of similar length together, a few at a time: little padding to compute over
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+        for start in range(0, len(order), _BATCH):
+            rows = order[start : start + _BATCH]
+            n = max(len(encoded[i].ids) for i in rows)
+            ids = np.zeros((len(rows), n), dtype=np.int64)
+            types = np.zeros_like(ids)
+            mask = np.zeros_like(ids)
+            for row, i in enumerate(rows):
+                e = encoded[i]
+                k = len(e.ids)
+                ids[row, :k] = e.ids
+                if self._pair_types:
+                    types[row, :k] = e.type_ids
+                mask[row, :k] = 1
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(1) / np.maximum(m.sum(1), 1.0)
+            out[rows] = pooled @ self._w + self._b
+        return 1.0 / (1.0 + np.exp(-out))
 
 
 def choose_candidates(passages: Sequence[Passage], n: int | None = None) -> list[Passage]:
