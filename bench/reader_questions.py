@@ -40,6 +40,7 @@ from training.questions import (
     DEFAULT_QUESTIONS,
     Question,
     gold_overlap,
+    load_chain_set,
     load_questions,
 )
 
