@@ -38,9 +38,7 @@ onnxruntime.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
 import random
 import sys
 import time
@@ -50,6 +48,7 @@ import numpy as np
 
 from eval.polnear import _pairs
 from eval.train_tagger import gold_labels
+from training.train_reader import _wrap_lora  # the same adapters as the answer reader
 
 __all__ = ["main", "windows_of"]
 
@@ -86,34 +85,6 @@ def _read(directory: Path, limit: int | None, all_annotators: bool):
         for ann in anns if all_annotators else anns[:1]:
             seqs += windows_of(doc, claims, gold_labels(doc, ann))
     return seqs
-
-
-def _wrap_lora(model, r: int, alpha: float, seed: int):
-    import torch
-    from torch import nn
-
-    class LoRALinear(nn.Module):
-        def __init__(self, base: nn.Linear, name: str) -> None:
-            super().__init__()
-            self.base, self.name, self.scale = base, name, alpha / r
-            gen = torch.Generator().manual_seed(seed + int(hashlib.sha1(name.encode()).hexdigest()[:6], 16))
-            self.lora_A = nn.Parameter(torch.randn(r, base.in_features, generator=gen) / math.sqrt(base.in_features))
-            self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
-
-        def forward(self, x):
-            return self.base(x) + (x @ self.lora_A.t() @ self.lora_B.t()) * self.scale
-
-    adapted = []
-    for i, layer in enumerate(model.encoder.layer):
-        for target in LORA_TARGETS:
-            parent = layer
-            *path, last = target.split(".")
-            for p in path:
-                parent = getattr(parent, p)
-            wrapped = LoRALinear(getattr(parent, last), f"encoder.layer.{i}.{target}.weight")
-            setattr(parent, last, wrapped)
-            adapted.append(wrapped)
-    return adapted
 
 
 def _encode(tokenizer, seq):
@@ -202,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     model = BertModel.from_pretrained(model_dir)
     for p in model.parameters():
         p.requires_grad_(False)
-    adapted = _wrap_lora(model, args.rank, args.alpha, args.seed)
+    adapted = _wrap_lora(model, args.rank, args.alpha, 0.0, args.seed, LORA_TARGETS)
     n = len(LABELS)
     head = torch.nn.Linear(model.config.hidden_size + n, n)
     params = [p for m in adapted for p in (m.lora_A, m.lora_B)] + list(head.parameters())

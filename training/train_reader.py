@@ -84,7 +84,7 @@ def _balance(rows: list[dict], cap_pos: int, cap_neg: int, rng: random.Random) -
     return out
 
 
-def _wrap_lora(model, r: int, alpha: float, dropout: float, seed: int):
+def _wrap_lora(model, r: int, alpha: float, dropout: float, seed: int, targets: tuple[str, ...] = LORA_TARGETS):
     import torch
     from torch import nn
 
@@ -104,7 +104,7 @@ def _wrap_lora(model, r: int, alpha: float, dropout: float, seed: int):
 
     adapted = []
     for i, layer in enumerate(model.encoder.layer):
-        for target in LORA_TARGETS:
+        for target in targets:
             parent = layer
             *path, last = target.split(".")
             for p in path:
