@@ -52,7 +52,7 @@ def _citation_path(answer, number: int) -> tuple[str | None, int, int]:
     return None, -1, -1
 
 
-def score(q: Question, answer, hits4: bool, ms: float) -> dict:
+def score(q: Question, answer, hits4: bool, ms: float, sources: list[dict]) -> dict:
     from app.marks import answer_sentences
 
     row = {"id": q.id, "kind": q.kind, "answerable": q.answerable, "refused": bool(answer.refused), "hits4": hits4, "ms": ms}
@@ -71,7 +71,11 @@ def score(q: Question, answer, hits4: bool, ms: float) -> dict:
     marks = {}
     for g, i in given.items():
         text = sentences[i].text
-        marks[g] = {"hedged": "[hedged]" in text, "anonymous": "[anonymous source]" in text, "text": text}
+        gold = sources[g] if g < len(sources) else {}
+        surname = (gold.get("source") or "").split()[-1:] or [""]
+        # only what was found, never the sentence: its words are the publisher's
+        marks[g] = {"hedged": "[hedged]" in text, "anonymous": "[anonymous source]" in text,
+                    "names_speaker": bool(surname[0]) and surname[0].lower() in text.lower()}
     row["marks"] = marks
     return row
 
@@ -92,7 +96,7 @@ def summarise(rows: list[dict], questions: dict[str, Question], sources: dict[st
             mark = r["marks"].get(g) or r["marks"][str(g)]
             if gold["source_type"] == "named" and gold.get("source"):
                 n_named += 1
-                kept += gold["source"].split()[-1].lower() in mark["text"].lower()
+                kept += mark["names_speaker"]
             if gold.get("hedged"):
                 n_hedged += 1
                 hedged += mark["hedged"]
@@ -165,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             answer = qa.ask(q.question)
             ms = (time.perf_counter() - start) * 1000
-            row = score(q, answer, hits4, ms)
+            row = score(q, answer, hits4, ms, raw.get(q.id, []))
             rows.append(row)
             if args.verbose:
                 verdict = "REFUSED" if row["refused"] else ("FACT" if row["fact"] else "MISS")
