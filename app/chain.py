@@ -80,7 +80,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
     embedder = as_cached(searcher.embedder)
     guard = AttributionGuard(SupportScorer(embedder))
     k = settings.top_k
-    reader = shared_reader(settings.model_cache_dir, settings.reader_delta or DEFAULT_DELTA)
+    reader = shared_reader(settings.model_cache_dir, settings.reader_delta or DEFAULT_DELTA, settings.reader_precision)
 
     def condense_step(inputs: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         question = str(inputs.get("question") or "").strip()

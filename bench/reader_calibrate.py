@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     parser.add_argument("--split", default="calibrate", choices=("train", "calibrate", "heldout", "all"))
     parser.add_argument("--delta", type=Path, help="a reader delta (default: the shipped one)")
+    parser.add_argument("--precision", choices=("int8", "fp32"), default="int8", help="the reader's ONNX weights (default: int8, as shipped)")
     parser.add_argument("--weights", help="a,b,c of the combined score (default: app.reader.COMBINE)")
     parser.add_argument("--fit", action="store_true", help="fit a,b,c by logistic regression on this split's candidates")
     parser.add_argument("--json", type=Path)
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
     weights = tuple(float(x) for x in args.weights.split(",")) if args.weights else COMBINE
     settings = Settings(home=args.home)
-    reader = shared_reader(settings.model_cache_dir, args.delta or DEFAULT_DELTA)
+    reader = shared_reader(settings.model_cache_dir, args.delta or DEFAULT_DELTA, args.precision)
     qa = NewsQA(settings)
     rows = []
     try:

@@ -45,6 +45,13 @@ class Settings(BaseSettings):
 
     # --- ingest ----------------------------------------------------------------------------
     outlet: str | None = Field(default=None, description="Outlet for articles whose metadata has none.")
+    ingest_workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Processes that parse and find attributions during ingest (0: one per core, at most 4; "
+        "1: one thread beside the embedder).",
+    )
 
     # --- retrieval / answers -------------------------------------------------------------------
     top_k: int = Field(default=8, ge=1, le=100, description="Passages retrieved for an answer.")
@@ -53,6 +60,10 @@ class Settings(BaseSettings):
         default=None,
         description="The answer reader's trained delta (default: the one shipped in app/data/reader_delta.npz); "
         "merged into an ONNX file in model_cache once per machine.",
+    )
+    reader_precision: Literal["int8", "fp32"] = Field(
+        default="int8",
+        description="The answer reader's ONNX weights: int8 (dynamic quantisation, about twice as fast) or fp32.",
     )
     llm: str = Field(default="extractive", description="'extractive', 'openai:MODEL', 'ollama:MODEL', 'gguf:PATH', 'smollm2' or 'fake:...' (tests).")
     openai_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible endpoint.")
@@ -81,6 +92,12 @@ class Settings(BaseSettings):
             return self.model_cache
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         return Path(base) / "newsqa"
+
+    def parse_processes(self) -> int:
+        """How many parse processes an ingest run uses (``ingest_workers``, 0 resolved to the cores)."""
+        if self.ingest_workers:
+            return self.ingest_workers
+        return max(1, min(4, os.cpu_count() or 1))
 
     @property
     def chroma_dir(self) -> Path:

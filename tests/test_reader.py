@@ -86,6 +86,26 @@ def test_the_shipped_delta_loads_offline_and_a_corrupt_one_names_its_file(tmp_pa
         AnswerReader(tmp_path / "cache", broken)
 
 
+def test_the_int8_reader_keeps_the_float_readers_order_and_an_unknown_precision_is_refused(tmp_path) -> None:
+    from app.reader import DEFAULT_DELTA
+
+    question = "How many jobs will go when the plant closes?"
+    contexts = [
+        "Plant to close | The closure will cost 240 jobs, the company said.",
+        "Plant to close | The plant opened in 1961.",
+        "Plant to close | Workers were told on Monday.",
+        "Rail fares rise | Fares will rise by 3% in January.",
+    ]
+    int8 = AnswerReader(tmp_path / "cache", DEFAULT_DELTA)
+    fp32 = AnswerReader(tmp_path / "cache", DEFAULT_DELTA, precision="fp32")
+    assert int8.path != fp32.path and int8.path.name.endswith("-int8.onnx")
+    a, b = int8.score(question, contexts), fp32.score(question, contexts)
+    assert int(np.argmax(a)) == int(np.argmax(b)) == 0
+    assert np.max(np.abs(a - b)) < 0.1
+    with pytest.raises(ConfigurationError, match="int8 or fp32"):
+        AnswerReader(tmp_path / "cache", DEFAULT_DELTA, precision="fp16")
+
+
 def test_a_question_asking_several_things_is_read_part_by_part() -> None:
     from app.reader import split_question
 
