@@ -170,41 +170,50 @@ class HybridSearcher:
         try:
             version = self.store.version()  # also refreshes a stale embedded reader
             dense: list[tuple[ChunkRow, float]] = []
-            lexical: list[tuple[ChunkRow, float]] = []
+            lexical: list[tuple[str, float]] = []
             if mode in ("hybrid", "dense"):
                 dense = self.store.query(
                     self.embed_query(query), depth, where=chosen.chroma_where()
                 )
             if mode in ("hybrid", "lexical"):
                 self.lexical.ensure(self.store, version)
-                rows = self.lexical.rows
-                lexical = [
-                    (rows[i], s) for i, s in self.lexical.search(query, depth, chosen.lexical())
-                ]
+                lexical = self.lexical.search(query, depth, chosen.lexical())
+            if mode == "dense":
+                return [_result(row, i + 1, score) for i, (row, score) in enumerate(dense[:k])]
+            if mode == "lexical":
+                rows = self._rows([cid for cid, _ in lexical[:k]], {})
+                ranked = [(rows[cid], score) for cid, score in lexical[:k] if cid in rows]
+                return [_result(row, i + 1, score) for i, (row, score) in enumerate(ranked)]
+            return self._fuse(dense, lexical, k)
         except NewsQAError:
             raise
         except Exception as exc:
             raise RetrievalError(f"search failed: {type(exc).__name__}: {exc}") from exc
 
-        if mode == "dense":
-            return [_result(row, i + 1, score) for i, (row, score) in enumerate(dense[:k])]
-        if mode == "lexical":
-            return [_result(row, i + 1, score) for i, (row, score) in enumerate(lexical[:k])]
-        return self._fuse(dense, lexical, k)
+    def _rows(self, ids: list[str], known: dict[str, ChunkRow]) -> dict[str, ChunkRow]:
+        """Chunk rows for ``ids``: those the dense ranking already read, the rest from the store
+        (the lexical index keeps ids only; a chunk deleted since it was indexed is left out)."""
+        missing = [cid for cid in ids if cid not in known]
+        rows = {cid: known[cid] for cid in ids if cid in known}
+        if missing:
+            rows.update((row.id, row) for row in self.store.get_chunks(missing))
+        return rows
 
     def _fuse(
-        self, dense: list[tuple[ChunkRow, float]], lexical: list[tuple[ChunkRow, float]], k: int
+        self, dense: list[tuple[ChunkRow, float]], lexical: list[tuple[str, float]], k: int
     ) -> list[SearchResult]:
         rrf_k = self.settings.rrf_k
         fused: dict[str, float] = {}
-        rows: dict[str, ChunkRow] = {}
         best_rank: dict[str, int] = {}
-        for ranking in (dense, lexical):
-            for rank, (row, _) in enumerate(ranking, start=1):
-                fused[row.id] = fused.get(row.id, 0.0) + 1.0 / (rrf_k + rank)
-                rows.setdefault(row.id, row)
-                best_rank[row.id] = min(best_rank.get(row.id, rank), rank)
-        order = sorted(fused, key=lambda cid: (-fused[cid], best_rank[cid], cid))[:k]
+        for ranking in ([row.id for row, _ in dense], [cid for cid, _ in lexical]):
+            for rank, cid in enumerate(ranking, start=1):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (rrf_k + rank)
+                best_rank[cid] = min(best_rank.get(cid, rank), rank)
+        order = sorted(fused, key=lambda cid: (-fused[cid], best_rank[cid], cid))
+        rows = self._rows(order[:k], {row.id: row for row, _ in dense})
+        if len(rows) < min(k, len(order)):  # chunks deleted since the lexical index saw them
+            rows = self._rows(order, {row.id: row for row, _ in dense})
+        order = [cid for cid in order if cid in rows][:k]
         return [_result(rows[cid], i + 1, fused[cid]) for i, cid in enumerate(order)]
 
     def closest_articles(

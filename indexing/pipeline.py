@@ -12,7 +12,8 @@ line, and every article committed before stays.
 
 Throughput: articles are processed in batches: one ``nlp.pipe`` call per
 batch, one embedder call for all the batch's chunks, a few big Chroma calls,
-and the BM25 index rebuilt once at the end of the run. A text filed twice
+and nothing rebuilt at the end: every write is logged in the store, and each
+reader's BM25 index catches up from that log (``indexing.lexical``). A text filed twice
 (the same wire story under two names) is parsed once and its chunks embedded
 once. A worker thread parses the next batch while the embedder (which
 releases the GIL) works on the current one; only the calling thread touches
@@ -232,12 +233,8 @@ class Ingestor:
             workers.shutdown(wait=True, cancel_futures=True)
             if bar is not None:
                 bar.close()
-            try:
-                if wrote:
-                    self._refresh_lexical()
-            finally:
-                lock.release()
-                report.seconds = round(time.perf_counter() - started, 3)
+            lock.release()
+            report.seconds = round(time.perf_counter() - started, 3)
         return report
 
     # --- one batch: select (store read) -> prepare (worker: parse, claims, chunks) -> finish (embed, write) ---
@@ -335,14 +332,6 @@ class Ingestor:
             report.failed.append(
                 IngestFailure(source=article.source_path or article.id, reason=reason)
             )
-
-    def _refresh_lexical(self) -> None:
-        from .lexical import LexicalIndex
-
-        try:
-            LexicalIndex(self.settings).rebuild(self.store)
-        except StoreError as exc:  # readers rebuild it on their next query
-            logger.warning("the lexical index was not rebuilt: %s", exc)
 
     @staticmethod
     def _bar(sources: Any, progress: bool | str) -> Any:

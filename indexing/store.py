@@ -21,6 +21,13 @@ deletes pending articles with all their chunks, so the rerun re-adds them.
 Every write changes a version stamp in the chunk collection's metadata; the
 lexical index and readers in other processes compare it (one cheap metadata
 read) to see new articles without a restart.
+
+Every write also appends one record to ``<collection>_changes`` naming the
+articles it touched (written after the articles are committed, before the
+version stamp changes). The change log is how a lexical index in any process,
+on any machine sharing a Chroma server, catches up incrementally: it applies
+the changes it has not seen by re-reading those articles' current chunks
+(idempotent, so order and repeats do not matter). See ``indexing.lexical``.
 """
 
 from __future__ import annotations
@@ -158,6 +165,9 @@ class NewsStore:
                 configuration=config,
                 embedding_function=None,
             )
+            self._changes = self._client.get_or_create_collection(
+                f"{self.settings.collection}_changes", embedding_function=None
+            )
             self._seen_version = self._read_version()
 
     def _reopen(self) -> None:
@@ -197,7 +207,7 @@ class NewsStore:
                 self._client.close()
             except Exception:
                 logger.debug("closing the Chroma client failed", exc_info=True)
-        self._client = self._chunks = self._articles = None
+        self._client = self._chunks = self._articles = self._changes = None
 
     # --- versioning -----------------------------------------------------------------------
     def _read_version(self) -> str:
@@ -223,6 +233,57 @@ class NewsStore:
         stamp = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
         self._chunks.modify(metadata={VERSION_KEY: stamp})
         self._seen_version = stamp
+
+    # --- the change log (what the lexical index catches up from) ---------------------------------
+    def identity(self) -> str:
+        """Which store this is: location and the chunk collection's id (a recreated collection differs)."""
+        with self._translate():
+            return f"{self.url or self.settings.chroma_dir}|{self.settings.collection}|{self._chunks.id}"
+
+    def _log_change(self, article_ids: Sequence[str]) -> None:
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return
+        self._changes.add(
+            ids=[f"{time.time_ns():020d}-{uuid.uuid4().hex[:12]}"],
+            embeddings=[[1.0]],
+            documents=[json.dumps(ids)],
+            metadatas=[{"articles": len(ids), "at": time.time()}],
+        )
+
+    def change_ids(self) -> list[str]:
+        """The ids of every change record (each names the articles one write touched)."""
+        ids: list[str] = []
+        with self._translate():
+            offset = 0
+            while True:
+                got = self._changes.get(include=[], limit=_READ_PAGE * 5, offset=offset)
+                ids.extend(got["ids"])
+                if len(got["ids"]) < _READ_PAGE * 5:
+                    break
+                offset += _READ_PAGE * 5
+        return ids
+
+    def changed_articles(self, change_ids: Sequence[str]) -> list[str]:
+        """The article ids named by these change records (in no particular order)."""
+        found: list[str] = []
+        with self._translate():
+            for i in range(0, len(change_ids), _READ_PAGE):
+                got = self._changes.get(ids=list(change_ids[i : i + _READ_PAGE]), include=["documents"])
+                for doc in got["documents"]:
+                    found.extend(json.loads(doc or "[]"))
+        return list(dict.fromkeys(found))
+
+    def chunks_of(self, article_ids: Sequence[str], page: int = 200) -> Iterator[ChunkRow]:
+        """The stored chunks of these articles, as they are now."""
+        ids = list(dict.fromkeys(article_ids))
+        with self._translate():
+            for i in range(0, len(ids), page):
+                part = ids[i : i + page]
+                where = {"article_id": part[0]} if len(part) == 1 else {"article_id": {"$in": part}}
+                got = self._chunks.get(where=where, include=["documents", "metadatas"])
+                for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                    yield ChunkRow(cid, text or "", meta or {})
 
     # --- writes (the pipeline's protocol) ----------------------------------------------------
     def hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
@@ -257,6 +318,7 @@ class NewsStore:
                 self._articles.delete(ids=[aid])
                 removed.append(aid)
             if removed:
+                self._log_change(removed)
                 self._bump()
         return removed
 
@@ -295,6 +357,9 @@ class NewsStore:
         if row != len(embeddings):
             raise ValueError(f"{len(embeddings)} embeddings for {row} chunks")
         with self._translate():
+            # only an article stored before can have chunks of another version to delete
+            # (its record is written, pending, before any of its chunks)
+            earlier = set(self._articles.get(ids=[a.id for a, _, _ in records], include=[])["ids"])
             self._upsert_records(records, PENDING)
             for i in range(0, len(ids), _WRITE_BATCH):
                 self._chunks.upsert(
@@ -304,6 +369,8 @@ class NewsStore:
                     metadatas=metas[i : i + _WRITE_BATCH],
                 )
             for article, _, _ in records:
+                if article.id not in earlier:
+                    continue
                 self._chunks.delete(
                     where={
                         "$and": [
@@ -312,6 +379,9 @@ class NewsStore:
                         ]
                     }
                 )
+            # logged before the records turn complete: a run killed in between leaves them
+            # pending, and the next run's discard_pending removes them (and logs that)
+            self._log_change([a.id for a, _, _ in records])
             self._upsert_records(records, COMPLETE)
             self._bump()
 
@@ -349,6 +419,7 @@ class NewsStore:
                 return False
             self._chunks.delete(where={"article_id": article_id})
             self._articles.delete(ids=[article_id])
+            self._log_change([article_id])
             self._bump()
         return existed
 

@@ -35,7 +35,7 @@ def test_known_words_and_their_forms_are_left_alone(tmp_path) -> None:
 
 def test_the_correction_survives_a_reload(tmp_path) -> None:
     index = _index(tmp_path)
-    index._save("v1")
+    index._save("store-a")
     again = LexicalIndex(Settings(home=tmp_path / "home"))
-    assert again._load("v1")
+    assert again._load("store-a")
     assert again.correct("the minster")[0] == "the minister"
