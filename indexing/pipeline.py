@@ -23,8 +23,12 @@ the store. Figures: ``bench/ingest_vs_naive.py``.
 from __future__ import annotations
 
 import logging
+import queue
+import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -136,6 +140,7 @@ class Ingestor:
         nlp: Language | None = None,
         batch_size: int = ARTICLES_PER_BATCH,
         overlap: bool = True,
+        workers: int | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -144,6 +149,8 @@ class Ingestor:
         self.batch_size = batch_size
         # parse the next batch in a worker thread while embedding this one
         self.overlap = overlap
+        # parse processes for runs of more than one batch (``settings.ingest_workers``; 0: one per core)
+        self.workers = settings.parse_processes() if workers is None else workers
 
     @property
     def nlp(self) -> Language:
@@ -177,12 +184,7 @@ class Ingestor:
         lock.acquire()
         bar = self._bar(sources, progress)
         seen: dict[str, str] = {}
-        wrote = False
-        workers: Any = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-parse")
-            if self.overlap
-            else _Inline()
-        )
+        workers = _Workers(self)
         try:
             older = _REMOTE_PENDING_GRACE if self.store.remote else None
             discarded = self.store.discard_pending(older_than=older)
@@ -190,18 +192,15 @@ class Ingestor:
                 logger.info(
                     "removed %d half-written articles left by an interrupted run", len(discarded)
                 )
-                wrote = True
             batch: list[Article] = []
-            in_flight: _Prepared | None = None
+            in_flight: deque[_Prepared] = deque()
 
             def submit(articles: list[Article]) -> None:
-                # parse the next batch in the worker while this thread embeds and writes the last one
-                nonlocal in_flight, wrote
+                # parse the next batches in the workers while this thread embeds and writes the oldest
                 todo, stored = self._select(articles, report, bar)
-                job = _Prepared(todo, stored, workers.submit(self._prepare, todo) if todo else None)
-                if in_flight is not None:
-                    wrote |= self._finish(in_flight, report, bar)
-                in_flight = job
+                in_flight.append(_Prepared(todo, stored, workers.submit(todo) if todo else None))
+                while len(in_flight) > workers.depth:
+                    self._finish(in_flight.popleft(), report, bar)
 
             for item in iter_articles(sources, outlet=outlet):
                 if isinstance(item, IngestFailure):
@@ -225,12 +224,12 @@ class Ingestor:
                     batch = []
             if batch:
                 submit(batch)
-            if in_flight is not None:
-                wrote |= self._finish(in_flight, report, bar)
+            while in_flight:
+                self._finish(in_flight.popleft(), report, bar)
         except _StopRun:
             pass
         finally:
-            workers.shutdown(wait=True, cancel_futures=True)
+            workers.shutdown()
             if bar is not None:
                 bar.close()
             lock.release()
@@ -252,32 +251,15 @@ class Ingestor:
             bar.update(len(batch) - len(todo))
         return todo, stored
 
-    def _prepare(
-        self, todo: list[Article]
-    ) -> tuple[list[tuple[Article, list[Chunk]]], list[IngestFailure]]:
+    def _prepare(self, todo: list[Article]) -> _Parsed:
         """Parse, find claims and chunk (runs in the worker thread; touches no store)."""
-        items: list[tuple[Article, list[Chunk]]] = []
-        failures: list[IngestFailure] = []
-        # the same text filed twice (wire copies, re-posts) is parsed once
-        bodies = list(dict.fromkeys(a.body for a in todo))
-        parsed = dict(zip(bodies, self.nlp.pipe(bodies, batch_size=64), strict=True))
-        for article in todo:
-            doc = parsed[article.body]
-            try:
-                items.append((article, self._chunks(article, doc)))
-            except NewsQAError as exc:
-                failures.append(
-                    IngestFailure(source=article.source_path or article.id, reason=str(exc))
-                )
-            except Exception as exc:
-                logger.debug("analysing %s failed", article.id, exc_info=True)
-                failures.append(
-                    IngestFailure(
-                        source=article.source_path or article.id,
-                        reason=f"could not analyse: {type(exc).__name__}: {exc}",
-                    )
-                )
-        return items, failures
+        return _prepare(
+            todo,
+            self.nlp,
+            self._count_tokens_batch,
+            max_tokens=self.embedder.max_tokens,
+            target_tokens=self.settings.max_chunk_tokens,
+        )
 
     def _finish(self, job: _Prepared, report: IngestReport, bar: Any) -> bool:
         if job.future is None:
@@ -306,22 +288,6 @@ class Ingestor:
             bar.update(len(job.todo))
         return bool(items)
 
-    def _chunks(self, article: Article, doc: Any) -> list[Chunk]:
-        from .attribution import analyze_doc
-
-        claims = analyze_doc(doc)
-        chunks = chunk_article(
-            article,
-            doc,
-            claims,
-            count_tokens_batch=self._count_tokens_batch,
-            max_tokens=self.embedder.max_tokens,
-            target_tokens=self.settings.max_chunk_tokens,
-        )
-        if not chunks:
-            raise _NoText("the article has no text to index")
-        return chunks
-
     def _count_tokens_batch(self, texts: Sequence[str]) -> list[int]:
         # runs in the worker thread while the embedder works: the protocol makes it thread-safe
         return list(self.embedder.count_tokens_batch(texts)) if texts else []
@@ -349,6 +315,155 @@ class Ingestor:
             single = all(Path(str(s)).suffix.lower() in _SINGLE_ARTICLE_SUFFIXES for s in found)
             total = len(articles) + len(found) if single else None
         return tqdm(total=total, unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True)
+
+
+_Parsed = tuple[list[tuple[Article, list[Chunk]]], list[IngestFailure]]
+
+
+def _prepare(
+    todo: list[Article],
+    nlp: Any,
+    count_tokens_batch: Any,
+    *,
+    max_tokens: int,
+    target_tokens: int,
+) -> _Parsed:
+    """Parse, find claims and chunk ``todo`` (in a worker thread or a worker process)."""
+    from .attribution import analyze_doc
+
+    items: list[tuple[Article, list[Chunk]]] = []
+    failures: list[IngestFailure] = []
+    # the same text filed twice (wire copies, re-posts) is parsed once
+    bodies = list(dict.fromkeys(a.body for a in todo))
+    parsed = dict(zip(bodies, nlp.pipe(bodies, batch_size=64), strict=True))
+    for article in todo:
+        doc = parsed[article.body]
+        try:
+            chunks = chunk_article(
+                article,
+                doc,
+                analyze_doc(doc),
+                count_tokens_batch=count_tokens_batch,
+                max_tokens=max_tokens,
+                target_tokens=target_tokens,
+            )
+            if not chunks:
+                raise _NoText("the article has no text to index")
+            items.append((article, chunks))
+        except NewsQAError as exc:
+            failures.append(IngestFailure(source=article.source_path or article.id, reason=str(exc)))
+        except Exception as exc:
+            logger.debug("analysing %s failed", article.id, exc_info=True)
+            failures.append(
+                IngestFailure(
+                    source=article.source_path or article.id,
+                    reason=f"could not analyse: {type(exc).__name__}: {exc}",
+                )
+            )
+    return items, failures
+
+
+class _Workers:
+    """Where batches are parsed: the first in a thread (no start-up wait), the rest in
+    ``ingestor.workers`` worker processes (``indexing.parse_worker``) when the run has more
+    than one batch to parse and the embedder's word pieces can be counted outside this
+    process (it names a ``tokenizer_path``); else in one thread beside the embedder, or
+    inline (``overlap=False``). A worker that dies hands its batch back to the thread."""
+
+    def __init__(self, ingestor: Ingestor) -> None:
+        self.ingestor = ingestor
+        self.processes = max(0, ingestor.workers)
+        self.tokenizer = getattr(ingestor.embedder, "tokenizer_path", None)
+        self._thread: Any = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-parse")
+            if ingestor.overlap
+            else _Inline()
+        )
+        self._jobs: queue.Queue[tuple[list[Article], Future[_Parsed]] | None] = queue.Queue()
+        self._feeders: list[threading.Thread] = []
+        self._submitted = 0
+        self.depth = 1 if ingestor.overlap else 0
+
+    def submit(self, todo: list[Article]) -> Future[_Parsed]:
+        self._submitted += 1
+        if not (
+            self.ingestor.overlap
+            and self.processes > 1
+            and self.tokenizer is not None
+            and self._submitted > 1
+        ):
+            return self._thread.submit(self.ingestor._prepare, todo)
+        if not self._feeders:
+            logger.info("parsing in %d worker processes", self.processes)
+            for n in range(self.processes):
+                feeder = threading.Thread(target=self._feed, name=f"newsqa-parse-{n}", daemon=True)
+                feeder.start()
+                self._feeders.append(feeder)
+            self.depth = self.processes + 1
+        future: Future[_Parsed] = Future()
+        self._jobs.put((todo, future))
+        return future
+
+    def _feed(self) -> None:
+        """One worker process: send it jobs, one at a time, and deliver its answers."""
+        from .parse_worker import read_frame, write_frame
+
+        process: subprocess.Popen[bytes] | None = None
+        try:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "indexing.parse_worker",
+                    self.ingestor.settings.spacy_model,
+                    str(self.tokenizer),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=str(Path(__file__).resolve().parent.parent),
+            )
+            read_frame(process.stdout)  # "ready"
+        except (OSError, EOFError) as exc:
+            logger.warning("a parse worker did not start (%s); parsing in this process", exc)
+            process = None
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            todo, future = job
+            if process is not None:
+                try:
+                    write_frame(process.stdin, (todo, self.ingestor.embedder.max_tokens, self.ingestor.settings.max_chunk_tokens))
+                    future.set_result(read_frame(process.stdout))
+                    continue
+                except (OSError, EOFError) as exc:
+                    logger.warning("a parse worker died (%s); parsing its batch in this process", exc)
+                    process.kill()
+                    process = None
+            try:
+                future.set_result(self._thread.submit(self.ingestor._prepare, todo).result())
+            except BaseException as exc:  # noqa: BLE001 - delivered through the future
+                future.set_exception(exc)
+        if process is not None:
+            try:
+                process.stdin.close()
+                process.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                process.kill()
+
+    def shutdown(self) -> None:
+        while True:  # a stopped run: batches not yet parsed are dropped
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[1].cancel()
+        for _ in self._feeders:
+            self._jobs.put(None)
+        for feeder in self._feeders:
+            feeder.join()
+        self._thread.shutdown(wait=True, cancel_futures=True)
 
 
 def _embed_unique(embedder: Embedder, texts: list[str]) -> Any:
@@ -380,7 +495,7 @@ class _Inline:
 class _Prepared:
     todo: list[Article]
     stored: dict[str, str]
-    future: Future[tuple[list[tuple[Article, list[Chunk]]], list[IngestFailure]]] | None
+    future: Future[_Parsed] | None
 
 
 class _StopRun(Exception):
