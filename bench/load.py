@@ -4,6 +4,7 @@
     python bench/load.py --home .newsqa                   # ... on an existing store (ingests corpus/sample if empty)
     python bench/load.py --url http://127.0.0.1:7860      # against a running server (loopback only)
     python bench/load.py --clients 8 --duration 30 --max-requests 2000 --json
+    python bench/load.py --home /tmp/bbc-home --dataset eval/data/bbc_dev.json --clients 32
 
 Reports requests per second, latency p50 / p95 / p99 / max and errors. The
 target (issue 5): zero errors and p95 under 4x p50 at 8 concurrent clients.
@@ -66,9 +67,9 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
-def _questions() -> list[str]:
+def _questions(dataset: Path = SAMPLE_EVAL) -> list[str]:
     try:
-        data = json.loads(SAMPLE_EVAL.read_text(encoding="utf-8"))
+        data = json.loads(dataset.read_text(encoding="utf-8"))
         cases = data["cases"] if isinstance(data, dict) else data
         found = [c["question"] for c in cases if not c.get("history")]
         return found or FALLBACK_QUESTIONS
@@ -240,6 +241,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cold", action="store_true", help="skip the warm-up pass over every question"
     )
+    parser.add_argument(
+        "--dataset",
+        type=Path,
+        default=SAMPLE_EVAL,
+        help="eval dataset whose questions the clients ask (default: the bundled sample set; "
+        "eval/data/bbc_dev.json for a BBC store)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 256:
@@ -270,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
                 clients=args.clients,
                 duration=duration,
                 max_requests=max_requests,
-                questions=_questions(),
+                questions=_questions(args.dataset),
                 api_key=args.api_key,
                 warm=not args.cold,
             )

@@ -161,3 +161,24 @@ def test_adding_articles_does_not_rebuild_the_index(tmp_path, embedder, nlp, mon
         assert len(index) == store.chunk_count()
     finally:
         store.close()
+
+
+def test_a_merge_after_replacing_and_deleting_scores_like_a_fresh_build(tmp_path):
+    def rows(articles, salt=""):
+        return [
+            ChunkRow(f"{a.id}:{i}", f"{part} {salt}".strip(), {"title": a.title, "article_id": a.id, "outlet": a.outlet})
+            for a in articles
+            for i, part in enumerate(a.body.split("\n\n"))
+        ]
+
+    index = LexicalIndex(Settings(home=tmp_path / "a"))
+    index._build(rows(ARTICLES))
+    index._remove_articles([ARTICLES[0].id, ARTICLES[2].id])
+    index._add(rows(ARTICLES[:1], salt="revised crossing"))
+    dirty = state_of(index)
+    index._merge()
+    merged = state_of(index)
+    fresh = LexicalIndex(Settings(home=tmp_path / "b"))
+    fresh._build(rows(ARTICLES[:1], salt="revised crossing") + rows(ARTICLES[1:2]) + rows(ARTICLES[3:]))
+    assert dirty == merged == state_of(fresh)
+    assert not [cid for cid, _ in merged["results"]["chess"].items()]
