@@ -133,6 +133,7 @@ class NewsStore:
         self._chunks: Any = None
         self._articles: Any = None
         self._seen_version: str | None = None
+        self._count: tuple[str | None, int] | None = None
         self._open()
 
     # --- connection ---------------------------------------------------------------------
@@ -523,6 +524,12 @@ class NewsStore:
             "version": self._seen_version,
         }
 
+    def _chunk_total(self) -> int:
+        """The chunk count, read once per version stamp (a count scans the whole collection)."""
+        if self._count is None or self._count[0] != self._seen_version or not self._count[1]:
+            self._count = (self._seen_version, int(self._chunks.count()))
+        return self._count[1]
+
     def chunk_count(self) -> int:
         with self._translate():
             return int(self._chunks.count())
@@ -556,7 +563,7 @@ class NewsStore:
     ) -> list[tuple[ChunkRow, float]]:
         """Nearest chunks to ``embedding``: ``(row, cosine similarity)``, best first."""
         with self._translate():
-            total = self._chunks.count()
+            total = self._chunk_total()
             if total == 0:
                 return []
             got = self._chunks.query(
