@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="calibrate", choices=("train", "calibrate", "heldout", "all"))
     parser.add_argument("--delta", type=Path, help="a reader delta (default: the shipped one)")
     parser.add_argument("--precision", choices=("int8", "fp32"), default="int8", help="the reader's ONNX weights (default: int8, as shipped)")
-    parser.add_argument("--weights", help="a,b,c of the combined score (default: app.reader.COMBINE)")
+    parser.add_argument("--weights", help="a,b,c,d of the combined score (default: app.reader.COMBINE)")
     parser.add_argument("--fit", action="store_true", help="fit a,b,c by logistic regression on this split's candidates")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -47,10 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     from app.reader import (
         COMBINE,
         DEFAULT_DELTA,
+        asked_kind,
         passage_context,
         read,
         reader_candidates,
         shared_reader,
+        typed_match,
     )
     from app.service import NewsQA
     from indexing.settings import Settings
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                     "gold_scores": [round(float(p.reading or 0), 3) for p, g in zip(candidates, gold, strict=True) if g],
                     "candidates": [
                         {"reading": round(float(p.reading or 0), 4), "raw": round(float(raw.get(id(p), 0.0)), 5), "relevance": round(p.relevance, 4), "similarity": round(p.similarity, 4),
-                         "overlap": round(p.overlap, 4), "rank": i, "chunk_rank": p.result.rank, "gold": g,
+                         "overlap": round(p.overlap, 4), "rank": i, "typed": typed_match(asked_kind(q.question), p.text), "chunk_rank": p.result.rank, "gold": g,
                          "attributed": any(c.attributed for c in p.claims), "article": p.article_id}
                         for i, (p, g) in enumerate(zip(candidates, gold, strict=True))
                     ],
@@ -96,10 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         for r in rows:
             for c in r["candidates"]:
                 p = min(max(c["raw"], 1e-6), 1 - 1e-6)
-                xs.append([np.log(p / (1 - p)), c["relevance"]])
+                xs.append([np.log(p / (1 - p)), c["relevance"], c["typed"]])
                 ys.append(int(c["gold"]))
         model = LogisticRegression(C=1.0).fit(np.asarray(xs), np.asarray(ys))
-        fitted = (round(float(model.coef_[0][0]), 3), round(float(model.coef_[0][1]), 3), round(float(model.intercept_[0]), 3))
+        fitted = (round(float(model.coef_[0][0]), 3), round(float(model.coef_[0][1]), 3), round(float(model.intercept_[0]), 3),
+                  round(float(model.coef_[0][2]), 3))
         print(f"fitted COMBINE = {fitted} (rerun with --weights {','.join(map(str, fitted))} for its curve)")
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]

@@ -106,6 +106,23 @@ def test_the_int8_reader_keeps_the_float_readers_order_and_an_unknown_precision_
         AnswerReader(tmp_path / "cache", DEFAULT_DELTA, precision="fp16")
 
 
+def test_a_question_asking_for_a_figure_or_a_time_prefers_passages_that_hold_one() -> None:
+    from app.reader import asked_kind, combine, typed_match
+
+    assert asked_kind("How many crew members joined the strike?") == "figure"
+    assert asked_kind("Roughly what did the new terminal cost?") == "figure"
+    assert asked_kind("When will the ferry service resume?") == "time"
+    assert asked_kind("What did the union say about the rota?") is None
+    figure = "About 300 crew members joined the strike, the union said."
+    words = "Crew members joined the strike in large numbers, the union said."
+    assert typed_match("figure", figure) == 1 and typed_match("figure", words) == -1
+    assert typed_match("time", "Sailings resume on 4 March.") == 1 and typed_match(None, words) == 0
+    weights = (1.0, 2.0, 0.0, 0.5)
+    # the same reader score and ranking: the passage with the asked figure scores higher
+    assert combine(0.5, 0.4, weights, typed=1) > combine(0.5, 0.4, weights, typed=-1)
+    assert combine(0.5, 0.4, weights, typed=0) == combine(0.5, 0.4, (1.0, 2.0, 0.0))
+
+
 def test_a_question_asking_several_things_is_read_part_by_part() -> None:
     from app.reader import split_question
 
