@@ -367,7 +367,12 @@ def train_listwise(args: argparse.Namespace) -> dict:
         _load_into(args.init, adapted, head)
     params = [p for m in adapted for p in (m.lora_A, m.lora_B)]
     optim = torch.optim.AdamW(
-        [{"params": params, "lr": args.lr}, {"params": [*head.parameters(), none], "lr": args.lr * 2}], weight_decay=0.01
+        [
+            {"params": params, "lr": args.lr},
+            {"params": list(head.parameters()), "lr": args.lr * 2},
+            {"params": [none], "lr": args.none_lr, "weight_decay": 0.0},
+        ],
+        weight_decay=0.01,
     )
     model.train()
 
@@ -418,7 +423,7 @@ def train_listwise(args: argparse.Namespace) -> dict:
             value = float(loss.detach())
             running = 0.95 * running + 0.05 * value if step > 1 else value
             if step % 20 == 0:
-                print(f"epoch {epoch} step {step}/{total} loss {running:.4f} none {float(none):.2f} {time.time() - start:.0f}s", flush=True)
+                print(f"epoch {epoch} step {step}/{total} loss {running:.4f} none {float(none.detach()):.2f} {time.time() - start:.0f}s", flush=True)
         val = _evaluate_lists(model, head, none, val_groups, scores)
         history.append({"epoch": epoch, "step": step, **val})
         print(f"epoch {epoch}: validation {val}", flush=True)
@@ -501,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions-per-step", type=int, default=4, help="--listwise: candidate lists per optimiser step")
     parser.add_argument("--max-candidates", type=int, default=12, help="--listwise: a question's gold candidates and random others, this many in all")
     parser.add_argument("--init", type=Path, help="start from this delta's adapters and head (a pointwise reader, for example)")
+    parser.add_argument("--none-lr", type=float, default=0.02, help="--listwise: learning rate of the none score")
     parser.add_argument("--snli-weight", type=float, default=0.5, help="--listwise: weight of the pointwise SNLI loss")
     parser.add_argument("--threads-later", default="", help="HH:MM=N: switch to N threads at that UTC time (a machine shared until then)")
     args = parser.parse_args(argv)
