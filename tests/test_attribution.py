@@ -219,7 +219,7 @@ def test_classify_source(mention: str, expected: str) -> None:
         ("Recent predictions suggesting a drought worry farmers.", ["predictions suggesting"]),
         ("Theresa May spoke in May.", []),
         ("The bridge reopened on Tuesday.", []),
-        # session 7: what analysts read as hedged (two question writers, independently)
+        # what analysts read as hedged (two question writers, independently)
         ("The captain should be fit for Saturday's match.", ["should"]),
         ("The firm expects profits to fall and hopes to sell the unit.", ["expects", "hopes"]),
         ("\"I think we'll reach a good agreement,\" he said.", ["I think"]),

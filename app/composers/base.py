@@ -34,12 +34,12 @@ __all__ = [
 ]
 
 # An answerability (app.composers.evidence.answerability) below this means the
-# retrieved passages are not about the question. Session 7 recalibrated it on 457
+# retrieved passages are not about the question: the refusal then says nothing in
+# the index covers it. At or above it, a question the reader finds no answer for
+# is refused as covered but not given (app.reader, ANSWER_AT). Chosen on 457
 # development questions, analyst-worded ones among them (docs/answers.md#refusal):
-# the 0.55 of session 5 (chosen on sets whose answerable questions reuse the
-# articles' words) refused 16 of 134 answerable questions worded in the analyst's
-# own words, 0.45 refuses 5; the off-topic questions it no longer refuses are
-# mostly refused by the default near-miss checks (a year, a speaker, a sum).
+# 0.55 refused 16 of 134 answerable questions worded in the analyst's own words,
+# 0.45 refuses 5.
 REFUSE_BELOW = 0.45
 
 
