@@ -563,7 +563,7 @@ class ExtractiveComposer:
     def _focus_first(self, items: list[_Item], focus: Passage | None, asked) -> list[_Item]:
         """The claims of the passage that holds the asked fact (``ComposeRequest.focus``) first, added when ranking left them out.
 
-        The near-miss checks find the one passage that gives what is asked ("84 nursing posts" for
+        The reader finds the one passage that gives what is asked ("84 nursing posts" for
         "How many nursing posts ..."); ranking may put a closer-worded passage before it or past the cut.
         """
         if focus is None or focus.injection or focus.vector is None:
