@@ -8,6 +8,8 @@ are scored by the reader. Printed:
 - ``gold_in_candidates``: answerable questions whose gold evidence is among the candidates (the ceiling);
 - ``top1_reader`` / ``top1_ranking``: the best candidate holds the gold evidence, by the reader's
   score / by the chain's ranking without the reader (``relevance``);
+- with ``--time``: the reader's time per question (12 candidates, no score cache), int8 and
+  fp32 one after the other on the same pairs, and their ratio;
 - the refusal trade-off: for each threshold on the best score, unanswerable refused and false
   refusals, and the CRAG-style score of answering with the best candidate (+1 gold, 0 refused, -1 else).
 
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="calibrate", choices=("train", "calibrate", "heldout", "all"))
     parser.add_argument("--delta", type=Path, help="a reader delta (default: the shipped one)")
     parser.add_argument("--precision", choices=("int8", "fp32"), default="int8", help="the reader's ONNX weights (default: int8, as shipped)")
+    parser.add_argument("--time", action="store_true", help="also time the reader per question, int8 against fp32, in this process (no score cache)")
     parser.add_argument("--weights", help="a,b,c,d of the combined score (default: app.reader.COMBINE)")
     parser.add_argument("--fit", action="store_true", help="fit a,b,c by logistic regression on this split's candidates")
     parser.add_argument("--json", type=Path)
@@ -46,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from app.reader import (
         COMBINE,
+        AnswerReader,
         DEFAULT_DELTA,
         asked_kind,
         passage_context,
@@ -62,10 +68,21 @@ def main(argv: list[str] | None = None) -> int:
     reader = shared_reader(settings.model_cache_dir, args.delta or DEFAULT_DELTA, args.precision)
     qa = NewsQA(settings)
     rows = []
+    timings: dict[str, list[float]] = {"int8": [], "fp32": []}
+    timed = (
+        {p: AnswerReader(settings.model_cache_dir, args.delta or DEFAULT_DELTA, precision=p, cache_size=0) for p in timings}
+        if args.time
+        else {}
+    )
     try:
         for q in questions:
             candidates = reader_candidates(qa, q.question)
             contexts = [passage_context(p) for p in candidates]
+            for name, other in timed.items():  # the same pairs, one reader after the other
+                if contexts:
+                    start = time.perf_counter()
+                    other.score(q.question, contexts)
+                    timings[name].append((time.perf_counter() - start) * 1000)
             raw = {id(p): float(s) for p, s in zip(candidates, reader.score(q.question, contexts), strict=True)} if candidates else {}
             reading = read(reader, q.question, candidates, weights=weights)
             gold = [gold_overlap(q, p.result.source_path, p.start, p.end) >= 0 for p in candidates]
@@ -122,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         curve.append({"threshold": t, "unanswerable_refused": round(refused, 3), "false_refusals": round(false, 3), "crag": round(sum(crag) / len(crag), 3)})
     ok = [c for c in curve if c["false_refusals"] <= 0.05]
     summary["operating_point"] = max(ok, key=lambda c: c["unanswerable_refused"]) if ok else None
+    if timed and timings["fp32"]:
+        summary["reader_ms_p50"] = {k: round(statistics.median(v), 1) for k, v in timings.items()}
+        summary["reader_time_int8_over_fp32"] = round(statistics.median(timings["int8"]) / statistics.median(timings["fp32"]), 3)
     print(json.dumps(summary, indent=2))
     for c in curve:
         print(f"  t={c['threshold']:.2f}  refused {c['unanswerable_refused']:.2f}  false {c['false_refusals']:.2f}  crag {c['crag']:+.2f}")
