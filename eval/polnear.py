@@ -87,7 +87,7 @@ class PolnearReport(BaseModel):
     """Scores of the engine on a PolNeAR split."""
 
     directory: str
-    engine: str = Field("", description="What read the articles: 'rules + span tagger', 'rules' (NEWSQA_ATTRIBUTION) or 'custom analyzer'.")
+    engine: str = Field("", description="What read the articles: 'rules + span tagger + transformer tagger', 'rules + span tagger', 'rules' (NEWSQA_ATTRIBUTION) or 'custom analyzer'.")
     articles: int = 0
     annotation_files: int = 0
     gold_attributions: float = Field(0.0, description="Gold attributions (averaged over annotators).")
@@ -273,9 +273,14 @@ def score_polnear(
     analyzer = analyzer or analyze_doc  # type: ignore[assignment]
     nlp = load_nlp()
     texts = [p.read_text(encoding="utf-8") for p, _ in pairs]
-    from indexing.attribution.tagger import load_tagger
+    from indexing.attribution.tagger import load_lm_tagger, load_tagger
 
-    engine = "custom analyzer" if analyzer is not analyze_doc else ("rules + span tagger" if load_tagger() else "rules")
+    if analyzer is not analyze_doc:
+        engine = "custom analyzer"
+    elif load_tagger() is None:
+        engine = "rules"
+    else:
+        engine = "rules + span tagger" + (" + transformer tagger" if load_lm_tagger() is not None else "")
     report = PolnearReport(directory=str(directory), engine=engine, articles=len(pairs))
     total = _zero()
     t_parse = t_analysis = 0.0

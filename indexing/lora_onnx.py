@@ -27,6 +27,8 @@ import json
 import logging
 import os
 import warnings
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +53,7 @@ class LoraDelta:
         try:
             with np.load(self.path, allow_pickle=False) as data:
                 arrays = {k: data[k] for k in data.files}
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # missing, not a zip, cut short
             raise ConfigurationError(f"cannot read the model delta {self.path}: {exc}") from exc
         self.meta: dict[str, Any] = json.loads(str(arrays.pop("meta"))) if "meta" in arrays else {}
         self.lora: dict[str, tuple[np.ndarray, np.ndarray, float]] = {}

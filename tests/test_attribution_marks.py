@@ -132,6 +132,16 @@ def test_what_an_unnamed_group_intends_or_does_is_the_writers_report() -> None:
     assert claim.source_type == "anonymous"
 
 
+def test_a_thing_the_parse_takes_for_a_speaker_credits_nobody() -> None:
+    # "a scheme promises ...": no person or group is credited, so no [anonymous source] on the writer's report
+    text = "A new scheme promises cheaper power for every home in the valley."
+    assert not anonymous(text), [(c.source, c.cue, c.source_type) for c in analyze(text)]
+    # while an unnamed person or group, singular or plural, with or without a people-noun ending, stays anonymous
+    for other in ("A campaigner said the ferry service would be cut.", "Residents claimed the bridge was unsafe.",
+                  "A local told the paper the bridge was unsafe.", "Traders said the market would fall."):
+        assert anonymous(other), other
+
+
 def test_a_forecast_nobody_is_credited_with_is_the_writers_hedged_statement() -> None:
     claim = claim_with("The Norland economy is expected to grow by 4% this year.", "grow by 4%")
     assert claim.source_type == "unattributed" and claim.hedges

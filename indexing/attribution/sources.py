@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import weakref
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexing.models import SourceType
@@ -13,7 +16,7 @@ from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PEOPLE_FIGURE_MODIFIER
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["SpeakerResolver", "classify_tokens", "is_document", "is_plausible_source", "person_name", "source_tokens", "strip_title"]
+__all__ = ["SpeakerResolver", "can_speak", "classify_tokens", "is_document", "is_plausible_source", "person_name", "source_tokens", "strip_title"]
 
 _NAMED_ENTS = {"PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "PRODUCT", "LAW", "EVENT"}
 _TITLE = re.compile(
@@ -83,6 +86,44 @@ def is_plausible_source(head: Token) -> bool:
     if low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS:
         return True
     return _looks_like_name(head)
+
+
+# Endings of nouns for a person or group by what they do ("traders", "campaigners", "economists", "residents",
+# "spokesmen"); a thing ending so ("paper", "statement") only keeps the reading the engine had without this test.
+_AGENT_ENDINGS = ("er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ant", "ants", "ent", "ents", "eer", "eers",
+                  "man", "men", "woman", "women", "ee", "ees", "ive", "ives", "ic", "ics")
+
+
+# Plain nouns for people and teams with no such ending.
+_PEOPLE_NOUNS = frozenset(["girl", "girls", "boy", "boys", "child", "children", "kid", "kids", "pupil", "pupils", "adult", "adults", "youngster", "youngsters", "teenager", "teenagers", "person", "people", "public", "staff", "crew", "family", "families", "relative", "relatives", "friend", "friends", "colleague", "colleagues", "boss", "bosses", "chief", "chiefs", "local", "locals", "customer", "customers", "client", "clients", "guest", "guests", "couple", "couples", "team", "teams", "side", "sides", "club", "clubs", "band", "bands", "group", "groups", "victim", "victims", "patient", "patients", "parent", "parents", "doctor", "doctors", "nurse", "nurses", "mp", "mps", "peer", "peers", "minister", "ministers", "cabinet"])
+
+
+@lru_cache(maxsize=1)
+def _source_heads() -> frozenset[str]:
+    """Common nouns annotators mark as the head of a Source in PolNeAR train (``eval/source_heads.py``)."""
+    path = Path(__file__).with_name("source_heads.json")
+    try:
+        return frozenset(json.loads(path.read_text(encoding="utf-8"))["nouns"])
+    except (OSError, ValueError, KeyError):
+        return frozenset()
+
+
+def can_speak(head: Token) -> bool:
+    """Could this source head be an unnamed person or group? False for a singular common noun that names a thing
+    the parse took for a speaker ("a final salary scheme promises ...", "broadband predicted ..."): not a proper
+    noun, pronoun or entity, in no list of speakers, organisations, documents or people, never the head of a
+    Source in PolNeAR train, and without the ending of a noun for people ("-er", "-ist", "-ent", ...)."""
+    if head.pos_ != "NOUN" or head.ent_type_ or head.tag_ == "NNS":
+        return True  # a plural is most often a group ("airlines", "websites", "MEPs"), even without an ending
+    if any(p.dep_ == "prep" and p.lower_ == "of" and any(o.dep_ == "pobj" and can_speak(o) and o.pos_ != "PRON"
+                                                         for o in p.children) for p in head.children):
+        return True  # "a total of 53% of those polled", "a significant chunk of net users"
+    low = head.lower_
+    if low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS or low in _PEOPLE_NOUNS or low in _source_heads():
+        return True
+    if low in ("figure", "figures") or not low.isalpha():
+        return True
+    return low.endswith(_AGENT_ENDINGS)
 
 
 def is_document(head: Token) -> bool:

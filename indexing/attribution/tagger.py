@@ -41,8 +41,7 @@ if TYPE_CHECKING:
 
     from .quotes import QuoteIndex
 
-__all__ = ["LABELS", "ROLE_NAMES", "SpanTagger", "TokenFeatures", "decode", "featurize", "lexicon_kind", "load_tagger",
-           "role_tags", "role_tags_of", "runs_of", "stray_inside", "windows"]
+__all__ = ["LABELS", "ROLE_NAMES", "SpanTagger", "TokenFeatures", "attribution_mode", "decode", "decode_windows", "featurize", "lexicon_kind", "load_lm_tagger", "load_tagger", "role_tags", "role_tags_of", "runs_of", "stray_inside", "windows"]
 
 MODEL_FILE = Path(__file__).with_name("tagger.onnx")
 VOCAB_FILE = Path(__file__).with_name("tagger_vocab.json")
@@ -53,6 +52,8 @@ LABELS = ("O", "B-Source", "I-Source", "B-Cue", "I-Cue", "B-Content", "I-Content
 CATEGORICAL = ("word", "shape", "pos", "tag", "dep", "head_pos", "head_side", "quote", "rule", "lexicon", "boundary", "cue_p")
 # Sequences the model reads: runs of whole sentences of at most this many tokens (training and inference).
 WINDOW = 256
+# NEWSQA_ATTRIBUTION when unset (``attribution_mode``)
+DEFAULT_MODE = "tagger"
 
 
 # Bin edges of the cue detector's P(cue) (``cue_p`` input: 0 = a word the detector does not score, 1-7 the bins).
@@ -289,13 +290,8 @@ class SpanTagger:
     def __init__(self, model_path: Path = MODEL_FILE, vocab_path: Path = VOCAB_FILE) -> None:
         import onnxruntime as ort
 
-        from indexing.errors import ConfigurationError
-
-        threads = os.environ.get("NEWSQA_TAGGER_THREADS", "1").strip()
-        if not threads.isdigit() or int(threads) < 1:
-            raise ConfigurationError(f"NEWSQA_TAGGER_THREADS must be a whole number >= 1, not {threads!r}")
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = int(threads)
+        opts.intra_op_num_threads = _threads()
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
         meta = json.loads(vocab_path.read_text(encoding="utf-8"))
@@ -304,11 +300,11 @@ class SpanTagger:
         # held-out share of PolNeAR train by eval/train_tagger.py --biases, never on dev)
         self.o_bias = float(meta.get("o_bias", 0.0))
 
-    def labels(self, feats: TokenFeatures) -> np.ndarray:
+    def log_probs(self, feats: TokenFeatures) -> np.ndarray:
+        """log P(label) per token, (n, len(LABELS)), the ``o_bias`` taken off ``O``."""
         n = len(feats.cats)
-        out = np.zeros(n, dtype=np.int64)
         if n == 0:
-            return out
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
         spans = windows(feats.sent_starts, n)
         width = max(b - a for a, b in spans)
         cats = np.zeros((len(spans), width, feats.cats.shape[1]), dtype=np.int64)
@@ -319,23 +315,88 @@ class SpanTagger:
             vecs[j, : b - a] = feats.vectors[a:b]
             lengths[j] = b - a
         (logp,) = self.session.run(None, {"cats": cats, "vectors": vecs, "lengths": lengths})
-        if self.o_bias:
-            logp[:, :, 0] -= self.o_bias
-        # each token's most likely label where that reading is valid BIO; the constrained (Viterbi) reading
-        # for the windows where it is not (about three in four on news, but Viterbi costs more than argmax)
-        broken = []
+        out = np.zeros((n, len(LABELS)), dtype=np.float32)
         for j, (a, b) in enumerate(spans):
-            lab = logp[j, : b - a].argmax(-1)
-            if stray_inside(lab).any():
-                broken.append(j)
-            else:
-                out[a:b] = lab
-        if broken:
-            best = decode(logp[broken], lengths[broken])
-            for row, j in enumerate(broken):
-                a, b = spans[j]
-                out[a:b] = best[row, : b - a]
+            out[a:b] = logp[j, : b - a]
+        if self.o_bias:
+            out[:, 0] -= self.o_bias
         return out
+
+    def labels(self, feats: TokenFeatures, logp: np.ndarray | None = None) -> np.ndarray:
+        """The BIO label index per token (``logp``: per-token log-probabilities to decode instead of the model's
+        own, e.g. combined with the transformer tagger's)."""
+        n = len(feats.cats)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        if logp is None:
+            logp = self.log_probs(feats)
+        return decode_windows(logp, feats.sent_starts)
+
+
+def decode_windows(logp: np.ndarray, sent_starts: list[int]) -> np.ndarray:
+    """BIO labels per token from per-token log-probabilities, window by window (``windows``): each token's most
+    likely label where that reading is valid BIO, the constrained (Viterbi) reading for the windows where it is
+    not (about three in four on news, but Viterbi costs more than argmax)."""
+    n = len(logp)
+    out = np.zeros(n, dtype=np.int64)
+    spans = windows(sent_starts, n)
+    broken = []
+    for j, (a, b) in enumerate(spans):
+        lab = logp[a:b].argmax(-1)
+        if stray_inside(lab).any():
+            broken.append(j)
+        else:
+            out[a:b] = lab
+    if broken:
+        width = max(spans[j][1] - spans[j][0] for j in broken)
+        batch = np.zeros((len(broken), width, logp.shape[1]), dtype=logp.dtype)
+        lengths = np.zeros(len(broken), dtype=np.int64)
+        for row, j in enumerate(broken):
+            a, b = spans[j]
+            batch[row, : b - a] = logp[a:b]
+            lengths[row] = b - a
+        best = decode(batch, lengths)
+        for row, j in enumerate(broken):
+            a, b = spans[j]
+            out[a:b] = best[row, : b - a]
+    return out
+
+
+MODES = ("transformer", "tagger", "rules")
+
+
+def attribution_mode() -> str:
+    """``NEWSQA_ATTRIBUTION``: ``transformer`` (the rules, the span tagger and the transformer tagger), ``tagger``
+    (the rules and the span tagger) or ``rules``; ``ConfigurationError`` for anything else."""
+    from indexing.errors import ConfigurationError
+
+    mode = os.environ.get("NEWSQA_ATTRIBUTION", "").strip().lower() or DEFAULT_MODE
+    if mode not in MODES:
+        raise ConfigurationError(f"NEWSQA_ATTRIBUTION must be 'transformer', 'tagger' or 'rules' (default "
+                                 f"{DEFAULT_MODE!r}), not {mode!r}")
+    return mode
+
+
+@lru_cache(maxsize=1)
+def load_lm_tagger():
+    """The transformer tagger (``lm_tagger.TransformerTagger``) when ``NEWSQA_ATTRIBUTION`` asks for it, else None.
+    ``NEWSQA_TAGGER_LORA`` names another delta file; a missing or unreadable one is a ``ConfigurationError``."""
+    if attribution_mode() != "transformer":
+        return None
+    from .lm_tagger import DELTA_FILE, TransformerTagger
+
+    path = os.environ.get("NEWSQA_TAGGER_LORA", "").strip()
+    return TransformerTagger(Path(path) if path else DELTA_FILE, threads=_threads(),
+                             int8=os.environ.get("NEWSQA_LM_INT8", "1") == "1")
+
+
+def _threads() -> int:
+    from indexing.errors import ConfigurationError
+
+    threads = os.environ.get("NEWSQA_TAGGER_THREADS", "1").strip()
+    if not threads.isdigit() or int(threads) < 1:
+        raise ConfigurationError(f"NEWSQA_TAGGER_THREADS must be a whole number >= 1, not {threads!r}")
+    return int(threads)
 
 
 @lru_cache(maxsize=1)
@@ -346,11 +407,8 @@ def load_tagger() -> SpanTagger | None:
     model, a thread count that is not a number)."""
     from indexing.errors import ConfigurationError
 
-    mode = os.environ.get("NEWSQA_ATTRIBUTION", "").strip().lower()
-    if mode == "rules":
+    if attribution_mode() == "rules":
         return None
-    if mode not in ("", "tagger"):
-        raise ConfigurationError(f"NEWSQA_ATTRIBUTION must be 'tagger' (the default) or 'rules', not {mode!r}")
     folder = os.environ.get("NEWSQA_TAGGER_DIR", "").strip()
     model, vocab = (Path(folder) / MODEL_FILE.name, Path(folder) / VOCAB_FILE.name) if folder else (MODEL_FILE, VOCAB_FILE)
     if not model.exists() or not vocab.exists():
