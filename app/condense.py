@@ -75,9 +75,8 @@ def speakers_in(answer: str) -> list[str]:
             m = pattern.match(text)
             if m:
                 name = m.group(1).strip()
-                if name.split()[0] not in _NOT_NAMES or name.startswith("The "):
-                    if name not in found:
-                        found.append(name)
+                if (name.split()[0] not in _NOT_NAMES or name.startswith("The ")) and name not in found:
+                    found.append(name)
                 break
     return found
 

@@ -59,20 +59,11 @@ SIMILARITY_WEIGHT = 0.5
 VERBATIM_OVERLAP = 0.9
 
 _STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most my
-    myself no nor not of off on once only or other our ours ourselves out over own same she should so some
-    such than that the their theirs them themselves then there these they this those through to too under
-    until up very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves s t don now -- ' " also there's it's""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "s", "t", "don", "now", "--", "'", '"', "also", "there's", "it's"]
 )
 # Words an answer adds around a claim to keep its attribution; they are not content.
 _REPORTING_WORDS = frozenset(
-    """said say says stated state states told tell added add adds according noted note notes argued argue
-    warned warn insisted insist claimed claim claims emphasized emphasised emphasize explained explain
-    reported report reports reportedly remarked remarks announced announce confirmed confirm denied deny
-    wrote write writes described describe believes believe believed suggested suggest suggests""".split()
+    ["said", "say", "says", "stated", "state", "states", "told", "tell", "added", "add", "adds", "according", "noted", "note", "notes", "argued", "argue", "warned", "warn", "insisted", "insist", "claimed", "claim", "claims", "emphasized", "emphasised", "emphasize", "explained", "explain", "reported", "report", "reports", "reportedly", "remarked", "remarks", "announced", "announce", "confirmed", "confirm", "denied", "deny", "wrote", "write", "writes", "described", "describe", "believes", "believe", "believed", "suggested", "suggest", "suggests"]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -477,38 +477,37 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
                         "New chat", variant="secondary", scale=1, min_width=110, elem_id="nq-new"
                     )
                 gr.HTML(render_legend(), js_on_load=None, elem_id="nq-legend")
-            with gr.Column(scale=2, min_width=340, elem_id="nq-right"):
-                with gr.Tabs(elem_id="nq-tabs") as tabs:
-                    with gr.Tab("Passage", id="passage", elem_id="nq-tab-passage"):
-                        passage = gr.HTML(
-                            render_passage(None, None), js_on_load=_PANEL_JS, elem_id="nq-passage"
-                        )
-                    with gr.Tab("Corpus", id="corpus", elem_id="nq-tab-corpus"):
-                        corpus = gr.HTML(render_corpus({}), js_on_load=None, elem_id="nq-corpus")
-                        refresh = gr.Button("Refresh counts", size="sm", elem_id="nq-refresh")
-                        gr.Markdown(
-                            "**Add articles** — .txt/.md (title line, optional front matter), .html, .json/.jsonl, RSS/Atom"
-                        )
-                        files = gr.File(
-                            file_count="multiple",
-                            file_types=_UPLOAD_TYPES,
-                            label="Files",
-                            elem_id="nq-files",
-                        )
-                        upload_outlet = gr.Textbox(
-                            label="Outlet",
-                            placeholder="for files that name none",
-                            elem_id="nq-upload-outlet",
-                        )
-                        upload_key = gr.Textbox(
-                            label="API key",
-                            type="password",
-                            placeholder="NEWSQA_API_KEY of this server",
-                            visible=bool(api_key),
-                            elem_id="nq-upload-key",
-                        )
-                        ingest = gr.Button("Ingest", variant="primary", elem_id="nq-ingest")
-                        ingest_result = gr.HTML("", js_on_load=None, elem_id="nq-ingest-result")
+            with gr.Column(scale=2, min_width=340, elem_id="nq-right"), gr.Tabs(elem_id="nq-tabs") as tabs:
+                with gr.Tab("Passage", id="passage", elem_id="nq-tab-passage"):
+                    passage = gr.HTML(
+                        render_passage(None, None), js_on_load=_PANEL_JS, elem_id="nq-passage"
+                    )
+                with gr.Tab("Corpus", id="corpus", elem_id="nq-tab-corpus"):
+                    corpus = gr.HTML(render_corpus({}), js_on_load=None, elem_id="nq-corpus")
+                    refresh = gr.Button("Refresh counts", size="sm", elem_id="nq-refresh")
+                    gr.Markdown(
+                        "**Add articles** — .txt/.md (title line, optional front matter), .html, .json/.jsonl, RSS/Atom"
+                    )
+                    files = gr.File(
+                        file_count="multiple",
+                        file_types=_UPLOAD_TYPES,
+                        label="Files",
+                        elem_id="nq-files",
+                    )
+                    upload_outlet = gr.Textbox(
+                        label="Outlet",
+                        placeholder="for files that name none",
+                        elem_id="nq-upload-outlet",
+                    )
+                    upload_key = gr.Textbox(
+                        label="API key",
+                        type="password",
+                        placeholder="NEWSQA_API_KEY of this server",
+                        visible=bool(api_key),
+                        elem_id="nq-upload-key",
+                    )
+                    ingest = gr.Button("Ingest", variant="primary", elem_id="nq-ingest")
+                    ingest_result = gr.HTML("", js_on_load=None, elem_id="nq-ingest-result")
 
         ask_inputs = [question, turns_state, examples_state, outlets, since, until]
         ask_outputs = [chat, turns_state, question, passage, tabs, examples_html]

@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from app.reader import (
         COMBINE,
-        AnswerReader,
         DEFAULT_DELTA,
+        AnswerReader,
         asked_kind,
         passage_context,
         read,

@@ -24,9 +24,9 @@ warnings.filterwarnings("ignore")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eval.answers import RetrievedPassage  # noqa: E402
-from eval.datasets import load_dataset  # noqa: E402
-from eval.metrics import evidence_hit  # noqa: E402
+from eval.answers import RetrievedPassage
+from eval.datasets import load_dataset
+from eval.metrics import evidence_hit
 
 
 def score(searcher, cases, mode: str, ks=(1, 4, 10)) -> dict:

@@ -196,9 +196,9 @@ class Citation(BaseModel):
     def _inside_chunk(self) -> Citation:
         if self.end < self.start:
             raise ValueError("citation end is before start")
-        if self.chunk_start is not None and self.chunk_end is not None:
-            if not (self.chunk_start <= self.start and self.end <= self.chunk_end):
-                raise ValueError("a citation's span must lie inside its chunk")
+        if (self.chunk_start is not None and self.chunk_end is not None
+                and not (self.chunk_start <= self.start and self.end <= self.chunk_end)):
+            raise ValueError("a citation's span must lie inside its chunk")
         return self
 
 

@@ -32,7 +32,7 @@ def _import_spacy_without_torch() -> None:
     import sys
 
     if "spacy" in sys.modules or "torch" in sys.modules:
-        import spacy  # noqa: F401
+        import spacy
         return
     sys.modules["torch"] = None  # type: ignore[assignment] - makes `import torch` raise ImportError
     try:

@@ -24,7 +24,7 @@ class PromptAwareModel(BaseChatModel):
     """A fake chat model whose reply is computed from the prompt (so it can cite the right passage numbers)."""
 
     reply: Callable[[str], str]
-    prompts: list[str] = []
+    prompts: list[str] = []  # noqa: RUF012 (a pydantic field: each model gets its own copy)
 
     @property
     def _llm_type(self) -> str:

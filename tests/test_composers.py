@@ -45,7 +45,7 @@ def test_direct_quote_keeps_speaker_and_exact_words(searcher) -> None:
 
 
 def test_pronoun_source_is_written_with_the_resolved_name(searcher) -> None:
-    ferry = [p for p in build_passages(searcher.search("rest breaks", k=4)) if "rest breaks" in p.text and p.article_id == "ferry-1"][0]
+    ferry = next(p for p in build_passages(searcher.search("rest breaks", k=4)) if "rest breaks" in p.text and p.article_id == "ferry-1")
     claim = next(c for c in ferry.claims if c.source == "Brandt")
     assert render_claim(claim, ferry) == "Captain Ilse Brandt added that the operator had cut rest breaks to twenty minutes"
 

@@ -79,7 +79,7 @@ def test_invented_quote_is_dropped(setup) -> None:
         'Brandt also said: "The operator is lying to every passenger on this island" [1].',
     )
     assert "lying" not in answer.answer and answer.guard.sentences_in == 2 and answer.guard.sentences_out == 1
-    f = [f for f in findings(answer, "quote_fidelity") if not f.ok][0]
+    f = next(f for f in findings(answer, "quote_fidelity") if not f.ok)
     assert f.sentence == 1 and f.action == "dropped"
 
 

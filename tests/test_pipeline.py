@@ -9,6 +9,7 @@ import sys
 import textwrap
 import threading
 import time
+from typing import ClassVar
 
 import pytest
 
@@ -302,7 +303,7 @@ def test_the_same_story_filed_twice_is_stored_under_both_names_and_embedded_once
         max_tokens = embedder.max_tokens
         count_tokens_batch = staticmethod(embedder.count_tokens_batch)
         count_tokens = staticmethod(embedder.count_tokens)
-        texts: list[str] = []
+        texts: ClassVar[list[str]] = []
 
         def embed(self, texts, **kwargs):
             self.texts.extend(texts)

@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsqa: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         if args.verbose:
             raise
         print(f"newsqa: internal error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
