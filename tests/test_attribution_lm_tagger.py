@@ -138,12 +138,12 @@ def test_the_head_input_is_the_same_in_training_and_at_ingest():
 
 
 def test_the_recipe_reads_through_the_shared_code(nlp, tmp_path):
-    """``eval/train_transformer_tagger`` builds its training items from the same windows, word pieces and
+    """``training/train_transformer_tagger`` builds its training items from the same windows, word pieces and
     rules' roles as ingest (an invented article and brat file)."""
     pytest.importorskip("torch")
-    from eval.train_tagger import gold_labels
-    from eval.train_transformer_tagger import _read
     from indexing.embedding import default_model_path
+    from training.train_tagger import gold_labels
+    from training.train_transformer_tagger import _read
 
     root = tmp_path / "split"
     (root / "text").mkdir(parents=True)

@@ -247,7 +247,7 @@ def _split(root):
 
 
 def test_training_labels_follow_the_annotation(nlp, tmp_path):
-    from eval.train_tagger import gold_labels
+    from training.train_tagger import gold_labels
 
     root = _split(tmp_path / "split")
     doc = nlp((root / "text" / "art.txt").read_text(encoding="utf-8"))
@@ -259,7 +259,7 @@ def test_training_labels_follow_the_annotation(nlp, tmp_path):
 def test_a_feature_cache_made_with_other_inputs_is_rebuilt(tmp_path, capsys, monkeypatch):
     import pickle
 
-    from eval.train_tagger import _prepare
+    from training.train_tagger import _prepare
 
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "rules")  # _prepare sets it; restored after the test
     root = _split(tmp_path / "split")

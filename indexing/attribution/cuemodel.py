@@ -2,7 +2,7 @@
 
 Logistic regression over sparse string features of a token in its parse
 (word, suffix, POS, dependency, head, children, subject, quotation context).
-Weights are learned from PolNeAR train by ``eval/train_cues.py`` and shipped in
+Weights are learned from PolNeAR train by ``training/train_cues.py`` and shipped in
 ``cue_model.json`` beside this module (feature -> weight; only words and parse
 labels, no article text). The engine combines it with the hand lexicon: a
 token the model scores at or above ``threshold`` becomes a cue candidate.

@@ -3,7 +3,7 @@
 The base lists are written by hand from the constructions news uses; the
 optional ``cue_lexicon.json`` beside this module adds word forms learned from
 PolNeAR train (word form -> share of its occurrences that were annotated as a
-cue), see ``eval/polnear_lexicon.py``. No article text is stored, only words.
+cue), see ``training/polnear_lexicon.py``. No article text is stored, only words.
 """
 
 from __future__ import annotations

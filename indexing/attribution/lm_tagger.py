@@ -2,7 +2,7 @@
 
 It reads the words of a run of whole sentences with the embedder's encoder
 (all-MiniLM-L6-v2, every linear layer adapted by a rank-8 LoRA delta trained
-on PolNeAR train by ``eval/train_transformer_tagger.py``) and
+on PolNeAR train by ``training/train_transformer_tagger.py``) and
 labels every spaCy token ``O`` or ``B/I-Source``, ``B/I-Cue``,
 ``B/I-Content`` (``tagger.LABELS``) from the vector of the token's first word
 piece and a one-hot of the role the rules gave it (``rule_roles``).

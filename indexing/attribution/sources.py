@@ -100,7 +100,7 @@ _PEOPLE_NOUNS = frozenset(["girl", "girls", "boy", "boys", "child", "children", 
 
 @lru_cache(maxsize=1)
 def _source_heads() -> frozenset[str]:
-    """Common nouns annotators mark as the head of a Source in PolNeAR train (``eval/source_heads.py``)."""
+    """Common nouns annotators mark as the head of a Source in PolNeAR train (``training/source_heads.py``)."""
     path = Path(__file__).with_name("source_heads.json")
     try:
         return frozenset(json.loads(path.read_text(encoding="utf-8"))["nouns"])

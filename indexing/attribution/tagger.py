@@ -11,7 +11,7 @@ P(cue) for the words it scores (binned), where sentences and paragraphs start,
 ``B/I-Source``, ``B/I-Cue``, ``B/I-Content`` with a one-layer BiLSTM. Nothing
 runs again that ingest has not already run: no second encoder pass.
 
-Weights are learned from PolNeAR train by ``eval/train_tagger.py`` and
+Weights are learned from PolNeAR train by ``training/train_tagger.py`` and
 shipped as ONNX (``tagger.onnx``, run with onnxruntime) beside a vocabulary of
 words and parse labels (``tagger_vocab.json``); no article text is stored.
 ``engine._Engine._refine`` turns the labelled spans back into attributions (see its docstring).
@@ -297,7 +297,7 @@ class SpanTagger:
         meta = json.loads(vocab_path.read_text(encoding="utf-8"))
         self.vocab: dict[str, dict[str, int]] = meta["tables"]
         # log-probability taken off "O" before decoding: trades span precision for recall (chosen on a
-        # held-out share of PolNeAR train by eval/train_tagger.py --biases, never on dev)
+        # held-out share of PolNeAR train by training/train_tagger.py --biases, never on dev)
         self.o_bias = float(meta.get("o_bias", 0.0))
 
     def log_probs(self, feats: TokenFeatures) -> np.ndarray:

@@ -7,7 +7,7 @@ token of the span whose parse head lies outside it). Features come from
 regression (scikit-learn). Only feature names (words, parse labels) and
 weights are written, pruned to the ``--max-features`` largest weights.
 
-    python -m eval.train_cues ../shared/data/polnear/train [--holdout 0.2] [--threshold 0.4]
+    python -m training.train_cues ../shared/data/polnear/train [--holdout 0.2] [--threshold 0.4]
 
 ``--holdout`` keeps the last share of the articles out of training and prints
 token-level P/R/F1 on them at several thresholds (tune there, never on dev).

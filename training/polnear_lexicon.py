@@ -5,7 +5,7 @@ word forms seen at least ``min_count`` times inside a gold Cue span, where P is 
 share of the form's occurrences in train text that lie inside a Cue span. Only
 single lower-cased words and two numbers each are stored: no article text.
 
-    python -m eval.polnear_lexicon ../shared/data/polnear/train
+    python -m training.polnear_lexicon ../shared/data/polnear/train
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ selected (epoch) on dev. ``indexing/lora_onnx.py`` merges the delta this script
 writes into an ONNX file at run time (``indexing/attribution/lm_tagger.py``).
 What training and ingest share, so they cannot drift:
 
-- labels: ``eval.train_tagger.gold_labels`` (BIO per spaCy token from a brat file,
+- labels: ``training.train_tagger.gold_labels`` (BIO per spaCy token from a brat file,
   the precedence and B/I rule of ``indexing.attribution.tagger.role_tags_of``),
   ``tagger.LABELS`` order;
 - sequences and word pieces: ``lm_tagger.windows_of`` (runs of whole sentences
@@ -17,7 +17,7 @@ What training and ingest share, so they cannot drift:
 - the rules' reading as an input: ``engine.rule_roles``;
 - the head's input: ``lm_tagger.head_input``.
 
-    python -m eval.train_transformer_tagger ../shared/data/polnear/train ../shared/data/polnear/dev \\
+    python -m training.train_transformer_tagger ../shared/data/polnear/train ../shared/data/polnear/dev \\
         --out indexing/attribution/tagger_lora.npz --epochs 3 --threads 1
 
 The shipped delta: 3 epochs, lr 5e-4, rank 8, alpha 16, seed 16 (dev
@@ -43,9 +43,9 @@ from pathlib import Path
 import numpy as np
 
 from eval.polnear import _pairs
-from eval.train_tagger import gold_labels
 from indexing.attribution.lm_tagger import FORMAT
 from training.train_reader import _wrap_lora  # the same adapters as the answer reader
+from training.train_tagger import gold_labels
 
 __all__ = ["main"]
 

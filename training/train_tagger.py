@@ -12,7 +12,7 @@ the default) the model is trained again on every train article. It is
 exported to ONNX with onnxruntime-compatible ops only; only words, parse labels
 and weights are written.
 
-    python -m eval.train_tagger ../shared/data/polnear/train [--epochs 8] [--holdout 0.1] [--cache DIR]
+    python -m training.train_tagger ../shared/data/polnear/train [--epochs 8] [--holdout 0.1] [--cache DIR]
 
 Needs torch (``pip install torch==2.13.0``, CPU); the run time needs only onnxruntime.
 """

@@ -6,7 +6,7 @@ common nouns that head a gold Source span at least ``min_count`` times in train 
 thing the parse took for a speaker ("the scheme promises"). Only single lower-cased words are stored: no
 article text.
 
-    python -m eval.source_heads ../shared/data/polnear/train
+    python -m training.source_heads ../shared/data/polnear/train
 """
 
 from __future__ import annotations
