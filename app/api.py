@@ -107,9 +107,7 @@ class AskRequest(_Filters):
         max_length=2000,
         description="The question (a follow-up when history is given).",
     )
-    history: list[ChatTurn] = Field(
-        default_factory=list, max_length=50, description="Earlier turns, oldest first."
-    )
+    history: list[ChatTurn] = Field(default_factory=list, max_length=50, description="Earlier turns, oldest first.")
 
 
 class ErrorBody(BaseModel):
@@ -135,9 +133,7 @@ class ArticleSummary(BaseModel):
 class ArticlePage(BaseModel):
     offset: int
     limit: int
-    total: int | None = Field(
-        default=None, description="Matching articles in all pages, when known."
-    )
+    total: int | None = Field(default=None, description="Matching articles in all pages, when known.")
     articles: list[ArticleSummary]
 
 
@@ -159,12 +155,8 @@ class PayloadTooLarge(HTTPException):
         super().__init__(413, f"the request body is larger than the limit of {limit:,} bytes")
 
 
-def _error(
-    status: int, kind: str, message: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"type": kind, "message": message}}, status_code=status, headers=headers
-    )
+def _error(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"type": kind, "message": message}}, status_code=status, headers=headers)
 
 
 _HTTP_KINDS = {
@@ -239,9 +231,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _internal_error(_: Request, exc: Exception) -> JSONResponse:
         # A bug, not bad input: say so in one line; the traceback goes to the server log.
-        return _error(
-            500, "InternalError", f"internal error ({type(exc).__name__}); see the server log"
-        )
+        return _error(500, "InternalError", f"internal error ({type(exc).__name__}); see the server log")
 
 
 class BodyLimitMiddleware:
@@ -257,9 +247,7 @@ class BodyLimitMiddleware:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             too_large = PayloadTooLarge(self.max_bytes)
-            response = _error(
-                413, "PayloadTooLarge", str(too_large.detail), headers={"Connection": "close"}
-            )
+            response = _error(413, "PayloadTooLarge", str(too_large.detail), headers={"Connection": "close"})
             await response(scope, receive, send)
             return
         received = 0
@@ -372,9 +360,7 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
     @router.post("/search", tags=["answers"], dependencies=read)
     def search(body: SearchRequest) -> SearchResponse:
         """Hybrid (dense + BM25) search for passages, with their claims."""
-        return qa.search(
-            body.query, k=body.k, outlets=body.outlets, since=body.since, until=body.until
-        )
+        return qa.search(body.query, k=body.k, outlets=body.outlets, since=body.since, until=body.until)
 
     @router.post("/ask", tags=["answers"], dependencies=read)
     def ask(body: AskRequest) -> Answer:
@@ -407,9 +393,7 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
         """
         if not body.question.strip():
             raise BadInputError("the question is empty")
-        qa.filters(
-            body.outlets, body.since, body.until
-        )  # bad filters -> 400 before the stream starts
+        qa.filters(body.outlets, body.since, body.until)  # bad filters -> 400 before the stream starts
         events = qa.astream(
             body.question,
             history=[t.model_dump() for t in body.history],
@@ -431,9 +415,7 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
     @router.post("/articles", tags=["articles"], dependencies=write)
     async def ingest(
         request: Request,
-        outlet: str | None = Query(
-            default=None, description="Outlet for articles whose data names none."
-        ),
+        outlet: str | None = Query(default=None, description="Outlet for articles whose data names none."),
     ) -> IngestReport:
         """Ingest articles: a JSON article, a list, or ``{"articles": [...]}``; a JSONL body
         (``Content-Type: application/x-ndjson``); or files as ``multipart/form-data``
@@ -444,14 +426,8 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
         articles, failures = await _articles_from_request(request, outlet)
         if not articles and not failures:
             raise BadInputError("the request holds no articles")
-        report = (
-            await run_in_threadpool(locked, qa.ingest, articles, outlet=outlet)
-            if articles
-            else IngestReport()
-        )
-        report.failed = [IngestFailure(source=f.source, reason=f.reason) for f in failures] + list(
-            report.failed
-        )
+        report = await run_in_threadpool(locked, qa.ingest, articles, outlet=outlet) if articles else IngestReport()
+        report.failed = [IngestFailure(source=f.source, reason=f.reason) for f in failures] + list(report.failed)
         return report
 
     @router.get("/articles", tags=["articles"], dependencies=read)
@@ -459,17 +435,13 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
         offset: int = Query(default=0, ge=0),
         limit: int = Query(default=50, ge=1, le=500),
         outlet: str | None = None,
-        q: str | None = Query(
-            default=None, max_length=500, description="Words in the title (or body)."
-        ),
+        q: str | None = Query(default=None, max_length=500, description="Words in the title (or body)."),
         since: date | None = None,
         until: date | None = None,
     ) -> ArticlePage:
         """Articles in the store, a page at a time, filtered by outlet, words and date range."""
         qa.filters(None, since, until)
-        return _article_page(
-            qa, offset=offset, limit=limit, outlet=outlet, query=q, since=since, until=until
-        )
+        return _article_page(qa, offset=offset, limit=limit, outlet=outlet, query=q, since=since, until=until)
 
     @router.get("/articles/{article_id:path}", tags=["articles"], dependencies=read)
     def get_article(article_id: str) -> Article:
@@ -490,9 +462,7 @@ def _router(settings: Settings, qa: NewsQA, writes: threading.Lock) -> APIRouter
 
 
 # --- helpers ----------------------------------------------------------------------------------
-async def _sse(
-    first: dict[str, Any] | None, rest: AsyncIterator[dict[str, Any]]
-) -> AsyncIterator[bytes]:
+async def _sse(first: dict[str, Any] | None, rest: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
     def frame(event: dict[str, Any]) -> bytes:
         kind = str(event.get("type", "message"))
         return f"event: {kind}\ndata: {json.dumps(jsonable_encoder(event), ensure_ascii=False)}\n\n".encode()
@@ -520,9 +490,7 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
 
 
-async def _articles_from_request(
-    request: Request, outlet: str | None
-) -> tuple[list[Article], list[Any]]:
+async def _articles_from_request(request: Request, outlet: str | None) -> tuple[list[Article], list[Any]]:
     """Articles and per-item load failures from any accepted body; never reads a server path."""
     from indexing.loaders import articles_from_json, load_bytes
 
@@ -543,18 +511,12 @@ async def _articles_from_request(
     if media == "multipart/form-data":
         form = await request.form(max_files=_MAX_UPLOAD_FILES, max_fields=100)
         try:
-            uploads = [
-                v for _, v in form.multi_items() if hasattr(v, "read") and hasattr(v, "filename")
-            ]
+            uploads = [v for _, v in form.multi_items() if hasattr(v, "read") and hasattr(v, "filename")]
             if not uploads:
                 raise BadInputError("the multipart body holds no files (send them as file fields)")
             for upload in uploads:
                 data = await upload.read()
-                items.extend(
-                    await run_in_threadpool(
-                        load_bytes, data, upload.filename or "upload.txt", outlet=outlet
-                    )
-                )
+                items.extend(await run_in_threadpool(load_bytes, data, upload.filename or "upload.txt", outlet=outlet))
         finally:
             await form.close()
     elif media in ("application/json", "text/json") or media.endswith("+json"):
@@ -600,9 +562,7 @@ def _article_page(
         published = data.get("published_at")
         if isinstance(published, str):
             published = date.fromisoformat(published[:10])
-        if dated and (
-            (published is None) or (since and published < since) or (until and published > until)
-        ):
+        if dated and ((published is None) or (since and published < since) or (until and published > until)):
             continue
         chars = data.get("chars") or len(data.get("body") or "")
         summaries.append(ArticleSummary(**{**data, "published_at": published, "chars": chars}))

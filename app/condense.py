@@ -58,10 +58,35 @@ _SPEAKER_PATTERNS = (
     re.compile(rf"^((?:[Aa]n?|[Oo]ne|[Tt]he|[Ss]ome)\s+[a-z][\w\s'’-]{{2,60}}?)\s+(?:has\s+|have\s+)?{_REPORTING}\b"),
 )
 _QUESTION_SPEAKER = (
-    re.compile(r"\b(did|does|do|has|have|will|would)\s+(.+?)\s+(say|said|tell|think|claim|argue|warn|announce|report|reveal|predict|expect|mean|want|propose|promise|deny|confirm)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(did|does|do|has|have|will|would)\s+(.+?)\s+(say|said|tell|think|claim|argue|warn|announce|report|reveal|predict|expect|mean|want|propose|promise|deny|confirm)\b",
+        re.IGNORECASE,
+    ),
     re.compile(r"\baccording to\s+(.+?)(?=[,?]|$)", re.IGNORECASE),
 )
-_NOT_NAMES = frozenset({"What", "Who", "When", "Where", "Why", "How", "Which", "And", "The", "According", "Did", "Does", "Is", "Are", "Was", "Were", "In", "On", "At"})
+_NOT_NAMES = frozenset(
+    {
+        "What",
+        "Who",
+        "When",
+        "Where",
+        "Why",
+        "How",
+        "Which",
+        "And",
+        "The",
+        "According",
+        "Did",
+        "Does",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "In",
+        "On",
+        "At",
+    }
+)
 
 
 def speakers_in(answer: str) -> list[str]:
@@ -95,7 +120,11 @@ def _people_in(question: str) -> list[str]:
 
 def _looks_like_person(name: str) -> bool:
     words = name.split()
-    return len(words) >= 2 and all(w[:1].isupper() for w in words[:2]) and not name.lower().startswith(("according", "the "))
+    return (
+        len(words) >= 2
+        and all(w[:1].isupper() for w in words[:2])
+        and not name.lower().startswith(("according", "the "))
+    )
 
 
 def _last(history: Sequence[dict[str, Any]], role: str) -> str:
@@ -135,15 +164,20 @@ def condense_rules(question: str, history: Sequence[dict[str, Any]]) -> str:
             if pm:
                 group = 2 if pattern.groups >= 2 else 1
                 return prev_q[: pm.start(group)] + actor + prev_q[pm.end(group) :]
-        topic = re.sub(r"^\s*(what|who|how|why|when|where|which)\b[^a-z]*", "", prev_q, flags=re.IGNORECASE).rstrip(" ?.")
+        topic = re.sub(r"^\s*(what|who|how|why|when|where|which)\b[^a-z]*", "", prev_q, flags=re.IGNORECASE).rstrip(
+            " ?."
+        )
         return f"What did {actor} say about {topic}?"
 
     rewritten = question
     if _PERSON_PRONOUNS.search(question):
-        person = next((p for p in people if _looks_like_person(p)), None) or next(
-            (s for s in speakers if _looks_like_person(s)), None
-        ) or (speakers[0] if speakers else None)
+        person = (
+            next((p for p in people if _looks_like_person(p)), None)
+            or next((s for s in speakers if _looks_like_person(s)), None)
+            or (speakers[0] if speakers else None)
+        )
         if person:
+
             def sub(match: re.Match[str]) -> str:
                 word = match.group(1).lower()
                 return f"{person}'s" if word in {"his", "hers"} else person
@@ -158,7 +192,9 @@ def condense_rules(question: str, history: Sequence[dict[str, Any]]) -> str:
                 break
         group = group or (speakers[0] if speakers else None)
         if group:
-            rewritten = _GROUP_PRONOUNS.sub(lambda mm: f"{group}'s" if mm.group(1).lower().startswith("their") else group, rewritten)
+            rewritten = _GROUP_PRONOUNS.sub(
+                lambda mm: f"{group}'s" if mm.group(1).lower().startswith("their") else group, rewritten
+            )
     if prev_q and (_points_back(rewritten) or _BARE_QUESTION.match(rewritten)):
         rewritten = f"{rewritten.rstrip()} ({prev_q.strip()})"
     return rewritten
@@ -174,7 +210,9 @@ _SAYS_WITHOUT_TOPIC = re.compile(
     r"\b(?:say|said|think|thought|react|reacted|respond|responded|make of it|add|added)\s*$", re.IGNORECASE
 )
 # "Why?", "When?", "How much?", "Who by?": a question word with at most one more word asks about the last question.
-_BARE_QUESTION = re.compile(r"^\s*(?:and\s+)?(?:what|who|when|where|why|how|which)(?:\s+\w+)?\s*[?.!]*\s*$", re.IGNORECASE)
+_BARE_QUESTION = re.compile(
+    r"^\s*(?:and\s+)?(?:what|who|when|where|why|how|which)(?:\s+\w+)?\s*[?.!]*\s*$", re.IGNORECASE
+)
 
 
 def _topic(question: str) -> str:
@@ -208,7 +246,11 @@ def _points_back(question: str) -> bool:
         head = tok.head
         if tok.lower_ == "it" and head.lemma_ == "be" and any(c.dep_ in ("ccomp", "csubj") for c in head.children):
             continue  # "Is it true that ...": a dummy subject
-        if tok.lower_ == "it" and head.lemma_ == "be" and any(c.dep_ in ("acomp", "attr") and any(g.dep_ == "ccomp" for g in c.children) for c in head.children):
+        if (
+            tok.lower_ == "it"
+            and head.lemma_ == "be"
+            and any(c.dep_ in ("acomp", "attr") and any(g.dep_ == "ccomp" for g in c.children) for c in head.children)
+        ):
             continue  # "Is it likely that ..."
         return True
     return False
@@ -245,7 +287,9 @@ def condense(
 
 # --- filters -------------------------------------------------------------------------------------
 def filters_empty(filters: Any) -> bool:
-    return filters is None or not (getattr(filters, "outlets", None) or getattr(filters, "since", None) or getattr(filters, "until", None))
+    return filters is None or not (
+        getattr(filters, "outlets", None) or getattr(filters, "since", None) or getattr(filters, "until", None)
+    )
 
 
 def _as_date(value: Any) -> date | None:
@@ -273,7 +317,11 @@ def resolve_filters(filters: Any, history: Sequence[dict[str, Any]]) -> Any:
         saved = turn.get("filters") if turn.get("role") == "user" else None
         if saved:
             outlets = saved.get("outlets") or None
-            update = {"outlets": list(outlets) if outlets else None, "since": _as_date(saved.get("since")), "until": _as_date(saved.get("until"))}
+            update = {
+                "outlets": list(outlets) if outlets else None,
+                "since": _as_date(saved.get("since")),
+                "until": _as_date(saved.get("until")),
+            }
             if filters is None:
                 from app.retrieval import SearchFilters
 

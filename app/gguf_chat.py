@@ -56,7 +56,9 @@ def packaged_smollm2() -> Path:
 def _require_readers() -> None:
     missing = [name for name in ("transformers", "gguf", "accelerate") if importlib.util.find_spec(name) is None]
     if missing:
-        raise ConfigurationError(f"reading a GGUF model needs the packages {', '.join(missing)}: pip install {' '.join(missing)}")
+        raise ConfigurationError(
+            f"reading a GGUF model needs the packages {', '.join(missing)}: pip install {' '.join(missing)}"
+        )
 
 
 class _Loaded:
@@ -95,7 +97,9 @@ def load_gguf_chat_model(path: str | Path, *, name: str | None = None, **options
     except Exception as exc:  # transformers raises many kinds for an unreadable or unsupported file
         raise ConfigurationError(f"cannot load the GGUF model {str(file)!r}: {type(exc).__name__}: {exc}") from exc
     if not getattr(loaded.tokenizer, "chat_template", None):
-        raise ConfigurationError(f"the GGUF model {str(file)!r} has no chat template; newsqa needs an instruction-tuned model")
+        raise ConfigurationError(
+            f"the GGUF model {str(file)!r} has no chat template; newsqa needs an instruction-tuned model"
+        )
     model = GGUFChatModel(model_path=str(file), model_name=name or file.stem, **options)
     model._loaded = loaded
     return model
@@ -109,7 +113,9 @@ class GGUFChatModel(BaseChatModel):
     model_path: str = Field(description="The GGUF file.")
     model_name: str = Field(description="The name answers report (the composer is 'llm:<model_name>').")
     max_new_tokens: int = Field(default=200, ge=1, description="Most tokens one reply may have.")
-    temperature: float = Field(default=0.0, ge=0.0, description="0: greedy decoding; above 0: sampling at that temperature.")
+    temperature: float = Field(
+        default=0.0, ge=0.0, description="0: greedy decoding; above 0: sampling at that temperature."
+    )
     max_time: float | None = Field(default=None, gt=0, description="Seconds after which generation stops where it is.")
 
     _loaded: _Loaded | None = PrivateAttr(default=None)
@@ -131,7 +137,9 @@ class GGUFChatModel(BaseChatModel):
     def _inputs(self, messages: list[BaseMessage]) -> Any:
         loaded = self._loaded_model()
         chat = [{"role": _ROLES.get(m.type, m.type), "content": m.text} for m in messages]
-        return loaded.tokenizer.apply_chat_template(chat, add_generation_prompt=True, return_tensors="pt", return_dict=True)
+        return loaded.tokenizer.apply_chat_template(
+            chat, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
 
     def _generate_options(self, stop: list[str] | None) -> dict[str, Any]:
         tokenizer = self._loaded_model().tokenizer
@@ -147,7 +155,9 @@ class GGUFChatModel(BaseChatModel):
             options.update(stop_strings=list(stop), tokenizer=tokenizer)
         return options
 
-    def _start(self, messages: list[BaseMessage], stop: list[str] | None, streamer: Any = None) -> tuple[threading.Thread, dict[str, Any]]:
+    def _start(
+        self, messages: list[BaseMessage], stop: list[str] | None, streamer: Any = None
+    ) -> tuple[threading.Thread, dict[str, Any]]:
         """Start ``model.generate`` on a worker thread; its result lands in the returned dict."""
         import torch
 
@@ -188,8 +198,15 @@ class GGUFChatModel(BaseChatModel):
         text = _cut_at_stop(self._loaded_model().tokenizer.decode(new_tokens, skip_special_tokens=True), stop)
         message = AIMessage(
             content=text,
-            response_metadata={"model_name": self.model_name, "finish_reason": _finish_reason(len(new_tokens), self.max_new_tokens)},
-            usage_metadata={"input_tokens": prompt_tokens, "output_tokens": len(new_tokens), "total_tokens": prompt_tokens + len(new_tokens)},
+            response_metadata={
+                "model_name": self.model_name,
+                "finish_reason": _finish_reason(len(new_tokens), self.max_new_tokens),
+            },
+            usage_metadata={
+                "input_tokens": prompt_tokens,
+                "output_tokens": len(new_tokens),
+                "total_tokens": prompt_tokens + len(new_tokens),
+            },
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -222,7 +239,9 @@ class GGUFChatModel(BaseChatModel):
             worker.join()
         if "error" in result:
             raise result["error"]
-        yield ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"model_name": self.model_name}, chunk_position="last"))
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(content="", response_metadata={"model_name": self.model_name}, chunk_position="last")
+        )
 
 
 def _cut_at_stop(text: str, stop: list[str] | None) -> str:

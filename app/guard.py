@@ -49,7 +49,30 @@ __all__ = ["AttributionGuard", "names_source", "quotations"]
 
 _QUOTE = re.compile(r'"([^"]{3,}?)"|“([^”]{3,}?)”|(?:(?<=\s)|^)[‘\']([^‘’\']{3,}?)[’\'](?=[\s,.;:!?]|$)')
 _ANONYMOUS_HEADS = frozenset(
-    ["source", "sources", "official", "officials", "analyst", "analysts", "expert", "experts", "critic", "critics", "people", "insider", "insiders", "observer", "observers", "person", "diplomat", "diplomats", "spokesperson", "aide", "aides", "understood"]
+    [
+        "source",
+        "sources",
+        "official",
+        "officials",
+        "analyst",
+        "analysts",
+        "expert",
+        "experts",
+        "critic",
+        "critics",
+        "people",
+        "insider",
+        "insiders",
+        "observer",
+        "observers",
+        "person",
+        "diplomat",
+        "diplomats",
+        "spokesperson",
+        "aide",
+        "aides",
+        "understood",
+    ]
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "him", "her", "them"])
 
@@ -168,7 +191,12 @@ class AttributionGuard:
                 cited = [best]
                 text = self._set_citations(text, cited)
                 what = f"cited {invalid}, which do not exist" if invalid else "cited nothing"
-                note("citation_exists", False, "repaired", f"{what}; re-pointed to [{best}], the passage that best supports it")
+                note(
+                    "citation_exists",
+                    False,
+                    "repaired",
+                    f"{what}; re-pointed to [{best}], the passage that best supports it",
+                )
             else:
                 what = f"cited {invalid}, which do not exist" if invalid else "cited nothing"
                 note("citation_exists", False, "dropped", f"{what}, and no passage supports it")
@@ -188,7 +216,12 @@ class AttributionGuard:
                     note("quote_fidelity", False, "dropped", f"the quotation {quote!r} is not in the cited passage(s)")
                     return None
                 text = text.replace(quote, replacement, 1)
-                note("quote_fidelity", False, "repaired", f"misquote {quote!r} replaced by the passage's words {replacement!r}")
+                note(
+                    "quote_fidelity",
+                    False,
+                    "repaired",
+                    f"misquote {quote!r} replaced by the passage's words {replacement!r}",
+                )
             if not any(f.sentence == index and f.check == "quote_fidelity" for f in findings):
                 note("quote_fidelity", True)
 
@@ -219,7 +252,9 @@ class AttributionGuard:
             note("support", False, "repaired", f"cited passage does not support it ({why}); re-pointed to [{best}]")
 
         # 4-6. attribution and marks, against the claim(s) the sentence restates
-        claims = [sentence.claim] if sentence.claim is not None else self._claims_for(text, [passages[n - 1] for n in cited])
+        claims = (
+            [sentence.claim] if sentence.claim is not None else self._claims_for(text, [passages[n - 1] for n in cited])
+        )
         # A claim credited to nobody (no source, no speaker) has no one to name: "According to the source" says nothing.
         attributed = [c for c in claims if c.attributed and has_source(c)]
         # Stricter than "named or marked": an anonymous source is still described
@@ -230,7 +265,12 @@ class AttributionGuard:
                 claim = missing_source[0]
                 who = _display(claim)
                 text = _prefix_attribution(text, who, " ".join(passages[n - 1].result.text for n in cited))
-                note("attribution", False, "repaired", f"the sentence did not name its source; restored 'According to {who}'")
+                note(
+                    "attribution",
+                    False,
+                    "repaired",
+                    f"the sentence did not name its source; restored 'According to {who}'",
+                )
             else:
                 note("attribution", True)
         hedged = [c for c in claims if c.hedges]
@@ -259,7 +299,9 @@ class AttributionGuard:
     @staticmethod
     def _evidence(passage: Passage) -> str:
         # The outlet and date are part of what a passage tells ("Harbor Gazette reported that ...").
-        extra = " ".join(x for x in (passage.outlet, passage.published_at.isoformat() if passage.published_at else None) if x)
+        extra = " ".join(
+            x for x in (passage.outlet, passage.published_at.isoformat() if passage.published_at else None) if x
+        )
         return f"{passage.evidence_text()} {extra}".strip()
 
     def _best_supporting(self, text: str, passages: list[Passage], exclude: Sequence[int] = ()) -> int | None:

@@ -84,7 +84,9 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
 
         return init_chat_model(model, model_provider=provider, **kwargs)
     except ImportError as exc:
-        raise ConfigurationError(f"NEWSQA_LLM={spec!r}: the integration package for {provider!r} is not installed ({exc})") from exc
+        raise ConfigurationError(
+            f"NEWSQA_LLM={spec!r}: the integration package for {provider!r} is not installed ({exc})"
+        ) from exc
     except Exception as exc:  # provider packages raise many kinds; translate at the boundary
         raise ConfigurationError(f"NEWSQA_LLM={spec!r}: cannot create the chat model: {exc}") from exc
 

@@ -207,7 +207,28 @@ class AnswerSentence:
 # by requiring the next sentence to start with an upper-case letter, a quote or a digit
 # and by not splitting after a single capital letter or a few common abbreviations.
 _END = re.compile(r"""[.!?]["'”’)]*(?:\s*\[\d{1,3}\])*(?=\s+["'“‘(\[]?[A-Z0-9])""")
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "no", "vs", "inc", "jr", "sr", "co", "corp", "ltd"}
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "prof",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "no",
+    "vs",
+    "inc",
+    "jr",
+    "sr",
+    "co",
+    "corp",
+    "ltd",
+}
 
 
 def quote_open(text: str) -> bool:
@@ -241,7 +262,7 @@ def _append(sentences: list[AnswerSentence], text: str, start: int, end: int) ->
         return
     s = start + lead
     # A stray citation run alone ("[2].") belongs to the sentence before it.
-    if sentences and not strip_citations(strip_marks(piece)).strip(" .") :
+    if sentences and not strip_citations(strip_marks(piece)).strip(" ."):
         prev = sentences.pop()
         merged = text[prev.start : s + len(piece)]
         sentences.append(AnswerSentence(merged, prev.start, s + len(piece), find_citations(merged), find_marks(merged)))

@@ -307,7 +307,12 @@ class Reading:
 
 
 def read(
-    reader: AnswerReader, question: str, passages: Sequence[Passage], n: int | None = None, *, weights: tuple[float, float, float] | None = None
+    reader: AnswerReader,
+    question: str,
+    passages: Sequence[Passage],
+    n: int | None = None,
+    *,
+    weights: tuple[float, float, float] | None = None,
 ) -> Reading:
     """Score the chain's best-ranked candidates for ``question``; each read passage gets its ``reading``."""
     candidates = choose_candidates(passages, n)
@@ -320,7 +325,10 @@ def read(
         raw = reader.score(part, contexts)
         kind = asked_kind(part)
         per_part.append(
-            [combine(float(r), p.relevance, weights or COMBINE, typed=typed_match(kind, p.text)) for r, p in zip(raw, candidates, strict=True)]
+            [
+                combine(float(r), p.relevance, weights or COMBINE, typed=typed_match(kind, p.text))
+                for r, p in zip(raw, candidates, strict=True)
+            ]
         )
     scores = [max(part[i] for part in per_part) for i in range(len(candidates))]
     for p, s in zip(candidates, scores, strict=True):
@@ -343,7 +351,8 @@ _TWO_SPEAKERS = re.compile(
 )
 # "..., and what does X plan?" / "... and how did Y react?": a second question joined to the first.
 _JOINED = re.compile(
-    r"[,;]?\s+and\s+(?=(?:what|who|how|why|when|where|which|does|do|did|is|are|was|were|has|have|will|would)\b)", re.IGNORECASE
+    r"[,;]?\s+and\s+(?=(?:what|who|how|why|when|where|which|does|do|did|is|are|was|were|has|have|will|would)\b)",
+    re.IGNORECASE,
 )
 
 
@@ -383,7 +392,9 @@ _ASKS_FIGURE = re.compile(
     r"|how\s+(?:big|large|high|low|far|fast)\b|\bcost\b|\bworth\b)",
     re.IGNORECASE,
 )
-_ASKS_TIME = re.compile(r"^\s*(?:and\s+)?when\b|\bwhat\s+(?:year|date|day|month)\b|\bby\s+when\b|\bhow\s+long\s+ago\b", re.IGNORECASE)
+_ASKS_TIME = re.compile(
+    r"^\s*(?:and\s+)?when\b|\bwhat\s+(?:year|date|day|month)\b|\bby\s+when\b|\bhow\s+long\s+ago\b", re.IGNORECASE
+)
 _FIGURE = re.compile(
     r"\d|[£$€%]|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?"
     r"|millions?|billions?|trillions?|dozens?|half|third|quarter|doubled?|tripled?|per\s*cent)\b",

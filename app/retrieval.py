@@ -48,9 +48,7 @@ class SearchFilters(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    outlets: list[str] | None = Field(
-        default=None, description="Keep passages from any of these outlets."
-    )
+    outlets: list[str] | None = Field(default=None, description="Keep passages from any of these outlets.")
     since: date | None = Field(default=None, description="Published on or after this day.")
     until: date | None = Field(default=None, description="Published on or before this day.")
 
@@ -87,9 +85,7 @@ def _coerce_filters(value: SearchFilters | Mapping[str, Any] | None) -> SearchFi
     try:
         return SearchFilters.model_validate(dict(value))
     except ValueError as exc:
-        raise BadInputError(
-            f"bad search filters: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}"
-        ) from exc
+        raise BadInputError(f"bad search filters: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from exc
 
 
 def _result(row: ChunkRow, rank: int, score: float) -> SearchResult:
@@ -172,9 +168,7 @@ class HybridSearcher:
             dense: list[tuple[ChunkRow, float]] = []
             lexical: list[tuple[str, float]] = []
             if mode in ("hybrid", "dense"):
-                dense = self.store.query(
-                    self.embed_query(query), depth, where=chosen.chroma_where()
-                )
+                dense = self.store.query(self.embed_query(query), depth, where=chosen.chroma_where())
             if mode in ("hybrid", "lexical"):
                 self.lexical.ensure(self.store, version)
                 lexical = self.lexical.search(query, depth, chosen.lexical())
@@ -250,9 +244,7 @@ class NewsRetriever(BaseRetriever):
     k: int = 8
     search_kwargs: dict[str, Any] = Field(default_factory=dict)
 
-    def invoke(
-        self, input: str, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> list[Document]:
+    def invoke(self, input: str, config: RunnableConfig | None = None, **kwargs: Any) -> list[Document]:
         config = ensure_config(config)
         configurable = config.get("configurable") or {}
         per_call = {
@@ -268,9 +260,7 @@ class NewsRetriever(BaseRetriever):
         options = {**self.search_kwargs, **kwargs}
         filters = _coerce_filters(options.get("filters"))
         if filters is None and any(options.get(key) for key in ("outlets", "since", "until")):
-            filters = _coerce_filters(
-                {key: options.get(key) for key in ("outlets", "since", "until")}
-            )
+            filters = _coerce_filters({key: options.get(key) for key in ("outlets", "since", "until")})
         results = self.searcher.search(
             query,
             k=int(options.get("k", self.k)),

@@ -46,9 +46,7 @@ def _warm_up(qa: NewsQA) -> None:
         log.warning("warm-up failed (the server still starts): %s", exc)
 
 
-def create_server_app(
-    settings: Settings, qa: NewsQA | None = None, *, warm_up: bool = True
-) -> FastAPI:
+def create_server_app(settings: Settings, qa: NewsQA | None = None, *, warm_up: bool = True) -> FastAPI:
     """The FastAPI app with the API and the Gradio UI mounted at ``/`` (the writer lock is ``serve``'s job).
 
     A ``qa`` passed in is left open at shutdown; one built here is closed.

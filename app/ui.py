@@ -252,9 +252,7 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
                 _notice("error", f"The corpus cannot be read: {exc}"),
             )
         if not stats.get("articles"):
-            empty = _notice(
-                "warn", "The corpus is empty: add articles in the Corpus tab, then ask."
-            )
+            empty = _notice("warn", "The corpus is empty: add articles in the Corpus tab, then ask.")
             return render_corpus(stats), gr.update(choices=[]), [], empty
         examples = corpus_examples(qa)
         return (
@@ -297,9 +295,7 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
                     turn.partial += str(event.get("text") or "")
                 elif kind == "answer":
                     answer = event.get("answer")
-                    turn.answer = (
-                        answer if isinstance(answer, Answer) else Answer.model_validate(answer)
-                    )
+                    turn.answer = answer if isinstance(answer, Answer) else Answer.model_validate(answer)
                     continue
                 if time.monotonic() - last_render >= _STREAM_REFRESH_SECONDS:
                     last_render = time.monotonic()
@@ -327,9 +323,7 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
         until: Any,
         evt: gr.EventData,
     ) -> AsyncIterator[tuple[Any, ...]]:
-        async for update in respond(
-            str(getattr(evt, "ask", "")), turns, examples, outlets, since, until
-        ):
+        async for update in respond(str(getattr(evt, "ask", "")), turns, examples, outlets, since, until):
             yield update
 
     def _passage_for(turns: list[Turn], index: int, number: int) -> str:
@@ -351,9 +345,7 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
         match = re.fullmatch(r"(\d+):(\d+)", raw)
         if not match:
             return gr.skip(), gr.skip()
-        return _passage_for(turns, int(match.group(1)), int(match.group(2))), gr.Tabs(
-            selected="passage"
-        )
+        return _passage_for(turns, int(match.group(1)), int(match.group(2))), gr.Tabs(selected="passage")
 
     def new_chat() -> tuple[Any, ...]:
         return render_chat([]), [], render_passage(None, None), "", gr.update(visible=True)
@@ -374,11 +366,7 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
         from indexing.loaders import load_bytes
 
         if api_key and not hmac.compare_digest((key or "").encode(), api_key.encode()):
-            message = (
-                "Adding articles needs the server's API key."
-                if not key
-                else "That API key is not valid."
-            )
+            message = "Adding articles needs the server's API key." if not key else "That API key is not valid."
             return _notice("error", message), gr.skip(), gr.skip()
         if not files:
             return (
@@ -394,9 +382,7 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
             try:
                 items = load_bytes(Path(path).read_bytes(), name, outlet=outlet or None)
                 articles = [item for item in items if isinstance(item, Article)]
-                failed += [
-                    (str(f.source), str(f.reason)) for f in items if not isinstance(f, Article)
-                ]
+                failed += [(str(f.source), str(f.reason)) for f in items if not isinstance(f, Article)]
                 if articles:
                     with _write_lock(qa):
                         report = qa.ingest(articles, outlet=outlet or None)
@@ -408,21 +394,14 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
             except OSError as exc:
                 failed.append((name, f"could not read the upload ({exc.strerror or exc})"))
         progress((len(files), len(files)), desc="Done", unit="files")
-        summary = (
-            " · ".join(f"{value} {kind}" for kind, value in totals.items())
-            + f" · {len(failed)} failed"
-        )
+        summary = " · ".join(f"{value} {kind}" for kind, value in totals.items()) + f" · {len(failed)} failed"
         details = "".join(f"<li><b>{esc(src)}</b>: {esc(reason)}</li>" for src, reason in failed)
         kind = "ok" if not failed else ("warn" if any(totals.values()) else "error")
-        html = _notice(kind, summary) + (
-            f'<ul class="nq-failures">{details}</ul>' if details else ""
-        )
+        html = _notice(kind, summary) + (f'<ul class="nq-failures">{details}</ul>' if details else "")
         corpus, outlets = refresh_corpus()
         return html, corpus, outlets
 
-    with gr.Blocks(
-        title="newsqa — who said what", analytics_enabled=False, elem_id="nq-root"
-    ) as demo:
+    with gr.Blocks(title="newsqa — who said what", analytics_enabled=False, elem_id="nq-root") as demo:
         turns_state = gr.State([])
         examples_state = gr.State([])
         gr.HTML(
@@ -444,12 +423,8 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
                         scale=3,
                         elem_id="nq-outlets",
                     )
-                    since = gr.DateTime(
-                        include_time=False, type="string", label="From", scale=2, elem_id="nq-since"
-                    )
-                    until = gr.DateTime(
-                        include_time=False, type="string", label="To", scale=2, elem_id="nq-until"
-                    )
+                    since = gr.DateTime(include_time=False, type="string", label="From", scale=2, elem_id="nq-since")
+                    until = gr.DateTime(include_time=False, type="string", label="To", scale=2, elem_id="nq-until")
                 chat = gr.HTML(
                     render_chat([]),
                     js_on_load=_PANEL_JS,
@@ -470,18 +445,12 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
                         elem_id="nq-question",
                         max_length=2000,
                     )
-                    ask = gr.Button(
-                        "Ask", variant="primary", scale=1, min_width=90, elem_id="nq-ask"
-                    )
-                    new = gr.Button(
-                        "New chat", variant="secondary", scale=1, min_width=110, elem_id="nq-new"
-                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="nq-ask")
+                    new = gr.Button("New chat", variant="secondary", scale=1, min_width=110, elem_id="nq-new")
                 gr.HTML(render_legend(), js_on_load=None, elem_id="nq-legend")
             with gr.Column(scale=2, min_width=340, elem_id="nq-right"), gr.Tabs(elem_id="nq-tabs") as tabs:
                 with gr.Tab("Passage", id="passage", elem_id="nq-tab-passage"):
-                    passage = gr.HTML(
-                        render_passage(None, None), js_on_load=_PANEL_JS, elem_id="nq-passage"
-                    )
+                    passage = gr.HTML(render_passage(None, None), js_on_load=_PANEL_JS, elem_id="nq-passage")
                 with gr.Tab("Corpus", id="corpus", elem_id="nq-tab-corpus"):
                     corpus = gr.HTML(render_corpus({}), js_on_load=None, elem_id="nq-corpus")
                     refresh = gr.Button("Refresh counts", size="sm", elem_id="nq-refresh")

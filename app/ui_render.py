@@ -96,9 +96,7 @@ def _speaker(claim: Claim, outlet: str | None = None) -> str:
         return f'<span class="nq-speaker nq-speaker-none" title="stated in the outlet\'s own voice">{esc(label)}</span>'
     shown = claim.display_source
     title = (
-        f"as written: {claim.source}"
-        if claim.speaker and claim.source and claim.speaker != claim.source
-        else "speaker"
+        f"as written: {claim.source}" if claim.speaker and claim.source and claim.speaker != claim.source else "speaker"
     )
     return f'<span class="nq-speaker nq-speaker-{esc(claim.source_type)}" title="{esc(title)}">{esc(shown)}</span>'
 
@@ -127,9 +125,7 @@ def _claims_html(turn: int, answer: Answer) -> str:
     rows = []
     for claim in answer.claims:
         quote = (
-            '<span class="nq-quote-kind" title="a direct quotation">“quote”</span>'
-            if claim.quote == "direct"
-            else ""
+            '<span class="nq-quote-kind" title="a direct quotation">“quote”</span>' if claim.quote == "direct" else ""
         )
         cites = "".join(_cite_button(turn, n, by_id.get(n)) for n in claim.citations if n in by_id)
         cue = f'<span class="nq-cue">{esc(claim.cue)}</span>' if claim.cue else ""
@@ -156,13 +152,10 @@ def _sources_html(turn: int, answer: Answer) -> str:
     for cited in by_article.values():
         first = cited[0]
         meta = " · ".join(
-            esc(x)
-            for x in (first.outlet, first.published_at.isoformat() if first.published_at else None)
-            if x
+            esc(x) for x in (first.outlet, first.published_at.isoformat() if first.published_at else None) if x
         )
         numbers = "".join(
-            f'<button class="nq-cite" data-cite="{turn}:{c.id}" title="passage {c.id}">{c.id}</button>'
-            for c in cited
+            f'<button class="nq-cite" data-cite="{turn}:{c.id}" title="passage {c.id}">{c.id}</button>' for c in cited
         )
         label = "passage" if len(cited) == 1 else "passages"
         items.append(
@@ -180,33 +173,23 @@ def _refusal_html(answer: Answer) -> str:
         f"{esc(a.outlet or '')}{' · ' + esc(a.published_at.isoformat()) if a.published_at else ''}</span></li>"
         for a in answer.closest
     )
-    nearest = (
-        f'<div class="nq-closest">Closest articles:<ul>{closest}</ul></div>' if closest else ""
-    )
+    nearest = f'<div class="nq-closest">Closest articles:<ul>{closest}</ul></div>' if closest else ""
     return f'<div class="nq-refusal"><strong>Not in the corpus.</strong> <p>{esc(answer.answer)}</p>{nearest}</div>'
 
 
 def _turn_html(index: int, turn: Turn) -> str:
-    question = (
-        f'<div class="nq-msg nq-user"><div class="nq-bubble">{esc(turn.question)}</div></div>'
-    )
+    question = f'<div class="nq-msg nq-user"><div class="nq-bubble">{esc(turn.question)}</div></div>'
     if turn.error is not None:
         body = f'<div class="nq-error" role="alert"><strong>Could not answer.</strong> {esc(turn.error)}</div>'
     elif turn.answer is None:
         status = f'<div class="nq-status">{esc(turn.status or "Thinking…")}</div>'
-        partial = (
-            f'<p class="nq-partial">{esc(turn.partial)}<span class="nq-caret"></span></p>'
-            if turn.partial
-            else ""
-        )
+        partial = f'<p class="nq-partial">{esc(turn.partial)}<span class="nq-caret"></span></p>' if turn.partial else ""
         body = status + partial
     elif turn.answer.refused:
         body = _refusal_html(turn.answer)
     else:
         answer = turn.answer
-        markdown = (
-            f'<textarea class="nq-md" hidden readonly>{esc(answer_markdown(answer))}</textarea>'
-        )
+        markdown = f'<textarea class="nq-md" hidden readonly>{esc(answer_markdown(answer))}</textarea>'
         actions = (
             f'<div class="nq-actions"><button class="nq-copy" data-copy="{index}" title="Copy the answer and its citations as Markdown">'
             f"Copy as Markdown</button></div>"
@@ -229,21 +212,15 @@ def render_chat(turns: Sequence[Turn]) -> str:
             "anonymous claims are marked. Click a citation to read the passage.</p>"
             f"{hint}</div></div>"
         )
-    return (
-        '<div class="nq-chat">' + "".join(_turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
-    )
+    return '<div class="nq-chat">' + "".join(_turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
 
 
 def render_examples(examples: Sequence[str]) -> str:
     """Suggested questions drawn from the corpus, as buttons (``data-ask``)."""
     if not examples:
         return ""
-    buttons = "".join(
-        f'<button class="nq-example" data-ask="{esc(q)}">{esc(q)}</button>' for q in examples
-    )
-    return (
-        f'<div class="nq-examples"><span class="nq-examples-title">Try asking</span>{buttons}</div>'
-    )
+    buttons = "".join(f'<button class="nq-example" data-ask="{esc(q)}">{esc(q)}</button>' for q in examples)
+    return f'<div class="nq-examples"><span class="nq-examples-title">Try asking</span>{buttons}</div>'
 
 
 def render_legend() -> str:
@@ -268,11 +245,7 @@ def render_passage(
         )
     title = esc(citation.title or citation.article_id)
     url = safe_url(citation.url or (article.url if article else None))
-    heading = (
-        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{title}</a>'
-        if url
-        else title
-    )
+    heading = f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
     published = citation.published_at or (article.published_at if article else None)
     meta_parts = [
         esc(citation.outlet or (article.outlet if article else None) or "unknown outlet"),
@@ -315,16 +288,8 @@ def _context_html(citation: Citation, article: Article | None) -> str:
     """The chunk around the passage (or the passage alone), with the cited span in ``<mark>``."""
     body = article.body if article else None
     if body and 0 <= citation.start <= citation.end <= len(body):
-        lo = (
-            citation.chunk_start
-            if citation.chunk_start is not None
-            else max(0, citation.start - 300)
-        )
-        hi = (
-            citation.chunk_end
-            if citation.chunk_end is not None
-            else min(len(body), citation.end + 300)
-        )
+        lo = citation.chunk_start if citation.chunk_start is not None else max(0, citation.start - 300)
+        hi = citation.chunk_end if citation.chunk_end is not None else min(len(body), citation.end + 300)
         lo, hi = min(lo, citation.start), max(hi, citation.end)
         before, cited, after = (
             body[lo : citation.start],
@@ -333,9 +298,7 @@ def _context_html(citation: Citation, article: Article | None) -> str:
         )
         lead = "… " if lo > 0 else ""
         tail = " …" if hi < len(body) else ""
-        return f"{lead}{esc(before)}<mark>{esc(cited)}</mark>{esc(after)}{tail}".replace(
-            "\n\n", "<br><br>"
-        )
+        return f"{lead}{esc(before)}<mark>{esc(cited)}</mark>{esc(after)}{tail}".replace("\n\n", "<br><br>")
     return f"<mark>{esc(citation.text)}</mark>"
 
 
@@ -347,10 +310,7 @@ def render_corpus(stats: Mapping[str, Any] | None, error: str | None = None) -> 
     articles, chunks = stats.get("articles", 0), stats.get("chunks", 0)
     outlets = outlet_counts(stats)
     first, last = date_range(stats)
-    rows = "".join(
-        f"<tr><td>{esc(name)}</td><td class='nq-n'>{count}</td></tr>"
-        for name, count in outlets.items()
-    )
+    rows = "".join(f"<tr><td>{esc(name)}</td><td class='nq-n'>{count}</td></tr>" for name, count in outlets.items())
     dates = f"{esc(first)} → {esc(last)}" if first or last else "—"
     return (
         '<div class="nq-corpus">'
@@ -372,9 +332,7 @@ def outlet_counts(stats: Mapping[str, Any]) -> dict[str, int]:
         counts = {}
         for item in raw:
             if isinstance(item, Mapping):
-                counts[str(item.get("outlet") or item.get("name"))] = _count(
-                    item.get("articles", item.get("count", 0))
-                )
+                counts[str(item.get("outlet") or item.get("name"))] = _count(item.get("articles", item.get("count", 0)))
             else:
                 counts[str(item[0])] = _count(item[1])
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -63,10 +63,16 @@ def main() -> int:
             best[mode] = min(best[mode], t)
     os.environ.pop("NEWSQA_ATTRIBUTION", None)
     t_analysis = best["tagger"]
-    print(f"{len(docs)} articles, {sentences} sentences, {claims['tagger']} claims ({claims['rules']} with the rules alone)")
-    print(f"analysis alone:       {sentences / t_analysis:8,.0f} sentences/s ({t_analysis:.2f} s CPU, rules + span tagger)")
-    print(f"  rules alone:        {sentences / best['rules']:8,.0f} sentences/s ({best['rules']:.2f} s CPU); "
-          f"tagger/rules CPU ratio {t_analysis / best['rules']:.2f}")
+    print(
+        f"{len(docs)} articles, {sentences} sentences, {claims['tagger']} claims ({claims['rules']} with the rules alone)"
+    )
+    print(
+        f"analysis alone:       {sentences / t_analysis:8,.0f} sentences/s ({t_analysis:.2f} s CPU, rules + span tagger)"
+    )
+    print(
+        f"  rules alone:        {sentences / best['rules']:8,.0f} sentences/s ({best['rules']:.2f} s CPU); "
+        f"tagger/rules CPU ratio {t_analysis / best['rules']:.2f}"
+    )
     print(f"parse (nlp.pipe):     {sentences / t_parse:8,.0f} sentences/s ({t_parse:.2f} s wall)")
     print(f"parse + analysis:     {sentences / (t_parse + t_analysis):8,.0f} sentences/s")
     return 0

@@ -42,8 +42,20 @@ from eval.runner import build_judge, evaluate, resolve_corpus, run_newsqa
 from indexing.settings import Settings
 
 FIXTURES = ROOT / "tests" / "fixtures" / "chain"
-DEFAULT_DATASETS = [FIXTURES / "dev_questions.json", FIXTURES / "near_miss_sample.json", FIXTURES / "near_miss_bbc.json"]
-WANTED = ["attribution_kept", "hedge_marked", "anonymous_marked", "unanswerable_refused", "false_refusal", "quote_fidelity", "citation_support"]
+DEFAULT_DATASETS = [
+    FIXTURES / "dev_questions.json",
+    FIXTURES / "near_miss_sample.json",
+    FIXTURES / "near_miss_bbc.json",
+]
+WANTED = [
+    "attribution_kept",
+    "hedge_marked",
+    "anonymous_marked",
+    "unanswerable_refused",
+    "false_refusal",
+    "quote_fidelity",
+    "citation_support",
+]
 _BBC_PATH = re.compile(r"\b(?:business|entertainment|politics|sport|tech)/\d{3}\.txt\b")
 
 
@@ -98,7 +110,9 @@ def run_one(path: Path, args: argparse.Namespace) -> dict[str, dict]:
     if args.verbose:
         for case in dataset.cases:
             a = answers[case.id]
-            print(f"[{case.id}] answerable={case.answerable} refused={a.refused} {a.latency_ms} ms\n  Q: {case.question}\n  A: {a.answer}\n")
+            print(
+                f"[{case.id}] answerable={case.answerable} refused={a.refused} {a.latency_ms} ms\n  Q: {case.question}\n  A: {a.answer}\n"
+            )
     figures: dict[str, dict] = {}
     for key in sorted(report.metrics):
         m = report.metrics[key]
@@ -119,9 +133,13 @@ def run_one(path: Path, args: argparse.Namespace) -> dict[str, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path, default=Path("/tmp/newsqa-chain-dev"))
-    parser.add_argument("--dataset", type=Path, action="append", help="a dataset file (repeatable; default: the three dev sets)")
+    parser.add_argument(
+        "--dataset", type=Path, action="append", help="a dataset file (repeatable; default: the three dev sets)"
+    )
     parser.add_argument("--bbc", type=Path, default=ROOT.parent / "shared" / "data" / "bbc", help="the BBC News folder")
-    parser.add_argument("--bbc-extra", type=int, default=300, help="distractor BBC articles besides the named ones (-1: all)")
+    parser.add_argument(
+        "--bbc-extra", type=int, default=300, help="distractor BBC articles besides the named ones (-1: all)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures per dataset as JSON")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every answer")
     args = parser.parse_args()

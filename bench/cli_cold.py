@@ -33,7 +33,9 @@ CLI = "import sys; from app.cli import main; sys.exit(main())"
 
 def _env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSQA_")}
-    env.update(NEWSQA_HOME=str(home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False")
+    env.update(
+        NEWSQA_HOME=str(home), HF_HUB_OFFLINE="1", GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False"
+    )
     return env
 
 
@@ -59,7 +61,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         env = _env(home)
-        subprocess.run([sys.executable, "-c", CLI, "ingest", "--no-progress", args.corpus], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-c", CLI, "ingest", "--no-progress", args.corpus],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         ask = [sys.executable, "-c", CLI, "ask", QUESTION]
         torch_first = [sys.executable, "-c", "import torch; " + CLI, "ask", QUESTION]
         figures = {"torch-first": _median(torch_first, env, args.runs), "cold": _median(ask, env, args.runs)}
@@ -67,8 +75,11 @@ def main() -> None:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         server = subprocess.Popen(
-            [sys.executable, "-c", CLI, "serve", "--port", str(port)], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, "-c", CLI, "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             deadline = time.monotonic() + 300

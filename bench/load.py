@@ -104,9 +104,7 @@ async def run_load(
 
         async def warm_worker() -> None:
             while warm_up:
-                (
-                    await http.post("/api/v1/ask", json={"question": warm_up.pop()})
-                ).raise_for_status()
+                (await http.post("/api/v1/ask", json={"question": warm_up.pop()})).raise_for_status()
 
         await asyncio.gather(*(warm_worker() for _ in range(clients)))
         print(
@@ -190,9 +188,7 @@ def _start_server(home: Path, api_key: str | None) -> tuple[subprocess.Popen, st
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(
-                f"newsqa serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}"
-            )
+            raise SystemExit(f"newsqa serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
         try:
             if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
                 return proc, url
@@ -218,9 +214,7 @@ def _ensure_corpus(url: str, api_key: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running server on loopback (default: start one)")
     parser.add_argument(
         "--home",
@@ -228,9 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         help="store for the started server (default: a temp dir with corpus/sample)",
     )
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument(
-        "--duration", type=float, default=30.0, help="seconds of load (bounded to 600)"
-    )
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of load (bounded to 600)")
     parser.add_argument(
         "--max-requests",
         type=int,
@@ -238,9 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         help="stop after this many requests (bounded to 100000)",
     )
     parser.add_argument("--api-key", default=os.environ.get("NEWSQA_API_KEY"))
-    parser.add_argument(
-        "--cold", action="store_true", help="skip the warm-up pass over every question"
-    )
+    parser.add_argument("--cold", action="store_true", help="skip the warm-up pass over every question")
     parser.add_argument(
         "--dataset",
         type=Path,
@@ -261,9 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.url:
             host = urlparse(args.url).hostname or ""
             if host not in LOOPBACK:
-                parser.error(
-                    f"only loopback URLs are allowed (127.0.0.1, localhost, ::1), not {host!r}"
-                )
+                parser.error(f"only loopback URLs are allowed (127.0.0.1, localhost, ::1), not {host!r}")
             url = args.url.rstrip("/")
         else:
             home = args.home

@@ -54,8 +54,15 @@ def score(rows: list[dict], predicted: list[set[Mark]]) -> dict:
         fn = sum(1 for r, p in zip(rows, predicted) if r[key] and mark not in p)
         prec = tp / (tp + fp) if tp + fp else 1.0
         rec = tp / (tp + fn) if tp + fn else 1.0
-        res[mark.text] = {"precision": round(prec, 3), "recall": round(rec, 3), "tp": tp, "fp": fp, "fn": fn,
-                          "gold": tp + fn, "predicted": tp + fp}
+        res[mark.text] = {
+            "precision": round(prec, 3),
+            "recall": round(rec, 3),
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "gold": tp + fn,
+            "predicted": tp + fp,
+        }
     res["sentences"] = len(rows)
     return res
 
@@ -87,10 +94,12 @@ def main(argv: list[str] | None = None) -> int:
                 r = rows[k]
                 gold = {m for m, key in ((Mark.ANONYMOUS, "anonymous"), (Mark.HEDGED, "hedged")) if r[key]}
                 if gold != predicted[k]:
-                    print(f"{path} {r['start']}-{r['end']} [{r['split']}] gold={sorted(m.value for m in gold)} "
-                          f"predicted={sorted(m.value for m in predicted[k])}")
+                    print(
+                        f"{path} {r['start']}-{r['end']} [{r['split']}] gold={sorted(m.value for m in gold)} "
+                        f"predicted={sorted(m.value for m in predicted[k])}"
+                    )
     result = {}
-    for split in (["tune", "untuned"] if args.split == "all" else [args.split]):
+    for split in ["tune", "untuned"] if args.split == "all" else [args.split]:
         idx = [k for k, r in enumerate(rows) if r["split"] == split]
         result[split] = score([rows[k] for k in idx], [predicted[k] for k in idx])
     if args.split == "all":
@@ -104,8 +113,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{split}: {res['sentences']} sentences")
             for mark in (Mark.ANONYMOUS.text, Mark.HEDGED.text):
                 s = res[mark]
-                print(f"  {mark:20s} P {s['precision']:.3f}  R {s['recall']:.3f}  (gold {s['gold']}, predicted "
-                      f"{s['predicted']}, tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+                print(
+                    f"  {mark:20s} P {s['precision']:.3f}  R {s['recall']:.3f}  (gold {s['gold']}, predicted "
+                    f"{s['predicted']}, tp {s['tp']}, fp {s['fp']}, fn {s['fn']})"
+                )
     return 0
 
 

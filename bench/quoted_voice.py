@@ -46,8 +46,10 @@ def main() -> int:
                 continue
             unattributed += 1
             quoted += claim.text.lstrip().startswith(_OPENING)
-    print(f"{len(files)} articles: {attributed} attributed claims, {unattributed} unattributed, "
-          f"{quoted} unattributed claims that open with a quotation mark")
+    print(
+        f"{len(files)} articles: {attributed} attributed claims, {unattributed} unattributed, "
+        f"{quoted} unattributed claims that open with a quotation mark"
+    )
     return 0
 
 

@@ -39,10 +39,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     parser.add_argument("--split", default="calibrate", choices=("train", "calibrate", "heldout", "all"))
     parser.add_argument("--delta", type=Path, help="a reader delta (default: the shipped one)")
-    parser.add_argument("--precision", choices=("int8", "fp32"), default="int8", help="the reader's ONNX weights (default: int8, as shipped)")
-    parser.add_argument("--time", action="store_true", help="also time the reader per question, int8 against fp32, in this process (no score cache)")
+    parser.add_argument(
+        "--precision",
+        choices=("int8", "fp32"),
+        default="int8",
+        help="the reader's ONNX weights (default: int8, as shipped)",
+    )
+    parser.add_argument(
+        "--time",
+        action="store_true",
+        help="also time the reader per question, int8 against fp32, in this process (no score cache)",
+    )
     parser.add_argument("--weights", help="a,b,c,d of the combined score (default: app.reader.COMBINE)")
-    parser.add_argument("--fit", action="store_true", help="fit a,b,c by logistic regression on this split's candidates")
+    parser.add_argument(
+        "--fit", action="store_true", help="fit a,b,c by logistic regression on this split's candidates"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     questions = [q for q in load_questions(args.questions, args.bbc) if args.split == "all" or q.split == args.split]
@@ -70,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     timings: dict[str, list[float]] = {"int8": [], "fp32": []}
     timed = (
-        {p: AnswerReader(settings.model_cache_dir, args.delta or DEFAULT_DELTA, precision=p, cache_size=0) for p in timings}
+        {
+            p: AnswerReader(settings.model_cache_dir, args.delta or DEFAULT_DELTA, precision=p, cache_size=0)
+            for p in timings
+        }
         if args.time
         else {}
     )
@@ -83,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
                     start = time.perf_counter()
                     other.score(q.question, contexts)
                     timings[name].append((time.perf_counter() - start) * 1000)
-            raw = {id(p): float(s) for p, s in zip(candidates, reader.score(q.question, contexts), strict=True)} if candidates else {}
+            raw = (
+                {id(p): float(s) for p, s in zip(candidates, reader.score(q.question, contexts), strict=True)}
+                if candidates
+                else {}
+            )
             reading = read(reader, q.question, candidates, weights=weights)
             gold = [gold_overlap(q, p.result.source_path, p.start, p.end) >= 0 for p in candidates]
             best = reading.best_passage
@@ -94,13 +112,26 @@ def main(argv: list[str] | None = None) -> int:
                     "answerable": q.answerable,
                     "best": round(reading.best, 4),
                     "gold_in_candidates": any(gold),
-                    "top1_reader": best is not None and gold_overlap(q, best.result.source_path, best.start, best.end) >= 0,
+                    "top1_reader": best is not None
+                    and gold_overlap(q, best.result.source_path, best.start, best.end) >= 0,
                     "top1_ranking": bool(gold) and gold[0],
-                    "gold_scores": [round(float(p.reading or 0), 3) for p, g in zip(candidates, gold, strict=True) if g],
+                    "gold_scores": [
+                        round(float(p.reading or 0), 3) for p, g in zip(candidates, gold, strict=True) if g
+                    ],
                     "candidates": [
-                        {"reading": round(float(p.reading or 0), 4), "raw": round(float(raw.get(id(p), 0.0)), 5), "relevance": round(p.relevance, 4), "similarity": round(p.similarity, 4),
-                         "overlap": round(p.overlap, 4), "rank": i, "typed": typed_match(asked_kind(q.question), p.text), "chunk_rank": p.result.rank, "gold": g,
-                         "attributed": any(c.attributed for c in p.claims), "article": p.article_id}
+                        {
+                            "reading": round(float(p.reading or 0), 4),
+                            "raw": round(float(raw.get(id(p), 0.0)), 5),
+                            "relevance": round(p.relevance, 4),
+                            "similarity": round(p.similarity, 4),
+                            "overlap": round(p.overlap, 4),
+                            "rank": i,
+                            "typed": typed_match(asked_kind(q.question), p.text),
+                            "chunk_rank": p.result.rank,
+                            "gold": g,
+                            "attributed": any(c.attributed for c in p.claims),
+                            "article": p.article_id,
+                        }
                         for i, (p, g) in enumerate(zip(candidates, gold, strict=True))
                     ],
                 }
@@ -118,8 +149,12 @@ def main(argv: list[str] | None = None) -> int:
                 xs.append([np.log(p / (1 - p)), c["relevance"], c["typed"]])
                 ys.append(int(c["gold"]))
         model = LogisticRegression(C=1.0).fit(np.asarray(xs), np.asarray(ys))
-        fitted = (round(float(model.coef_[0][0]), 3), round(float(model.coef_[0][1]), 3), round(float(model.intercept_[0]), 3),
-                  round(float(model.coef_[0][2]), 3))
+        fitted = (
+            round(float(model.coef_[0][0]), 3),
+            round(float(model.coef_[0][1]), 3),
+            round(float(model.intercept_[0]), 3),
+            round(float(model.coef_[0][2]), 3),
+        )
         print(f"fitted COMBINE = {fitted} (rerun with --weights {','.join(map(str, fitted))} for its curve)")
     answerable = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
@@ -135,18 +170,36 @@ def main(argv: list[str] | None = None) -> int:
     for t in [x / 100 for x in range(5, 100, 5)]:
         refused = sum(r["best"] < t for r in unanswerable) / max(1, len(unanswerable))
         false = sum(r["best"] < t for r in answerable) / n
-        crag = [(0 if r["best"] < t else (1 if r["top1_reader"] else -1)) if r["answerable"] else (0 if r["best"] < t else -1) for r in rows]
-        curve.append({"threshold": t, "unanswerable_refused": round(refused, 3), "false_refusals": round(false, 3), "crag": round(sum(crag) / len(crag), 3)})
+        crag = [
+            (0 if r["best"] < t else (1 if r["top1_reader"] else -1))
+            if r["answerable"]
+            else (0 if r["best"] < t else -1)
+            for r in rows
+        ]
+        curve.append(
+            {
+                "threshold": t,
+                "unanswerable_refused": round(refused, 3),
+                "false_refusals": round(false, 3),
+                "crag": round(sum(crag) / len(crag), 3),
+            }
+        )
     ok = [c for c in curve if c["false_refusals"] <= 0.05]
     summary["operating_point"] = max(ok, key=lambda c: c["unanswerable_refused"]) if ok else None
     if timed and timings["fp32"]:
         summary["reader_ms_p50"] = {k: round(statistics.median(v), 1) for k, v in timings.items()}
-        summary["reader_time_int8_over_fp32"] = round(statistics.median(timings["int8"]) / statistics.median(timings["fp32"]), 3)
+        summary["reader_time_int8_over_fp32"] = round(
+            statistics.median(timings["int8"]) / statistics.median(timings["fp32"]), 3
+        )
     print(json.dumps(summary, indent=2))
     for c in curve:
-        print(f"  t={c['threshold']:.2f}  refused {c['unanswerable_refused']:.2f}  false {c['false_refusals']:.2f}  crag {c['crag']:+.2f}")
+        print(
+            f"  t={c['threshold']:.2f}  refused {c['unanswerable_refused']:.2f}  false {c['false_refusals']:.2f}  crag {c['crag']:+.2f}"
+        )
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "curve": curve, "rows": rows}, indent=1) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"summary": summary, "curve": curve, "rows": rows}, indent=1) + "\n", encoding="utf-8"
+        )
     return 0
 
 

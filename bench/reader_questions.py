@@ -55,7 +55,14 @@ def _citation_path(answer, number: int) -> tuple[str | None, int, int]:
 def score(q: Question, answer, hits4: bool, ms: float, sources: list[dict]) -> dict:
     from app.marks import answer_sentences
 
-    row = {"id": q.id, "kind": q.kind, "answerable": q.answerable, "refused": bool(answer.refused), "hits4": hits4, "ms": ms}
+    row = {
+        "id": q.id,
+        "kind": q.kind,
+        "answerable": q.answerable,
+        "refused": bool(answer.refused),
+        "hits4": hits4,
+        "ms": ms,
+    }
     if answer.refused:
         row.update(given=[], sentences=0, fact=False, first_two=False)
         return row
@@ -67,15 +74,20 @@ def score(q: Question, answer, hits4: bool, ms: float, sources: list[dict]) -> d
             g = gold_overlap(q, path, start, end)
             if g >= 0 and g not in given:
                 given[g] = i
-    row.update(sentences=len(sentences), given=sorted(given), fact=bool(given), first_two=any(i < 2 for i in given.values()))
+    row.update(
+        sentences=len(sentences), given=sorted(given), fact=bool(given), first_two=any(i < 2 for i in given.values())
+    )
     marks = {}
     for g, i in given.items():
         text = sentences[i].text
         gold = sources[g] if g < len(sources) else {}
         surname = (gold.get("source") or "").split()[-1:] or [""]
         # only what was found, never the sentence: its words are the publisher's
-        marks[g] = {"hedged": "[hedged]" in text, "anonymous": "[anonymous source]" in text,
-                    "names_speaker": bool(surname[0]) and surname[0].lower() in text.lower()}
+        marks[g] = {
+            "hedged": "[hedged]" in text,
+            "anonymous": "[anonymous source]" in text,
+            "names_speaker": bool(surname[0]) and surname[0].lower() in text.lower(),
+        }
     row["marks"] = marks
     return row
 
@@ -103,7 +115,10 @@ def summarise(rows: list[dict], questions: dict[str, Question], sources: dict[st
             if gold["source_type"] == "anonymous":
                 n_anon += 1
                 anon += mark["anonymous"]
-    crag = [(1 if r["fact"] else (0 if r["refused"] else -1)) if r["answerable"] else (0 if r["refused"] else -1) for r in rows]
+    crag = [
+        (1 if r["fact"] else (0 if r["refused"] else -1)) if r["answerable"] else (0 if r["refused"] else -1)
+        for r in rows
+    ]
     ms = sorted(r["ms"] for r in rows)
 
     def rate(a: int, b: int) -> float | None:
@@ -119,7 +134,9 @@ def summarise(rows: list[dict], questions: dict[str, Question], sources: dict[st
         "sentences_per_answer": round(statistics.mean(r["sentences"] for r in given), 2) if given else None,
         "unanswerable_refused": rate(sum(r["refused"] for r in unanswerable), len(unanswerable)),
         "false_refusals": rate(sum(r["refused"] for r in answerable), len(answerable)),
-        "multi_claim_coverage": round(statistics.mean(len(r["given"]) / len(questions[r["id"]].gold) for r in multi), 3) if multi else None,
+        "multi_claim_coverage": round(statistics.mean(len(r["given"]) / len(questions[r["id"]].gold) for r in multi), 3)
+        if multi
+        else None,
         "speaker_kept": rate(kept, n_named),
         "hedge_marked": rate(hedged, n_hedged),
         "anonymous_marked": rate(anon, n_anon),
@@ -135,7 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     parser.add_argument("--split", default="heldout", choices=("train", "calibrate", "heldout", "all"))
-    parser.add_argument("--chain-set", type=Path, help="instead, one of the project's BBC chain sets with evidence offsets (blind3_bbc.json)")
+    parser.add_argument(
+        "--chain-set",
+        type=Path,
+        help="instead, one of the project's BBC chain sets with evidence offsets (blind3_bbc.json)",
+    )
     parser.add_argument("--json", type=Path, help="write the figures and every question's row")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each question and answer")
     args = parser.parse_args(argv)
@@ -146,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
             raw[f"{args.chain_set.stem}:{case['id']}"] = case.get("expected_claims") or []
         args.split = args.chain_set.stem
     else:
-        questions = [q for q in load_questions(args.questions, args.bbc) if args.split == "all" or q.split == args.split]
+        questions = [
+            q for q in load_questions(args.questions, args.bbc) if args.split == "all" or q.split == args.split
+        ]
         for path in sorted(args.questions.glob("bbc_*.jsonl")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
@@ -179,7 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     figures = summarise(rows, {q.id: q for q in questions}, raw)
     print(json.dumps({"split": args.split, **figures}, indent=2))
     if args.json:
-        args.json.write_text(json.dumps({"split": args.split, "figures": figures, "rows": rows}, indent=1, default=str) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps({"split": args.split, "figures": figures, "rows": rows}, indent=1, default=str) + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 

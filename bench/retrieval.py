@@ -37,7 +37,9 @@ def score(searcher, cases, mode: str, ks=(1, 4, 10)) -> dict:
         results = searcher.search(case.question, k=10, mode=mode)
         first = None
         for rank, r in enumerate(results, start=1):
-            passage = RetrievedPassage(text=r.text, source_path=r.source_path, article_id=r.article_id, start=r.start, end=r.end)
+            passage = RetrievedPassage(
+                text=r.text, source_path=r.source_path, article_id=r.article_id, start=r.start, end=r.end
+            )
             if any(evidence_hit(ev, passage) for ev in case.evidence):
                 first = rank
                 break
@@ -75,7 +77,9 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n")
     for mode, figures in out.items():
-        print(f"{mode:8s} hits@1 {figures['hits@1']:.3f}  hits@4 {figures['hits@4']:.3f}  hits@10 {figures['hits@10']:.3f}  mrr@10 {figures['mrr@10']:.3f}  (n={figures['questions']})")
+        print(
+            f"{mode:8s} hits@1 {figures['hits@1']:.3f}  hits@4 {figures['hits@4']:.3f}  hits@10 {figures['hits@10']:.3f}  mrr@10 {figures['mrr@10']:.3f}  (n={figures['questions']})"
+        )
     return 0
 
 

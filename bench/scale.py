@@ -69,9 +69,18 @@ from eval.datasets import load_dataset
 
 SHARED = Path(os.environ.get("NEWSQA_SHARED_DATA", ROOT.parent / "shared" / "data"))
 OUTLETS = [
-    "Harbor Gazette", "The Northern Ledger", "Meridian Wire", "Calder Bay Times", "Eastdock Post",
-    "Valmora Herald", "The Brennmark Courier", "Skarvik Daily", "Tollbridge Chronicle",
-    "Ashford Ridge News", "The Kessler Observer", "Lumora Today",
+    "Harbor Gazette",
+    "The Northern Ledger",
+    "Meridian Wire",
+    "Calder Bay Times",
+    "Eastdock Post",
+    "Valmora Herald",
+    "The Brennmark Courier",
+    "Skarvik Daily",
+    "Tollbridge Chronicle",
+    "Ashford Ridge News",
+    "The Kessler Observer",
+    "Lumora Today",
 ]
 
 
@@ -146,8 +155,12 @@ class Filler:
         offset = 0
         while True:
             got = store._chunks.get(include=["documents", "metadatas", "embeddings"], limit=2000, offset=offset)
-            for cid, text, meta, vector in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True):
-                per_article.setdefault(meta["article_id"], []).append((meta, text, np.asarray(vector, dtype=np.float32)))
+            for cid, text, meta, vector in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            ):
+                per_article.setdefault(meta["article_id"], []).append(
+                    (meta, text, np.asarray(vector, dtype=np.float32))
+                )
             if len(got["ids"]) < 2000:
                 break
             offset += 2000
@@ -185,7 +198,16 @@ class Filler:
                     (
                         article,
                         [
-                            self._chunk(id=f"{aid}:{i}", article_id=aid, index=i, text=t, start=s, end=e, token_count=tc, claims=cl)
+                            self._chunk(
+                                id=f"{aid}:{i}",
+                                article_id=aid,
+                                index=i,
+                                text=t,
+                                start=s,
+                                end=e,
+                                token_count=tc,
+                                claims=cl,
+                            )
                             for i, t, s, e, tc, cl in chunks
                         ],
                     )
@@ -271,7 +293,9 @@ def trend(args, sources) -> dict:
         total = sum(r["articles"] for r in runs)
         out[name]["articles_per_s"] = round(total / sum(r["wall_s"] for r in runs), 2)
         out[name]["cpu_s_per_article"] = round(sum(r["cpu_s_per_article"] * r["articles"] for r in runs) / total, 4)
-        out[name]["store_ms_per_article"] = round(sum(r["store_ms_per_article"] * r["articles"] for r in runs) / total, 1)
+        out[name]["store_ms_per_article"] = round(
+            sum(r["store_ms_per_article"] * r["articles"] for r in runs) / total, 1
+        )
         qa.close()
     shutil.rmtree(small, ignore_errors=True)
     out["rate_large_over_base"] = round(out["large"]["articles_per_s"] / out["base"]["articles_per_s"], 3)
@@ -326,8 +350,13 @@ def serve_figures(home: Path, questions: list[str], load_clients: list[int], loa
         for clients in load_clients:
             result = asyncio.run(
                 load_bench.run_load(
-                    url, clients=clients, duration=load_duration, max_requests=100_000,
-                    questions=questions, api_key=None, warm=True,
+                    url,
+                    clients=clients,
+                    duration=load_duration,
+                    max_requests=100_000,
+                    questions=questions,
+                    api_key=None,
+                    warm=True,
                 )
             )
             out[f"load_{clients}"] = {
@@ -355,7 +384,8 @@ def main() -> int:
     parser.add_argument("--load-duration", type=float, default=30.0)
     parser.add_argument("--trend-rounds", type=int, default=2, help="alternating base/large ingest runs at the end")
     parser.add_argument(
-        "--trend-only", action="store_true",
+        "--trend-only",
+        action="store_true",
         help="only the alternating ingest-rate comparison, on the store an earlier run left in --work",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")

@@ -53,7 +53,9 @@ class RetrievedPassage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     text: str = Field(default="", description="The passage text.")
-    source_path: str | None = Field(default=None, description="The article's file, relative to the corpus root or ending with it.")
+    source_path: str | None = Field(
+        default=None, description="The article's file, relative to the corpus root or ending with it."
+    )
     article_id: str | None = None
     title: str | None = None
     url: str | None = Field(default=None, description="The article's address; an answer may cite it by URL.")
@@ -103,31 +105,57 @@ _SOURCES = (
 # How answers say they cannot answer, each with an example (tests/test_eval_matching.py reads them all).
 # Any of these in the first 400 characters makes the answer a refusal.
 REFUSAL_PHRASES: list[tuple[str, str]] = [
-    (r"\bi (?:do not|don't|cannot|can't|could not|couldn't|am unable to|was unable to|am not able to) (?:know|find|answer|say|tell|determine|locate)",
-     "I don't know."),
-    (r"\b(?:cannot|can't|could not|couldn't|unable to|not able to) (?:be )?(?:answer(?:ed)?|find|found|determine[d]?|locate[d]?)\b",
-     "The question cannot be answered from these articles."),
-    ((r"\bno (?:relevant |specific |such )?(?:information|articles?|passages?|evidence|reports?|mention|details|data|results|sources?|documents?)"
-      r" (?:about|on|of|regarding|that|concerning|was found|were found|could be found|is available|are available|found|available)"),
-     "No relevant information was found."),
-    ((r"\b(?:there is|there's|there are|i have|i found|i've found|i see) no (?:relevant |specific )?"
-      r"(?:information|mention|evidence|data|details|record|reference|answer)"),
-     "There is no information about a ransom in the sources."),
-    (rf"\b{_SOURCES} (?:does|do|did)(?: not|n't) (?:contain|mention|say|cover|support|answer|address|provide|include|state|specify|discuss|give|report|indicate|tell)",
-     "The provided documents do not mention who designed the bridge."),
-    (rf"\bnot (?:covered|mentioned|found|addressed|discussed|specified|stated|reported|available|given) (?:in|by) {_SOURCES}",
-     "The designer is not mentioned in the provided articles."),
+    (
+        r"\bi (?:do not|don't|cannot|can't|could not|couldn't|am unable to|was unable to|am not able to) (?:know|find|answer|say|tell|determine|locate)",
+        "I don't know.",
+    ),
+    (
+        r"\b(?:cannot|can't|could not|couldn't|unable to|not able to) (?:be )?(?:answer(?:ed)?|find|found|determine[d]?|locate[d]?)\b",
+        "The question cannot be answered from these articles.",
+    ),
+    (
+        (
+            r"\bno (?:relevant |specific |such )?(?:information|articles?|passages?|evidence|reports?|mention|details|data|results|sources?|documents?)"
+            r" (?:about|on|of|regarding|that|concerning|was found|were found|could be found|is available|are available|found|available)"
+        ),
+        "No relevant information was found.",
+    ),
+    (
+        (
+            r"\b(?:there is|there's|there are|i have|i found|i've found|i see) no (?:relevant |specific )?"
+            r"(?:information|mention|evidence|data|details|record|reference|answer)"
+        ),
+        "There is no information about a ransom in the sources.",
+    ),
+    (
+        rf"\b{_SOURCES} (?:does|do|did)(?: not|n't) (?:contain|mention|say|cover|support|answer|address|provide|include|state|specify|discuss|give|report|indicate|tell)",
+        "The provided documents do not mention who designed the bridge.",
+    ),
+    (
+        rf"\bnot (?:covered|mentioned|found|addressed|discussed|specified|stated|reported|available|given) (?:in|by) {_SOURCES}",
+        "The designer is not mentioned in the provided articles.",
+    ),
     (r"\bnothing in the (?:corpus|articles|sources|documents|context|passages)", "Nothing in the articles says so."),
-    (rf"\bnone of {_SOURCES} (?:mentions?|says?|covers?|contains?|discuss(?:es)?|reports?|address(?:es)?|answers?)\b",
-     "None of the articles mentions a football stadium."),
-    (r"\b(?:insufficient|not enough) (?:information|context|evidence|data)", "There is not enough information to answer."),
-    (r"\boutside (?:the scope of |of )?(?:the |these |my )?(?:provided |given )?(?:corpus|articles|sources|documents|context)",
-     "That is outside the provided documents."),
+    (
+        rf"\bnone of {_SOURCES} (?:mentions?|says?|covers?|contains?|discuss(?:es)?|reports?|address(?:es)?|answers?)\b",
+        "None of the articles mentions a football stadium.",
+    ),
+    (
+        r"\b(?:insufficient|not enough) (?:information|context|evidence|data)",
+        "There is not enough information to answer.",
+    ),
+    (
+        r"\boutside (?:the scope of |of )?(?:the |these |my )?(?:provided |given )?(?:corpus|articles|sources|documents|context)",
+        "That is outside the provided documents.",
+    ),
     (r"^\s*(?:unknown|unanswerable|no answer|n/?a)\.?\s*$", "Unanswerable"),
 ]
 # These count only in a sentence that cites nothing: "The deal does not cover night shifts [1]." is an answer.
 WEAK_REFUSAL_PHRASES: list[tuple[str, str]] = [
-    (r"\b(?:does|do)(?: not|n't) (?:contain|mention|say|cover|support|answer|address)\b", "That does not say when the bridge reopens."),
+    (
+        r"\b(?:does|do)(?: not|n't) (?:contain|mention|say|cover|support|answer|address)\b",
+        "That does not say when the bridge reopens.",
+    ),
     (r"\bnot (?:covered|mentioned|found) in\b", "The ransom is not mentioned in what I retrieved."),
 ]
 _REFUSAL = re.compile("|".join(f"(?:{pattern})" for pattern, _ in REFUSAL_PHRASES), re.IGNORECASE)
@@ -149,9 +177,28 @@ def looks_like_refusal(text: str) -> bool:
 # --- other tools' shapes --------------------------------------------------------------------------------
 
 # Where the answer text lives, in the order tried.
-_ANSWER_FIELDS = ("answer", "result", "response", "output_text", "output", "text", "content", "completion", "generation")
+_ANSWER_FIELDS = (
+    "answer",
+    "result",
+    "response",
+    "output_text",
+    "output",
+    "text",
+    "content",
+    "completion",
+    "generation",
+)
 # Lists of cited sources, in the order tried (the first present wins).
-_CITATION_LISTS = ("citations", "sources", "references", "source_documents", "source_nodes", "context", "documents", "contexts")
+_CITATION_LISTS = (
+    "citations",
+    "sources",
+    "references",
+    "source_documents",
+    "source_nodes",
+    "context",
+    "documents",
+    "contexts",
+)
 # Lists that are also the retrieved passages, ranked (when no `retrieved` is given).
 _RETRIEVED_LISTS = ("retrieved", "source_documents", "source_nodes", "context", "contexts", "retrieved_contexts")
 _QUESTION_FIELDS = ("question", "query", "input", "query_str", "user_input", "prompt")
@@ -216,7 +263,7 @@ def _passage_fields(item: Any, position: int, strings_are_text: bool = False) ->
         ident = position
     numbered = re.match(r"\s*Source\s+(\d{1,3})\s*:\s*\n?", text or "")  # LlamaIndex CitationQueryEngine
     if numbered:
-        ident, text = int(numbered.group(1)), text[numbered.end():]
+        ident, text = int(numbered.group(1)), text[numbered.end() :]
 
     def pick(*names: str) -> Any:
         for source in (holder, item, meta):
@@ -233,6 +280,7 @@ def _passage_fields(item: Any, position: int, strings_are_text: bool = False) ->
     end = pick("end", "end_char_idx", "end_index")
     if isinstance(start, int) and not isinstance(end, int) and isinstance(text, str) and text:
         end = start + len(text)
+
     def string(value: Any) -> str | None:
         return None if value is None or isinstance(value, (Mapping, list)) else str(value)
 
@@ -273,14 +321,21 @@ def _openai_message(record: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]
     if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
         message = choices[0].get("message") or {}
         if isinstance(message, Mapping) and isinstance(message.get("content"), str):
-            annotations = [a.get("url_citation", a) | {"type": a.get("type")} if isinstance(a.get("url_citation"), Mapping) else a
-                           for a in message.get("annotations") or [] if isinstance(a, Mapping)]
+            annotations = [
+                a.get("url_citation", a) | {"type": a.get("type")} if isinstance(a.get("url_citation"), Mapping) else a
+                for a in message.get("annotations") or []
+                if isinstance(a, Mapping)
+            ]
             return message["content"], annotations
     parts: list[Mapping[str, Any]] = []
     output = record.get("output")
     if isinstance(output, list):
         for item in output:
-            if isinstance(item, Mapping) and item.get("type", "message") == "message" and isinstance(item.get("content"), list):
+            if (
+                isinstance(item, Mapping)
+                and item.get("type", "message") == "message"
+                and isinstance(item.get("content"), list)
+            ):
                 parts += [c for c in item["content"] if isinstance(c, Mapping)]
     elif isinstance(record.get("content"), list):  # Assistants message
         parts = [c for c in record["content"] if isinstance(c, Mapping)]
@@ -322,11 +377,21 @@ def _from_annotations(text: str, annotations: list[dict[str, Any]]) -> tuple[str
         key = str(url or file_id or filename or title or len(keys))
         if key not in keys:
             keys[key] = len(keys) + 1
-            passage = _first(a, ("passage", "text_content", "content", "snippet")) or detail.get("quote") or a.get("quote") or ""
-            citations.append({
-                "id": keys[key], "text": passage if isinstance(passage, str) else "", "url": url, "title": title,
-                "source_path": filename,
-            })
+            passage = (
+                _first(a, ("passage", "text_content", "content", "snippet"))
+                or detail.get("quote")
+                or a.get("quote")
+                or ""
+            )
+            citations.append(
+                {
+                    "id": keys[key],
+                    "text": passage if isinstance(passage, str) else "",
+                    "url": url,
+                    "title": title,
+                    "source_path": filename,
+                }
+            )
         marker = f" [{keys[key]}]"
         start, end = a.get("start_index"), a.get("end_index")
         if not isinstance(start, int):
@@ -465,7 +530,9 @@ def _passage(result: SearchResult) -> RetrievedPassage:
     )
 
 
-def from_newsqa(case_id: str, answer: Answer, retrieved: list[SearchResult] | None = None, latency_ms: float | None = None) -> SystemAnswer:
+def from_newsqa(
+    case_id: str, answer: Answer, retrieved: list[SearchResult] | None = None, latency_ms: float | None = None
+) -> SystemAnswer:
     """newsqa's ``Answer`` (plus the ranked search results) as a ``SystemAnswer``."""
     return SystemAnswer(
         id=case_id,

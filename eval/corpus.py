@@ -61,7 +61,14 @@ class CorpusIndex:
             self._loaded = True
             self._index([a for a in load_all([self.root]) if isinstance(a, Article)])
 
-    def find(self, *, url: str | None = None, source_path: str | None = None, title: str | None = None, article_id: str | None = None) -> Article | None:
+    def find(
+        self,
+        *,
+        url: str | None = None,
+        source_path: str | None = None,
+        title: str | None = None,
+        article_id: str | None = None,
+    ) -> Article | None:
         """The article a citation names, or None when nothing (or more than one file) matches."""
         self._ensure()
         if url and normalise_url(url) in self.by_url:

@@ -78,7 +78,9 @@ class Evidence(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    path: str | None = Field(default=None, description="Article file relative to the corpus root, e.g. 'business/001.txt'.")
+    path: str | None = Field(
+        default=None, description="Article file relative to the corpus root, e.g. 'business/001.txt'."
+    )
     article_id: str | None = Field(default=None, description="Article id, when the article came without a file.")
     start: int | None = Field(default=None, ge=0, description="Evidence start offset in the article body.")
     end: int | None = Field(default=None, ge=0, description="Evidence end offset (exclusive).")

@@ -82,12 +82,20 @@ def diff_reports(before: EvalReport, after: EvalReport, *, before_name: str = "A
     changes: list[CaseChange] = []
     for case_id in list(old) + [i for i in new if i not in old]:
         if case_id not in new or case_id not in old:
-            changes.append(CaseChange(id=case_id, before=old.get(case_id, (None,))[0], after=new.get(case_id, (None,))[0]))
+            changes.append(
+                CaseChange(id=case_id, before=old.get(case_id, (None,))[0], after=new.get(case_id, (None,))[0])
+            )
             continue
         (status_a, fails_a), (status_b, fails_b) = old[case_id], new[case_id]
         if status_a != status_b or fails_a != fails_b:
             changes.append(
-                CaseChange(id=case_id, before=status_a, after=status_b, fixed=sorted(fails_a - fails_b), broken=sorted(fails_b - fails_a))
+                CaseChange(
+                    id=case_id,
+                    before=status_a,
+                    after=status_b,
+                    fixed=sorted(fails_a - fails_b),
+                    broken=sorted(fails_b - fails_a),
+                )
             )
     return ReportDiff(before=before_name, after=after_name, metrics=deltas, cases=changes)
 
@@ -117,7 +125,10 @@ def render_diff(diff: ReportDiff) -> str:
                 detail.append("now failing: " + ", ".join(c.broken))
             if c.fixed:
                 detail.append("fixed: " + ", ".join(c.fixed))
-            lines.append(f"  {c.id}: {c.before or '(absent)'} -> {c.after or '(absent)'}" + (f"  ({'; '.join(detail)})" if detail else ""))
+            lines.append(
+                f"  {c.id}: {c.before or '(absent)'} -> {c.after or '(absent)'}"
+                + (f"  ({'; '.join(detail)})" if detail else "")
+            )
     if not diff.cases:
         lines += ["", "no case changed status"]
     return "\n".join(lines)

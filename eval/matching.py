@@ -47,7 +47,90 @@ __all__ = [
 _QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "})
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "into", "about", "over", "after", "before", "than", "then", "that", "this", "these", "those", "it", "its", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does", "did", "will", "shall", "not", "no", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our", "your", "them", "him", "us", "who", "whom", "which", "what", "when", "where", "why", "how", "there", "here", "so", "such", "also", "just", "very", "more", "most", "can", "says", "said", "say"]
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "into",
+        "about",
+        "over",
+        "after",
+        "before",
+        "than",
+        "then",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "shall",
+        "not",
+        "no",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "them",
+        "him",
+        "us",
+        "who",
+        "whom",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "there",
+        "here",
+        "so",
+        "such",
+        "also",
+        "just",
+        "very",
+        "more",
+        "most",
+        "can",
+        "says",
+        "said",
+        "say",
+    ]
 )
 
 
@@ -90,7 +173,37 @@ def key_coverage(sentence: str, key: str) -> float:
 # --- answer sentences ----------------------------------------------------------------------
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|[-–])\s*\d+)*)\s*\]")
-_ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc", "no", "fig", "u.s", "u.k", "e.g", "i.e"])
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "vs",
+        "etc",
+        "no",
+        "fig",
+        "u.s",
+        "u.k",
+        "e.g",
+        "i.e",
+    ]
+)
 
 
 @dataclass
@@ -119,7 +232,12 @@ def _marker_numbers(body: str) -> list[int]:
     numbers: list[int] = []
     for part in re.split(r"\s*[,;]\s*", body.strip()):
         bounds = re.split(r"\s*[-–]\s*", part)
-        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit() and int(bounds[0]) <= int(bounds[1]) <= int(bounds[0]) + 20:
+        if (
+            len(bounds) == 2
+            and bounds[0].isdigit()
+            and bounds[1].isdigit()
+            and int(bounds[0]) <= int(bounds[1]) <= int(bounds[0]) + 20
+        ):
             numbers.extend(range(int(bounds[0]), int(bounds[1]) + 1))
         elif part.isdigit():
             numbers.append(int(part))
@@ -171,7 +289,11 @@ def _boundaries(line: str, trailing: re.Pattern[str] = _TRAILING, next_start: re
                 break
             if next_start.match(rest):
                 prev = re.search(r"([A-Za-z.]+)\.$", line[: i + 1])
-                abbreviation = ch == "." and prev and (prev.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(prev.group(1)) == 1)
+                abbreviation = (
+                    ch == "."
+                    and prev
+                    and (prev.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(prev.group(1)) == 1)
+                )
                 if not abbreviation:
                     yield j
             i = j
@@ -207,7 +329,9 @@ def split_sentences(answer: str, strip_marks: callable | None = None) -> list[An
             if sentences:
                 sentences[-1].citations.extend(cited_numbers(raw))
             continue
-        sentences.append(AnswerSentence(index=len(sentences), raw=raw, citations=cited_numbers(raw), clean=clean, quote_text=raw))
+        sentences.append(
+            AnswerSentence(index=len(sentences), raw=raw, citations=cited_numbers(raw), clean=clean, quote_text=raw)
+        )
     return sentences
 
 
@@ -273,10 +397,79 @@ _BRACKET_GAP = 3
 PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "his", "hers", "their", "it", "we", "i"])
 # Words that make an organisation's name; on their own they do not identify it.
 _GENERIC_NAME_WORDS = frozenset(
-    ["authority", "bank", "ministry", "council", "department", "office", "company", "union", "party", "police", "agency", "commission", "court", "service", "group", "association", "federation", "board", "committee", "government", "university", "institute", "cooperative", "co-operative", "port", "city", "club", "news", "times", "post", "wire", "gazette", "ledger"]
+    [
+        "authority",
+        "bank",
+        "ministry",
+        "council",
+        "department",
+        "office",
+        "company",
+        "union",
+        "party",
+        "police",
+        "agency",
+        "commission",
+        "court",
+        "service",
+        "group",
+        "association",
+        "federation",
+        "board",
+        "committee",
+        "government",
+        "university",
+        "institute",
+        "cooperative",
+        "co-operative",
+        "port",
+        "city",
+        "club",
+        "news",
+        "times",
+        "post",
+        "wire",
+        "gazette",
+        "ledger",
+    ]
 )
 ANONYMOUS_HEADS = frozenset(
-    ["source", "official", "expert", "analyst", "critic", "people", "person", "insider", "diplomat", "aide", "observer", "economist", "resident", "witness", "employee", "worker", "staff", "spokesperson", "spokesman", "spokeswoman", "investigator", "executive", "manager", "member", "officer", "researcher", "scientist", "lawyer", "colleague", "friend", "neighbour", "neighbor", "report", "understood"]
+    [
+        "source",
+        "official",
+        "expert",
+        "analyst",
+        "critic",
+        "people",
+        "person",
+        "insider",
+        "diplomat",
+        "aide",
+        "observer",
+        "economist",
+        "resident",
+        "witness",
+        "employee",
+        "worker",
+        "staff",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "investigator",
+        "executive",
+        "manager",
+        "member",
+        "officer",
+        "researcher",
+        "scientist",
+        "lawyer",
+        "colleague",
+        "friend",
+        "neighbour",
+        "neighbor",
+        "report",
+        "understood",
+    ]
 )
 _ANONYMOUS_PHRASE = re.compile(
     r"\b(?:an?|one|some|several|two|three|many|unnamed|anonymous|senior|other)\s+(?:\w+\s+){0,2}?"
@@ -347,7 +540,27 @@ _NAMED_BEFORE_CUE = re.compile(
     r"stressed|added|announced|explained|confirmed|admitted|wrote|believes|predicted)\b"
 )
 _NAMED_AFTER_CUE = re.compile(r"\b(?i:according to)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
-_SENTENCE_WORDS_THAT_ARE_NOT_NAMES = frozenset(["the", "a", "an", "it", "this", "that", "these", "those", "they", "he", "she", "we", "i", "in", "on", "at", "according"])
+_SENTENCE_WORDS_THAT_ARE_NOT_NAMES = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "he",
+        "she",
+        "we",
+        "i",
+        "in",
+        "on",
+        "at",
+        "according",
+    ]
+)
 
 
 def attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
@@ -369,7 +582,9 @@ def named_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bo
 
 def names_a_person_or_body(text: str) -> bool:
     """Does ``text`` (a speaker written on a label line) name someone: a run of capitalised words, no unnamed source?"""
-    return bool(re.search(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|van|von|al|bin))*\s+[A-Z][\w'’-]+", text)) and not _ANONYMOUS_PHRASE.search(text)
+    return bool(
+        re.search(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|van|von|al|bin))*\s+[A-Z][\w'’-]+", text)
+    ) and not _ANONYMOUS_PHRASE.search(text)
 
 
 def anonymous_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
@@ -415,7 +630,9 @@ class Marks:
 
 
 _FALLBACK_HEDGE_MARK = re.compile(r"\[(?:hedged|hedge|unconfirmed)\]|\((?:hedged)\)", re.IGNORECASE)
-_FALLBACK_ANON_MARK = re.compile(r"\[(?:anonymous(?: source)?|unnamed source)\]|\((?:anonymous(?: source)?)\)", re.IGNORECASE)
+_FALLBACK_ANON_MARK = re.compile(
+    r"\[(?:anonymous(?: source)?|unnamed source)\]|\((?:anonymous(?: source)?)\)", re.IGNORECASE
+)
 
 
 def _fallback_strip(text: str) -> str:

@@ -88,7 +88,9 @@ class Judge:
         return self.notation.marks
 
     @classmethod
-    def default(cls, support: SupportMeasure, notation: Notation | None = None, corpus: CorpusIndex | None = None) -> Judge:
+    def default(
+        cls, support: SupportMeasure, notation: Notation | None = None, corpus: CorpusIndex | None = None
+    ) -> Judge:
         from indexing import attribution
 
         return cls(
@@ -124,7 +126,13 @@ def evidence_hit(evidence: Evidence, passage: RetrievedPassage) -> bool:
     if same is False:
         return False
     checked = False
-    if same and evidence.start is not None and evidence.end is not None and passage.start is not None and passage.end is not None:
+    if (
+        same
+        and evidence.start is not None
+        and evidence.end is not None
+        and passage.start is not None
+        and passage.end is not None
+    ):
         overlap = min(evidence.end, passage.end) - max(evidence.start, passage.start)
         if overlap < EVIDENCE_OVERLAP * (evidence.end - evidence.start):
             return False
@@ -148,7 +156,13 @@ def _score_retrieval(case: EvalCase, answer: SystemAnswer, result: CaseResult) -
     result.first_hit_rank = min(found) if found else None
     result.count("mrr_at_10", 1.0 / result.first_hit_rank if result.first_hit_rank else 0.0)
     if result.first_hit_rank is None:
-        result.failures.append(Failure(metric="hits_at_10", severity="note", message="no retrieved passage in the top 10 holds the gold evidence"))
+        result.failures.append(
+            Failure(
+                metric="hits_at_10",
+                severity="note",
+                message="no retrieved passage in the top 10 holds the gold evidence",
+            )
+        )
 
 
 # --- citations and quotes ---------------------------------------------------------------------------
@@ -161,12 +175,16 @@ class _SupportCache:
         self.judge = judge
         self.known: dict[tuple[str, str], bool] = {}
 
-    def prefetch(self, sentences: Sequence[AnswerSentence], evidence_of: Callable[[AnswerSentence], dict[int, str]]) -> None:
+    def prefetch(
+        self, sentences: Sequence[AnswerSentence], evidence_of: Callable[[AnswerSentence], dict[int, str]]
+    ) -> None:
         pairs: list[tuple[str, str]] = []
         for sentence in sentences:
             evidence = evidence_of(sentence)
             valid = [n for n in dict.fromkeys(sentence.citations) if n in evidence]
-            sets = [valid] + ([[n] for n in valid] + [[m for m in valid if m != n] for n in valid] if len(valid) > 1 else [])
+            sets = [valid] + (
+                [[n] for n in valid] + [[m for m in valid if m != n] for n in valid] if len(valid) > 1 else []
+            )
             pairs += [(sentence.clean, "\n".join(evidence[n] for n in chosen)) for chosen in sets if chosen]
         pairs = [p for p in dict.fromkeys(pairs) if p not in self.known]
         batch = getattr(self.judge.support, "score_many", None)
@@ -183,7 +201,9 @@ class _SupportCache:
         return self.known[pair]
 
 
-def _score_citations(sentence: AnswerSentence, passages: dict[int, str], support: _SupportCache, result: CaseResult) -> None:
+def _score_citations(
+    sentence: AnswerSentence, passages: dict[int, str], support: _SupportCache, result: CaseResult
+) -> None:
     cited = list(dict.fromkeys(sentence.citations))
     if not sentence.answer_level:
         for n in cited:
@@ -215,10 +235,14 @@ def _score_citations(sentence: AnswerSentence, passages: dict[int, str], support
         relevant = _relevant(sentence, n, valid, passages, support, joint)
         result.count("citation_precision", relevant)
         if joint and not relevant:
-            result.failures.append(_failure("citation_precision", f"[{n}] is not needed to support the sentence", sentence))
+            result.failures.append(
+                _failure("citation_precision", f"[{n}] is not needed to support the sentence", sentence)
+            )
 
 
-def _relevant(sentence: AnswerSentence, n: int, valid: list[int], passages: dict[int, str], support: _SupportCache, joint: bool) -> bool:
+def _relevant(
+    sentence: AnswerSentence, n: int, valid: list[int], passages: dict[int, str], support: _SupportCache, joint: bool
+) -> bool:
     if not joint or n not in passages:
         return False
     if len(valid) == 1 or support.supported(sentence.clean, [passages[n]]):
@@ -227,7 +251,10 @@ def _relevant(sentence: AnswerSentence, n: int, valid: list[int], passages: dict
 
 
 def _score_answer_level_precision(
-    sentences: Sequence[AnswerSentence], evidence_of: Callable[[AnswerSentence], dict[int, str]], support: _SupportCache, result: CaseResult
+    sentences: Sequence[AnswerSentence],
+    evidence_of: Callable[[AnswerSentence], dict[int, str]],
+    support: _SupportCache,
+    result: CaseResult,
 ) -> None:
     """Sources listed for the whole answer: each counts once, relevant when some sentence needs it.
 
@@ -247,7 +274,12 @@ def _score_answer_level_precision(
         result.count("citation_precision", relevant)
         if not relevant:
             result.failures.append(
-                Failure(metric="citation_precision", severity="note", message=f"listed source [{n}] supports no sentence of the answer", citations=[n])
+                Failure(
+                    metric="citation_precision",
+                    severity="note",
+                    message=f"listed source [{n}] supports no sentence of the answer",
+                    citations=[n],
+                )
             )
 
 
@@ -257,7 +289,11 @@ def _score_quotes(sentence: AnswerSentence, passages: dict[int, str], result: Ca
         ok = any(quote_in_passage(quotation, p) for p in cited)
         result.count("quote_fidelity", ok)
         if not ok:
-            result.failures.append(_failure("quote_fidelity", f"quotation not found word for word in the cited passage: “{quotation}”", sentence))
+            result.failures.append(
+                _failure(
+                    "quote_fidelity", f"quotation not found word for word in the cited passage: “{quotation}”", sentence
+                )
+            )
 
 
 # --- expected claims ----------------------------------------------------------------------------------
@@ -297,7 +333,9 @@ def _names_expected_source(sentence: AnswerSentence, claim: ExpectedClaim, claim
     return False
 
 
-def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequence[Claim], judge: Judge, result: CaseResult) -> None:
+def _score_claim(
+    claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequence[Claim], judge: Judge, result: CaseResult
+) -> None:
     anonymous_mark = sentence.anonymous_mark
     if claim.source_type != "unattributed" and claim.source:
         if claim.source_type == "named":
@@ -309,14 +347,18 @@ def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequenc
         result.count("attribution_laundering", not attributed)
         result.count("misattribution", attributed and not kept)
         if not attributed:
-            result.failures.append(_failure("attribution_laundering", "attributed claim restated as bare fact", sentence, claim))
+            result.failures.append(
+                _failure("attribution_laundering", "attributed claim restated as bare fact", sentence, claim)
+            )
         elif not kept:
             result.failures.append(_failure("misattribution", "claim not credited to its source", sentence, claim))
         if claim.source_type == "named":
             as_anonymous = anonymous_mark or (not kept and anonymous_attribution_present(sentence.judged, claims))
             result.count("named_as_anonymous", as_anonymous)
             if as_anonymous:
-                result.failures.append(_failure("named_as_anonymous", "a named source is presented as anonymous", sentence, claim))
+                result.failures.append(
+                    _failure("named_as_anonymous", "a named source is presented as anonymous", sentence, claim)
+                )
         else:
             as_named = not kept and (
                 named_attribution_present(sentence.judged, claims) or names_a_person_or_body(sentence.context)
@@ -324,9 +366,18 @@ def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequenc
             result.count("anonymous_as_named", as_named)
             result.count("anonymous_marked_recall", anonymous_mark)
             if as_named:
-                result.failures.append(_failure("anonymous_as_named", "an anonymous source is presented as named", sentence, claim))
+                result.failures.append(
+                    _failure("anonymous_as_named", "an anonymous source is presented as named", sentence, claim)
+                )
             if not anonymous_mark:
-                result.failures.append(_failure("anonymous_marked_recall", f"anonymous claim not marked anonymous ({judge.notation.name} notation)", sentence, claim))
+                result.failures.append(
+                    _failure(
+                        "anonymous_marked_recall",
+                        f"anonymous claim not marked anonymous ({judge.notation.name} notation)",
+                        sentence,
+                        claim,
+                    )
+                )
     if claim.hedged:
         engine_hedges = [h for c in claims for h in c.hedges] + judge.find_hedges(sentence.judged)
         cues = hedge_cues(sentence.judged, claim.hedges, engine_hedges)
@@ -335,9 +386,18 @@ def _score_claim(claim: ExpectedClaim, sentence: AnswerSentence, claims: Sequenc
         result.count("hedge_marked", hedge_mark)
         result.count("hedge_stripping", not cues and not hedge_mark)
         if not cues and not hedge_mark:
-            result.failures.append(_failure("hedge_stripping", "hedged claim stated as certain (no hedge, no mark)", sentence, claim))
+            result.failures.append(
+                _failure("hedge_stripping", "hedged claim stated as certain (no hedge, no mark)", sentence, claim)
+            )
         elif not hedge_mark:
-            result.failures.append(_failure("hedge_marked", f"hedged claim keeps its hedge words but is not marked hedged ({judge.notation.name} notation)", sentence, claim))
+            result.failures.append(
+                _failure(
+                    "hedge_marked",
+                    f"hedged claim keeps its hedge words but is not marked hedged ({judge.notation.name} notation)",
+                    sentence,
+                    claim,
+                )
+            )
 
 
 def _claims_by_sentence(sentences: Sequence[AnswerSentence], judge: Judge) -> list[list[Claim]]:
@@ -378,7 +438,9 @@ def _citations_with_text(answer: SystemAnswer, new_sources: Sequence[Any], judge
     takes its article's body from the corpus (when the judge has one and the article is found)."""
     citations = list(answer.citations)
     for entry in new_sources:
-        citations.append(CitedPassage(id=entry.cited_as, text="", url=entry.url, title=entry.title, source_path=entry.path))
+        citations.append(
+            CitedPassage(id=entry.cited_as, text="", url=entry.url, title=entry.title, source_path=entry.path)
+        )
     if judge.corpus is None:
         return citations
     out = []
@@ -386,11 +448,18 @@ def _citations_with_text(answer: SystemAnswer, new_sources: Sequence[Any], judge
         if not c.text.strip():
             article = judge.corpus.find(url=c.url, source_path=c.source_path, title=c.title, article_id=c.article_id)
             if article is not None:
-                c = c.model_copy(update={
-                    "text": article.body, "whole_article": True, "title": c.title or article.title,
-                    "outlet": c.outlet or article.outlet, "url": c.url or article.url, "source_path": c.source_path or article.source_path,
-                    "published_at": c.published_at or (article.published_at.isoformat() if article.published_at else None),
-                })
+                c = c.model_copy(
+                    update={
+                        "text": article.body,
+                        "whole_article": True,
+                        "title": c.title or article.title,
+                        "outlet": c.outlet or article.outlet,
+                        "url": c.url or article.url,
+                        "source_path": c.source_path or article.source_path,
+                        "published_at": c.published_at
+                        or (article.published_at.isoformat() if article.published_at else None),
+                    }
+                )
         out.append(c)
     return out
 
@@ -444,7 +513,9 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
         result.count("unanswerable_refused", refused)
         result.count("refusal_accuracy", refused)
         if not refused:
-            result.failures.append(Failure(metric="unanswerable_refused", message="answered a question the corpus cannot answer"))
+            result.failures.append(
+                Failure(metric="unanswerable_refused", message="answered a question the corpus cannot answer")
+            )
     if parsed is not None:
         sentences = parsed.sentences
         if parsed.answer_level and citations:
@@ -478,7 +549,14 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
             sentence = _best_sentence(expected, sentences)
             result.count("claim_recall", sentence is not None)
             if sentence is None:
-                result.failures.append(Failure(metric="claim_recall", severity="note", message="expected claim not used by the answer", expected=_describe(expected)))
+                result.failures.append(
+                    Failure(
+                        metric="claim_recall",
+                        severity="note",
+                        message="expected claim not used by the answer",
+                        expected=_describe(expected),
+                    )
+                )
                 continue
             used_by.setdefault(sentence.index, []).append(expected)
             _score_claim(expected, sentence, claims[sentence.index], judge, result)
@@ -491,7 +569,9 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
     return result
 
 
-def _score_mark_precision(sentences: Sequence[AnswerSentence], used_by: dict[int, list[ExpectedClaim]], judge: Judge, result: CaseResult) -> None:
+def _score_mark_precision(
+    sentences: Sequence[AnswerSentence], used_by: dict[int, list[ExpectedClaim]], judge: Judge, result: CaseResult
+) -> None:
     """Marks on sentences that use an expected claim: is the claim really anonymous / hedged?"""
     for sentence in sentences:
         expected = used_by.get(sentence.index)
@@ -501,12 +581,21 @@ def _score_mark_precision(sentences: Sequence[AnswerSentence], used_by: dict[int
             ok = any(c.source_type == "anonymous" for c in expected)
             result.count("anonymous_marked_precision", ok)
             if not ok:
-                result.failures.append(_failure("anonymous_marked_precision", "anonymous mark on a claim whose source is not anonymous", sentence, expected[0]))
+                result.failures.append(
+                    _failure(
+                        "anonymous_marked_precision",
+                        "anonymous mark on a claim whose source is not anonymous",
+                        sentence,
+                        expected[0],
+                    )
+                )
         if sentence.hedge_mark:
             ok = any(c.hedged for c in expected)
             result.count("hedge_mark_precision", ok)
             if not ok:
-                result.failures.append(_failure("hedge_mark_precision", "hedge mark on a claim that is not hedged", sentence, expected[0]))
+                result.failures.append(
+                    _failure("hedge_mark_precision", "hedge mark on a claim that is not hedged", sentence, expected[0])
+                )
 
 
 def aggregate(results: Iterable[CaseResult]) -> dict[str, MetricValue]:

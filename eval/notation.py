@@ -83,16 +83,97 @@ HEDGE_WORDS = re.compile(
 # Words that, set off in brackets, parentheses or Markdown emphasis, mark a claim hedged or anonymous:
 # "(reportedly)", "[unconfirmed]", "*may*", "(anon.)", "(source not named)".
 _HEDGE_INDICATOR_WORDS = frozenset(
-    ["hedge", "hedged", "hedging", "unconfirmed", "unverified", "unproven", "uncertain", "speculative", "speculation", "tentative", "alleged", "allegedly", "reportedly", "possibly", "probably", "perhaps", "likely", "unlikely", "may", "might", "could", "would", "should", "appear", "appears", "seem", "seems", "suggest", "suggests", "expected", "believed", "predicted", "estimate", "estimated", "forecast", "claimed"]
+    [
+        "hedge",
+        "hedged",
+        "hedging",
+        "unconfirmed",
+        "unverified",
+        "unproven",
+        "uncertain",
+        "speculative",
+        "speculation",
+        "tentative",
+        "alleged",
+        "allegedly",
+        "reportedly",
+        "possibly",
+        "probably",
+        "perhaps",
+        "likely",
+        "unlikely",
+        "may",
+        "might",
+        "could",
+        "would",
+        "should",
+        "appear",
+        "appears",
+        "seem",
+        "seems",
+        "suggest",
+        "suggests",
+        "expected",
+        "believed",
+        "predicted",
+        "estimate",
+        "estimated",
+        "forecast",
+        "claimed",
+    ]
 )
 _ANONYMOUS_INDICATOR_WORDS = frozenset(["anonymous", "anonymously", "anon", "unnamed", "unidentified", "nameless"])
-_HEDGE_INDICATOR = re.compile(r"\b(?:" + "|".join(sorted(_HEDGE_INDICATOR_WORDS)) + r"|not (?:confirmed|verified))\b", _FLAGS)
+_HEDGE_INDICATOR = re.compile(
+    r"\b(?:" + "|".join(sorted(_HEDGE_INDICATOR_WORDS)) + r"|not (?:confirmed|verified))\b", _FLAGS
+)
 _ANONYMOUS_INDICATOR = re.compile(
-    r"\b(?:" + "|".join(sorted(_ANONYMOUS_INDICATOR_WORDS)) + r"|not named|not identified|name withheld)(?:\b|\.)", _FLAGS
+    r"\b(?:" + "|".join(sorted(_ANONYMOUS_INDICATOR_WORDS)) + r"|not named|not identified|name withheld)(?:\b|\.)",
+    _FLAGS,
 )
 # Words a mark label may also hold: "(source: anonymous)", "(hedge word: 'may')", "[unnamed official]".
 _LABEL_WORDS = frozenset(
-    ["source", "sources", "speaker", "speakers", "official", "officials", "claim", "claims", "cue", "cues", "word", "words", "term", "terms", "status", "note", "mark", "label", "attribution", "and", "or", "not", "named", "identified", "confirmed", "verified", "name", "withheld", "is", "was", "as", "a", "an", "the", "this", "by", "to", "be", "language", "quote"]
+    [
+        "source",
+        "sources",
+        "speaker",
+        "speakers",
+        "official",
+        "officials",
+        "claim",
+        "claims",
+        "cue",
+        "cues",
+        "word",
+        "words",
+        "term",
+        "terms",
+        "status",
+        "note",
+        "mark",
+        "label",
+        "attribution",
+        "and",
+        "or",
+        "not",
+        "named",
+        "identified",
+        "confirmed",
+        "verified",
+        "name",
+        "withheld",
+        "is",
+        "was",
+        "as",
+        "a",
+        "an",
+        "the",
+        "this",
+        "by",
+        "to",
+        "be",
+        "language",
+        "quote",
+    ]
 )
 _INDICATOR_WORDS = _HEDGE_INDICATOR_WORDS | _ANONYMOUS_INDICATOR_WORDS
 
@@ -100,7 +181,9 @@ _URL = re.compile(r"<?(https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"”’])>?")
 _LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\(\s*<?([^()\s<>]+)>?\s*\)")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]{1,20})\]")
 _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_SUPERSCRIPT = re.compile(rf"[{_SUPERSCRIPT_DIGITS}]+(?:[,˒⋅\u00b7][{_SUPERSCRIPT_DIGITS}]+)*|<sup>\s*([^<]{{1,20}})\s*</sup>|\^(\d{{1,3}})\^")
+_SUPERSCRIPT = re.compile(
+    rf"[{_SUPERSCRIPT_DIGITS}]+(?:[,˒⋅\u00b7][{_SUPERSCRIPT_DIGITS}]+)*|<sup>\s*([^<]{{1,20}})\s*</sup>|\^(\d{{1,3}})\^"
+)
 _SYMBOL_REF = re.compile(r"(?<=[\w.,;:!?\"”’)\]])([†‡§¶]+)")
 _LENTICULAR = re.compile(r"【\s*([^】]{1,40})】")
 _NUMBERS = r"\d{1,3}(?:\s*(?:[,;]|[-–]|and)\s*\d{1,3})*"
@@ -200,7 +283,16 @@ def _compile(path: Path, key: str, values: Any) -> tuple[Pattern, ...]:
     return tuple(out)
 
 
-_FILE_KEYS = {"name", "base", "description", "hedge_marks", "anonymous_marks", "hedge_words", "anonymous_words", "citations"}
+_FILE_KEYS = {
+    "name",
+    "base",
+    "description",
+    "hedge_marks",
+    "anonymous_marks",
+    "hedge_words",
+    "anonymous_words",
+    "citations",
+}
 
 
 def load_notation(spec: str | Path | None) -> Notation:
@@ -336,7 +428,11 @@ def split_listing(text: str) -> tuple[str, list[ListedSource]]:
                 entries[-1].text += " " + line.strip()  # a continuation line
                 continue
         hedge, anonymous, mark_only = _definition_marks(rest)
-        entries.append(ListedSource(label=label, text=rest, position=len(entries) + 1, hedge=hedge, anonymous=anonymous, mark_only=mark_only))
+        entries.append(
+            ListedSource(
+                label=label, text=rest, position=len(entries) + 1, hedge=hedge, anonymous=anonymous, mark_only=mark_only
+            )
+        )
     return "\n".join(body_lines).rstrip(), entries
 
 
@@ -391,7 +487,10 @@ class _Resolver:
         by_id = {c.id: c for c in self.citations}
         if entry.label and entry.label.isdigit() and int(entry.label) in known:
             cited = by_id[int(entry.label)]
-            cited_url, cited_path = getattr(cited, "url", None), (getattr(cited, "source_path", None) or "").replace("\\", "/")
+            cited_url, cited_path = (
+                getattr(cited, "url", None),
+                (getattr(cited, "source_path", None) or "").replace("\\", "/"),
+            )
             titled = [ident for key, ident in self.titles if f" {key} " in text]
             agrees = (
                 (not url or not cited_url or normalise_url(url) == normalise_url(cited_url))
@@ -533,7 +632,11 @@ class _SentenceReader:
             if ident is None:
                 path = target.replace("\\", "/")
                 ident = next(
-                    (c.id for c in self.r.citations if path and (getattr(c, "source_path", None) or "").replace("\\", "/").endswith(path)),
+                    (
+                        c.id
+                        for c in self.r.citations
+                        if path and (getattr(c, "source_path", None) or "").replace("\\", "/").endswith(path)
+                    ),
                     None,
                 )
             if ident is None:
@@ -541,7 +644,9 @@ class _SentenceReader:
             else:
                 cites.append(ident)
             # A link whose text is a domain, a title or "source" is a citation only; other link text is prose.
-            if re.fullmatch(r"[\w.-]+\.[a-z]{2,}(?:/\S*)?|sources?|link|here|ref|\W*", label, _FLAGS) or self.r.title_group(label):
+            if re.fullmatch(
+                r"[\w.-]+\.[a-z]{2,}(?:/\S*)?|sources?|link|here|ref|\W*", label, _FLAGS
+            ) or self.r.title_group(label):
                 return " "
             return label
 
@@ -634,7 +739,10 @@ _META_LINE = re.compile(
 # A label that heads a claim ("**Claim:** ...", "Answer: ..."): dropped from the text that is judged.
 _CLAIM_LABEL = re.compile(r"^\s*(?:claim|answer|summary|finding|fact|statement|quote|response)\s*:\s*", _FLAGS)
 _NEGATIVE = re.compile(r"^\W*(?:none|no|n/?a|not hedged|-|—)?\W*$", _FLAGS)
-_UNCERTAIN = re.compile(r"\b(?:unconfirmed|unverified|uncertain|alleged|reported|speculative|low|medium|partial|tentative|hedged?)\b", _FLAGS)
+_UNCERTAIN = re.compile(
+    r"\b(?:unconfirmed|unverified|uncertain|alleged|reported|speculative|low|medium|partial|tentative|hedged?)\b",
+    _FLAGS,
+)
 _ITEM_START = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+")
 
 
@@ -653,7 +761,9 @@ def read_answer(text: str, notation: Notation, citations: Sequence[Any] = ()) ->
     item_start = 0  # index of the first sentence of the current list item / paragraph
     pending: list[tuple[list[int], list[str], bool, bool, str]] = []  # label lines that came before their claim
 
-    def attach(target: AnswerSentence, cites: list[int], broken: list[str], hedge: bool, anonymous: bool, context: str) -> None:
+    def attach(
+        target: AnswerSentence, cites: list[int], broken: list[str], hedge: bool, anonymous: bool, context: str
+    ) -> None:
         target.citations.extend(cites)
         target.broken.extend(broken)
         target.hedge_mark |= hedge
@@ -673,7 +783,11 @@ def read_answer(text: str, notation: Notation, citations: Sequence[Any] = ()) ->
             if label in ("status", "certainty", "confidence", "verification") and _UNCERTAIN.search(clean):
                 hedge = True
             # Who said it counts for attribution; a hedge named on a label line is a mark, not a kept hedge word.
-            context = clean if label in ("source", "speaker", "attribution", "attributed to", "said by", "who said it") else ""
+            context = (
+                clean
+                if label in ("source", "speaker", "attribution", "attributed to", "said by", "who said it")
+                else ""
+            )
             if len(sentences) > item_start:
                 attach(sentences[-1], cites, broken, hedge, anonymous, context)
             else:
@@ -689,8 +803,14 @@ def read_answer(text: str, notation: Notation, citations: Sequence[Any] = ()) ->
                     attach(sentences[-1], cites, broken, hedge, anonymous, "")
                 continue
             sentence = AnswerSentence(
-                index=len(sentences), raw=raw, citations=cites, clean=clean,
-                broken=broken, hedge_mark=hedge, anonymous_mark=anonymous, quote_text=quote_text,
+                index=len(sentences),
+                raw=raw,
+                citations=cites,
+                clean=clean,
+                broken=broken,
+                hedge_mark=hedge,
+                anonymous_mark=anonymous,
+                quote_text=quote_text,
             )
             for earlier in pending:
                 attach(sentence, *earlier)
@@ -700,4 +820,6 @@ def read_answer(text: str, notation: Notation, citations: Sequence[Any] = ()) ->
         for earlier in pending:
             attach(sentences[-1], *earlier)
     answer_level = bool(sentences) and not any(s.citations or s.broken for s in sentences)
-    return ParsedAnswer(body=body, sentences=sentences, listed=listed, new_sources=resolver.new, answer_level=answer_level)
+    return ParsedAnswer(
+        body=body, sentences=sentences, listed=listed, new_sources=resolver.new, answer_level=answer_level
+    )

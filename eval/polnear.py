@@ -87,7 +87,10 @@ class PolnearReport(BaseModel):
     """Scores of the engine on a PolNeAR split."""
 
     directory: str
-    engine: str = Field("", description="What read the articles: 'rules + span tagger + transformer tagger', 'rules + span tagger', 'rules' (NEWSQA_ATTRIBUTION) or 'custom analyzer'.")
+    engine: str = Field(
+        "",
+        description="What read the articles: 'rules + span tagger + transformer tagger', 'rules + span tagger', 'rules' (NEWSQA_ATTRIBUTION) or 'custom analyzer'.",
+    )
     articles: int = 0
     annotation_files: int = 0
     gold_attributions: float = Field(0.0, description="Gold attributions (averaged over annotators).")
@@ -195,11 +198,14 @@ def score_article(text: str, predicted: list[GoldAttribution], gold: list[GoldAt
         counts[role]["overlap"] = [len(ptok), len(gtok), both, both]
     for matching in ("exact", "overlap"):
         if matching == "exact":
+
             def same(p: Pieces | None, g: Pieces | None) -> bool:
                 return p == g
         else:
+
             def same(p: Pieces | None, g: Pieces | None) -> bool:
                 return _overlaps(tokens, p, g)
+
         used: set[int] = set()
         hits = 0
         for p in predicted:
@@ -231,8 +237,13 @@ def _finish(counts: Counts) -> dict[str, dict[str, RoleScore]]:
             r = mg / gold if gold else 0.0
             f = 2 * p * r / (p + r) if p + r else 0.0
             out[key][matching] = RoleScore(
-                precision=round(p, 4), recall=round(r, 4), f1=round(f, 4),
-                predicted=round(pred, 2), gold=round(gold, 2), matched_predicted=round(mp, 2), matched_gold=round(mg, 2),
+                precision=round(p, 4),
+                recall=round(r, 4),
+                f1=round(f, 4),
+                predicted=round(pred, 2),
+                gold=round(gold, 2),
+                matched_predicted=round(mp, 2),
+                matched_gold=round(mg, 2),
             )
     return out
 
@@ -363,7 +374,9 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
         if predicted == row["label"]:
             report.correct += 1
         else:
-            report.errors.append({"text": row["text"], "spans": row["spans"], "gold": row["label"], "predicted": predicted})
+            report.errors.append(
+                {"text": row["text"], "spans": row["spans"], "gold": row["label"], "predicted": predicted}
+            )
     report.accuracy = round(report.correct / report.labelled, 4) if report.labelled else 0.0
     report.confusion = dict(sorted(confusion.items()))
     return report
@@ -372,9 +385,11 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
 def render_text(report: PolnearReport) -> str:
     """A plain-text table of the report."""
     lines = [
-        (f"PolNeAR scoring of {report.directory} ({report.engine or 'engine'}): {report.articles} articles, "
-         f"{report.annotation_files} annotation files, "
-        f"{report.gold_attributions:g} gold / {report.predicted_attributions} predicted attributions"),
+        (
+            f"PolNeAR scoring of {report.directory} ({report.engine or 'engine'}): {report.articles} articles, "
+            f"{report.annotation_files} annotation files, "
+            f"{report.gold_attributions:g} gold / {report.predicted_attributions} predicted attributions"
+        ),
         f"{'role':<12}{'match':<9}{'P':>7}{'R':>7}{'F1':>7}{'pred':>10}{'gold':>10}",
     ]
     for key in (*ROLES, "Attribution"):
@@ -400,13 +415,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write the JSON report to this file")
     parser.add_argument("--limit", type=int, help="score only the first N articles")
     parser.add_argument("--progress", action="store_true")
-    parser.add_argument("--source-types", action="store_true", help="score named/anonymous on the labelled spans instead")
+    parser.add_argument(
+        "--source-types", action="store_true", help="score named/anonymous on the labelled spans instead"
+    )
     args = parser.parse_args(argv)
     try:
         if args.source_types:
             st = score_source_types(args.directory)
-            print(st.model_dump_json(indent=2) if args.json else f"source_type accuracy {st.accuracy:.3f} "
-                  f"({st.correct}/{st.labelled}); confusion {st.confusion}")
+            print(
+                st.model_dump_json(indent=2)
+                if args.json
+                else f"source_type accuracy {st.accuracy:.3f} ({st.correct}/{st.labelled}); confusion {st.confusion}"
+            )
             return 0
         report = score_polnear(args.directory, progress=args.progress, limit=args.limit)
     except BadInputError as exc:

@@ -17,7 +17,13 @@ __all__ = ["GROUPS", "headline", "render_html", "render_markdown", "render_text"
 GROUPS: dict[str, tuple[str, ...]] = {
     "Headline": ("crag_score", "refusal_accuracy"),
     "Citations": ("citation_validity", "citation_recall", "citation_precision", "claim_recall"),
-    "Attribution": ("attribution_kept", "attribution_laundering", "misattribution", "named_as_anonymous", "anonymous_as_named"),
+    "Attribution": (
+        "attribution_kept",
+        "attribution_laundering",
+        "misattribution",
+        "named_as_anonymous",
+        "anonymous_as_named",
+    ),
     "Anonymous marks": ("anonymous_marked_recall", "anonymous_marked_precision"),
     "Hedges": ("hedge_kept", "hedge_marked", "hedge_stripping", "hedge_mark_precision"),
     "Quotes": ("quote_fidelity",),
@@ -54,7 +60,9 @@ def headline(report: EvalReport) -> str:
     parts = []
     if crag is not None and crag.total:
         c = _crag_counts(report)
-        parts.append(f"CRAG score {_fmt(crag.value, signed=True)} ({c[1]} right, {c[0]} refused or missed, {c[-1]} wrong)")
+        parts.append(
+            f"CRAG score {_fmt(crag.value, signed=True)} ({c[1]} right, {c[0]} refused or missed, {c[-1]} wrong)"
+        )
     if accuracy is not None and accuracy.total:
         parts.append(f"refusal accuracy {_fmt(accuracy.value)}")
     return " · ".join(parts)
@@ -263,9 +271,9 @@ def _passages_for(case: CaseResult, failure: Failure) -> str:
     for n in failure.citations:
         passage = by_id.get(n)
         if passage is None:
-            parts.append(f"<b>[{n}]</b> <span class=\"note\">no such citation</span>")
+            parts.append(f'<b>[{n}]</b> <span class="note">no such citation</span>')
         else:
-            where = f" <span class=\"note\">{_e(passage.source_path or passage.title or '')}</span>"
+            where = f' <span class="note">{_e(passage.source_path or passage.title or "")}</span>'
             parts.append(f"<b>[{n}]</b>{where}\n{_e(passage.text)}")
     return "\n\n".join(parts)
 
@@ -290,7 +298,11 @@ def _case_row(case: CaseResult) -> str:
         detail += f'<div class="failure"><span class="msg">error</span>: {_e(case.error)}</div>'
     detail += "".join(_failure_html(case, f) for f in failures)
     if notes:
-        detail += '<div class="note">' + "<br>".join(f"{_e(_title(n.metric))}: {_e(n.message)} {_e(n.expected or '')}" for n in notes) + "</div>"
+        detail += (
+            '<div class="note">'
+            + "<br>".join(f"{_e(_title(n.metric))}: {_e(n.message)} {_e(n.expected or '')}" for n in notes)
+            + "</div>"
+        )
     answer = f'<div class="answer">{_e(case.answer)}</div>' if case.answer else ""
     opened = " open" if case.status != "pass" else ""
     latency = f"{case.latency_ms:.0f} ms" if case.latency_ms is not None else ""
@@ -312,7 +324,9 @@ def render_html(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
     for group, names in GROUPS.items():
         bars = [_bar(report.metrics[n], gate_by.get(n)) for n in names if n in report.metrics]
         if bars:
-            groups.append(f'<div class="group"><h3>{_e(group)}</h3>' + "".join(f"<div>{b}</div>" for b in bars) + "</div>")
+            groups.append(
+                f'<div class="group"><h3>{_e(group)}</h3>' + "".join(f"<div>{b}</div>" for b in bars) + "</div>"
+            )
     tag_rows = "".join(
         f"<tr><td>{_e(tag)}</td><td>{p}/{n}</td><td style='width:60%'>{_bar(MetricValue(name='case_pass_rate', value=p / n if n else None, hit=p, total=n, description=f'cases tagged {tag} that pass'), None, label='')}</td></tr>"
         for tag, (p, n) in _by_tag(report).items()
@@ -327,10 +341,12 @@ def render_html(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
         c = _crag_counts(report)
         crag_card = (
             f'<div class="card" title="{_e(METRICS["crag_score"].description)}"><b>{_fmt(report.metrics["crag_score"].value, signed=True)}</b>'
-            f'CRAG score ({c[1]} right, {c[0]} refused or missed, {c[-1]} wrong)</div>'
+            f"CRAG score ({c[1]} right, {c[0]} refused or missed, {c[-1]} wrong)</div>"
         )
         if "refusal_accuracy" in report.metrics and report.metrics["refusal_accuracy"].total:
-            crag_card += f'<div class="card"><b>{_fmt(report.metrics["refusal_accuracy"].value)}</b>refusal accuracy</div>'
+            crag_card += (
+                f'<div class="card"><b>{_fmt(report.metrics["refusal_accuracy"].value)}</b>refusal accuracy</div>'
+            )
     settings = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in report.settings.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -339,17 +355,17 @@ def render_html(report: EvalReport, gates: Sequence[Gate] = ()) -> str:
 <h1>newsqa eval — {_e(report.dataset)}</h1>
 <div class="meta">system: <b>{_e(report.system)}</b> · {report.created_at:%Y-%m-%d %H:%M} · {report.duration_s:.1f} s</div>
 <div class="meta">notation read: <b>{_e(report.notation or "n/a")}</b> — {_e(report.marks_notation)}</div>
-<div class="cards">{crag_card}<div class="card"><b>{len(report.cases)}</b>cases</div><div class="card"><b>{counts['pass']}</b>passed</div>
-<div class="card"><b>{counts['fail']}</b>failed</div><div class="card"><b>{counts['error']}</b>errors</div></div>
+<div class="cards">{crag_card}<div class="card"><b>{len(report.cases)}</b>cases</div><div class="card"><b>{counts["pass"]}</b>passed</div>
+<div class="card"><b>{counts["fail"]}</b>failed</div><div class="card"><b>{counts["error"]}</b>errors</div></div>
 <p class="meta">Support measure: {support}.</p>
-<h2>Metrics</h2><div class="groups">{''.join(groups)}</div>
+<h2>Metrics</h2><div class="groups">{"".join(groups)}</div>
 <h2>Pass rate by tag</h2><table><tr><th>tag</th><th>passed</th><th></th></tr>{tag_rows}</table>
 <h2>Cases</h2>
 <input type="checkbox" id="only-failing"><label for="only-failing"> show failing cases only</label>
 <table><tr><th>case</th><th>status</th><th>question, answer and findings</th></tr>
-{''.join(_case_row(c) for c in report.cases)}
+{"".join(_case_row(c) for c in report.cases)}
 </table>
-{f'<h2>Notes</h2><ul>{notes}</ul>' if notes else ''}
-{f'<h2>Settings</h2><table>{settings}</table>' if settings else ''}
+{f"<h2>Notes</h2><ul>{notes}</ul>" if notes else ""}
+{f"<h2>Settings</h2><table>{settings}</table>" if settings else ""}
 </main></body></html>
 """

@@ -49,25 +49,72 @@ METRICS: dict[str, MetricSpec] = {
     spec.name: spec
     for spec in [
         MetricSpec(
-            "crag_score", "CRAG score", True,
+            "crag_score",
+            "CRAG score",
+            True,
             "mean per case: +1 a right answer, 0 a refusal or a miss, -1 a wrong answer or an answered unanswerable question",
             lowest=-1.0,
         ),
-        MetricSpec("citation_validity", "Citation validity", True, "citations (any notation) that point to a source the answer lists"),
-        MetricSpec("citation_recall", "Citation recall", True, "answer sentences supported by their cited passages together (ALCE)"),
-        MetricSpec("citation_precision", "Citation precision", True, "citations that support their sentence or are needed for it (ALCE)"),
+        MetricSpec(
+            "citation_validity",
+            "Citation validity",
+            True,
+            "citations (any notation) that point to a source the answer lists",
+        ),
+        MetricSpec(
+            "citation_recall",
+            "Citation recall",
+            True,
+            "answer sentences supported by their cited passages together (ALCE)",
+        ),
+        MetricSpec(
+            "citation_precision",
+            "Citation precision",
+            True,
+            "citations that support their sentence or are needed for it (ALCE)",
+        ),
         MetricSpec("claim_recall", "Claims used", True, "expected claims that the answer uses"),
-        MetricSpec("attribution_kept", "Attribution kept", True, "used attributed claims whose sentence names the same source (or says it is anonymous)"),
-        MetricSpec("attribution_laundering", "Attribution laundering", False, "used attributed claims restated as bare fact"),
+        MetricSpec(
+            "attribution_kept",
+            "Attribution kept",
+            True,
+            "used attributed claims whose sentence names the same source (or says it is anonymous)",
+        ),
+        MetricSpec(
+            "attribution_laundering", "Attribution laundering", False, "used attributed claims restated as bare fact"
+        ),
         MetricSpec("misattribution", "Misattribution", False, "used attributed claims credited to another source"),
-        MetricSpec("named_as_anonymous", "Named shown as anonymous", False, "used named-source claims presented as anonymous"),
-        MetricSpec("anonymous_as_named", "Anonymous shown as named", False, "used anonymous-source claims presented as named"),
-        MetricSpec("anonymous_marked_recall", "Anonymous marked (recall)", True, "used anonymous-source claims whose sentence is marked anonymous, in any notation read"),
-        MetricSpec("anonymous_marked_precision", "Anonymous marked (precision)", True, "anonymous marks (any notation) that sit on an anonymous-source claim"),
+        MetricSpec(
+            "named_as_anonymous", "Named shown as anonymous", False, "used named-source claims presented as anonymous"
+        ),
+        MetricSpec(
+            "anonymous_as_named", "Anonymous shown as named", False, "used anonymous-source claims presented as named"
+        ),
+        MetricSpec(
+            "anonymous_marked_recall",
+            "Anonymous marked (recall)",
+            True,
+            "used anonymous-source claims whose sentence is marked anonymous, in any notation read",
+        ),
+        MetricSpec(
+            "anonymous_marked_precision",
+            "Anonymous marked (precision)",
+            True,
+            "anonymous marks (any notation) that sit on an anonymous-source claim",
+        ),
         MetricSpec("hedge_kept", "Hedges kept", True, "used hedged claims whose sentence keeps a hedge word"),
-        MetricSpec("hedge_marked", "Hedges marked", True, "used hedged claims whose sentence is marked hedged, in any notation read"),
-        MetricSpec("hedge_stripping", "Hedge stripping", False, "used hedged claims with neither a hedge word nor a hedge mark"),
-        MetricSpec("hedge_mark_precision", "Hedge marks precise", True, "hedge marks (any notation) that sit on a hedged claim"),
+        MetricSpec(
+            "hedge_marked",
+            "Hedges marked",
+            True,
+            "used hedged claims whose sentence is marked hedged, in any notation read",
+        ),
+        MetricSpec(
+            "hedge_stripping", "Hedge stripping", False, "used hedged claims with neither a hedge word nor a hedge mark"
+        ),
+        MetricSpec(
+            "hedge_mark_precision", "Hedge marks precise", True, "hedge marks (any notation) that sit on a hedged claim"
+        ),
         MetricSpec("quote_fidelity", "Quote fidelity", True, "quotations that match a cited passage word for word"),
         MetricSpec("unanswerable_refused", "Unanswerable refused", True, "unanswerable questions the system refused"),
         MetricSpec("false_refusals", "False refusals", False, "answerable questions the system refused"),
@@ -122,7 +169,9 @@ class Failure(BaseModel):
 
     metric: str
     message: str
-    severity: Literal["fail", "note"] = Field(default="fail", description="'note' is informative and does not fail the case.")
+    severity: Literal["fail", "note"] = Field(
+        default="fail", description="'note' is informative and does not fail the case."
+    )
     sentence: str | None = Field(default=None, description="The answer sentence at fault.")
     sentence_index: int | None = None
     citations: list[int] = Field(default_factory=list, description="The [n] that sentence cites.")
@@ -148,9 +197,13 @@ class CaseResult(BaseModel):
     citations: list[PassageView] = Field(default_factory=list)
     failures: list[Failure] = Field(default_factory=list)
     tallies: dict[str, Tally] = Field(default_factory=dict)
-    first_hit_rank: int | None = Field(default=None, description="Rank of the first retrieved passage holding gold evidence.")
+    first_hit_rank: int | None = Field(
+        default=None, description="Rank of the first retrieved passage holding gold evidence."
+    )
     latency_ms: float | None = None
-    crag: int | None = Field(default=None, description="CRAG-style score of this case: +1 right, 0 refused or missed, -1 wrong.")
+    crag: int | None = Field(
+        default=None, description="CRAG-style score of this case: +1 right, 0 refused or missed, -1 wrong."
+    )
 
     def count(self, metric: str, hit: float, total: float = 1.0) -> None:
         tally = self.tallies.setdefault(metric, Tally())

@@ -91,7 +91,9 @@ def _ask(qa: Any, case: EvalCase) -> SystemAnswer:
     if case.evidence:
         # Retrieval metrics look at the ranked passages for the question the chain actually searched.
         query = answer.standalone_question or case.question
-        retrieved = qa.search(query, k=RETRIEVAL_DEPTH, outlets=filters.outlets, since=filters.since, until=filters.until).results
+        retrieved = qa.search(
+            query, k=RETRIEVAL_DEPTH, outlets=filters.outlets, since=filters.since, until=filters.until
+        ).results
     return from_newsqa(case.id, answer, retrieved, latency_ms=round(latency_ms, 1))
 
 
@@ -158,12 +160,18 @@ def build_judge(
         embedder = shared_embedder(settings)
     scorer: SupportMeasure = support_module.SupportScorer(embedder)
     threshold = next(
-        (getattr(support_module, n) for n in ("SUPPORT_THRESHOLD", "THRESHOLD", "DEFAULT_THRESHOLD") if hasattr(support_module, n)),
+        (
+            getattr(support_module, n)
+            for n in ("SUPPORT_THRESHOLD", "THRESHOLD", "DEFAULT_THRESHOLD")
+            if hasattr(support_module, n)
+        ),
         getattr(scorer, "threshold", None),
     )
-    name = "app.support.SupportScorer: embedding similarity + content-word overlap" + (
-        f", supported when combined >= {threshold}" if threshold is not None else ""
-    ) + " (a heuristic, not an NLI model)"
+    name = (
+        "app.support.SupportScorer: embedding similarity + content-word overlap"
+        + (f", supported when combined >= {threshold}" if threshold is not None else "")
+        + " (a heuristic, not an NLI model)"
+    )
     return Judge.default(scorer, notation, corpus), name
 
 
@@ -247,7 +255,9 @@ def evaluate(
         try:
             results.append(score_case(case, answers.get(case.id), judge))
         except Exception as exc:  # noqa: BLE001 - a case the scorer trips on is recorded, not fatal
-            results.append(score_case(case, _error(case.id, exc).model_copy(update={"error": f"scoring failed: {exc}"}), judge))
+            results.append(
+                score_case(case, _error(case.id, exc).model_copy(update={"error": f"scoring failed: {exc}"}), judge)
+            )
     notes = list(notes or [])
     known = {c.id for c in dataset.cases}
     stray = [i for i in answers if i not in known]
@@ -255,9 +265,13 @@ def evaluate(
         notes.append(f"{len(stray)} answer(s) match no case id and were ignored (e.g. {stray[0]!r})")
     if judge.notation.marks.origin != "app.marks":
         notes.append(f"newsqa's marks read as: {judge.notation.marks.origin}")
-    corpus_used = sum(1 for r in results for c in r.citations if c.text and judge.corpus is not None and _whole(r, c.id, answers))
+    corpus_used = sum(
+        1 for r in results for c in r.citations if c.text and judge.corpus is not None and _whole(r, c.id, answers)
+    )
     if corpus_used:
-        notes.append(f"{corpus_used} citation(s) gave no text; their article was read from the corpus ({judge.corpus.root})")
+        notes.append(
+            f"{corpus_used} citation(s) gave no text; their article was read from the corpus ({judge.corpus.root})"
+        )
     agreement = support_agreement(labels, judge.support) if labels else None
     return EvalReport(
         dataset=dataset.name,

@@ -178,9 +178,7 @@ def _split_long(body: str, piece: _Piece, limit: int, count: CountTokens) -> lis
                     cut = back
                     break
             head, run = run[:cut], run[cut:]
-            pieces.append(
-                _Piece(words[head[0]][0], words[head[-1]][1], sum(counts[i] for i in head))
-            )
+            pieces.append(_Piece(words[head[0]][0], words[head[-1]][1], sum(counts[i] for i in head)))
             run_tokens = sum(counts[i] for i in run)
         if tokens > limit:
             # a single "word" longer than the limit (a URL, a table row): cut by characters
@@ -254,11 +252,7 @@ def _pack(units: list[list[_Piece]], target: int, limit: int) -> list[list[_Piec
         current_tokens += tokens
     if current:
         last_tokens = current_tokens
-        if (
-            chunks
-            and last_tokens < target // 4
-            and sum(p.tokens for p in chunks[-1]) + last_tokens <= limit
-        ):
+        if chunks and last_tokens < target // 4 and sum(p.tokens for p in chunks[-1]) + last_tokens <= limit:
             chunks[-1] = chunks[-1] + current
         else:
             chunks.append(current)

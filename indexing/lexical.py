@@ -216,7 +216,8 @@ class LexicalIndex:
         articles = store.changed_articles(changes)
         if (
             self._dead > _DEAD_SHARE * max(self._n_live, 1)
-            or len(articles) > _REBUILD_SHARE * max(len(self._article_docs), 1) and len(articles) > 1000
+            or len(articles) > _REBUILD_SHARE * max(len(self._article_docs), 1)
+            and len(articles) > 1000
         ):
             self._full_build(store, identity)
             return
@@ -313,8 +314,7 @@ class LexicalIndex:
             self._doc_of = {cid: i for i, cid in enumerate(self.chunk_ids)}
             old_to_new = {int(o): i for i, o in enumerate(alive)}
             self._article_docs = {
-                aid: [old_to_new[d] for d in ds if d in old_to_new]
-                for aid, ds in self._article_docs.items()
+                aid: [old_to_new[d] for d in ds if d in old_to_new] for aid, ds in self._article_docs.items()
             }
             self._dead = 0
         order = np.lexsort((docs, terms))
@@ -495,7 +495,13 @@ class LexicalIndex:
         def fix(match: re.Match[str]) -> str:
             typed = match.group(0)
             low = typed.lower()
-            if len(low) < 4 or low in words or not low.isalpha() or low in _function_words() or self._stem.stemWord(low) in vocab:
+            if (
+                len(low) < 4
+                or low in words
+                or not low.isalpha()
+                or low in _function_words()
+                or self._stem.stemWord(low) in vocab
+            ):
                 return typed
             best = _closest(low, words, two_edits=len(low) >= 7)
             if best is None:

@@ -111,7 +111,9 @@ def build_merged_onnx(model_dir: Path, delta: LoraDelta, target: Path) -> Path:
                 self.inner = inner
 
             def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                return self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+                return self.inner(
+                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                ).last_hidden_state
 
         names = ["input_ids", "attention_mask", "token_type_ids"]
         sample = torch.ones((2, 8), dtype=torch.long)

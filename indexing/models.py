@@ -98,14 +98,18 @@ class Claim(BaseModel):
     end: int | None = Field(default=None, ge=0, description="Content end offset (exclusive).")
     source: str | None = Field(default=None, description="Speaker or origin as written, or null.")
     source_type: SourceType = Field(default="unattributed", description="named | anonymous | unattributed.")
-    speaker: str | None = Field(default=None, description="Resolved speaker name when `source` is a pronoun or back-reference.")
+    speaker: str | None = Field(
+        default=None, description="Resolved speaker name when `source` is a pronoun or back-reference."
+    )
     cue: str | None = Field(default=None, description="Reporting verb or phrase ('said', 'according to').")
     hedges: list[str] = Field(default_factory=list, description="Hedge cues in the claim ('may', 'reportedly').")
     quote: QuoteKind = Field(default="none", description="direct (in quotation marks), indirect, or none.")
     citations: list[int] = Field(default_factory=list, description="Answer claims: the [n] citations supporting it.")
     source_spans: list[Span] = Field(default_factory=list, description="Character pieces of the source mention.")
     cue_spans: list[Span] = Field(default_factory=list, description="Character pieces of the cue.")
-    content_spans: list[Span] = Field(default_factory=list, description="Character pieces of the content (may be discontinuous).")
+    content_spans: list[Span] = Field(
+        default_factory=list, description="Character pieces of the content (may be discontinuous)."
+    )
 
     @property
     def attributed(self) -> bool:
@@ -196,8 +200,11 @@ class Citation(BaseModel):
     def _inside_chunk(self) -> Citation:
         if self.end < self.start:
             raise ValueError("citation end is before start")
-        if (self.chunk_start is not None and self.chunk_end is not None
-                and not (self.chunk_start <= self.start and self.end <= self.chunk_end)):
+        if (
+            self.chunk_start is not None
+            and self.chunk_end is not None
+            and not (self.chunk_start <= self.start and self.end <= self.chunk_end)
+        ):
             raise ValueError("a citation's span must lie inside its chunk")
         return self
 

@@ -33,6 +33,7 @@ def _import_spacy_without_torch() -> None:
 
     if "spacy" in sys.modules or "torch" in sys.modules:
         import spacy
+
         return
     sys.modules["torch"] = None  # type: ignore[assignment] - makes `import torch` raise ImportError
     try:

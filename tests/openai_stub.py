@@ -24,7 +24,9 @@ __all__ = ["OpenAIStub"]
 
 
 class OpenAIStub:
-    def __init__(self, reply: Callable[[dict[str, Any]], str], *, model: str = "stub-model", api_key: str | None = None) -> None:
+    def __init__(
+        self, reply: Callable[[dict[str, Any]], str], *, model: str = "stub-model", api_key: str | None = None
+    ) -> None:
         self.reply = reply
         self.model = model
         self.api_key = api_key
@@ -56,7 +58,9 @@ class OpenAIStub:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
-                    self._json(200, {"object": "list", "data": [{"id": stub.model, "object": "model", "owned_by": "stub"}]})
+                    self._json(
+                        200, {"object": "list", "data": [{"id": stub.model, "object": "model", "owned_by": "stub"}]}
+                    )
                 else:
                     self._json(404, {"error": {"message": "not found"}})
 
@@ -84,13 +88,19 @@ class OpenAIStub:
                         if i == 0:
                             delta["role"] = "assistant"
                         chunk = {
-                            "id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": created, "model": stub.model,
+                            "id": "chatcmpl-stub",
+                            "object": "chat.completion.chunk",
+                            "created": created,
+                            "model": stub.model,
                             "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
                         }
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                         self.wfile.flush()
                     last = {
-                        "id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": created, "model": stub.model,
+                        "id": "chatcmpl-stub",
+                        "object": "chat.completion.chunk",
+                        "created": created,
+                        "model": stub.model,
                         "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
                     }
                     self.wfile.write(f"data: {json.dumps(last)}\n\ndata: [DONE]\n\n".encode())
@@ -99,8 +109,13 @@ class OpenAIStub:
                 self._json(
                     200,
                     {
-                        "id": "chatcmpl-stub", "object": "chat.completion", "created": created, "model": stub.model,
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                        "id": "chatcmpl-stub",
+                        "object": "chat.completion",
+                        "created": created,
+                        "model": stub.model,
+                        "choices": [
+                            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                        ],
                         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
                     },
                 )

@@ -24,9 +24,7 @@ def article(
     outlet: str | None = "Harbor Gazette",
     published_at: date | None = date(2026, 3, 2),
 ) -> Article:
-    return Article(
-        id=id, title=title, body=body, outlet=outlet, published_at=published_at, author="Test Desk"
-    )
+    return Article(id=id, title=title, body=body, outlet=outlet, published_at=published_at, author="Test Desk")
 
 
 ARTICLES: list[Article] = [
@@ -145,9 +143,7 @@ def write_corpus(folder: Path, articles: list[Article]) -> Path:
     return folder
 
 
-def assert_clean_store(
-    settings: Settings, expected: dict[str, str] | None = None
-) -> dict[str, int]:
+def assert_clean_store(settings: Settings, expected: dict[str, str] | None = None) -> dict[str, int]:
     """Check the store holds each article's chunks exactly once, all of the article's current version.
 
     ``expected`` maps article id -> content hash when the caller knows what must
@@ -163,17 +159,13 @@ def assert_clean_store(
         store.close()
     states = Counter(m.get("state") for m in records["metadatas"])
     assert set(states) <= {"complete"}, f"half-written records left: {states}"
-    hashes = {
-        i: m["content_hash"] for i, m in zip(records["ids"], records["metadatas"], strict=True)
-    }
+    hashes = {i: m["content_hash"] for i, m in zip(records["ids"], records["metadatas"], strict=True)}
     bodies = dict(zip(records["ids"], records["documents"], strict=True))
     if expected is not None:
         assert hashes == expected
     assert len(chunks["ids"]) == len(set(chunks["ids"])), "duplicate chunk ids"
     per_article: dict[str, list[int]] = {}
-    for cid, meta, text in zip(
-        chunks["ids"], chunks["metadatas"], chunks["documents"], strict=True
-    ):
+    for cid, meta, text in zip(chunks["ids"], chunks["metadatas"], chunks["documents"], strict=True):
         aid = meta["article_id"]
         assert aid in hashes, f"chunk {cid} has no article record"
         assert meta["content_hash"] == hashes[aid], f"chunk {cid} is from another version of {aid}"
@@ -183,7 +175,5 @@ def assert_clean_store(
         per_article.setdefault(aid, []).append(meta["index"])
     for aid, meta in zip(records["ids"], records["metadatas"], strict=True):
         indexes = sorted(per_article.get(aid, []))
-        assert indexes == list(range(meta["chunks"])), (
-            f"{aid}: chunks {indexes}, record says {meta['chunks']}"
-        )
+        assert indexes == list(range(meta["chunks"])), f"{aid}: chunks {indexes}, record says {meta['chunks']}"
     return {aid: len(v) for aid, v in per_article.items()}

@@ -83,9 +83,7 @@ def test_openapi_lists_every_route(client: TestClient) -> None:
 
 # --- search and ask -------------------------------------------------------------------------------
 def test_search_returns_the_contract_and_honours_filters(client: TestClient) -> None:
-    response = client.post(
-        "/api/v1/search", json={"query": "dockworkers strike night-shift pay", "k": 5}
-    )
+    response = client.post("/api/v1/search", json={"query": "dockworkers strike night-shift pay", "k": 5})
     assert response.status_code == 200
     results = SearchResponse.model_validate(response.json()).results
     assert 1 <= len(results) <= 5 and [r.rank for r in results] == list(range(1, len(results) + 1))
@@ -104,15 +102,11 @@ def test_search_returns_the_contract_and_honours_filters(client: TestClient) -> 
     )
     kept = SearchResponse.model_validate(only.json()).results
     assert kept and {r.outlet for r in kept} == {"Harbor Gazette"}
-    assert all(
-        r.published_at and "2026-09-15" <= r.published_at.isoformat() <= "2026-09-30" for r in kept
-    )
+    assert all(r.published_at and "2026-09-15" <= r.published_at.isoformat() <= "2026-09-30" for r in kept)
 
 
 def test_ask_answers_with_resolvable_citations_and_speakers(client: TestClient) -> None:
-    response = client.post(
-        "/api/v1/ask", json={"question": "What did Maria Okafor say about the strike?"}
-    )
+    response = client.post("/api/v1/ask", json={"question": "What did Maria Okafor say about the strike?"})
     assert response.status_code == 200
     answer = Answer.model_validate(response.json())
     assert not answer.refused and answer.citations
@@ -123,9 +117,7 @@ def test_ask_answers_with_resolvable_citations_and_speakers(client: TestClient) 
 
 
 def test_follow_up_uses_the_history(client: TestClient) -> None:
-    first = client.post(
-        "/api/v1/ask", json={"question": "Why did the Kessler bridge close?"}
-    ).json()
+    first = client.post("/api/v1/ask", json={"question": "Why did the Kessler bridge close?"}).json()
     follow = client.post(
         "/api/v1/ask",
         json={
@@ -139,16 +131,12 @@ def test_follow_up_uses_the_history(client: TestClient) -> None:
     assert follow.status_code == 200
     answer = Answer.model_validate(follow.json())
     # "it" is the bridge: the follow-up is answered from the bridge articles.
-    assert answer.citations and all("bridge" in c.title.lower() for c in answer.citations), (
-        answer.citations
-    )
+    assert answer.citations and all("bridge" in c.title.lower() for c in answer.citations), answer.citations
 
 
 def test_unanswerable_question_is_refused(client: TestClient) -> None:
     answer = Answer.model_validate(
-        client.post(
-            "/api/v1/ask", json={"question": "What is the boiling point of tungsten on Mars?"}
-        ).json()
+        client.post("/api/v1/ask", json={"question": "What is the boiling point of tungsten on Mars?"}).json()
     )
     assert answer.refused and not answer.citations
 
@@ -157,9 +145,7 @@ def _sse_events(text: str) -> list[tuple[str, dict]]:
     events = []
     for block in text.strip().split("\n\n"):
         kind = next(line[7:] for line in block.splitlines() if line.startswith("event: "))
-        data = json.loads(
-            "".join(line[6:] for line in block.splitlines() if line.startswith("data: "))
-        )
+        data = json.loads("".join(line[6:] for line in block.splitlines() if line.startswith("data: ")))
         events.append((kind, data))
     return events
 
@@ -182,9 +168,7 @@ def test_ask_stream_sends_tokens_then_the_answer(client: TestClient) -> None:
 def test_ask_stream_rejects_bad_input_before_streaming(client: TestClient) -> None:
     response = client.post("/api/v1/ask/stream", json={"question": "   "})
     assert response.status_code == 400 and _error(response)["type"] == "BadInputError"
-    response = client.post(
-        "/api/v1/ask/stream", json={"question": "x", "since": "2026-10-01", "until": "2026-09-01"}
-    )
+    response = client.post("/api/v1/ask/stream", json={"question": "x", "since": "2026-10-01", "until": "2026-09-01"})
     assert response.status_code == 400 and "before" in _error(response)["message"]
 
 
@@ -213,9 +197,7 @@ def test_ask_stream_rejects_bad_input_before_streaming(client: TestClient) -> No
         ("/api/v1/ask", ["not", "an", "object"], 422, "body"),
     ],
 )
-def test_bad_requests_get_a_readable_4xx(
-    client: TestClient, path: str, body: object, status: int, needle: str
-) -> None:
+def test_bad_requests_get_a_readable_4xx(client: TestClient, path: str, body: object, status: int, needle: str) -> None:
     response = client.post(path, json=body)
     assert response.status_code == status, response.text
     assert needle in _error(response)["message"]
@@ -223,16 +205,12 @@ def test_bad_requests_get_a_readable_4xx(
 
 def test_malformed_json_is_a_400(client: TestClient) -> None:
     for path in ("/api/v1/search", "/api/v1/ask", "/api/v1/articles"):
-        response = client.post(
-            path, content=b'{"query": "port",', headers={"Content-Type": "application/json"}
-        )
+        response = client.post(path, content=b'{"query": "port",', headers={"Content-Type": "application/json"})
         assert response.status_code == 400, (path, response.text)
         assert "JSON" in _error(response)["message"]
 
 
-@pytest.mark.parametrize(
-    "content_type", ["text/plain", "application/x-www-form-urlencoded", "text/json", None]
-)
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "text/json", None])
 def test_a_json_body_without_a_json_content_type_is_a_415_naming_the_header(
     client: TestClient, content_type: str | None
 ) -> None:
@@ -263,9 +241,7 @@ def test_a_missing_or_non_object_body_says_what_to_send(client: TestClient) -> N
     assert "no body" in _error(response)["message"]
     response = client.post("/api/v1/search", json="port strike")
     assert response.status_code == 422
-    assert _error(response)["message"] == (
-        "the body must be a JSON object with the request's fields, not a string"
-    )
+    assert _error(response)["message"] == ("the body must be a JSON object with the request's fields, not a string")
 
 
 def test_unknown_routes_and_methods_answer_json(client: TestClient) -> None:
@@ -276,18 +252,14 @@ def test_unknown_routes_and_methods_answer_json(client: TestClient) -> None:
 # --- articles --------------------------------------------------------------------------------------------
 def test_ingest_get_update_delete_an_article_with_a_slash_in_its_id(client: TestClient) -> None:
     article = _article("api-tests/ferry-001")
-    report = IngestReport.model_validate(
-        client.post("/api/v1/articles", json={"articles": [article]}).json()
-    )
+    report = IngestReport.model_validate(client.post("/api/v1/articles", json={"articles": [article]}).json())
     assert (report.added, report.failed) == (1, [])
     again = client.post("/api/v1/articles", json=article).json()
     assert again["unchanged"] == 1 and again["added"] == 0
 
     got = client.get("/api/v1/articles/api-tests/ferry-001")
     assert got.status_code == 200 and Article.model_validate(got.json()).body == article["body"]
-    hits = client.post(
-        "/api/v1/search", json={"query": "Lowmere ferry winter sailings", "k": 3}
-    ).json()["results"]
+    hits = client.post("/api/v1/search", json={"query": "Lowmere ferry winter sailings", "k": 3}).json()["results"]
     assert hits[0]["article_id"] == "api-tests/ferry-001"
 
     changed = client.post(
@@ -302,9 +274,7 @@ def test_ingest_get_update_delete_an_article_with_a_slash_in_its_id(client: Test
     }
     assert client.get("/api/v1/articles/api-tests/ferry-001").status_code == 404
     assert _error(client.delete("/api/v1/articles/api-tests/ferry-001"))["type"] == "NotFound"
-    hits = client.post(
-        "/api/v1/search", json={"query": "Lowmere ferry winter sailings", "k": 3}
-    ).json()["results"]
+    hits = client.post("/api/v1/search", json={"query": "Lowmere ferry winter sailings", "k": 3}).json()["results"]
     assert all(h["article_id"] != "api-tests/ferry-001" for h in hits)
 
 
@@ -340,9 +310,7 @@ def test_multipart_upload_of_files(client: TestClient) -> None:
         headers={"X-NewsQA-Client": "tests"},
     )
     report = IngestReport.model_validate(response.json())
-    assert (
-        report.added == 1 and len(report.failed) == 1 and "broken.json" in report.failed[0].source
-    )
+    assert report.added == 1 and len(report.failed) == 1 and "broken.json" in report.failed[0].source
     assert client.get("/api/v1/articles/api-tests/upload-1").json()["outlet"] == "Upload Weekly"
     assert client.delete("/api/v1/articles/api-tests/upload-1").status_code == 200
 
@@ -364,25 +332,15 @@ def test_uploads_a_browser_sends_without_asking_need_our_header(client: TestClie
 def test_article_upload_errors(client: TestClient) -> None:
     empty = client.post("/api/v1/articles", json={"articles": []})
     assert (
-        empty.status_code == 200
-        and empty.json()["added"] == 0
-        and "no articles" in empty.json()["failed"][0]["reason"]
+        empty.status_code == 200 and empty.json()["added"] == 0 and "no articles" in empty.json()["failed"][0]["reason"]
     )
-    blank = client.post(
-        "/api/v1/articles", content=b"", headers={"Content-Type": "application/x-ndjson"}
-    )
+    blank = client.post("/api/v1/articles", content=b"", headers={"Content-Type": "application/x-ndjson"})
     assert blank.status_code == 200 and blank.json()["failed"][0]["reason"] == "empty file"
     assert (
-        _error(
-            client.post(
-                "/api/v1/articles", content=b"\x00\x01", headers={"Content-Type": "image/png"}
-            )
-        )["type"]
+        _error(client.post("/api/v1/articles", content=b"\x00\x01", headers={"Content-Type": "image/png"}))["type"]
         == "UnsupportedMediaType"
     )
-    bad = client.post(
-        "/api/v1/articles", json={"articles": [{"id": "api-tests/empty", "title": "no body"}]}
-    )
+    bad = client.post("/api/v1/articles", json={"articles": [{"id": "api-tests/empty", "title": "no body"}]})
     assert bad.status_code == 200 and bad.json()["added"] == 0 and len(bad.json()["failed"]) == 1
     # No endpoint reads a server path: a "path" is only a string in an article.
     sneaky = client.post("/api/v1/articles", json=["/etc/passwd"])
@@ -402,21 +360,13 @@ def test_listing_pages_and_filters(client: TestClient, sample_qa) -> None:  # no
     dates = [a["published_at"] for a in first["articles"]]
     assert dates == sorted(dates, reverse=True), "newest first"
 
-    gazette = client.get(
-        "/api/v1/articles", params={"outlet": "Harbor Gazette", "limit": 100}
-    ).json()
-    assert gazette["total"] == 9 and {a["outlet"] for a in gazette["articles"]} == {
-        "Harbor Gazette"
-    }
-    september = client.get(
-        "/api/v1/articles", params={"since": "2026-09-01", "until": "2026-09-30", "limit": 3}
-    ).json()
+    gazette = client.get("/api/v1/articles", params={"outlet": "Harbor Gazette", "limit": 100}).json()
+    assert gazette["total"] == 9 and {a["outlet"] for a in gazette["articles"]} == {"Harbor Gazette"}
+    september = client.get("/api/v1/articles", params={"since": "2026-09-01", "until": "2026-09-30", "limit": 3}).json()
     assert len(september["articles"]) == 3 and september["total"] > 3
     assert all("2026-09-01" <= a["published_at"] <= "2026-09-30" for a in september["articles"])
     worded = client.get("/api/v1/articles", params={"q": "strike"}).json()
-    assert worded["articles"] and all(
-        "strike" in (a["title"] + a["id"]).lower() for a in worded["articles"]
-    )
+    assert worded["articles"] and all("strike" in (a["title"] + a["id"]).lower() for a in worded["articles"])
     assert client.get("/api/v1/articles", params={"limit": 0}).status_code == 422
 
 
@@ -426,23 +376,10 @@ def test_writes_need_the_key_when_one_is_set(keyed: TestClient) -> None:
     missing = keyed.post("/api/v1/articles", json=article)
     assert missing.status_code == 401 and _error(missing)["type"] == "Unauthorized"
     assert missing.headers["www-authenticate"] == "Bearer"
-    assert (
-        keyed.post(
-            "/api/v1/articles", json=article, headers={"Authorization": "Bearer wrong"}
-        ).status_code
-        == 401
-    )
+    assert keyed.post("/api/v1/articles", json=article, headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert keyed.delete("/api/v1/articles/api-tests/auth-1").status_code == 401
-    assert (
-        keyed.post(
-            "/api/v1/articles", json=article, headers={"Authorization": f"Bearer {KEY}"}
-        ).json()["added"]
-        == 1
-    )
-    assert (
-        keyed.delete("/api/v1/articles/api-tests/auth-1", headers={"X-API-Key": KEY}).status_code
-        == 200
-    )
+    assert keyed.post("/api/v1/articles", json=article, headers={"Authorization": f"Bearer {KEY}"}).json()["added"] == 1
+    assert keyed.delete("/api/v1/articles/api-tests/auth-1", headers={"X-API-Key": KEY}).status_code == 200
     # Reads stay open unless NEWSQA_API_KEY_READS is set.
     assert keyed.post("/api/v1/search", json={"query": "port"}).status_code == 200
     assert keyed.get("/api/v1/articles").status_code == 200
@@ -459,10 +396,7 @@ def test_reads_need_the_key_with_api_key_reads(sample_qa) -> None:  # noqa: F811
             ("GET", "/api/v1/stats", None),
         ]:
             assert c.request(method, path, json=body).status_code == 401, path
-        assert (
-            c.post("/api/v1/search", json={"query": "port"}, headers={"X-API-Key": KEY}).status_code
-            == 200
-        )
+        assert c.post("/api/v1/search", json={"query": "port"}, headers={"X-API-Key": KEY}).status_code == 200
         assert c.get("/api/v1/health").status_code == 200  # liveness stays open for load balancers
 
 
@@ -479,9 +413,7 @@ def test_bodies_over_the_limit_get_413(sample_qa) -> None:  # noqa: F811
                 yield b"x" * 512
             yield b'"}'
 
-        streamed = c.post(
-            "/api/v1/search", content=chunks(), headers={"Content-Type": "application/json"}
-        )
+        streamed = c.post("/api/v1/search", content=chunks(), headers={"Content-Type": "application/json"})
         assert streamed.status_code == 413 and _error(streamed)["type"] == "PayloadTooLarge"
         assert c.post("/api/v1/search", json={"query": "port"}).status_code == 200
     assert sample_qa.get_article("api-tests/big") is None
@@ -498,9 +430,7 @@ def test_concurrent_asks_and_an_ingest_do_not_interfere(sample_qa) -> None:  # n
 
     async def run() -> tuple[list[httpx.Response], httpx.Response]:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://test", timeout=120
-        ) as http:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=120) as http:
             asks = [http.post("/api/v1/ask", json={"question": q}) for q in questions]
             ingest = http.post("/api/v1/articles", json=_article("api-tests/concurrent-1"))
             *answers, ingested = await asyncio.gather(*asks, ingest)
@@ -512,9 +442,7 @@ def test_concurrent_asks_and_an_ingest_do_not_interfere(sample_qa) -> None:  # n
     by_question: dict[str, set[str]] = {}
     for question, response in zip(questions, answers, strict=True):
         by_question.setdefault(question, set()).add(response.json()["answer"])
-    assert all(len(texts) == 1 for texts in by_question.values()), (
-        "the same question got different answers"
-    )
+    assert all(len(texts) == 1 for texts in by_question.values()), "the same question got different answers"
     assert sample_qa.delete_article("api-tests/concurrent-1")
 
 

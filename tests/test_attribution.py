@@ -40,10 +40,7 @@ def test_source_first_direct_quote_in_any_quotation_marks(text: str) -> None:
 
 
 def test_quote_first_with_pronoun_resolved_to_the_named_speaker() -> None:
-    text = (
-        "Harbour master Tomas Vell inspected the pier on Monday. "
-        "\u201cThe timbers are rotten,\u201d he added."
-    )
+    text = "Harbour master Tomas Vell inspected the pier on Monday. \u201cThe timbers are rotten,\u201d he added."
     claim = only(text)
     assert claim.source == "he"
     assert claim.speaker == "Tomas Vell"
@@ -87,7 +84,8 @@ def test_partial_quote_inside_reported_speech_is_direct() -> None:
 
 # --- indirect speech ------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "verb", ["said", "told reporters", "stated", "argued", "warned", "noted", "insisted", "denied", "claimed", "emphasized"]
+    "verb",
+    ["said", "told reporters", "stated", "argued", "warned", "noted", "insisted", "denied", "claimed", "emphasized"],
 )
 def test_reporting_verbs_take_indirect_speech(verb: str) -> None:
     claim = only(f"Councillor Priya Dass {verb} that the depot had never been inspected.")
@@ -222,7 +220,7 @@ def test_classify_source(mention: str, expected: str) -> None:
         # what analysts read as hedged (two question writers, independently)
         ("The captain should be fit for Saturday's match.", ["should"]),
         ("The firm expects profits to fall and hopes to sell the unit.", ["expects", "hopes"]),
-        ("\"I think we'll reach a good agreement,\" he said.", ["I think"]),
+        ('"I think we\'ll reach a good agreement," he said.', ["I think"]),
     ],
 )
 def test_find_hedges(text: str, hedges: list[str]) -> None:
@@ -286,8 +284,10 @@ def test_apposition_comma_belongs_to_the_source_span_but_not_to_the_source() -> 
 
 
 def test_nested_attribution_keeps_its_own_claim() -> None:
-    text = ("Governor Ines Morales said on Monday that the tunnel was safe, "
-            "while the union argued that workers had not been paid.")
+    text = (
+        "Governor Ines Morales said on Monday that the tunnel was safe, "
+        "while the union argued that workers had not been paid."
+    )
     claims = attributed(text)
     sources = {c.source for c in claims}
     assert "Governor Ines Morales" in sources

@@ -42,7 +42,7 @@ def test_a_quotation_signed_off_with_a_dash_belongs_to_the_name(text: str, dash:
     assert claim.quote == "direct"
     source, cue, content = spans(text, claim)
     assert (source, cue) == (name, dash)
-    assert content[0] in "\"\u201c" and content[-1] in "\"\u201d"  # the whole quotation, marks included
+    assert content[0] in '"\u201c' and content[-1] in '"\u201d'  # the whole quotation, marks included
 
 
 def test_a_post_signed_with_a_handle_is_its_authors_claim() -> None:
@@ -117,15 +117,28 @@ def test_the_line_introducing_a_transcript_does_not_take_a_speakers_turn() -> No
 @pytest.mark.parametrize(
     ("text", "source", "content"),
     [
-        ("The harbour master opened the meeting by saying the pier was safe.", "The harbour master", "the pier was safe"),
+        (
+            "The harbour master opened the meeting by saying the pier was safe.",
+            "The harbour master",
+            "the pier was safe",
+        ),
         ("After saying her knee was fine, the striker left the pitch.", "the striker", "her knee was fine"),
-        ('Senator Ruiz would not discuss the deal, aside from saying it was "not finished."', "Senator Ruiz",
-         'it was "not finished."'),
-        ("Dara Cole answered the report by arguing that the figures were old.", "Dara Cole", "that the figures were old"),
+        (
+            'Senator Ruiz would not discuss the deal, aside from saying it was "not finished."',
+            "Senator Ruiz",
+            'it was "not finished."',
+        ),
+        (
+            "Dara Cole answered the report by arguing that the figures were old.",
+            "Dara Cole",
+            "that the figures were old",
+        ),
     ],
     ids=["by", "after-fronted", "aside-from", "by-arguing"],
 )
-def test_a_reporting_gerund_after_a_preposition_speaks_for_the_clauses_subject(text: str, source: str, content: str) -> None:
+def test_a_reporting_gerund_after_a_preposition_speaks_for_the_clauses_subject(
+    text: str, source: str, content: str
+) -> None:
     claims = [c for c in attributed(text) if c.cue and c.cue.split()[-1].endswith("ing")]
     assert claims, [(c.source, c.cue, c.text) for c in attributed(text)]
     assert claims[0].source == source

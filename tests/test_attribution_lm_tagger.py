@@ -19,8 +19,10 @@ from indexing.attribution import tagger as tg
 from indexing.errors import ConfigurationError
 from indexing.nlp import load_nlp
 
-TEXT = ('The council met on Monday.\n\nThe mayor said on Tuesday that the bridge could reopen in May. '
-        '"We are not giving up," Ana Ruiz, who leads the residents\' group, told reporters. The river rose by a metre.')
+TEXT = (
+    "The council met on Monday.\n\nThe mayor said on Tuesday that the bridge could reopen in May. "
+    '"We are not giving up," Ana Ruiz, who leads the residents\' group, told reporters. The river rose by a metre.'
+)
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +157,9 @@ def test_the_recipe_reads_through_the_shared_code(nlp, tmp_path):
     end = TEXT.index("May.") + 4
     (root / "attributions" / "art_a_annotator.ann").write_text(
         f"T1\tSource {a} {a + 9}\tThe mayor\nT2\tCue {cue} {cue + 4}\tsaid\nT3\tContent {content} {end}\tx\n"
-        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n", encoding="utf-8")
+        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n",
+        encoding="utf-8",
+    )
     tok = lm.load_tokenizer(default_model_path())
     items = _read(root, None, True, tok)
     doc = nlp(TEXT)

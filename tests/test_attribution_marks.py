@@ -52,9 +52,13 @@ def test_a_named_party_or_pundit_is_not_an_anonymous_source(text: str, words: st
     assert claim.attributed and claim.source_type == "named", (claim.source, claim.source_type)
     # and unnamed people stay anonymous: a bare plural party name, analysts (of a named firm too: the project's
     # labelled sets count them unnamed), an unnamed spokesman
-    for other in ("Democrats said the bill would fail.", "Analysts said the bank might cut rates.",
-                  "Analysts at Brightwater Capital said the bank might cut rates.",
-                  "A spokesman said the plant would reopen.", "Sources within the party told the paper the vote was lost."):
+    for other in (
+        "Democrats said the bill would fail.",
+        "Analysts said the bank might cut rates.",
+        "Analysts at Brightwater Capital said the bank might cut rates.",
+        "A spokesman said the plant would reopen.",
+        "Sources within the party told the paper the vote was lost.",
+    ):
         assert anonymous(other), other
 
 
@@ -75,12 +79,17 @@ def test_a_named_bodys_spokesman_speaks_for_it() -> None:
     assert claim.source_type == "named"
     claim = claim_with('"The rules are welcome," a spokesperson from Ofcal told the paper.', "rules are welcome")
     assert claim.source_type == "named"
-    assert claim_with("About 9,000 staff are affected, according to a spokesman.", "9,000 staff").source_type == "anonymous"
+    assert (
+        claim_with("About 9,000 staff are affected, according to a spokesman.", "9,000 staff").source_type
+        == "anonymous"
+    )
 
 
 def test_the_expert_right_after_a_quoted_expert_is_that_person() -> None:
-    text = ('"It is all perception," said Max Houck, who runs a forensic course. '
-            "The American forensics expert said there were 300,000 untested samples.")
+    text = (
+        '"It is all perception," said Max Houck, who runs a forensic course. '
+        "The American forensics expert said there were 300,000 untested samples."
+    )
     claim = claim_with(text, "300,000")
     assert claim.source_type == "named" and claim.speaker == "Max Houck"
 
@@ -115,16 +124,18 @@ def test_the_journalists_own_statement_is_not_an_anonymous_source(text: str) -> 
 
 
 def test_what_an_unnamed_group_intends_or_does_is_the_writers_report() -> None:
-    for text in ("Rovers fans are planning to wear masks at Saturday's match.",
-                 "A spokesman refused to comment on the talks.",
-                 "Hundreds of students are also using the app to share notes.",
-                 "There are racing titles that you typically find on consoles.",
-                 "Last month it was announced that 37 job centres would close.",
-                 "The design came from a group known as the Coral Forum.",
-                 "One recruit on the forum calls himself Heretic.",
-                 "That said, the game is still great fun to play.",
-                 "Much blame has been put on the keeper, but I believe the problem lies in midfield.",
-                 '"I must admit that I was surprised at how fast they grew," added the Leeds researcher Tom Rees.'):
+    for text in (
+        "Rovers fans are planning to wear masks at Saturday's match.",
+        "A spokesman refused to comment on the talks.",
+        "Hundreds of students are also using the app to share notes.",
+        "There are racing titles that you typically find on consoles.",
+        "Last month it was announced that 37 job centres would close.",
+        "The design came from a group known as the Coral Forum.",
+        "One recruit on the forum calls himself Heretic.",
+        "That said, the game is still great fun to play.",
+        "Much blame has been put on the keeper, but I believe the problem lies in midfield.",
+        '"I must admit that I was surprised at how fast they grew," added the Leeds researcher Tom Rees.',
+    ):
         assert not anonymous(text), [(c.source, c.cue) for c in anonymous(text)]
     # while what they say stays theirs
     assert anonymous("Rovers fans said they would wear masks at Saturday's match.")
@@ -137,8 +148,12 @@ def test_a_thing_the_parse_takes_for_a_speaker_credits_nobody() -> None:
     text = "A new scheme promises cheaper power for every home in the valley."
     assert not anonymous(text), [(c.source, c.cue, c.source_type) for c in analyze(text)]
     # while an unnamed person or group, singular or plural, with or without a people-noun ending, stays anonymous
-    for other in ("A campaigner said the ferry service would be cut.", "Residents claimed the bridge was unsafe.",
-                  "A local told the paper the bridge was unsafe.", "Traders said the market would fall."):
+    for other in (
+        "A campaigner said the ferry service would be cut.",
+        "Residents claimed the bridge was unsafe.",
+        "A local told the paper the bridge was unsafe.",
+        "Traders said the market would fall.",
+    ):
         assert anonymous(other), other
 
 
@@ -152,12 +167,14 @@ def test_a_forecast_nobody_is_credited_with_is_the_writers_hedged_statement() ->
 
 
 def test_quoted_as_saying_credits_the_person_quoted_not_the_paper() -> None:
-    claim = claim_with('"They moved too fast for us," the Tribune quoted an insider in the talks as saying.', "too fast")
+    claim = claim_with(
+        '"They moved too fast for us," the Tribune quoted an insider in the talks as saying.', "too fast"
+    )
     assert claim.source_type == "anonymous" and claim.source == "an insider in the talks"
 
 
 def test_a_later_quotation_with_its_own_speaker_is_not_the_previous_speakers() -> None:
-    text = ('Hiring has already begun, economists said. "The rise is no surprise," said Ines Kohl at Nordbank.')
+    text = 'Hiring has already begun, economists said. "The rise is no surprise," said Ines Kohl at Nordbank.'
     quote = claim_with(text, "no surprise")
     assert quote.source_type == "named" and "Kohl" in (quote.source or "")
     assert not any("no surprise" in c.text for c in anonymous(text))
@@ -182,9 +199,22 @@ def test_a_later_quotation_with_its_own_speaker_is_not_the_previous_speakers() -
         ("The feud could not dent the party's election hopes, the minister said.", "feud"),
         ('"I would never attack him over his faith," he said.', "attack him"),
     ],
-    ids=["said-would", "insisted-would", "confident-would", "did-not-say-how-much",
-         "did-not-say-when", "appeared-in", "could-not", "would-like", "should-have-duty", "should-apologise",
-         "potential-noun", "as-soon-as-possible", "hopes-noun", "would-never"],
+    ids=[
+        "said-would",
+        "insisted-would",
+        "confident-would",
+        "did-not-say-how-much",
+        "did-not-say-when",
+        "appeared-in",
+        "could-not",
+        "would-like",
+        "should-have-duty",
+        "should-apologise",
+        "potential-noun",
+        "as-soon-as-possible",
+        "hopes-noun",
+        "would-never",
+    ],
 )
 def test_no_hedge_on_reported_would_a_refusal_or_a_performance(text: str, words: str) -> None:
     claim = claim_with(text, words)
@@ -218,8 +248,19 @@ def test_a_spokesman_who_would_not_say_is_not_hedged() -> None:
         ("Analysts have forecast that profit will rise by 11%.", "profit will rise", "forecast"),
         ("The merger is widely seen as a way to cut costs.", "merger", "widely seen as"),
     ],
-    ids=["suggests", "reported-to-have", "thought-joined-to-report", "widely-expected", "predicting", "it-expected",
-         "not-sure", "unclear", "hopeful", "have-forecast", "widely-seen-as"],
+    ids=[
+        "suggests",
+        "reported-to-have",
+        "thought-joined-to-report",
+        "widely-expected",
+        "predicting",
+        "it-expected",
+        "not-sure",
+        "unclear",
+        "hopeful",
+        "have-forecast",
+        "widely-seen-as",
+    ],
 )
 def test_words_that_lower_certainty_are_hedges(text: str, words: str, hedge: str) -> None:
     claim = claim_with(text, words)
@@ -238,22 +279,28 @@ def test_a_question_about_whether_is_not_a_hedge() -> None:
 
 # --- speakers named later (cataphora) --------------------------------------------------------------------
 def test_a_description_named_in_the_next_sentence_becomes_that_person() -> None:
-    text = ("The engineer who first spotted the crack said on Tuesday that the pier had been weakening for years. "
-            "Tomas Lindgren, who inspects bridges for the county, said he had warned the council in March.")
+    text = (
+        "The engineer who first spotted the crack said on Tuesday that the pier had been weakening for years. "
+        "Tomas Lindgren, who inspects bridges for the county, said he had warned the council in March."
+    )
     claim = claim_with(text, "weakening for years")
     assert claim.source == "The engineer" and claim.speaker == "Tomas Lindgren" and claim.source_type == "named"
 
 
 def test_a_role_named_later_with_the_same_role_word_becomes_that_person() -> None:
-    text = ("A lawyer for the tenants said they would sue the landlord. "
-            '"Nobody answered our letters," said the lawyer, Mirela Kovac.')
+    text = (
+        "A lawyer for the tenants said they would sue the landlord. "
+        '"Nobody answered our letters," said the lawyer, Mirela Kovac.'
+    )
     claim = claim_with(text, "sue the landlord")
     assert claim.speaker == "Mirela Kovac" and claim.source_type == "named"
     # a different person after an unnamed one is not taken for them
     text = "The minister said the plan was sound. Opposition MP Clara Voss said it was reckless."
     assert claim_with(text, "plan was sound").speaker is None
-    text = ("A spokesman said the plant would reopen. Later, union spokesman Ole Brandt said it would not, "
-            "and a spokesman for the mayor said nothing.")
+    text = (
+        "A spokesman said the plant would reopen. Later, union spokesman Ole Brandt said it would not, "
+        "and a spokesman for the mayor said nothing."
+    )
     assert claim_with(text, "plant would reopen").speaker is None
 
 

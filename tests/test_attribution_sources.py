@@ -23,8 +23,10 @@ def by_cue(claims: list[Claim], cue: str) -> Claim:
 def test_demand_inside_the_reported_clause_does_not_insist() -> None:
     """'X said the guild's demand ... was "too costly" and insisted that ...': the parser puts "insisted"
     inside the reported clause, whose subject is a demand; the speaker is X."""
-    text = ("Petra Lind, the ferry company's chief executive, said the guild's demand for a 20 percent raise was "
-            '"far too costly" and insisted that the company\'s offer of 5 percent still stood.')
+    text = (
+        "Petra Lind, the ferry company's chief executive, said the guild's demand for a 20 percent raise was "
+        '"far too costly" and insisted that the company\'s offer of 5 percent still stood.'
+    )
     claims = attributed(text)
     insisted = by_cue(claims, "insisted")
     assert insisted.source == "Petra Lind, the ferry company's chief executive"
@@ -49,13 +51,18 @@ def test_subject_left_unattached_by_the_parser_is_found_before_the_verb() -> Non
 @pytest.mark.parametrize(
     ("text", "cue", "source"),
     [
-        ("The fire has burned about 4,000 hectares, according to satellite mapping released on Friday.",
-         "according to", "satellite mapping released on Friday"),
-        ("Cod landings were worth 90 million crowns last year, according to ministry figures.",
-         "according to", "ministry figures"),
+        (
+            "The fire has burned about 4,000 hectares, according to satellite mapping released on Friday.",
+            "according to",
+            "satellite mapping released on Friday",
+        ),
+        (
+            "Cod landings were worth 90 million crowns last year, according to ministry figures.",
+            "according to",
+            "ministry figures",
+        ),
         ("The figures show that hospital admissions fell by a fifth.", "show", "The figures"),
-        ("A report by the Audit Office found that the costs had doubled.", "found",
-         "A report by the Audit Office"),
+        ("A report by the Audit Office found that the costs had doubled.", "found", "A report by the Audit Office"),
     ],
     ids=["satellite-mapping", "ministry-figures", "the-figures-show", "named-report"],
 )
@@ -85,8 +92,16 @@ def test_unnamed_people_stay_anonymous(text: str, source: str) -> None:
     ("text", "source", "source_type"),
     [
         # the tagger reads a surname ending in -s as a plural proper noun, like "Democrats"
-        ("Karl Deans, associate director of the cinema network, said the compression was lossless.", "Karl Deans, associate director of the cinema network", "named"),
-        ('New launches are "on hold", said Halvorsen chief executive Karl Deans.', "Halvorsen chief executive Karl Deans", "named"),
+        (
+            "Karl Deans, associate director of the cinema network, said the compression was lossless.",
+            "Karl Deans, associate director of the cinema network",
+            "named",
+        ),
+        (
+            'New launches are "on hold", said Halvorsen chief executive Karl Deans.',
+            "Halvorsen chief executive Karl Deans",
+            "named",
+        ),
         ("Rhodri Deans says the ferry timetable will not change.", "Rhodri Deans", "named"),
         ("Sales fell, Ms Deans said. Dara Deans said the shops would stay open.", "Dara Deans", "named"),
         ("Halden Motors has warned that it expects earnings to fall.", "Halden Motors", "named"),
@@ -163,8 +178,10 @@ def test_multi_paragraph_quote_carries_the_whole_quotation() -> None:
 
 def test_quote_in_the_next_paragraph_belongs_to_its_own_cue() -> None:
     """The parser runs a sentence over the paragraph break; the next paragraph's quote is Ruiz's, said later."""
-    text = ('Ana Ruiz told reporters that the ministry had "ignored the fleet for a decade."\n\n'
-            '"We asked for the same quota three years running. Nobody listened," Ruiz said.\n\n')
+    text = (
+        'Ana Ruiz told reporters that the ministry had "ignored the fleet for a decade."\n\n'
+        '"We asked for the same quota three years running. Nobody listened," Ruiz said.\n\n'
+    )
     claims = attributed(text)
     told = by_cue(claims, "told")
     assert "ignored the fleet" in told.text
@@ -175,7 +192,7 @@ def test_quote_in_the_next_paragraph_belongs_to_its_own_cue() -> None:
 
 
 def test_attribution_inside_a_quote_does_not_take_the_speaker_role() -> None:
-    text = ('"A man came in and said we should all go home," said the shopkeeper, who asked not to be named.')
+    text = '"A man came in and said we should all go home," said the shopkeeper, who asked not to be named.'
     claims = attributed(text)
     outer = [c for c in claims if c.cue == "said" and (c.source or "").startswith("the shopkeeper")]
     assert outer and "A man came in" in outer[0].text
@@ -185,8 +202,10 @@ def test_attribution_inside_a_quote_does_not_take_the_speaker_role() -> None:
 
 
 def test_with_predictions_belong_to_the_clause_subject() -> None:
-    text = ("Harbour analysts have long tracked the fleet's finances, with recent forecasts suggesting the "
-            "cooperative may run out of cash by spring.")
+    text = (
+        "Harbour analysts have long tracked the fleet's finances, with recent forecasts suggesting the "
+        "cooperative may run out of cash by spring."
+    )
     claims = attributed(text)
     claim = next(c for c in claims if "run out of cash" in c.text)
     assert claim.source == "Harbour analysts"
@@ -208,9 +227,11 @@ def nlp_without_ner():
 def test_without_ner_names_pronouns_and_types_still_work(nlp_without_ner) -> None:
     from indexing.attribution import analyze_doc
 
-    text = ('Ana Ruiz, the head of the fishermen\'s cooperative, welcomed the ruling. "This is the day we waited '
-            'for," she said. Officials at the ministry said the quota would be reviewed. Trump told reporters '
-            "the deal was done. According to ministry figures, landings fell by a third.")
+    text = (
+        "Ana Ruiz, the head of the fishermen's cooperative, welcomed the ruling. \"This is the day we waited "
+        'for," she said. Officials at the ministry said the quota would be reviewed. Trump told reporters '
+        "the deal was done. According to ministry figures, landings fell by a third."
+    )
     doc = nlp_without_ner(text)
     assert not doc.ents
     claims = [c for c in analyze_doc(doc) if c.attributed]
@@ -225,8 +246,10 @@ def test_without_ner_names_pronouns_and_types_still_work(nlp_without_ner) -> Non
 
 
 def test_source_shown_without_its_relative_clause() -> None:
-    text = ("The backlog should clear by October, according to the harbour master's office, "
-            "which said 14 vessels were waiting to berth.")
+    text = (
+        "The backlog should clear by October, according to the harbour master's office, "
+        "which said 14 vessels were waiting to berth."
+    )
     claims = attributed(text)
     according = by_cue(claims, "according to")
     assert according.source == "the harbour master's office"
@@ -286,7 +309,9 @@ def test_a_relative_pronoun_of_a_thing_is_no_speaker() -> None:
 def test_a_place_named_like_a_person_is_not_who_he_points_back_to() -> None:
     """'... a new contract at Brenner Park. ... he told a Sunday newspaper': without NER, "Brenner Park" looked
     like a two-word name, the latest person mentioned, and "he" became the stadium."""
-    text = ("Halden United winger Tomas Ribeiro said he is close to agreeing a new contract at Brenner Park.\n\n"
-            'The Portugal star joined in 2003. "The board have made an offer to renew the contract," he told a Sunday newspaper.')
+    text = (
+        "Halden United winger Tomas Ribeiro said he is close to agreeing a new contract at Brenner Park.\n\n"
+        'The Portugal star joined in 2003. "The board have made an offer to renew the contract," he told a Sunday newspaper.'
+    )
     told = by_cue(attributed(text), "told")
     assert told.source == "he" and told.speaker == "Tomas Ribeiro"

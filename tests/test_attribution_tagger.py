@@ -93,7 +93,9 @@ def test_windows_cover_every_token_once_and_cut_at_sentences():
 def test_features_mark_quotations_paragraphs_and_the_rules_roles(nlp):
     doc = nlp('"We will win," Ana Ruiz said.\n\nThe mayor said the bridge may reopen.')
     claims = analyze_doc(doc)
-    feats = tg.featurize(doc, QuoteIndex(doc.text), tg.role_tags(doc, claims), {"word": {}, "pos": {}, "tag": {}, "dep": {}})
+    feats = tg.featurize(
+        doc, QuoteIndex(doc.text), tg.role_tags(doc, claims), {"word": {}, "pos": {}, "tag": {}, "dep": {}}
+    )
     col = {name: k for k, name in enumerate(tg.CATEGORICAL)}
     by_text = {t.text: i for i, t in enumerate(doc)}
     assert feats.cats[by_text["We"], col["quote"]] == 1  # inside a quotation
@@ -196,10 +198,12 @@ def test_ingest_with_a_bad_attribution_setting_stops_with_one_message(tmp_path, 
 
 
 def test_engine_with_tagger_keeps_every_claim_well_formed(nlp):
-    text = ("Officials said the plant would close in May, though the union disputed the timeline. "
-            "\"We were never consulted,\" said Mara Jensen, the union's president. "
-            "The closure, according to a company memo, is expected to cut 400 jobs. "
-            "Analysts warned that suppliers could suffer.")
+    text = (
+        "Officials said the plant would close in May, though the union disputed the timeline. "
+        '"We were never consulted," said Mara Jensen, the union\'s president. '
+        "The closure, according to a company memo, is expected to cut 400 jobs. "
+        "Analysts warned that suppliers could suffer."
+    )
     doc = nlp(text)
     claims = analyze_doc(doc)
     attributed = [c for c in claims if c.attributed]
@@ -221,7 +225,7 @@ def test_engine_with_tagger_keeps_every_claim_well_formed(nlp):
 
 
 def test_engine_with_and_without_tagger_agree_on_clear_cases(nlp, monkeypatch):
-    text = "Vladimir Putin said Russia would respond. \"It is a provocation,\" he added."
+    text = 'Vladimir Putin said Russia would respond. "It is a provocation," he added.'
     with_tagger = analyze_doc(nlp(text))
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "rules")
     tg.load_tagger.cache_clear()
@@ -237,8 +241,10 @@ def test_engine_with_and_without_tagger_agree_on_clear_cases(nlp, monkeypatch):
 
 def _split(root):
     text = 'Ana Ruiz said the mill will close. "It is over," she added.'
-    ann = ("T1\tSource 0 8\tAna Ruiz\nT2\tCue 9 13\tsaid\nT3\tContent 14 33\tthe mill will close\n"
-           "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n")
+    ann = (
+        "T1\tSource 0 8\tAna Ruiz\nT2\tCue 9 13\tsaid\nT3\tContent 14 33\tthe mill will close\n"
+        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n"
+    )
     (root / "text").mkdir(parents=True)
     (root / "attributions").mkdir()
     (root / "text" / "art.txt").write_text(text, encoding="utf-8")

@@ -30,12 +30,16 @@ class PromptAwareModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "prompt-aware-fake"
 
-    def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
         prompt = "\n".join(str(m.content) for m in messages)
         self.prompts.append(prompt)
         return ChatResult(generations=[ChatGeneration(message=AIMessage(self.reply(prompt)))])
 
-    def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+    def _stream(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
         prompt = "\n".join(str(m.content) for m in messages)
         self.prompts.append(prompt)
         for piece in re.findall(r"\S+\s*", self.reply(prompt)):
@@ -72,7 +76,10 @@ def test_invoke_returns_a_guarded_cited_answer(searcher, settings) -> None:
 def test_follow_up_pronoun_resolves_to_the_previous_speaker(searcher, settings) -> None:
     chain = build_chain(searcher, settings)
     first = ask(chain, "What did Captain Ilse Brandt say about the ferry rota?")
-    history = [{"role": "user", "content": "What did Captain Ilse Brandt say about the ferry rota?"}, {"role": "assistant", "content": first.answer}]
+    history = [
+        {"role": "user", "content": "What did Captain Ilse Brandt say about the ferry rota?"},
+        {"role": "assistant", "content": first.answer},
+    ]
     answer = ask(chain, "What did she say next?", history)
     assert answer.standalone_question == "What did Captain Ilse Brandt say next?"
     assert not answer.refused and "Brandt" in answer.answer
@@ -81,10 +88,15 @@ def test_follow_up_pronoun_resolves_to_the_previous_speaker(searcher, settings) 
 def test_follow_up_pronoun_from_the_previous_answer_only() -> None:
     history = [
         {"role": "user", "content": "Who is leading the ferry walkout?"},
-        {"role": "assistant", "content": 'Captain Ilse Brandt, the union\'s spokesperson, said: "We will not sail" [1].'},
+        {
+            "role": "assistant",
+            "content": 'Captain Ilse Brandt, the union\'s spokesperson, said: "We will not sail" [1].',
+        },
     ]
     assert condense_rules("What did he say next?", history) == "What did Captain Ilse Brandt say next?"
-    assert speakers_in("According to a source within the ministry, talks failed [anonymous source] [2]. Ines Varga stated that X [1].") == [
+    assert speakers_in(
+        "According to a source within the ministry, talks failed [anonymous source] [2]. Ines Varga stated that X [1]."
+    ) == [
         "a source within the ministry",
         "Ines Varga",
     ]
@@ -104,13 +116,26 @@ def test_ellipsis_carries_the_topic_to_the_new_actor(searcher, settings) -> None
 def test_a_follow_up_pointing_back_carries_the_previous_question(searcher, settings) -> None:
     history = [
         {"role": "user", "content": "Why did the ferry crews walk out?"},
-        {"role": "assistant", "content": "Captain Ilse Brandt said the crews will not sail until the rota is fixed [1]."},
+        {
+            "role": "assistant",
+            "content": "Captain Ilse Brandt said the crews will not sail until the rota is fixed [1].",
+        },
     ]
     # "that" names nothing in the new question: search would get four words and no story
-    assert condense_rules("Has anyone settled that yet?", history) == "Has anyone settled that yet? (Why did the ferry crews walk out?)"
-    assert condense_rules("How long could it last?", history) == "How long could it last? (Why did the ferry crews walk out?)"
+    assert (
+        condense_rules("Has anyone settled that yet?", history)
+        == "Has anyone settled that yet? (Why did the ferry crews walk out?)"
+    )
+    assert (
+        condense_rules("How long could it last?", history)
+        == "How long could it last? (Why did the ferry crews walk out?)"
+    )
     # a dummy "it", a clause's "that" and a relative "that" point at nothing
-    for standalone in ("Is it true that the ferry operator hired new crews?", "Who said that the ferries would sail?", "Which union called the strike that stopped the ferries?"):
+    for standalone in (
+        "Is it true that the ferry operator hired new crews?",
+        "Who said that the ferries would sail?",
+        "Which union called the strike that stopped the ferries?",
+    ):
         assert condense_rules(standalone, history) == standalone
     answer = ask(build_chain(searcher, settings), "Has anyone settled that yet?", history)
     assert "ferry crews" in searcher.queries[-1][0]
@@ -123,22 +148,35 @@ def test_a_follow_up_with_its_own_verb_keeps_it() -> None:
         {"role": "assistant", "content": "The union said that about 300 crew members joined the strike [1]."},
     ]
     # the follow-up's own question is kept (never "What did what did the mediator say say ...")
-    assert condense_rules("And what did the mediator say?", history) == "What did the mediator say about the ferry strike?"
-    assert condense_rules("And how did the ministry react?", history) == "How did the ministry react to the ferry strike?"
-    assert condense_rules("And what did the mediator say about wages?", history) == "What did the mediator say about wages?"
+    assert (
+        condense_rules("And what did the mediator say?", history) == "What did the mediator say about the ferry strike?"
+    )
+    assert (
+        condense_rules("And how did the ministry react?", history) == "How did the ministry react to the ferry strike?"
+    )
+    assert (
+        condense_rules("And what did the mediator say about wages?", history)
+        == "What did the mediator say about wages?"
+    )
     # the shapes that name only a new actor still take the last question's topic
     assert condense_rules("What about the ministry?", history) == "What did the ministry say about the ferry strike?"
     assert condense_rules("And the ministry?", history) == "What did the ministry say about the ferry strike?"
     # a bare question word, or a question pointing back, carries the last question
     assert condense_rules("Why?", history) == "Why? (What did the union say about the ferry strike?)"
     assert condense_rules("And why?", history) == "Why? (What did the union say about the ferry strike?)"
-    assert condense_rules("When was that?", history) == "When was that? (What did the union say about the ferry strike?)"
+    assert (
+        condense_rules("When was that?", history) == "When was that? (What did the union say about the ferry strike?)"
+    )
 
 
 def test_filters_carry_over_unless_changed(searcher, settings) -> None:
     chain = build_chain(searcher, settings)
     history = [
-        {"role": "user", "content": "How many crew joined the ferry strike?", "filters": {"outlets": ["Meridian Wire"], "since": "2026-09-01"}},
+        {
+            "role": "user",
+            "content": "How many crew joined the ferry strike?",
+            "filters": {"outlets": ["Meridian Wire"], "since": "2026-09-01"},
+        },
         {"role": "assistant", "content": "The operator said about 180 crew members joined the strike [1]."},
     ]
     answer = ask(chain, "And the union?", history)
@@ -151,7 +189,13 @@ def test_filters_carry_over_unless_changed(searcher, settings) -> None:
 
 
 async def test_streaming_extractive_yields_status_tokens_then_answer(searcher, settings) -> None:
-    events = [e async for e in astream_answer(build_chain(searcher, settings), {"question": "What did Brandt say about rest breaks?", "history": [], "filters": SearchFilters()})]
+    events = [
+        e
+        async for e in astream_answer(
+            build_chain(searcher, settings),
+            {"question": "What did Brandt say about rest breaks?", "history": [], "filters": SearchFilters()},
+        )
+    ]
     kinds = [e["type"] for e in events]
     assert kinds[0] == "status" and kinds[-1] == "answer" and "token" in kinds
     assert kinds.index("token") < len(kinds) - 1
@@ -163,7 +207,12 @@ async def test_streaming_llm_yields_model_tokens_before_the_answer(searcher, set
     text = "Captain Ilse Brandt, the union's spokesperson, said the crews will not sail until the rota is fixed [1]."
     model = GenericFakeChatModel(messages=iter([AIMessage(text)]))
     chain = build_chain(searcher, settings, chat_model=model)
-    events = [e async for e in astream_answer(chain, {"question": "What did Brandt say about sailing?", "history": [], "filters": SearchFilters()})]
+    events = [
+        e
+        async for e in astream_answer(
+            chain, {"question": "What did Brandt say about sailing?", "history": [], "filters": SearchFilters()}
+        )
+    ]
     tokens = [e["text"] for e in events if e["type"] == "token"]
     assert len(tokens) > 5 and "".join(tokens) == text
     assert events[-1]["type"] == "answer" and events[-1]["answer"].composer.startswith("llm:")
@@ -191,8 +240,13 @@ def test_bad_model_is_caught_and_each_violation_repaired_or_dropped(searcher, se
     rest = next(s for s in answer_sentences(text) if "rest breaks" in s.text)
     assert "rest breaks" in answer.citations[rest.citations[0] - 1].text  # re-pointed to a passage that exists
     by_check = {(f.check, f.action) for f in answer.guard.findings if not f.ok}
-    assert {("attribution", "repaired"), ("hedge", "repaired"), ("anonymous_mark", "repaired"),
-            ("citation_exists", "repaired"), ("quote_fidelity", "dropped")} <= by_check
+    assert {
+        ("attribution", "repaired"),
+        ("hedge", "repaired"),
+        ("anonymous_mark", "repaired"),
+        ("citation_exists", "repaired"),
+        ("quote_fidelity", "dropped"),
+    } <= by_check
     assert any(f.check == "injection" for f in answer.guard.findings)
     assert answer.guard.sentences_in == 5 and answer.guard.sentences_out == 2
 

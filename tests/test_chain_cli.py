@@ -61,7 +61,10 @@ def test_refusal_is_explained_with_closest_articles(cli, capsys) -> None:
 
 def test_history_file_makes_a_conversation_and_keeps_filters(cli, capsys, tmp_path) -> None:
     history = tmp_path / "chat.json"
-    assert cli("ask", "What did Oona Halvorsen say about the fire?", "--history", str(history), "--outlet", "Baltic Daily") == 0
+    assert (
+        cli("ask", "What did Oona Halvorsen say about the fire?", "--history", str(history), "--outlet", "Baltic Daily")
+        == 0
+    )
     capsys.readouterr()
     assert cli("ask", "What did she say about buses?", "--history", str(history), "--json") == 0
     data = json.loads(capsys.readouterr().out)

@@ -31,9 +31,16 @@ def test_restatement_supported_off_topic_not(embedder) -> None:
 
 def test_invented_number_is_unsupported_even_when_close(embedder) -> None:
     scorer = SupportScorer(embedder)
-    s = scorer.score("The council approved a budget of 250 million crowns [1].", "The council approved a budget of 212 million crowns.")
+    s = scorer.score(
+        "The council approved a budget of 250 million crowns [1].",
+        "The council approved a budget of 212 million crowns.",
+    )
     assert s.missing_numbers == ("250",) and not s.supported
 
 
 def test_content_words_drop_stop_and_reporting_words() -> None:
-    assert content_words("The minister said that the ports were closing", drop_reporting=True) == ["minist", "port", "close"]
+    assert content_words("The minister said that the ports were closing", drop_reporting=True) == [
+        "minist",
+        "port",
+        "close",
+    ]

@@ -10,8 +10,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from check_shared_text import verbatim_runs
 
 # invented text standing in for a shared article
-ARTICLE = ("The harbour board met on Tuesday evening and voted to close the old north pier "
-           "for repairs that could last until the end of next summer, a spokesperson said.")
+ARTICLE = (
+    "The harbour board met on Tuesday evening and voted to close the old north pier "
+    "for repairs that could last until the end of next summer, a spokesperson said."
+)
 
 
 def test_a_copied_run_is_found_and_a_paraphrase_is_not(tmp_path) -> None:

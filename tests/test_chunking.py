@@ -48,9 +48,7 @@ def _article(rng: random.Random, paragraphs: int) -> str:
         sentences = [_sentence(rng) for _ in range(rng.randint(1, 4))]
         if kind < 0.25:
             quoted = " ".join(_sentence(rng) for _ in range(rng.randint(2, 5)))
-            sentences.insert(
-                rng.randint(0, len(sentences)), f'"{quoted}" {rng.choice(SUBJECTS)} said.'
-            )
+            sentences.insert(rng.randint(0, len(sentences)), f'"{quoted}" {rng.choice(SUBJECTS)} said.')
         elif kind < 0.4:
             quoted = " ".join(_sentence(rng) for _ in range(rng.randint(2, 4)))
             sentences.append(f"“{quoted}” she told reporters.")
@@ -97,22 +95,16 @@ def chunker(embedder):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_random_articles_keep_every_character_fit_the_limit_and_keep_quotes_whole(
-    seed, nlp, embedder, chunker
-):
+def test_random_articles_keep_every_character_fit_the_limit_and_keep_quotes_whole(seed, nlp, embedder, chunker):
     rng = random.Random(seed)
     body = _article(rng, paragraphs=rng.randint(4, 14))
-    article = Article(
-        id=f"a{seed}", title="Calder Bay council meets on the docks budget", body=body
-    )
+    article = Article(id=f"a{seed}", title="Calder Bay council meets on the docks budget", body=body)
     target = rng.choice([60, 120, 200])
     chunks = chunker(article, nlp(body), target=target)
     _check_invariants(article, chunks, embedder, embedder.max_tokens)
     for start, end in _quote_spans(body):
         inside = [c for c in chunks if c.start < end and start < c.end]
-        assert len(inside) == 1, (
-            f"quote {body[start:end][:40]!r} is cut across {len(inside)} chunks"
-        )
+        assert len(inside) == 1, f"quote {body[start:end][:40]!r} is cut across {len(inside)} chunks"
     if len(chunks) > 1:
         # aiming at the target: chunks are not tiny fragments on average
         assert sum(c.token_count for c in chunks) / len(chunks) > target / 3
@@ -135,14 +127,8 @@ def test_multi_paragraph_quote_stays_in_one_chunk(nlp, embedder, chunker):
 
 
 def test_unclosed_quote_does_not_glue_the_rest_of_the_article(nlp, embedder, chunker):
-    body = (
-        'He said "this never closes. '
-        + " ".join(_sentence(random.Random(1)) for _ in range(3))
-        + "\n\n"
-    )
-    body += "\n\n".join(
-        " ".join(_sentence(random.Random(i)) for _ in range(3)) for i in range(2, 8)
-    )
+    body = 'He said "this never closes. ' + " ".join(_sentence(random.Random(1)) for _ in range(3)) + "\n\n"
+    body += "\n\n".join(" ".join(_sentence(random.Random(i)) for _ in range(3)) for i in range(2, 8))
     article = Article(id="u", title="", body=body)
     chunks = chunker(article, nlp(body), target=40)
     _check_invariants(article, chunks, embedder, embedder.max_tokens)
@@ -175,9 +161,7 @@ def test_a_claim_is_not_cut_off_its_source(nlp, embedder, chunker):
         _check_invariants(article, chunks, embedder, embedder.max_tokens)
         holding = [c for c in chunks if claim in c.claims]
         assert len(holding) == 1, "a claim is assigned to exactly one chunk"
-        assert holding[0].start <= source_start and content_start + 52 <= holding[0].end, (
-            f"target {target}"
-        )
+        assert holding[0].start <= source_start and content_start + 52 <= holding[0].end, f"target {target}"
 
 
 def test_claims_are_assigned_to_the_chunk_holding_their_content_start(nlp, embedder, chunker):
@@ -193,9 +177,7 @@ def test_claims_are_assigned_to_the_chunk_holding_their_content_start(nlp, embed
             assert chunk.start <= claim.start < chunk.end
 
 
-def test_a_sentence_longer_than_the_limit_is_split_between_words_without_loss(
-    nlp, embedder, chunker
-):
+def test_a_sentence_longer_than_the_limit_is_split_between_words_without_loss(nlp, embedder, chunker):
     clauses = [
         f"the {w} committee, which met for {n} hours on the {w} report"
         for n, w in enumerate(["budget", "harbour", "ferry", "school", "road", "market"] * 6)

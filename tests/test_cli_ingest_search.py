@@ -40,11 +40,7 @@ def corpus(tmp_path_factory) -> Path:
 def test_ingest_then_search_as_json_and_as_text(corpus, capsys, settings):
     code, out, err = run(capsys, "ingest", str(corpus), "--no-progress")
     assert code == 0, err
-    assert (
-        out.strip()
-        .splitlines()[-1]
-        .startswith(f"added {len(ARTICLES)}, updated 0, unchanged 0, failed 0")
-    )
+    assert out.strip().splitlines()[-1].startswith(f"added {len(ARTICLES)}, updated 0, unchanged 0, failed 0")
 
     code, out, _ = run(capsys, "ingest", str(corpus), "--no-progress")
     assert code == 0 and f"unchanged {len(ARTICLES)}" in out
@@ -74,20 +70,14 @@ def test_ingest_then_search_as_json_and_as_text(corpus, capsys, settings):
     code, out, _ = run(capsys, "search", "what did the mayor say about ferry fares", "--k", "2")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith(
-        " 1. Tollbridge ferry fares to rise in spring  [Harbor Gazette, 2026-03-02]  score "
-    )
+    assert lines[0].startswith(" 1. Tollbridge ferry fares to rise in spring  [Harbor Gazette, 2026-03-02]  score ")
     assert any(line.strip().startswith("speakers:") and "Ilse Varga" in line for line in lines)
 
 
 def test_search_filters_on_the_command_line(corpus, capsys, settings):
     assert run(capsys, "ingest", str(corpus), "--no-progress")[0] == 0
-    code, out, _ = run(
-        capsys, "search", "Tollbridge ferry", "--outlet", "The Northern Ledger", "--json"
-    )
-    assert code == 0 and {r["outlet"] for r in json.loads(out)["results"]} == {
-        "The Northern Ledger"
-    }
+    code, out, _ = run(capsys, "search", "Tollbridge ferry", "--outlet", "The Northern Ledger", "--json")
+    assert code == 0 and {r["outlet"] for r in json.loads(out)["results"]} == {"The Northern Ledger"}
     code, out, _ = run(
         capsys,
         "search",
@@ -140,7 +130,9 @@ def test_a_bad_setting_is_one_line_naming_the_variable(capsys, monkeypatch, tmp_
     monkeypatch.setenv("NEWSQA_HOME", str(tmp_path))
     monkeypatch.setenv("NEWSQA_TOP_K", "0")
     code, _, err = run(capsys, "search", "port strike")
-    assert code == 1 and err.startswith("newsqa: error: bad setting: NEWSQA_TOP_K='0': Input should be greater than or equal to 1")
+    assert code == 1 and err.startswith(
+        "newsqa: error: bad setting: NEWSQA_TOP_K='0': Input should be greater than or equal to 1"
+    )
     assert "internal error" not in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     monkeypatch.setenv("NEWSQA_TOP_K", "8")
     monkeypatch.setenv("NEWSQA_EMBED_BACKEND", "tensorflow")
@@ -196,10 +188,7 @@ def test_an_unreachable_chroma_server_is_one_line_and_exit_1(corpus, capsys):
     url = f"http://127.0.0.1:{free_port()}"
     code, out, err = run(capsys, "--chroma-url", url, "ingest", str(corpus), "--no-progress")
     assert code == 1 and out == ""
-    assert (
-        err.startswith(f"newsqa: error: cannot reach the Chroma server at {url}")
-        and err.count("\n") == 1
-    )
+    assert err.startswith(f"newsqa: error: cannot reach the Chroma server at {url}") and err.count("\n") == 1
     code, _, err = run(capsys, "--chroma-url", url, "search", "ferry")
     assert code == 1 and "cannot reach the Chroma server" in err and err.count("\n") == 1
 
@@ -208,9 +197,7 @@ def test_ingest_and_search_through_a_chroma_server(corpus, capsys, monkeypatch, 
     monkeypatch.setenv("NEWSQA_COLLECTION", unique_collection())
     code, out, _ = run(capsys, "--chroma-url", chroma_url, "ingest", str(corpus), "--no-progress")
     assert code == 0 and out.strip().startswith(f"added {len(ARTICLES)}")
-    code, out, _ = run(
-        capsys, "--chroma-url", chroma_url, "search", "Hekkla volcano", "--k", "1", "--json"
-    )
+    code, out, _ = run(capsys, "--chroma-url", chroma_url, "search", "Hekkla volcano", "--k", "1", "--json")
     assert json.loads(out)["results"][0]["article_id"] == "wire/volcano-observatory"
 
 
@@ -232,12 +219,8 @@ class FakeNewsqaServer(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        FakeNewsqaServer.received.append(
-            {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
-        )
-        reply = json.dumps(
-            {"added": len(body["articles"]), "updated": 0, "unchanged": 0, "failed": []}
-        ).encode()
+        FakeNewsqaServer.received.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+        reply = json.dumps({"added": len(body["articles"]), "updated": 0, "unchanged": 0, "failed": []}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(reply)))
@@ -248,9 +231,7 @@ class FakeNewsqaServer(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_second_writer_sends_its_articles_to_the_serving_owner(
-    corpus, capsys, settings, monkeypatch
-):
+def test_a_second_writer_sends_its_articles_to_the_serving_owner(corpus, capsys, settings, monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNewsqaServer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
@@ -286,7 +267,12 @@ def test_global_flags_work_after_the_command_too(tmp_path):
     env = {**os.environ, "NEWSQA_HOME": str(tmp_path / "home")}
     done = subprocess.run(
         [sys.executable, "-c", CLI, "ingest", str(folder), "--no-progress", "-v"],
-        check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     assert "INFO" in done.stderr

@@ -110,9 +110,7 @@ def sample_articles() -> tuple[tuple[str, dict[str, str], str], ...]:
             out.append((rel, meta, body))
         elif path.suffix == ".json":
             obj = json.loads(path.read_text(encoding="utf-8"))
-            out.append(
-                (rel, {k: str(v) for k, v in obj.items() if k != "body"}, _clean(obj["body"]))
-            )
+            out.append((rel, {k: str(v) for k, v in obj.items() if k != "body"}, _clean(obj["body"])))
         elif path.suffix == ".xml":
             for entry in feedparser.parse(path.read_bytes()).entries:
                 meta = {
@@ -135,9 +133,7 @@ def outlet_of(path: str) -> str:
 
 
 def date_of(path: str) -> date:
-    return date.fromisoformat(
-        next(meta["published_at"] for rel, meta, _ in sample_articles() if rel == path)
-    )
+    return date.fromisoformat(next(meta["published_at"] for rel, meta, _ in sample_articles() if rel == path))
 
 
 @pytest.fixture(scope="module")
@@ -193,32 +189,24 @@ def test_sample_offsets_hold_in_the_bodies_the_loader_produces(sample: EvalDatas
         loaded.setdefault(rel, []).append(item.body)
     assert sum(len(bodies) for bodies in loaded.values()) == len(sample_articles())
     for case, ev in _evidence(sample):
-        assert any(body[ev.start : ev.end] == ev.passage for body in loaded[ev.path]), (
-            f"{case.id}: {ev.path}"
-        )
+        assert any(body[ev.start : ev.end] == ev.passage for body in loaded[ev.path]), f"{case.id}: {ev.path}"
 
 
 def test_every_claim_key_occurs_in_its_evidence_article(sample: EvalDataset) -> None:
     for case in sample.cases:
         for claim in case.expected_claims:
             assert claim.evidence is not None, f"{case.id}: claim {claim.key!r} has no evidence"
-            assert any(claim.key in body for body in bodies_at(claim.evidence.path)), (
-                f"{case.id}: {claim.key!r}"
-            )
+            assert any(claim.key in body for body in bodies_at(claim.evidence.path)), f"{case.id}: {claim.key!r}"
             if claim.source_type == "unattributed":
                 assert claim.source is None
             else:
                 assert claim.source, f"{case.id}: an attributed claim names its source"
-            assert claim.hedged == bool(claim.hedges), (
-                f"{case.id}: hedged flag and hedge cues disagree"
-            )
+            assert claim.hedged == bool(claim.hedges), f"{case.id}: hedged flag and hedge cues disagree"
 
 
 def test_sample_set_meets_the_coverage_minimums(sample: EvalDataset) -> None:
     counts = Counter(tag for case in sample.cases for tag in case.tags)
-    short = {
-        tag: (counts[tag], need) for tag, need in SAMPLE_TAG_MINIMUMS.items() if counts[tag] < need
-    }
+    short = {tag: (counts[tag], need) for tag, need in SAMPLE_TAG_MINIMUMS.items() if counts[tag] < need}
     assert not short, f"tags below their minimum (have, need): {short}"
 
 
@@ -305,9 +293,7 @@ def test_corpus_has_enough_articles_outlets_and_a_spread_of_dates() -> None:
     assert formats[".xml"] >= 2 and formats[".json"] >= 1
 
 
-@pytest.mark.parametrize(
-    "rel", sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.md"))
-)
+@pytest.mark.parametrize("rel", sorted(p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*.md")))
 def test_markdown_articles_have_complete_front_matter_and_a_news_length(rel: str) -> None:
     meta, body = _front_matter((CORPUS / rel).read_text(encoding="utf-8"))
     assert {"id", "title", "outlet", "author", "published_at", "url"} <= meta.keys()
@@ -355,11 +341,7 @@ def test_bbc_set_shape_without_the_data(bbc: EvalDataset) -> None:
     answerable = [case for case in bbc.cases if case.answerable]
     assert len(answerable) >= 30
     assert sum(not case.answerable for case in bbc.cases) >= 8
-    attributed = [
-        case
-        for case in answerable
-        if any(c.source_type != "unattributed" for c in case.expected_claims)
-    ]
+    attributed = [case for case in answerable if any(c.source_type != "unattributed" for c in case.expected_claims)]
     assert len(attributed) * 2 >= len(answerable)
     assert {ev.path.split("/")[0] for case in answerable for ev in case.evidence} == {
         "business",
@@ -394,9 +376,7 @@ def bbc_bodies(shared_data: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): body(p) for p in sorted(root.glob("*/*.txt"))}
 
 
-def test_bbc_evidence_lies_in_real_bodies_and_holds_its_claims(
-    bbc: EvalDataset, bbc_bodies: dict[str, str]
-) -> None:
+def test_bbc_evidence_lies_in_real_bodies_and_holds_its_claims(bbc: EvalDataset, bbc_bodies: dict[str, str]) -> None:
     for case, ev in _evidence(bbc):
         assert ev.path in bbc_bodies, f"{case.id}: no such BBC article {ev.path}"
         assert 0 <= ev.start < ev.end <= len(bbc_bodies[ev.path]), case.id
@@ -425,9 +405,7 @@ def test_bbc_unanswerable_topics_are_absent_from_the_corpus(bbc_bodies: dict[str
 
 
 def test_the_dataset_checker_finds_no_problems(shared_data: Path) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "check_datasets", ROOT / "tools" / "check_datasets.py"
-    )
+    spec = importlib.util.spec_from_file_location("check_datasets", ROOT / "tools" / "check_datasets.py")
     checker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(checker)
     assert checker.problems(SAMPLE_EVAL) == []

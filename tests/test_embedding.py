@@ -124,8 +124,13 @@ def test_a_fresh_cache_is_built_once_and_reused_without_torch(tmp_path):
         f"e = OnnxEmbedder(cache_dir={str(cache)!r}, precision='int8'); v = e.embed(['a test sentence']); "
         "print(v.shape[1], 'torch' in sys.modules, 'transformers' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert out.stdout.split() == ["384", "False", "False"]
     assert first.path.stat().st_mtime_ns == stamp
 

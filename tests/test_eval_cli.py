@@ -43,15 +43,36 @@ def test_no_dataset_means_the_bundled_set() -> None:
     assert len(load_dataset(path).cases) >= 60
 
 
-def test_gates_pass_and_fail_with_exit_codes_naming_the_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_gates_pass_and_fail_with_exit_codes_naming_the_metrics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = _answers(tmp_path, GOOD, "good")
-    assert _eval(str(DATASET), "--answers", str(good), "--fail-under", "attribution_kept=0.95",
-                 "--fail-under", "attribution_laundering=0.0") == 0
+    assert (
+        _eval(
+            str(DATASET),
+            "--answers",
+            str(good),
+            "--fail-under",
+            "attribution_kept=0.95",
+            "--fail-under",
+            "attribution_laundering=0.0",
+        )
+        == 0
+    )
     capsys.readouterr()
     laundered = next(b for b in BAD if b[3] == "attribution_laundering")
     bad = _answers(tmp_path, {**GOOD, laundered[1]: laundered[2]}, "bad")
-    code = _eval(str(DATASET), "--answers", str(bad), "--fail-under", "attribution_kept=0.95",
-                 "--fail-under", "attribution_laundering=0.0", "--fail-under", "quote_fidelity>=0.9")
+    code = _eval(
+        str(DATASET),
+        "--answers",
+        str(bad),
+        "--fail-under",
+        "attribution_kept=0.95",
+        "--fail-under",
+        "attribution_laundering=0.0",
+        "--fail-under",
+        "quote_fidelity>=0.9",
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "attribution_kept" in err and "attribution_laundering" in err and "quote_fidelity" not in err
@@ -65,9 +86,15 @@ def test_a_gate_on_an_unmeasured_metric_fails(tmp_path: Path, capsys: pytest.Cap
 
 @pytest.mark.parametrize(
     ("gate", "message"),
-    [("kept=0.9", "unknown metric 'kept'"), ("attribution_kept", "expects metric=value"), ("attribution_kept=95", "between 0 and 1")],
+    [
+        ("kept=0.9", "unknown metric 'kept'"),
+        ("attribution_kept", "expects metric=value"),
+        ("attribution_kept=95", "between 0 and 1"),
+    ],
 )
-def test_bad_gates_are_rejected_before_any_work(tmp_path: Path, capsys: pytest.CaptureFixture[str], gate: str, message: str) -> None:
+def test_bad_gates_are_rejected_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], gate: str, message: str
+) -> None:
     assert _eval(str(DATASET), "--answers", str(tmp_path / "never-read.jsonl"), "--fail-under", gate) == 1
     assert message in capsys.readouterr().err
 
@@ -87,7 +114,9 @@ def test_json_flag_prints_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[
         ('{"answer": "x"}\n', "answers.jsonl:1: invalid answer at id"),
     ],
 )
-def test_bad_answer_files_are_named_by_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str) -> None:
+def test_bad_answer_files_are_named_by_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
     path = tmp_path / "answers.jsonl"
     path.write_text(content, encoding="utf-8")
     assert _eval(str(DATASET), "--answers", str(path)) == 1
@@ -115,7 +144,10 @@ def test_a_dataset_without_corpus_needs_one(tmp_path: Path, capsys: pytest.Captu
 
 def test_markdown_and_html_outputs_are_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     md, html = tmp_path / "out" / "summary.md", tmp_path / "out" / "report.html"
-    assert _eval(str(DATASET), "--answers", str(_answers(tmp_path, GOOD)), "--markdown", str(md), "--report", str(html)) == 0
+    assert (
+        _eval(str(DATASET), "--answers", str(_answers(tmp_path, GOOD)), "--markdown", str(md), "--report", str(html))
+        == 0
+    )
     assert "| Attribution kept | 1.000 | 3/3 |" in md.read_text()
     assert html.read_text().startswith("<!doctype html>")
 
@@ -161,16 +193,32 @@ def test_polnear_scores_a_folder_and_names_a_missing_one(tmp_path: Path, capsys:
     assert printed["articles"] == 1 and json.loads(out.read_text())["articles"] == 1
 
 
-def test_the_summary_json_carries_the_headline_and_the_notation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_summary_json_carries_the_headline_and_the_notation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _eval(str(DATASET), "--answers", str(_answers(tmp_path, GOOD)), "--json", "--notation", "newsqa") == 0
     out = json.loads(capsys.readouterr().out)
     assert out["crag_score"] == 0.8 and out["refusal_accuracy"] == 1.0 and out["notation"] == "newsqa"
 
 
-def test_crag_gates_take_negative_floors_and_aliases_name_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_crag_gates_take_negative_floors_and_aliases_name_metrics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = str(_answers(tmp_path, GOOD))
-    assert _eval(str(DATASET), "--answers", good, "--fail-under", "crag_score=-0.5", "--fail-under", "hedge_marked_recall=1.0",
-                 "--fail-under", "hedge_marked_precision=1.0") == 0
+    assert (
+        _eval(
+            str(DATASET),
+            "--answers",
+            good,
+            "--fail-under",
+            "crag_score=-0.5",
+            "--fail-under",
+            "hedge_marked_recall=1.0",
+            "--fail-under",
+            "hedge_marked_precision=1.0",
+        )
+        == 0
+    )
     assert _eval(str(DATASET), "--answers", good, "--fail-under", "crag_score=0.9") == 1
     assert "crag_score = 0.800, gate crag_score >= 0.9" in capsys.readouterr().err
     assert _eval(str(DATASET), "--answers", good, "--fail-under", "crag_score=-1.5") == 1

@@ -119,8 +119,12 @@ def test_a_retrieved_passage_hits_when_it_covers_half_the_gold_span(passage: Ret
 
 def test_gold_text_settles_offsets_shared_by_articles_of_one_feed() -> None:
     gold = Evidence(path="wire/feed.xml", start=0, end=40, passage="The ferry will run from April to Selmouth.")
-    right = RetrievedPassage(source_path="wire/feed.xml", start=0, end=90, text="Intro. The ferry will run from April to Selmouth. More.")
-    other = RetrievedPassage(source_path="wire/feed.xml", start=0, end=90, text="A different story in the same feed about bees.")
+    right = RetrievedPassage(
+        source_path="wire/feed.xml", start=0, end=90, text="Intro. The ferry will run from April to Selmouth. More."
+    )
+    other = RetrievedPassage(
+        source_path="wire/feed.xml", start=0, end=90, text="A different story in the same feed about bees."
+    )
     assert evidence_hit(gold, right) and not evidence_hit(gold, other)
 
 
@@ -159,7 +163,10 @@ def _read(text: str, notation: str = "generic") -> list[tuple[list[int], bool, b
         ("The fire covered 40 km² of forest.¹", [1]),  # a unit is no citation
         (f"Nasser said so ([harborgazette.example]({KESSLER_URL}?utm_source=openai)).", [1]),
         (f"Nasser said so ({KESSLER}).", [1]),
-        ("Nasser said so.¹\n\nSources:\n¹ Kessler Bridge to stay shut to cars until spring, city says — Harbor Gazette", [2]),
+        (
+            "Nasser said so.¹\n\nSources:\n¹ Kessler Bridge to stay shut to cars until spring, city says — Harbor Gazette",
+            [2],
+        ),
     ],
 )
 def test_citations_are_read_in_every_common_notation(answer: str, cites: list[int]) -> None:
@@ -173,7 +180,9 @@ def test_a_citation_pointing_nowhere_is_kept_as_broken() -> None:
 
 
 def test_numbers_that_are_not_citations_stay_text() -> None:
-    sentences = read_answer("The plan has two steps: (1) inspect the pier and (2) close the bridge [1].", load_notation("generic"), CITED).sentences
+    sentences = read_answer(
+        "The plan has two steps: (1) inspect the pier and (2) close the bridge [1].", load_notation("generic"), CITED
+    ).sentences
     assert sentences[0].citations == [1] and "(1) inspect" in sentences[0].clean
 
 
@@ -211,7 +220,9 @@ def test_marks_are_read_in_words_brackets_footnotes_and_emphasis(answer: str, he
 
 
 def test_the_newsqa_notation_reads_only_newsqa_marks() -> None:
-    assert _read("Officials said the port could reopen [hedged] [anonymous source] [1].", "newsqa") == [([1], True, True)]
+    assert _read("Officials said the port could reopen [hedged] [anonymous source] [1].", "newsqa") == [
+        ([1], True, True)
+    ]
     assert _read("An unnamed source said the port could reopen (unconfirmed) [1].", "newsqa") == [([1], False, False)]
     assert _read("Officials said so.[^1]", "newsqa")[0][0] == []
 
@@ -232,13 +243,22 @@ def test_label_lines_describe_the_claim_beside_them() -> None:
     answer = (
         "- **Claim:** The cracking might be linked to corrosion [1].\n"
         "  **Source:** officials in the city's transport department (not named)\n"
-        "  **Hedge:** \"might\"\n"
+        '  **Hedge:** "might"\n'
         "- **Source:** the city\n"
         "  **Claim:** The bridge will stay closed until at least April [2].\n"
         "  **Hedge:** none"
     )
     sentences = read_answer(answer, load_notation("generic"), CITED).sentences
-    assert [s.clean for s in sentences] == ["The cracking might be linked to corrosion.", "The bridge will stay closed until at least April."]
-    assert [(s.citations, s.hedge_mark, s.anonymous_mark) for s in sentences] == [([1], True, True), ([2], False, False)]
-    assert sentences[0].judged == "According to officials in the city's transport department, The cracking might be linked to corrosion."
+    assert [s.clean for s in sentences] == [
+        "The cracking might be linked to corrosion.",
+        "The bridge will stay closed until at least April.",
+    ]
+    assert [(s.citations, s.hedge_mark, s.anonymous_mark) for s in sentences] == [
+        ([1], True, True),
+        ([2], False, False),
+    ]
+    assert (
+        sentences[0].judged
+        == "According to officials in the city's transport department, The cracking might be linked to corrosion."
+    )
     assert sentences[1].judged.startswith("According to the city, ")

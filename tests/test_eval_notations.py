@@ -37,15 +37,23 @@ def _questions() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("system", list(SYSTEMS))
-def test_correct_answers_in_another_tools_notation_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str], system: str) -> None:
+def test_correct_answers_in_another_tools_notation_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], system: str
+) -> None:
     report = _eval(tmp_path, FOREIGN / SYSTEMS[system])
     capsys.readouterr()
-    failures = [(c["id"], f["metric"], f["message"]) for c in report["cases"] for f in c["failures"] if f["severity"] == "fail"]
+    failures = [
+        (c["id"], f["metric"], f["message"]) for c in report["cases"] for f in c["failures"] if f["severity"] == "fail"
+    ]
     assert failures == []
     assert [c["status"] for c in report["cases"]] == ["pass"] * 7
     metrics = {name: m["value"] for name, m in report["metrics"].items()}
     # Every mark was seen, in that tool's own notation.
-    assert metrics["anonymous_marked_recall"] == 1.0 and metrics["hedge_marked"] == 1.0 and metrics["attribution_kept"] == 1.0
+    assert (
+        metrics["anonymous_marked_recall"] == 1.0
+        and metrics["hedge_marked"] == 1.0
+        and metrics["attribution_kept"] == 1.0
+    )
     assert metrics["unanswerable_refused"] == 1.0 and metrics["citation_recall"] == 1.0
     # Six right answers (+1) and one refusal of the unanswerable question (0).
     assert metrics["crag_score"] == pytest.approx(6 / 7, abs=1e-3)
@@ -66,8 +74,15 @@ def test_each_planted_fault_is_flagged_by_its_metric(tmp_path: Path, capsys: pyt
 
 
 def test_the_faults_cover_every_kind_in_four_notations_or_more() -> None:
-    kinds = ["attribution stripped", "invented quote", "wrong citation", "out-of-range citation",
-             "anonymous made named", "hedge stripped", "unanswerable answered"]
+    kinds = [
+        "attribution stripped",
+        "invented quote",
+        "wrong citation",
+        "out-of-range citation",
+        "anonymous made named",
+        "hedge stripped",
+        "unanswerable answered",
+    ]
     for kind in kinds:
         assert len({f.system for f in FAULTS if f.kind == kind}) >= 4, kind
 
@@ -88,14 +103,32 @@ def test_read_as_newsqa_notation_the_foreign_marks_are_missed_and_the_report_say
 def test_a_notation_file_states_a_systems_own_convention(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [json.loads(line) for line in (FOREIGN / SYSTEMS["lenticular"]).read_text(encoding="utf-8").splitlines()]
     for row in rows:  # a tool that cites with {{n}} and flags with ⚠ and 👤
-        row["answer"] = (row["answer"].replace("【", " {{").replace("】", "}}")
-                         .replace(" (anon.)", " 👤").replace("_might_", "might ⚠").replace("_should_", "should ⚠")
-                         .replace("_appears_", "appears ⚠").replace("_would_", "would ⚠").replace(" (reportedly)", " ⚠"))
+        row["answer"] = (
+            row["answer"]
+            .replace("【", " {{")
+            .replace("】", "}}")
+            .replace(" (anon.)", " 👤")
+            .replace("_might_", "might ⚠")
+            .replace("_should_", "should ⚠")
+            .replace("_appears_", "appears ⚠")
+            .replace("_would_", "would ⚠")
+            .replace(" (reportedly)", " ⚠")
+        )
     answers = tmp_path / "custom.jsonl"
     answers.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     notation = tmp_path / "acme.json"
-    notation.write_text(json.dumps({"name": "acme", "base": "generic", "citations": [r"\{\{(\d+)\}\}"],
-                                    "hedge_marks": ["⚠"], "anonymous_marks": ["👤"]}), encoding="utf-8")
+    notation.write_text(
+        json.dumps(
+            {
+                "name": "acme",
+                "base": "generic",
+                "citations": [r"\{\{(\d+)\}\}"],
+                "hedge_marks": ["⚠"],
+                "anonymous_marks": ["👤"],
+            }
+        ),
+        encoding="utf-8",
+    )
     without = _eval(tmp_path, answers, name="without")
     assert without["metrics"]["citation_validity"]["total"] == 0  # {{1}} is nothing to the generic reader
     assert without["metrics"]["anonymous_marked_recall"]["value"] == 0.0  # nor is 👤
@@ -114,17 +147,37 @@ def test_a_notation_file_states_a_systems_own_convention(tmp_path: Path, capsys:
         ('{"base": "acme"}', "'base' must be generic or newsqa"),
     ],
 )
-def test_a_bad_notation_file_is_one_line_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str) -> None:
+def test_a_bad_notation_file_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
     notation = tmp_path / "bad.json"
     notation.write_text(content, encoding="utf-8")
-    assert main(["eval", str(FOREIGN_DATASET), "--answers", str(FOREIGN / SYSTEMS["footnotes"]), "--notation", str(notation), "--no-progress"]) == 1
+    assert (
+        main(
+            [
+                "eval",
+                str(FOREIGN_DATASET),
+                "--answers",
+                str(FOREIGN / SYSTEMS["footnotes"]),
+                "--notation",
+                str(notation),
+                "--no-progress",
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert "bad.json" in err and message in err and "Traceback" not in err
-    assert main(["eval", str(FOREIGN_DATASET), "--answers", str(FOREIGN / SYSTEMS["footnotes"]), "--notation", "acme"]) == 1
+    assert (
+        main(["eval", str(FOREIGN_DATASET), "--answers", str(FOREIGN / SYSTEMS["footnotes"]), "--notation", "acme"])
+        == 1
+    )
     assert "neither generic nor newsqa nor a file" in capsys.readouterr().err
 
 
-def test_a_citation_without_text_is_read_from_the_corpus_or_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_citation_without_text_is_read_from_the_corpus_or_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     answers = FOREIGN / SYSTEMS["openai"]  # url_citation annotations carry no passage text
     report = _eval(tmp_path, answers)
     assert any("read from the corpus" in note for note in report["notes"])

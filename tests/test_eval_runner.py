@@ -19,9 +19,25 @@ from indexing.settings import Settings
 @pytest.fixture(scope="module")
 def newsqa_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("run")
-    paths = {"json": out / "report.json", "answers": out / "answers.jsonl", "html": out / "report.html", "home": out / "home"}
-    code = main(["eval", str(DATASET), "--out", str(paths["json"]), "--save-answers", str(paths["answers"]),
-                 "--report", str(paths["html"]), "--no-progress"])
+    paths = {
+        "json": out / "report.json",
+        "answers": out / "answers.jsonl",
+        "html": out / "report.html",
+        "home": out / "home",
+    }
+    code = main(
+        [
+            "eval",
+            str(DATASET),
+            "--out",
+            str(paths["json"]),
+            "--save-answers",
+            str(paths["answers"]),
+            "--report",
+            str(paths["html"]),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     return paths
 
@@ -39,10 +55,14 @@ def test_newsqa_answers_every_case_from_a_temporary_store(newsqa_run: dict[str, 
     assert report["metrics"]["attribution_kept"]["total"] >= 1
 
 
-def test_saved_answers_rescore_to_the_same_metrics(newsqa_run: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_saved_answers_rescore_to_the_same_metrics(
+    newsqa_run: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert set(read_answers(newsqa_run["answers"])) == {c.id for c in load_dataset(DATASET).cases}
     again = tmp_path / "again.json"
-    assert main(["eval", str(DATASET), "--answers", str(newsqa_run["answers"]), "--out", str(again), "--no-progress"]) == 0
+    assert (
+        main(["eval", str(DATASET), "--answers", str(newsqa_run["answers"]), "--out", str(again), "--no-progress"]) == 0
+    )
     first = json.loads(newsqa_run["json"].read_text())["metrics"]
     second = json.loads(again.read_text())["metrics"]
     assert {k: v["value"] for k, v in first.items()} == {k: v["value"] for k, v in second.items()}

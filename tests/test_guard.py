@@ -60,14 +60,19 @@ def test_stripped_attribution_is_restored(setup) -> None:
 
 
 def test_dropped_hedge_gets_the_mark(setup) -> None:
-    answer = check(setup, "A source within the transport ministry said the government will appoint a mediator this week [anonymous source] [2].")
+    answer = check(
+        setup,
+        "A source within the transport ministry said the government will appoint a mediator this week [anonymous source] [2].",
+    )
     assert has_hedge_mark(answer.answer)
     f = findings(answer, "hedge")[0]
     assert (f.ok, f.action) == (False, "repaired") and "was dropped" in f.detail
 
 
 def test_missing_anonymous_mark_is_added(setup) -> None:
-    answer = check(setup, "Analysts estimated the strike could cost the island economy about 2 million crowns a day [hedged] [3].")
+    answer = check(
+        setup, "Analysts estimated the strike could cost the island economy about 2 million crowns a day [hedged] [3]."
+    )
     assert has_anonymous_mark(answer.answer)
     assert findings(answer, "anonymous_mark")[0].action == "repaired"
 
@@ -85,7 +90,10 @@ def test_invented_quote_is_dropped(setup) -> None:
 
 def test_misquote_is_replaced_by_the_passage_words(setup) -> None:
     answer = check(setup, 'Captain Ilse Brandt said: "We will never sail until the rota is fixed" [1].')
-    assert '"We will not sail until the rota is fixed."' in answer.answer or '"We will not sail until the rota is fixed"' in answer.answer
+    assert (
+        '"We will not sail until the rota is fixed."' in answer.answer
+        or '"We will not sail until the rota is fixed"' in answer.answer
+    )
     assert findings(answer, "quote_fidelity")[0].action == "repaired"
 
 
@@ -98,7 +106,10 @@ def test_citation_to_a_missing_passage_is_repointed(setup) -> None:
 
 
 def test_wrong_citation_is_repointed_to_the_supporting_passage(setup) -> None:
-    answer = check(setup, "According to a source within the transport ministry, the government may appoint a mediator this week [hedged] [anonymous source] [3].")
+    answer = check(
+        setup,
+        "According to a source within the transport ministry, the government may appoint a mediator this week [hedged] [anonymous source] [3].",
+    )
     assert "mediator" in answer.citations[0].text
     assert findings(answer, "support")[0].action == "repaired"
 
@@ -143,8 +154,14 @@ def test_names_source_and_quotations() -> None:
 
 
 def test_a_possessive_names_its_owner() -> None:
-    claim = Claim(text="regulators will ask for a second trial", source="Lind", speaker="Halvard Lind",
-                  source_type="named", cue="view", quote="indirect")
+    claim = Claim(
+        text="regulators will ask for a second trial",
+        source="Lind",
+        speaker="Halvard Lind",
+        source_type="named",
+        cue="view",
+        quote="indirect",
+    )
     assert names_source("Lind's view is that regulators will ask for a second trial [1].", claim)
     assert names_source("Halvard Lind’s view is that regulators will ask for a second trial [1].", claim)
     assert not names_source("The view is that regulators will ask for a second trial [1].", claim)

@@ -57,16 +57,15 @@ def state_of(index: LexicalIndex) -> dict:
 def normalised(state: dict) -> dict:
     return {
         "ids": state["ids"],
-        "results": {q: {cid: round(s, 4) for cid, s in hits} if isinstance(hits, list) else hits
-                    for q, hits in state["results"].items()},
+        "results": {
+            q: {cid: round(s, 4) for cid, s in hits} if isinstance(hits, list) else hits
+            for q, hits in state["results"].items()
+        },
     }
 
 
 def test_scores_are_those_of_bm25s_over_the_same_chunks(tmp_path):
-    rows = [
-        ChunkRow(f"{a.id}:0", a.body, {"title": a.title, "article_id": a.id, "outlet": a.outlet})
-        for a in ARTICLES
-    ]
+    rows = [ChunkRow(f"{a.id}:0", a.body, {"title": a.title, "article_id": a.id, "outlet": a.outlet}) for a in ARTICLES]
     index = LexicalIndex(Settings(home=tmp_path / "home"))
     index._build(rows)
     stemmer = index._stem
@@ -166,7 +165,9 @@ def test_adding_articles_does_not_rebuild_the_index(tmp_path, embedder, nlp, mon
 def test_a_merge_after_replacing_and_deleting_scores_like_a_fresh_build(tmp_path):
     def rows(articles, salt=""):
         return [
-            ChunkRow(f"{a.id}:{i}", f"{part} {salt}".strip(), {"title": a.title, "article_id": a.id, "outlet": a.outlet})
+            ChunkRow(
+                f"{a.id}:{i}", f"{part} {salt}".strip(), {"title": a.title, "article_id": a.id, "outlet": a.outlet}
+            )
             for a in articles
             for i, part in enumerate(a.body.split("\n\n"))
         ]

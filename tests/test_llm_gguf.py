@@ -71,7 +71,9 @@ def test_a_numbered_list_answer_is_read_as_its_items(embedder, settings) -> None
         "2. About 300 crew members joined the strike, the union said [2]."
     )
     chain = build_chain(FakeSearcher(embedder), settings, chat_model=FakeListChatModel(responses=[listed]))
-    answer = chain.invoke({"question": "What did the union say about the Lindby ferry strike?", "history": [], "filters": SearchFilters()})
+    answer = chain.invoke(
+        {"question": "What did the union say about the Lindby ferry strike?", "history": [], "filters": SearchFilters()}
+    )
     # two sentences reach the guard, not four ("1.", "... [1]. 2.", ...), and no list number is left in the answer
     assert answer.guard.sentences_in == 2 and answer.guard.sentences_out == 2
     assert not re.search(r"(^|\s)[12]\.", answer.answer)

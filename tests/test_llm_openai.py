@@ -30,7 +30,9 @@ def passage_id(request: dict, needle: str) -> int:
 
 
 def openai_settings(settings: Settings, stub: OpenAIStub, **extra) -> Settings:
-    return settings.model_copy(update={"llm": f"openai:{stub.model}", "openai_base_url": stub.base_url, "openai_api_key": "sk-test", **extra})
+    return settings.model_copy(
+        update={"llm": f"openai:{stub.model}", "openai_base_url": stub.base_url, "openai_api_key": "sk-test", **extra}
+    )
 
 
 def test_openai_compatible_server_answers_through_the_chain(searcher, settings) -> None:
@@ -40,9 +42,17 @@ def test_openai_compatible_server_answers_through_the_chain(searcher, settings) 
 
     with OpenAIStub(reply, api_key="sk-test") as stub:
         chain = build_chain(searcher, openai_settings(settings, stub))
-        answer = chain.invoke({"question": "Will a mediator be appointed in the Lindby ferry strike?", "history": [], "filters": SearchFilters()})
+        answer = chain.invoke(
+            {
+                "question": "Will a mediator be appointed in the Lindby ferry strike?",
+                "history": [],
+                "filters": SearchFilters(),
+            }
+        )
     assert not answer.refused and answer.composer == "llm:stub-model"
-    assert answer.answer.startswith("According to a source within the transport ministry, the government may appoint a mediator")
+    assert answer.answer.startswith(
+        "According to a source within the transport ministry, the government may appoint a mediator"
+    )
     assert answer.guard.violations == [] or all(f.check == "injection" for f in answer.guard.violations)
     request = stub.requests[-1]
     assert request["model"] == "stub-model" and request["temperature"] == 0.0
@@ -59,7 +69,12 @@ async def test_streaming_through_the_openai_client(searcher, settings) -> None:
 
     with OpenAIStub(reply) as stub:
         chain = build_chain(searcher, openai_settings(settings, stub))
-        events = [e async for e in astream_answer(chain, {"question": "What did Brandt say about sailing?", "history": [], "filters": SearchFilters()})]
+        events = [
+            e
+            async for e in astream_answer(
+                chain, {"question": "What did Brandt say about sailing?", "history": [], "filters": SearchFilters()}
+            )
+        ]
     assert stub.requests[-1].get("stream") is True
     tokens = [e["text"] for e in events if e["type"] == "token"]
     assert len(tokens) >= 10 and events[-1]["type"] == "answer"
@@ -80,7 +95,9 @@ def test_a_model_obeying_an_injected_instruction_is_overruled(searcher, settings
     with OpenAIStub(reply) as stub:
         chain = build_chain(searcher, openai_settings(settings, stub))
         # a question the passages answer, so the model is asked (a near miss is refused before it)
-        answer = chain.invoke({"question": "Why did the ferry crews walk out?", "history": [], "filters": SearchFilters()})
+        answer = chain.invoke(
+            {"question": "Why did the ferry crews walk out?", "history": [], "filters": SearchFilters()}
+        )
     assert "bankrupt" not in answer.answer.lower() and answer.refused
     assert any(f.check == "injection" for f in answer.guard.findings)
     assert any(f.check == "support" and f.action == "dropped" for f in answer.guard.findings)
@@ -94,9 +111,15 @@ def test_condense_uses_the_model_for_follow_ups(searcher, settings) -> None:
 
     with OpenAIStub(reply) as stub:
         chain = build_chain(searcher, openai_settings(settings, stub))
-        history = [{"role": "user", "content": "What did the union say about the ferry strike?"}, {"role": "assistant", "content": "The union said that 300 joined [1]."}]
+        history = [
+            {"role": "user", "content": "What did the union say about the ferry strike?"},
+            {"role": "assistant", "content": "The union said that 300 joined [1]."},
+        ]
         answer = chain.invoke({"question": "And the ministry?", "history": history, "filters": SearchFilters()})
-    assert answer.standalone_question == "What did the transport ministry say about a mediator for the Lindby ferry strike?"
+    assert (
+        answer.standalone_question
+        == "What did the transport ministry say about a mediator for the Lindby ferry strike?"
+    )
     assert searcher.queries[-1][0] == answer.standalone_question
 
 
@@ -104,15 +127,21 @@ def test_unreachable_server_is_a_one_line_generation_error(searcher, settings) -
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    bad = settings.model_copy(update={"llm": "openai:none", "openai_base_url": f"http://127.0.0.1:{port}/v1", "llm_timeout": 2.0})
+    bad = settings.model_copy(
+        update={"llm": "openai:none", "openai_base_url": f"http://127.0.0.1:{port}/v1", "llm_timeout": 2.0}
+    )
     with pytest.raises(GenerationError, match="chat model failed"):
-        build_chain(searcher, bad).invoke({"question": "What did Brandt say about sailing?", "history": [], "filters": SearchFilters()})
+        build_chain(searcher, bad).invoke(
+            {"question": "What did Brandt say about sailing?", "history": [], "filters": SearchFilters()}
+        )
 
 
 def test_chat_model_factory(settings) -> None:
     assert make_chat_model(settings) is None
     assert type(make_chat_model(settings.model_copy(update={"llm": "fake:hello"}))).__name__ == "FakeListChatModel"
-    ollama = make_chat_model(settings.model_copy(update={"llm": "ollama:llama3.2", "ollama_base_url": "http://127.0.0.1:9"}))
+    ollama = make_chat_model(
+        settings.model_copy(update={"llm": "ollama:llama3.2", "ollama_base_url": "http://127.0.0.1:9"})
+    )
     assert type(ollama).__name__ == "ChatOllama"
     with pytest.raises(ConfigurationError, match="OPENAI_BASE_URL"):
         make_chat_model(settings.model_copy(update={"llm": "openai:gpt-x"}))

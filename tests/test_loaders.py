@@ -38,9 +38,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
 def split(items) -> tuple[list[Article], list[LoadFailure]]:
     items = list(items)
     assert all(isinstance(i, Article | LoadFailure) for i in items)
-    return [i for i in items if isinstance(i, Article)], [
-        i for i in items if isinstance(i, LoadFailure)
-    ]
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, LoadFailure)]
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -79,9 +77,7 @@ def test_windows_line_endings_and_leading_blank_lines(tmp_path: Path) -> None:
 
 
 def test_markdown_heading_title(tmp_path: Path) -> None:
-    (article,) = load_source(
-        write(tmp_path / "n.md", "# Tide tables revised\n\nThe harbour office revised them.\n")
-    )
+    (article,) = load_source(write(tmp_path / "n.md", "# Tide tables revised\n\nThe harbour office revised them.\n"))
     assert article.title == "Tide tables revised"
     assert article.body == "The harbour office revised them."
 
@@ -238,9 +234,7 @@ def test_dates(raw: object, expected: date) -> None:
 
 
 def test_an_unrecognised_date_keeps_the_article_without_a_date(tmp_path: Path) -> None:
-    (article,) = load_source(
-        write(tmp_path / "a.json", json.dumps({"body": "Text.", "date": "sometime soon"}))
-    )
+    (article,) = load_source(write(tmp_path / "a.json", json.dumps({"body": "Text.", "date": "sometime soon"})))
     assert isinstance(article, Article) and article.published_at is None
     with pytest.raises(ValueError):
         parse_date("sometime soon")
@@ -363,9 +357,7 @@ def test_discover_failures_for_missing_unsupported_and_empty(tmp_path: Path) -> 
 
 
 def test_discover_keeps_urls_and_lists_each_source_once(tree: Path) -> None:
-    sources, _ = discover(
-        [tree, tree / "top.txt", "https://news.example/feed.xml", "https://news.example/feed.xml"]
-    )
+    sources, _ = discover([tree, tree / "top.txt", "https://news.example/feed.xml", "https://news.example/feed.xml"])
     assert len(sources) == 5 and sources[-1] == "https://news.example/feed.xml"
 
 
@@ -383,9 +375,7 @@ def test_folder_settings_precedence(tree: Path) -> None:
     assert by_id["local/c"].published_at == date(2031, 2, 1)
     assert by_id["local/b"].outlet == "Local Daily"  # then the nearest folder settings
     assert by_id["local/deeper/d"].outlet == "Local Daily"
-    assert by_id["local/b"].published_at == date(
-        2031, 1, 5
-    )  # keys merge: date from the root settings
+    assert by_id["local/b"].published_at == date(2031, 1, 5)  # keys merge: date from the root settings
     assert by_id["local/b"].author == "Desk"
     assert by_id["top"].outlet == "Root Times"
 
@@ -442,15 +432,11 @@ def test_two_files_with_the_same_id_do_not_overwrite_each_other(tmp_path: Path) 
 
 
 def test_ids_have_no_control_characters(tmp_path: Path) -> None:
-    (article,) = load_source(
-        write(tmp_path / "a.json", json.dumps({"id": "x\ty\n/z\u0007", "body": "B."}))
-    )
+    (article,) = load_source(write(tmp_path / "a.json", json.dumps({"id": "x\ty\n/z\u0007", "body": "B."})))
     assert article.id == "x_y_/z_"
 
 
-def test_source_path_is_relative_to_the_current_folder(
-    tree: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_source_path_is_relative_to_the_current_folder(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tree.parent)
     (article,) = load_source(tree / "top.txt")
     assert article.source_path == os.path.join("corpus", "top.txt")
@@ -472,18 +458,14 @@ def test_empty_file_is_a_failure(tmp_path: Path, name: str) -> None:
 
 
 def test_latin1_byte_decodes_to_the_right_character(tmp_path: Path) -> None:
-    data = "Fee agreed\n\nThe club paid \u00a315m for the caf\u00e9 owner's son.\n".encode(
-        "latin-1"
-    )
+    data = "Fee agreed\n\nThe club paid \u00a315m for the caf\u00e9 owner's son.\n".encode("latin-1")
     (article,) = load_source(write(tmp_path / "a.txt", data))
     assert "\u00a315m" in article.body and "caf\u00e9" in article.body
     assert "\ufffd" not in article.body
 
 
 def test_cp1252_smart_quotes_and_utf8_bom_and_utf16(tmp_path: Path) -> None:
-    (quotes,) = load_source(
-        write(tmp_path / "q.txt", "T\n\n\u201cYes,\u201d she said.".encode("cp1252"))
-    )
+    (quotes,) = load_source(write(tmp_path / "q.txt", "T\n\n\u201cYes,\u201d she said.".encode("cp1252")))
     assert quotes.body == "\u201cYes,\u201d she said."
     (bom,) = load_source(write(tmp_path / "b.txt", "\ufeffTitle\n\nBody \u00e9.".encode()))
     assert (bom.title, bom.body) == ("Title", "Body \u00e9.")
@@ -497,9 +479,7 @@ def test_jsonl_line_in_latin1_still_loads(tmp_path: Path) -> None:
     assert article.body == "Caf\u00e9 reopens."
 
 
-@pytest.mark.skipif(
-    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads unreadable files"
-)
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads unreadable files")
 def test_permission_denied_is_a_failure(tmp_path: Path) -> None:
     f = write(tmp_path / "secret.txt", "T\n\nBody.")
     f.chmod(0)
@@ -656,17 +636,13 @@ def test_oversized_download_is_refused(site: str) -> None:
     ],
 )
 def test_load_bytes_each_format(fixture: str, filename: str, titles: list[str]) -> None:
-    articles, _ = split(
-        load_bytes((FIXTURES / fixture).read_bytes(), filename, outlet="Upload Outlet")
-    )
+    articles, _ = split(load_bytes((FIXTURES / fixture).read_bytes(), filename, outlet="Upload Outlet"))
     assert [a.title for a in articles] == titles
     assert all(a.source_path == filename for a in articles)
 
 
 def test_load_bytes_text_and_outlet_and_safe_names() -> None:
-    (article,) = load_bytes(
-        b"Pier closes\n\nThe pier closed.", "../../etc/desk/pier.txt", outlet="Upload Outlet"
-    )
+    (article,) = load_bytes(b"Pier closes\n\nThe pier closed.", "../../etc/desk/pier.txt", outlet="Upload Outlet")
     assert (article.id, article.title, article.outlet) == (
         "etc/desk/pier",
         "Pier closes",
@@ -676,13 +652,9 @@ def test_load_bytes_text_and_outlet_and_safe_names() -> None:
 
 
 def test_uploads_with_the_same_name_do_not_overwrite_each_other() -> None:
-    first = load_bytes(
-        b'{"body": "Ferry fares rise."}\n{"body": "Dock reopens."}\n', "request.jsonl"
-    )
+    first = load_bytes(b'{"body": "Ferry fares rise."}\n{"body": "Dock reopens."}\n', "request.jsonl")
     second = load_bytes(b'{"body": "Museum closes early."}\n', "request.jsonl")
-    again = load_bytes(
-        b'{"body": "Ferry fares rise."}\n{"body": "Dock reopens."}\n', "request.jsonl"
-    )
+    again = load_bytes(b'{"body": "Ferry fares rise."}\n{"body": "Dock reopens."}\n', "request.jsonl")
     ids = [a.id for a in first + second]
     assert len(set(ids)) == 3  # not request#1 twice
     assert [a.id for a in again] == [a.id for a in first]  # re-sending the same items: same ids
@@ -694,9 +666,7 @@ def test_load_bytes_bad_input() -> None:
     assert failure.reason.startswith("binary file")
     assert load_bytes(b"not a feed", "a.xml") == [LoadFailure("a.xml", "not an RSS or Atom feed")]
     # An .xml upload that is really a web page is read as one.
-    page = (
-        b"<?xml version='1.0'?><html><body><p>The pier closed, the council said.</p></body></html>"
-    )
+    page = b"<?xml version='1.0'?><html><body><p>The pier closed, the council said.</p></body></html>"
     (article,) = load_bytes(page, "page.xml")
     assert article.body == "The pier closed, the council said."
 
@@ -712,12 +682,8 @@ def test_articles_from_json_as_posted() -> None:
     }
     articles, failures = split(articles_from_json(posted, origin="request", outlet="API Outlet"))
     assert articles[0].id == "paper.example/news/a"  # from the url
-    assert articles[1].id.startswith(
-        "article-"
-    )  # from the content: re-posting updates, not duplicates
-    assert [a.id for a in articles_from_json(posted, origin="again") if isinstance(a, Article)][
-        1
-    ] == articles[1].id
+    assert articles[1].id.startswith("article-")  # from the content: re-posting updates, not duplicates
+    assert [a.id for a in articles_from_json(posted, origin="again") if isinstance(a, Article)][1] == articles[1].id
     assert {a.outlet for a in articles} == {"API Outlet"}
     assert [f.source for f in failures] == ["request#3", "request#4"]
     assert "a string, not a JSON object" in failures[1].reason
@@ -729,9 +695,7 @@ def test_articles_from_json_as_posted() -> None:
 
 # --- public surface and real data ------------------------------------------------------------------------
 def test_all_matches_exports() -> None:
-    public = {
-        name for name in dir(loaders) if not name.startswith("_") and name not in ("annotations",)
-    }
+    public = {name for name in dir(loaders) if not name.startswith("_") and name not in ("annotations",)}
     modules = {name for name in public if type(getattr(loaders, name)).__name__ == "module"}
     assert set(loaders.__all__) == public - modules
 
@@ -745,9 +709,7 @@ def test_bbc_latin1_article_loads(shared_data: Path) -> None:
     assert "\u00a3" in article.body  # the one Latin-1 byte (0xA3) is a pound sign
     assert "\ufffd" not in article.body
     body_bytes = raw.split(b"\n\n", 1)[1].rstrip()
-    assert article.body == body_bytes.decode(
-        "cp1252"
-    )  # offsets: body is exactly the text after the blank line
+    assert article.body == body_bytes.decode("cp1252")  # offsets: body is exactly the text after the blank line
 
 
 def test_bbc_folder_skips_its_readme(shared_data: Path) -> None:

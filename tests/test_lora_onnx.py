@@ -23,7 +23,9 @@ def model_cache(tmp_path_factory) -> Path:
 
 
 def _write_delta(path: Path, a: np.ndarray, b: np.ndarray, scale: float = 2.0) -> Path:
-    np.savez(path, **{f"{QUERY}.lora_A": a, f"{QUERY}.lora_B": b, f"{QUERY}.lora_scale": np.asarray(scale, dtype=np.float32)})
+    np.savez(
+        path, **{f"{QUERY}.lora_A": a, f"{QUERY}.lora_B": b, f"{QUERY}.lora_scale": np.asarray(scale, dtype=np.float32)}
+    )
     return path
 
 
@@ -49,16 +51,22 @@ def test_a_merged_model_computes_the_base_weights_plus_the_low_rank_update(tmp_p
     tok = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
     ids = np.asarray([tok.encode("The ferry crews walked off the job on Sunday.").ids], dtype=np.int64)
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    got = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})[0]
+    got = session.run(
+        None, {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+    )[0]
 
     model = transformers.AutoModel.from_pretrained(str(base_dir)).eval()
     with torch.no_grad():
         weight = model.encoder.layer[0].attention.self.query.weight
         weight += torch.from_numpy(2.0 * b.astype(np.float32) @ a.astype(np.float32))
         t_ids = torch.from_numpy(ids)
-        want = model(input_ids=t_ids, attention_mask=torch.ones_like(t_ids), token_type_ids=torch.zeros_like(t_ids)).last_hidden_state.numpy()
+        want = model(
+            input_ids=t_ids, attention_mask=torch.ones_like(t_ids), token_type_ids=torch.zeros_like(t_ids)
+        ).last_hidden_state.numpy()
         base = transformers.AutoModel.from_pretrained(str(base_dir)).eval()
-        unchanged = base(input_ids=t_ids, attention_mask=torch.ones_like(t_ids), token_type_ids=torch.zeros_like(t_ids)).last_hidden_state.numpy()
+        unchanged = base(
+            input_ids=t_ids, attention_mask=torch.ones_like(t_ids), token_type_ids=torch.zeros_like(t_ids)
+        ).last_hidden_state.numpy()
     assert np.abs(got - want).max() < 1e-3
     assert np.abs(got - unchanged).max() > 1e-2  # the delta did change the model
 
@@ -69,5 +77,3 @@ def test_a_delta_that_does_not_fit_the_model_is_refused_with_its_name(tmp_path, 
     bad = _write_delta(tmp_path / "bad.npz", np.zeros((4, 100), np.float16), np.zeros((384, 4), np.float16))
     with pytest.raises(ConfigurationError, match="bad.npz"):
         ensure_merged_onnx(Path(default_model_path()), load_delta(bad), model_cache, "test-bad")
-
-

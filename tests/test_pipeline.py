@@ -22,15 +22,11 @@ from tests.chroma_server import ChromaServer, chroma_url, unique_collection  # n
 from tests.store_fixtures import ARTICLES, assert_clean_store, write_corpus
 
 
-def ingest(
-    settings: Settings, embedder, nlp, sources, *, store: NewsStore | None = None, **kwargs
-) -> IngestReport:
+def ingest(settings: Settings, embedder, nlp, sources, *, store: NewsStore | None = None, **kwargs) -> IngestReport:
     opened = store or open_store(settings)
     try:
         batch = kwargs.pop("batch_size", 64)
-        return Ingestor(opened, embedder, settings, nlp=nlp, batch_size=batch).ingest(
-            sources, **kwargs
-        )
+        return Ingestor(opened, embedder, settings, nlp=nlp, batch_size=batch).ingest(sources, **kwargs)
     finally:
         if store is None:
             opened.close()
@@ -40,9 +36,7 @@ def expected(articles) -> dict[str, str]:
     return {a.id: a.content_hash for a in articles}
 
 
-def test_files_ingest_then_reingest_skips_unchanged_and_replaces_changed(
-    tmp_path, settings, embedder, nlp
-):
+def test_files_ingest_then_reingest_skips_unchanged_and_replaces_changed(tmp_path, settings, embedder, nlp):
     corpus = write_corpus(tmp_path / "corpus", ARTICLES)
     first = ingest(settings, embedder, nlp, [corpus])
     assert (first.added, first.updated, first.unchanged, first.failed) == (len(ARTICLES), 0, 0, [])
@@ -72,20 +66,14 @@ def test_files_ingest_then_reingest_skips_unchanged_and_replaces_changed(
     assert counts[shrunk.id] == 1 and counts[grown.id] > 2
 
 
-def test_article_objects_take_the_default_outlet_and_bad_items_are_failure_lines(
-    tmp_path, settings, embedder, nlp
-):
+def test_article_objects_take_the_default_outlet_and_bad_items_are_failure_lines(tmp_path, settings, embedder, nlp):
     corpus = tmp_path / "mixed"
     corpus.mkdir()
-    (corpus / "good.txt").write_text(
-        "A good title\n\nThe harbour board approved the budget on Monday.\n"
-    )
+    (corpus / "good.txt").write_text("A good title\n\nThe harbour board approved the budget on Monday.\n")
     (corpus / "empty.txt").write_text("")
     (corpus / "broken.json").write_text("{not json")
     no_outlet = ARTICLES[2].model_copy(update={"outlet": None, "id": "api/chess"})
-    report = ingest(
-        settings, embedder, nlp, [corpus, no_outlet, tmp_path / "missing.txt"], outlet="Desk Outlet"
-    )
+    report = ingest(settings, embedder, nlp, [corpus, no_outlet, tmp_path / "missing.txt"], outlet="Desk Outlet")
     assert report.added == 2
     sources = sorted(f.source for f in report.failed)
     assert len(sources) == 3 and all(f.reason and "\n" not in f.reason for f in report.failed)
@@ -117,9 +105,7 @@ class CrashingStore(NewsStore):
 @pytest.mark.parametrize("rerun_with", ["new", "old"])
 def test_a_run_killed_mid_write_is_cleaned_by_the_rerun(settings, embedder, nlp, rerun_with):
     ingest(settings, embedder, nlp, ARTICLES[:3])
-    changed = ARTICLES[0].model_copy(
-        update={"body": ARTICLES[0].body + ("\n\nExtra paragraph. " * 30).rstrip()}
-    )
+    changed = ARTICLES[0].model_copy(update={"body": ARTICLES[0].body + ("\n\nExtra paragraph. " * 30).rstrip()})
     crashing = CrashingStore(settings)
     with pytest.raises(KeyboardInterrupt):
         ingest(settings, embedder, nlp, [changed, *ARTICLES[1:3]], store=crashing)
@@ -133,9 +119,7 @@ def test_a_run_killed_mid_write_is_cleaned_by_the_rerun(settings, embedder, nlp,
     assert_clean_store(settings, expected(final))
 
 
-def test_a_server_going_down_mid_run_stops_with_a_failure_and_keeps_what_was_stored(
-    tmp_path, embedder, nlp
-):
+def test_a_server_going_down_mid_run_stops_with_a_failure_and_keeps_what_was_stored(tmp_path, embedder, nlp):
     server = ChromaServer(tmp_path / "chroma").start()
     settings = Settings(home=tmp_path / "home", chroma_url=server.url, collection="downtest")
 
@@ -153,14 +137,10 @@ def test_a_server_going_down_mid_run_stops_with_a_failure_and_keeps_what_was_sto
 
     try:
         store = open_store(settings)
-        report = Ingestor(
-            store, StopsServerOnSecondBatch(), settings, nlp=nlp, batch_size=2
-        ).ingest(ARTICLES)
+        report = Ingestor(store, StopsServerOnSecondBatch(), settings, nlp=nlp, batch_size=2).ingest(ARTICLES)
         assert report.added == 2 and not report.ok
         reasons = {f.reason for f in report.failed}
-        assert (
-            len(reasons) == 1 and f"cannot reach the Chroma server at {server.url}" in reasons.pop()
-        )
+        assert len(reasons) == 1 and f"cannot reach the Chroma server at {server.url}" in reasons.pop()
         assert len(report.failed) == 2, "the run stops at the batch that failed"
         server.start()
         assert_clean_store(settings, expected(ARTICLES[:2]))
@@ -169,9 +149,7 @@ def test_a_server_going_down_mid_run_stops_with_a_failure_and_keeps_what_was_sto
 
 
 def test_server_store_ingests_incrementally(tmp_path, chroma_url, embedder, nlp):  # noqa: F811
-    settings = Settings(
-        home=tmp_path / "home", chroma_url=chroma_url, collection=unique_collection()
-    )
+    settings = Settings(home=tmp_path / "home", chroma_url=chroma_url, collection=unique_collection())
     first = ingest(settings, embedder, nlp, ARTICLES)
     assert first.added == len(ARTICLES) and first.ok
     changed = [ARTICLES[0].model_copy(update={"body": "Fares are frozen."}), *ARTICLES[1:]]
@@ -214,10 +192,7 @@ def test_a_second_writer_is_refused_naming_the_owner(settings, embedder, nlp):
             ingest(settings, embedder, nlp, ARTICLES[:1])
         message = str(caught.value)
         assert f"pid {holder.pid}" in message and "newsqa serve" in message
-        assert (
-            isinstance(caught.value, StoreOwnedError)
-            and caught.value.owner.url == "http://127.0.0.1:7999"
-        )
+        assert isinstance(caught.value, StoreOwnedError) and caught.value.owner.url == "http://127.0.0.1:7999"
         assert WriterLock(settings).owner().pid == holder.pid
     finally:
         holder.kill()
@@ -233,9 +208,7 @@ def test_the_lock_is_reentrant_across_threads_of_one_process(settings, embedder,
     lock.acquire(owner_url="http://127.0.0.1:7860")  # as `newsqa serve` does at startup
     try:
         results: list[IngestReport] = []
-        worker = threading.Thread(
-            target=lambda: results.append(ingest(settings, embedder, nlp, ARTICLES[:1]))
-        )
+        worker = threading.Thread(target=lambda: results.append(ingest(settings, embedder, nlp, ARTICLES[:1])))
         worker.start()
         worker.join(timeout=300)
         assert results and results[0].added == 1
@@ -269,9 +242,7 @@ def test_parsing_in_a_worker_stores_exactly_what_a_sequential_run_stores(tmp_pat
     for overlap in (False, True):
         settings = Settings(home=tmp_path / f"overlap-{overlap}")
         store = open_store(settings)
-        report = Ingestor(store, embedder, settings, nlp=nlp, batch_size=2, overlap=overlap).ingest(
-            ARTICLES
-        )
+        report = Ingestor(store, embedder, settings, nlp=nlp, batch_size=2, overlap=overlap).ingest(ARTICLES)
         assert report.ok and report.added == len(ARTICLES)
         got = store._chunks.get(include=["documents", "metadatas"])
         stored.append(
@@ -288,9 +259,7 @@ def test_parsing_in_a_worker_stores_exactly_what_a_sequential_run_stores(tmp_pat
     assert stored[0] == stored[1]
 
 
-def test_the_same_story_filed_twice_is_stored_under_both_names_and_embedded_once(
-    tmp_path, settings, embedder, nlp
-):
+def test_the_same_story_filed_twice_is_stored_under_both_names_and_embedded_once(tmp_path, settings, embedder, nlp):
     from indexing.models import Article
 
     body = ARTICLES[0].body

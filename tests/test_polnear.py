@@ -19,7 +19,7 @@ ANN = (
     "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n"
     "T4\tSource 49 52\tshe\n"
     "T5\tCue 53 58\tadded\n"
-    "T6\tContent 35 48;60 71\t\"It is over,\" \"for good.\"\n"
+    'T6\tContent 35 48;60 71\t"It is over," "for good."\n'
     "E2\tAttribution:T5 Source:T4 Cue:T5 Content:T6\n"
 )
 
@@ -78,9 +78,18 @@ def _write_split(root: Path, anns: dict[str, str]) -> Path:
 def _fixed_analyzer(doc: object) -> list[Claim]:
     """Predicts exactly E1 of ANN, whatever the text."""
     return [
-        Claim(text="the mill will close", start=14, end=33, source="Ana Ruiz", source_type="named", cue="said",
-              quote="indirect", source_spans=[Span(start=0, end=8)], cue_spans=[Span(start=9, end=13)],
-              content_spans=[Span(start=14, end=33)]),
+        Claim(
+            text="the mill will close",
+            start=14,
+            end=33,
+            source="Ana Ruiz",
+            source_type="named",
+            cue="said",
+            quote="indirect",
+            source_spans=[Span(start=0, end=8)],
+            cue_spans=[Span(start=9, end=13)],
+            content_spans=[Span(start=14, end=33)],
+        ),
         Claim(text="unattributed", start=35, end=48),  # not a prediction
     ]
 

@@ -67,8 +67,17 @@ def test_a_speaker_inside_a_quotation_is_not_carried_on() -> None:
 
 def test_the_answer_quotes_a_later_sentence_of_the_quotation_with_its_speaker() -> None:
     claim = next(c for c in analyze(BODY) if "letters" in c.text)
-    result = SearchResult(rank=1, chunk_id="ferry:0", article_id="ferry", title="Ferry fares to rise",
-                          outlet="Harbor Gazette", text=BODY, start=0, end=len(BODY), score=1.0)
+    result = SearchResult(
+        rank=1,
+        chunk_id="ferry:0",
+        article_id="ferry",
+        title="Ferry fares to rise",
+        outlet="Harbor Gazette",
+        text=BODY,
+        start=0,
+        end=len(BODY),
+        score=1.0,
+    )
     start = BODY.index("Ana Lindqvist")
     passage = Passage(result=result, start=start, end=len(BODY), text=BODY[start:], claims=[claim])
     sentence = render_claim(claim, passage)
@@ -84,8 +93,17 @@ def test_a_quote_printed_on_one_line_is_one_balanced_quotation_in_the_answer() -
     )
     claim = next(c for c in analyze(body) if c.attributed)
     assert claim.source == "runner Mia Kallio"
-    result = SearchResult(rank=1, chunk_id="run:0", article_id="run", title="Kallio picks the marathon",
-                          outlet="Harbor Gazette", text=body, start=0, end=len(body), score=1.0)
+    result = SearchResult(
+        rank=1,
+        chunk_id="run:0",
+        article_id="run",
+        title="Kallio picks the marathon",
+        outlet="Harbor Gazette",
+        text=body,
+        start=0,
+        end=len(body),
+        score=1.0,
+    )
     passage = Passage(result=result, start=0, end=len(body), text=body, claims=[claim])
     sentence = render_claim(claim, passage)
     assert sentence.count('"') == 2, sentence

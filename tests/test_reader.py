@@ -42,8 +42,12 @@ def reader(tmp_path_factory) -> AnswerReader:
 
 def test_scores_are_probabilities_one_per_passage_and_do_not_depend_on_the_batch(reader) -> None:
     q = "How many crew members joined the ferry strike?"
-    answer = render_context("Ferry union strikes over rota changes", "About 300 crew members joined the strike, the union said.")
-    other = render_context("Apple harvest best in a decade", "Orchards in the Vell valley picked a record apple crop this autumn.")
+    answer = render_context(
+        "Ferry union strikes over rota changes", "About 300 crew members joined the strike, the union said."
+    )
+    other = render_context(
+        "Apple harvest best in a decade", "Orchards in the Vell valley picked a record apple crop this autumn."
+    )
     both = reader.score(q, [other, answer])
     assert both.shape == (2,) and np.all((both > 0) & (both < 1))
     fresh = AnswerReader(reader.path.parent, reader_delta_path(reader))  # a second reader: nothing cached
@@ -63,7 +67,10 @@ def test_a_delta_without_a_head_or_a_missing_file_is_a_configuration_error(tmp_p
 
 
 def test_a_pronoun_speaker_is_named_for_the_reader() -> None:
-    assert render_context("T", "He said the rota was unsafe.", "Rolf Meyer") == "T | Rolf Meyer: He said the rota was unsafe."
+    assert (
+        render_context("T", "He said the rota was unsafe.", "Rolf Meyer")
+        == "T | Rolf Meyer: He said the rota was unsafe."
+    )
     assert render_context("T", "Meyer said the rota was unsafe.", "Rolf Meyer") == "T | Meyer said the rota was unsafe."
     assert render_context("", "Crews walked out.") == "Crews walked out."
 
@@ -77,7 +84,10 @@ def test_the_shipped_delta_loads_offline_and_a_corrupt_one_names_its_file(tmp_pa
     reader = AnswerReader(tmp_path / "cache", DEFAULT_DELTA)
     yes, no = reader.score(
         "How many jobs will go when the plant closes?",
-        ["Plant to close | The closure will cost 240 jobs, the company said.", "Plant to close | The plant opened in 1961."],
+        [
+            "Plant to close | The closure will cost 240 jobs, the company said.",
+            "Plant to close | The plant opened in 1961.",
+        ],
     )
     assert yes > no
     broken = tmp_path / "broken.npz"
@@ -138,15 +148,25 @@ def test_a_question_asking_several_things_is_read_part_by_part() -> None:
         "Has the club sacked its coach?",
         "What did the players say?",
     ]
-    assert split_question("What did Okafor say about pay and conditions?") == ["What did Okafor say about pay and conditions?"]
+    assert split_question("What did Okafor say about pay and conditions?") == [
+        "What did Okafor say about pay and conditions?"
+    ]
 
 
 def test_training_labels_come_from_gold_offsets_or_key_phrases() -> None:
     from training.questions import Question, gold_overlap
     from training.reader_pairs import holds_key
 
-    q = Question(id="q", kind="named", question="?", article="business/001.txt", asks_for="figure",
-                 speaker_reference="name", gold=[("business/001.txt", 100, 200)], keys=["night-shift pay"])
+    q = Question(
+        id="q",
+        kind="named",
+        question="?",
+        article="business/001.txt",
+        asks_for="figure",
+        speaker_reference="name",
+        gold=[("business/001.txt", 100, 200)],
+        keys=["night-shift pay"],
+    )
     assert gold_overlap(q, "/data/bbc/business/001.txt", 120, 180) == 0  # inside the gold span
     assert gold_overlap(q, "/data/bbc/business/001.txt", 190, 400) == -1  # mostly outside it
     assert gold_overlap(q, "/data/bbc/tech/001.txt", 120, 180) == -1  # another article

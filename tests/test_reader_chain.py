@@ -41,7 +41,10 @@ def test_the_answer_opens_with_the_asked_fact(qa) -> None:
     assert "240 jobs" in _first(answer)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the shipped reader ranks the fare-rise lead above the finance director's reason (docs/answers.md, The reader)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the shipped reader ranks the fare-rise lead above the finance director's reason (docs/answers.md, The reader)",
+)
 def test_a_speaker_named_by_role_is_matched(qa) -> None:
     # the question names the role only; the article names Mattias Berg, "Nordsund's finance director"
     answer = qa.ask("Why does the ferry operator's finance chief say the fare rise is needed?")
@@ -49,7 +52,10 @@ def test_a_speaker_named_by_role_is_matched(qa) -> None:
     assert "Berg" in _first(answer) and "fuel" in _first(answer)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the shipped reader scores the repair-delay sentences above its refusal threshold for a cost question")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the shipped reader scores the repair-delay sentences above its refusal threshold for a cost question",
+)
 def test_a_near_miss_says_the_fact_is_not_given(qa) -> None:
     # the stadium story is covered; what the repairs will cost is given nowhere
     answer = qa.ask("How much will the repairs to the Brannby stadium roof cost?")

@@ -100,18 +100,12 @@ def test_date_filters_are_inclusive_and_drop_undated_articles(searcher, mode):
         "gazette/bakery-strike",
     }
     assert all(date(2026, 4, 10) <= r.published_at <= date(2026, 6, 1) for r in results)
-    assert "ledger/skarvik-glacier" in article_ids(
-        searcher.search("glacier", k=5, filters=window, mode=mode)
-    )
+    assert "ledger/skarvik-glacier" in article_ids(searcher.search("glacier", k=5, filters=window, mode=mode))
     since_only = searcher.search(
         "Hekkla volcano observatory", k=20, filters=SearchFilters(since=date(2000, 1, 1)), mode=mode
     )
-    assert "wire/volcano-observatory" not in article_ids(since_only), (
-        "an undated article is outside any date range"
-    )
-    none = searcher.search(
-        "ferry", k=5, filters=SearchFilters(outlets=["No Such Outlet"]), mode=mode
-    )
+    assert "wire/volcano-observatory" not in article_ids(since_only), "an undated article is outside any date range"
+    none = searcher.search("ferry", k=5, filters=SearchFilters(outlets=["No Such Outlet"]), mode=mode)
     assert none == []
 
 
@@ -140,12 +134,8 @@ def test_retriever_returns_documents_and_takes_filters_per_call(searcher):
     assert {d.metadata["outlet"] for d in via_config} == {"Harbor Gazette"}
     via_kwargs = retriever.invoke("Tollbridge ferry", outlets=["The Northern Ledger"])
     assert {d.metadata["outlet"] for d in via_kwargs} == {"The Northern Ledger"}
-    defaults = NewsRetriever(
-        searcher=searcher, k=3, search_kwargs={"filters": SearchFilters(until=date(2026, 3, 31))}
-    )
-    assert {d.metadata["article_id"] for d in defaults.invoke("ferry fares")} == {
-        "gazette/ferry-fares"
-    }
+    defaults = NewsRetriever(searcher=searcher, k=3, search_kwargs={"filters": SearchFilters(until=date(2026, 3, 31))})
+    assert {d.metadata["article_id"] for d in defaults.invoke("ferry fares")} == {"gazette/ferry-fares"}
 
 
 def test_closest_articles(searcher):
@@ -181,20 +171,14 @@ WRITER = textwrap.dedent(
 
 
 @pytest.mark.parametrize("kind", ["embedded", "server"])
-def test_a_reader_sees_articles_another_process_wrote_without_restarting(
-    kind, tmp_path, embedder, request
-):
+def test_a_reader_sees_articles_another_process_wrote_without_restarting(kind, tmp_path, embedder, request):
     url = request.getfixturevalue("chroma_url") if kind == "server" else ""
-    settings = Settings(
-        home=tmp_path / "home", chroma_url=url or None, collection=unique_collection()
-    )
+    settings = Settings(home=tmp_path / "home", chroma_url=url or None, collection=unique_collection())
     store = open_store(settings)
     try:
         Ingestor(store, embedder, settings).ingest(ARTICLES[:2])
         reader = HybridSearcher(store, embedder, settings)
-        assert "wire/volcano-observatory" not in article_ids(
-            reader.search("Hekkla volcano observatory", k=5)
-        )
+        assert "wire/volcano-observatory" not in article_ids(reader.search("Hekkla volcano observatory", k=5))
         corpus = write_corpus(tmp_path / "new", [ARTICLES[5]])
         subprocess.run(
             [

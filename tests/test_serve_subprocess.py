@@ -115,11 +115,7 @@ def test_a_second_server_on_the_same_store_stops_with_a_clear_message(server) ->
     assert second.returncode == 1
     assert "Traceback" not in second.stderr
     message = second.stderr.strip().splitlines()[-1]
-    assert (
-        message.startswith("newsqa: error:")
-        and str(proc.pid) in message
-        and "newsqa serve" in message
-    )
+    assert message.startswith("newsqa: error:") and str(proc.pid) in message and "newsqa serve" in message
 
 
 def test_ingest_while_serving_goes_through_the_api(server) -> None:
@@ -141,16 +137,16 @@ def test_ingest_while_serving_goes_through_the_api(server) -> None:
         json={"question": "What did Ines Tamm say about the ferry crossings?"},
         timeout=120,
     ).json()
-    assert (
-        answer["citations"] and answer["citations"][0]["article_id"] == "ui-fixtures/lowmere-ferry"
-    )
+    assert answer["citations"] and answer["citations"][0]["article_id"] == "ui-fixtures/lowmere-ferry"
 
 
 def test_ask_and_search_while_serving_go_through_the_api(server, tmp_path) -> None:
     _, home, _ = server
     _run(home, "ingest", "--no-progress", str(FIXTURES / "lowmere-ferry.md"), NEWSQA_API_KEY=KEY)
     history = tmp_path / "chat.json"
-    asked = _run(home, "-v", "ask", "What did Ines Tamm say about the ferry crossings?", "--json", "--history", str(history))
+    asked = _run(
+        home, "-v", "ask", "What did Ines Tamm say about the ferry crossings?", "--json", "--history", str(history)
+    )
     assert asked.returncode == 0, asked.stderr
     assert "asking through" in asked.stderr and "serving http://127.0.0.1" in asked.stderr
     answer = json.loads(asked.stdout)
@@ -158,7 +154,9 @@ def test_ask_and_search_while_serving_go_through_the_api(server, tmp_path) -> No
     # the conversation file is kept as without a server: a follow-up is read against it
     follow = _run(home, "ask", "And what did the operator say?", "--json", "--history", str(history))
     assert follow.returncode == 0, follow.stderr
-    assert json.loads(follow.stdout)["standalone_question"].startswith("What did the operator say about the ferry crossings")
+    assert json.loads(follow.stdout)["standalone_question"].startswith(
+        "What did the operator say about the ferry crossings"
+    )
     found = _run(home, "search", "ferry crossings", "--k", "2", "--json")
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["results"][0]["article_id"] == "ui-fixtures/lowmere-ferry"

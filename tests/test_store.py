@@ -51,9 +51,7 @@ def store(store_settings):
 
 def test_written_articles_read_back_whole(store, store_settings):
     write(store, ARTICLES)
-    assert store.hashes([a.id for a in ARTICLES] + ["nope"]) == {
-        a.id: a.content_hash for a in ARTICLES
-    }
+    assert store.hashes([a.id for a in ARTICLES] + ["nope"]) == {a.id: a.content_hash for a in ARTICLES}
     again = store.get_article("gazette/ferry-fares")
     assert again == ARTICLES[0]
     assert store.get_article("missing") is None
@@ -67,9 +65,7 @@ def test_written_articles_read_back_whole(store, store_settings):
 
 def test_a_changed_article_replaces_its_chunks_with_none_left(store, store_settings):
     write(store, ARTICLES[:2])
-    shorter = ARTICLES[0].model_copy(
-        update={"body": "Fares will not rise after all, the board said."}
-    )
+    shorter = ARTICLES[0].model_copy(update={"body": "Fares will not rise after all, the board said."})
     write(store, [shorter], seed=1)
     counts = assert_clean_store(
         store_settings, {shorter.id: shorter.content_hash, ARTICLES[1].id: ARTICLES[1].content_hash}
@@ -99,9 +95,7 @@ def test_listing_pages_filters_and_searches_titles(store):
     assert dates == sorted(dates, reverse=True)
     rest = store.list_articles(offset=4, limit=4)
     assert [a["id"] for a in rest["articles"]][-1] == "wire/volcano-observatory"
-    assert {a["id"] for a in page["articles"]} | {a["id"] for a in rest["articles"]} == {
-        a.id for a in ARTICLES
-    }
+    assert {a["id"] for a in page["articles"]} | {a["id"] for a in rest["articles"]} == {a.id for a in ARTICLES}
     ledger = store.list_articles(outlet="The Northern Ledger")
     assert {a["id"] for a in ledger["articles"]} == {
         "ledger/skarvik-glacier",
@@ -115,9 +109,7 @@ def test_listing_pages_filters_and_searches_titles(store):
 
 def test_a_half_written_article_is_discarded_whole(store, store_settings):
     write(store, ARTICLES[:1])
-    changed = ARTICLES[0].model_copy(
-        update={"body": ARTICLES[0].body + "\n\nA late paragraph was added."}
-    )
+    changed = ARTICLES[0].model_copy(update={"body": ARTICLES[0].body + "\n\nA late paragraph was added."})
     original = type(store)._upsert_records
 
     def crash_before_complete(self, records, state):

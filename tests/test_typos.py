@@ -29,7 +29,12 @@ def test_typos_are_corrected_to_the_corpus_words(tmp_path) -> None:
 def test_known_words_and_their_forms_are_left_alone(tmp_path) -> None:
     index = _index(tmp_path)
     # "quotas" is not in the corpus, but its stem is; names, short and function words are never touched
-    for question in ("Were the quotas cut?", "What did Okafor say about it?", "Is the cod quota fair?", "Which ones were there?"):
+    for question in (
+        "Were the quotas cut?",
+        "What did Okafor say about it?",
+        "Is the cod quota fair?",
+        "Which ones were there?",
+    ):
         assert index.correct(question) == (question, [])
 
 

@@ -78,9 +78,7 @@ def _serving(settings, qa) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def server_url(sample_qa) -> Iterator[str]:  # noqa: F811
     """The UI over the session's sample store, with the XSS article added."""
-    xss = Article.model_validate(
-        json.loads((FIXTURES / "xss_article.json").read_text(encoding="utf-8"))
-    )
+    xss = Article.model_validate(json.loads((FIXTURES / "xss_article.json").read_text(encoding="utf-8")))
     assert sample_qa.ingest([xss]).ok
     with _serving(sample_qa.settings, sample_qa) as url:
         yield url
@@ -102,9 +100,7 @@ def page(browser, server_url: str):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(server_url + "/", wait_until="domcontentloaded")
-    page.wait_for_selector(
-        "#nq-examples .nq-example", timeout=ANSWER_TIMEOUT_MS
-    )  # corpus loaded: suggestions shown
+    page.wait_for_selector("#nq-examples .nq-example", timeout=ANSWER_TIMEOUT_MS)  # corpus loaded: suggestions shown
     page.page_errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
@@ -116,9 +112,7 @@ def _ask(page, question: str) -> object:
     page.fill("#nq-question textarea", question)
     page.click("#nq-ask")
     turn = page.locator(".nq-turn").nth(before)
-    turn.locator(".nq-answer-text, .nq-refusal, .nq-error").first.wait_for(
-        timeout=ANSWER_TIMEOUT_MS
-    )
+    turn.locator(".nq-answer-text, .nq-refusal, .nq-error").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
     return turn
 
 
@@ -138,13 +132,9 @@ def test_ask_read_the_passage_see_badges_and_copy(page) -> None:
     panel = page.locator(f'#nq-passage .nq-passage[data-citation="{number}"]')
     panel.wait_for(timeout=30_000)
     highlighted = panel.locator("mark").inner_text()
-    assert (
-        len(highlighted) > 20 and highlighted.strip() in panel.locator(".nq-context").inner_text()
-    )
+    assert len(highlighted) > 20 and highlighted.strip() in panel.locator(".nq-context").inner_text()
     meta = panel.locator(".nq-passage-meta").inner_text()
-    assert any(
-        outlet in meta for outlet in ("Harbor Gazette", "Meridian Wire", "The Northern Ledger")
-    )
+    assert any(outlet in meta for outlet in ("Harbor Gazette", "Meridian Wire", "The Northern Ledger"))
     assert "2026-" in meta
     assert panel.locator(".nq-passage-title a").get_attribute("href").startswith("https://")
     page.screenshot(path=str(ARTIFACTS / "ui-answer.png"), full_page=True)
@@ -177,28 +167,17 @@ def test_hedged_and_anonymous_badges_with_the_legend(page, sample_qa) -> None:  
     from app.marks import Mark, find_marks
 
     question = next(
-        (
-            q
-            for q in MARKED_QUESTIONS
-            if {Mark.HEDGED, Mark.ANONYMOUS} <= set(find_marks(sample_qa.ask(q).answer))
-        ),
+        (q for q in MARKED_QUESTIONS if {Mark.HEDGED, Mark.ANONYMOUS} <= set(find_marks(sample_qa.ask(q).answer))),
         None,
     )
     assert question, "no sample question gives an answer with both marks"
     expected = find_marks(sample_qa.ask(question).answer)
     turn = _ask(page, question)
     assert turn.locator(".nq-answer-text .nq-badge-hedged").count() == expected.count(Mark.HEDGED)
-    assert turn.locator(".nq-answer-text .nq-badge-anonymous").count() == expected.count(
-        Mark.ANONYMOUS
-    )
-    assert "[hedged]" not in turn.locator(".nq-answer-text").inner_text(), (
-        "marks are shown as badges"
-    )
+    assert turn.locator(".nq-answer-text .nq-badge-anonymous").count() == expected.count(Mark.ANONYMOUS)
+    assert "[hedged]" not in turn.locator(".nq-answer-text").inner_text(), "marks are shown as badges"
     legend = page.locator("#nq-legend")
-    assert (
-        legend.locator(".nq-badge-hedged").count() == 1
-        and legend.locator(".nq-badge-anonymous").count() == 1
-    )
+    assert legend.locator(".nq-badge-hedged").count() == 1 and legend.locator(".nq-badge-anonymous").count() == 1
     assert "unnamed source" in legend.inner_text()
     hint = turn.locator(".nq-answer-text .nq-badge-anonymous").first.get_attribute("title")
     assert "unnamed source" in hint
@@ -207,9 +186,7 @@ def test_hedged_and_anonymous_badges_with_the_legend(page, sample_qa) -> None:  
 
 def test_example_question_and_outlet_filter(page) -> None:
     page.locator("#nq-examples .nq-example").first.click()
-    page.locator(".nq-turn .nq-answer-text, .nq-turn .nq-refusal").first.wait_for(
-        timeout=ANSWER_TIMEOUT_MS
-    )
+    page.locator(".nq-turn .nq-answer-text, .nq-turn .nq-refusal").first.wait_for(timeout=ANSWER_TIMEOUT_MS)
 
     page.click("#nq-new")
     page.wait_for_function("document.querySelectorAll('.nq-turn').length === 0")
@@ -231,10 +208,7 @@ def test_xss_article_is_shown_escaped_and_never_runs(page) -> None:
     panel.locator(".nq-passage-title", has_text="Grimsvale").wait_for(timeout=30_000)
 
     title = panel.locator(".nq-passage-title").inner_text()
-    assert (
-        "<script>window.__xss=1</script>" in title
-        and '<img src=x onerror="window.__xss=2">' in title
-    )
+    assert "<script>window.__xss=1</script>" in title and '<img src=x onerror="window.__xss=2">' in title
     assert "The Grimsvale <b>Courier</b>" in panel.locator(".nq-passage-meta").inner_text()
     context = panel.locator(".nq-context").inner_text()
     assert "<script>window.__xss=1</script>" in context
@@ -242,10 +216,7 @@ def test_xss_article_is_shown_escaped_and_never_runs(page) -> None:
     # Nothing ran, no element was injected, and the javascript: URL did not become a link.
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert (
-        page.locator(
-            "#nq-chat img, #nq-passage img, #nq-chat script, #nq-passage script, #nq-passage b"
-        ).count()
-        == 0
+        page.locator("#nq-chat img, #nq-passage img, #nq-chat script, #nq-passage script, #nq-passage b").count() == 0
     )
     assert page.locator("a[href^='javascript']").count() == 0
 
@@ -263,9 +234,7 @@ def test_upload_articles_with_progress_and_counts(page, sample_qa) -> None:  # n
     page.locator("#nq-files input[type=file]").set_input_files(str(FIXTURES / "lowmere-ferry.md"))
     try:
         # the uploaded file's row shows its name stem and extension in separate elements
-        page.locator("#nq-files").get_by_text("lowmere-ferry", exact=True).wait_for(
-            timeout=ANSWER_TIMEOUT_MS
-        )
+        page.locator("#nq-files").get_by_text("lowmere-ferry", exact=True).wait_for(timeout=ANSWER_TIMEOUT_MS)
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "ui-upload-failed.png"), full_page=True)
         raise
@@ -335,9 +304,7 @@ def test_one_source_card_per_article_each_number_opens_its_passage(page, sample_
     page.screenshot(path=str(ARTIFACTS / "ui-sources.png"), full_page=True)
 
 
-def test_footer_has_no_gradio_api_link_and_the_header_links_the_api_docs(
-    page, server_url: str
-) -> None:
+def test_footer_has_no_gradio_api_link_and_the_header_links_the_api_docs(page, server_url: str) -> None:
     assert page.get_by_text("Use via API").count() == 0
     link = page.locator(".nq-header a.nq-api-link")
     assert link.evaluate("a => a.href") == server_url + "/docs"
@@ -379,12 +346,8 @@ def test_upload_needs_the_api_key_when_the_server_has_one(browser, sample_qa) ->
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url + "/", wait_until="domcontentloaded")
         page.get_by_role("tab", name="Corpus").click()
-        page.locator("#nq-files input[type=file]").set_input_files(
-            str(FIXTURES / "lowmere-ferry.md")
-        )
-        page.locator("#nq-files").get_by_text("lowmere-ferry", exact=True).wait_for(
-            timeout=ANSWER_TIMEOUT_MS
-        )
+        page.locator("#nq-files input[type=file]").set_input_files(str(FIXTURES / "lowmere-ferry.md"))
+        page.locator("#nq-files").get_by_text("lowmere-ferry", exact=True).wait_for(timeout=ANSWER_TIMEOUT_MS)
         notice = page.locator("#nq-ingest-result .nq-notice")
         for key, expected in (
             ("", "needs the server's API key"),
@@ -393,9 +356,7 @@ def test_upload_needs_the_api_key_when_the_server_has_one(browser, sample_qa) ->
         ):
             page.locator("#nq-upload-key input").fill(key)
             page.click("#nq-ingest")
-            page.locator("#nq-ingest-result .nq-notice", has_text=expected).wait_for(
-                timeout=ANSWER_TIMEOUT_MS
-            )
+            page.locator("#nq-ingest-result .nq-notice", has_text=expected).wait_for(timeout=ANSWER_TIMEOUT_MS)
             if key != "ui-key":
                 assert sample_qa.get_article("ui-fixtures/lowmere-ferry") is None
         assert notice.count() == 1

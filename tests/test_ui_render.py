@@ -10,9 +10,7 @@ from pathlib import Path
 from app.ui_render import Turn, answer_markdown, render_chat, render_corpus, render_passage
 from indexing.models import Answer, Article, Citation, Claim
 
-XSS = json.loads(
-    (Path(__file__).parent / "fixtures" / "ui" / "xss_article.json").read_text(encoding="utf-8")
-)
+XSS = json.loads((Path(__file__).parent / "fixtures" / "ui" / "xss_article.json").read_text(encoding="utf-8"))
 ARTICLE = Article.model_validate(XSS)
 QUOTE_START = ARTICLE.body.index("Odile Brandt")
 QUOTE_END = ARTICLE.body.index("signatures.") + len("signatures.")
@@ -67,17 +65,10 @@ def _assert_inert(html: str) -> None:
 def test_chat_escapes_question_answer_claims_and_sources() -> None:
     html = render_chat([Turn(question="What did <b>Brandt</b> say?", answer=_answer())])
     _assert_inert(html)
-    assert (
-        "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
-        and "&lt;b&gt;Brandt&lt;/b&gt;" in html
-    )
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html and "&lt;b&gt;Brandt&lt;/b&gt;" in html
     assert 'data-cite="0:1"' in html  # [1] became a citation button
-    assert (
-        html.count("nq-badge-hedged") >= 2 and html.count("nq-badge-anonymous") >= 2
-    )  # marks and claims
-    shown = html.split('<textarea class="nq-md"')[
-        0
-    ]  # the hidden Markdown copy keeps the textual marks
+    assert html.count("nq-badge-hedged") >= 2 and html.count("nq-badge-anonymous") >= 2  # marks and claims
+    shown = html.split('<textarea class="nq-md"')[0]  # the hidden Markdown copy keeps the textual marks
     assert "[hedged]" not in shown and "[anonymous source]" not in shown
 
 
@@ -85,9 +76,7 @@ def test_passage_escapes_the_article_and_drops_javascript_links() -> None:
     html = render_passage(_answer().citations[0], ARTICLE, _answer(), 0)
     _assert_inert(html)
     assert "href=" not in html.split("nq-passage-others")[0]  # a javascript: URL is not a link
-    assert (
-        "The Grimsvale &lt;b&gt;Courier&lt;/b&gt;" in html and "Pim &lt;i&gt;Vos&lt;/i&gt;" in html
-    )
+    assert "The Grimsvale &lt;b&gt;Courier&lt;/b&gt;" in html and "Pim &lt;i&gt;Vos&lt;/i&gt;" in html
     marked = re.search(r"<mark>(.*?)</mark>", html, re.DOTALL).group(1)
     assert marked.startswith("Odile Brandt") and marked.endswith("signatures.")
     assert "${window.__xss=3}" in html and "{{constructor}}" in html  # shown as text
@@ -115,9 +104,7 @@ def test_markdown_copy_lists_numbered_sources() -> None:
             "citations": [
                 _answer()
                 .citations[0]
-                .model_copy(
-                    update={"url": "https://courier.example/a", "published_at": date(2026, 10, 5)}
-                )
+                .model_copy(update={"url": "https://courier.example/a", "published_at": date(2026, 10, 5)})
             ]
         }
     )
@@ -129,15 +116,9 @@ def test_markdown_copy_lists_numbered_sources() -> None:
 
 def test_two_passages_of_one_article_make_one_source_card_with_both_numbers() -> None:
     first = _answer().citations[0]
-    second = first.model_copy(
-        update={"id": 2, "chunk_id": f"{ARTICLE.id}:1", "start": 0, "end": 20}
-    )
-    other = first.model_copy(
-        update={"id": 3, "article_id": "other/1", "chunk_id": "other/1:0", "title": "Ferry news"}
-    )
-    answer = _answer().model_copy(
-        update={"answer": "A [1]. B [3]. C [2].", "citations": [first, other, second]}
-    )
+    second = first.model_copy(update={"id": 2, "chunk_id": f"{ARTICLE.id}:1", "start": 0, "end": 20})
+    other = first.model_copy(update={"id": 3, "article_id": "other/1", "chunk_id": "other/1:0", "title": "Ferry news"})
+    answer = _answer().model_copy(update={"answer": "A [1]. B [3]. C [2].", "citations": [first, other, second]})
     html = render_chat([Turn(question="q", answer=answer)])
     cards = re.findall(r'<li class="nq-source".*?</li>', html, re.DOTALL)
     assert len(cards) == 2, cards

@@ -150,9 +150,7 @@ def problems(dataset_path: Path, root: Path | None = None) -> list[str]:
         if ev.start is None or ev.end is None:
             found.append(f"{where}: evidence has no offsets")
         elif ev.end > len(body):
-            found.append(
-                f"{where}: offsets {ev.start}:{ev.end} run past the body ({len(body)} chars)"
-            )
+            found.append(f"{where}: offsets {ev.start}:{ev.end} run past the body ({len(body)} chars)")
         elif ev.passage is not None and body[ev.start : ev.end] != ev.passage:
             found.append(f"{where}: body[{ev.start}:{ev.end}] is not the passage")
     for case in dataset.cases:
@@ -186,9 +184,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if dataset.name == "newsqa-sample":
         for tag, need in SAMPLE_TAG_MINIMUMS.items():
             if counts[tag] < need:
-                found.append(
-                    f"only {counts[tag]} cases tagged {tag!r} (the bundled set promises {need})"
-                )
+                found.append(f"only {counts[tag]} cases tagged {tag!r} (the bundled set promises {need})")
                 print("PROBLEM", found[-1])
     answerable = sum(case.answerable for case in dataset.cases)
     print(f"{path}: {len(dataset.cases)} cases ({answerable} answerable), {len(found)} problems")
@@ -215,9 +211,7 @@ def cmd_fill(args: argparse.Namespace) -> int:
             failures += 1
             return
         if body.find(ev["passage"], start + 1) >= 0:
-            print(
-                f"WARNING passage occurs twice in {ev['path']}; using the first: {ev['passage'][:50]!r}"
-            )
+            print(f"WARNING passage occurs twice in {ev['path']}; using the first: {ev['passage'][:50]!r}")
         ev["start"], ev["end"] = start, start + len(ev["passage"])
 
     for case in raw["cases"]:
@@ -239,9 +233,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     for case in dataset.cases:
         if wanted and case.id not in wanted:
             continue
-        print(
-            f"== {case.id} [{', '.join(case.tags)}] answerable={case.answerable}\n   Q: {case.question}"
-        )
+        print(f"== {case.id} [{', '.join(case.tags)}] answerable={case.answerable}\n   Q: {case.question}")
         for ev in case.evidence:
             body = evidence_body(corpus, ev)
             print(f"   {ev.path} {ev.start}:{ev.end}\n   > {body[ev.start : ev.end]}")
@@ -279,26 +271,20 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func in (("check", cmd_check), ("fill", cmd_fill), ("show", cmd_show)):
         p = sub.add_parser(name)
         p.add_argument("dataset")
         if name == "show":
             p.add_argument("case_ids", nargs="*")
-        p.add_argument(
-            "--root", type=Path, default=None, help="corpus root (default: the dataset's 'corpus')"
-        )
+        p.add_argument("--root", type=Path, default=None, help="corpus root (default: the dataset's 'corpus')")
         p.set_defaults(func=func)
     p = sub.add_parser("locate")
     p.add_argument("path", help="article path relative to --root")
     p.add_argument("text", help="a short search string in the body")
     p.add_argument("--root", type=Path, default=None)
-    p.add_argument(
-        "--sentence", action="store_true", help="extend the span to the end of the sentence"
-    )
+    p.add_argument("--sentence", action="store_true", help="extend the span to the end of the sentence")
     p.add_argument(
         "--echo",
         action="store_true",

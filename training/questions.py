@@ -130,7 +130,11 @@ def load_chain_set(path: Path) -> list[Question]:
         if answerable and not evidence and not keys:
             continue
         tags = case.get("tags") or []
-        kind = "unanswerable" if not answerable else next((t for t in tags if t in ("named", "anonymous", "hedged", "unattributed", "multi")), "named")
+        kind = (
+            "unanswerable"
+            if not answerable
+            else next((t for t in tags if t in ("named", "anonymous", "hedged", "unattributed", "multi")), "named")
+        )
         out.append(
             Question(
                 id=f"{path.stem}:{case['id']}",

@@ -59,7 +59,13 @@ def question_pairs(qa, questions: list[Question], *, positives_repeat: int = 3) 
     rows: list[dict] = []
     for q in questions:
         for passage in reader_candidates(qa, q.question):
-            y = int(q.answerable and (gold_overlap(q, passage.result.source_path, passage.start, passage.end) >= 0 or holds_key(q, passage.text)))
+            y = int(
+                q.answerable
+                and (
+                    gold_overlap(q, passage.result.source_path, passage.start, passage.end) >= 0
+                    or holds_key(q, passage.text)
+                )
+            )
             row = {"q": q.question, "ctx": passage_context(passage), "y": y, "kind": f"q-{q.kind}", "doc": q.article}
             rows.extend([row] * (positives_repeat if y else 1))
     return rows
@@ -85,20 +91,37 @@ def snli_pairs(path: Path, n: int, seed: int = 7) -> list[dict]:
     for label, rows in sorted(by_label.items()):
         rng.shuffle(rows)
         for row in rows[: n // 3]:
-            out.append({"q": row["sentence2"], "ctx": row["sentence1"], "y": int(label == "entailment"), "kind": "snli", "doc": row["captionID"]})
+            out.append(
+                {
+                    "q": row["sentence2"],
+                    "ctx": row["sentence1"],
+                    "y": int(label == "entailment"),
+                    "kind": "snli",
+                    "doc": row["captionID"],
+                }
+            )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--home", type=Path, required=True, help="a newsqa store holding the corpus the questions ask about (BBC)")
+    parser.add_argument(
+        "--home", type=Path, required=True, help="a newsqa store holding the corpus the questions ask about (BBC)"
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
-    parser.add_argument("--split", default="train", help="which split's questions (never calibrate or heldout for training)")
-    parser.add_argument("--no-bbc-questions", action="store_true", help="only the --chain-set questions (a store of another corpus)")
     parser.add_argument(
-        "--chain-set", type=Path, action="append", default=[],
+        "--split", default="train", help="which split's questions (never calibrate or heldout for training)"
+    )
+    parser.add_argument(
+        "--no-bbc-questions", action="store_true", help="only the --chain-set questions (a store of another corpus)"
+    )
+    parser.add_argument(
+        "--chain-set",
+        type=Path,
+        action="append",
+        default=[],
         help="also a BBC chain question set of the project's (tests/fixtures/chain/*_bbc.json; repeatable)",
     )
     parser.add_argument("--snli", type=Path, help="snli_1.0_train_subset.jsonl")
@@ -108,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     from app.service import NewsQA
     from indexing.settings import Settings
 
-    questions = [] if args.no_bbc_questions else [q for q in load_questions(args.questions, args.bbc) if q.split == args.split]
+    questions = (
+        [] if args.no_bbc_questions else [q for q in load_questions(args.questions, args.bbc) if q.split == args.split]
+    )
     for path in args.chain_set:
         questions += load_chain_set(path)
     if not questions:
@@ -120,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         qa.close()
     found = sum(1 for q in questions if q.answerable)
-    print(f"{len(questions)} questions ({found} answerable): {len(rows)} pairs, {sum(r['y'] for r in rows)} positive (repeated)")
+    print(
+        f"{len(questions)} questions ({found} answerable): {len(rows)} pairs, {sum(r['y'] for r in rows)} positive (repeated)"
+    )
     if args.snli:
         rows += snli_pairs(args.snli, args.snli_n)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -49,8 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HEADS_PATH)
     args = ap.parse_args(argv)
     nouns = learn_source_heads(args.train, min_count=args.min_count)
-    args.out.write_text(json.dumps({"source": "PolNeAR train, heads of gold Source spans", "min_count": args.min_count,
-                                    "nouns": nouns}, indent=0) + "\n", encoding="utf-8")
+    args.out.write_text(
+        json.dumps(
+            {"source": "PolNeAR train, heads of gold Source spans", "min_count": args.min_count, "nouns": nouns},
+            indent=0,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"{len(nouns)} nouns -> {args.out}")
     return 0
 

@@ -82,8 +82,7 @@ def _docs(directory: Path, cache: Path | None):
     return [(d, anns[0]) for d, (_, anns) in zip(docs, pairs, strict=True)]
 
 
-def train(items, *, c: float = 0.5, max_features: int = 30000, min_head: int = 2,
-          min_rate: float = 0.02):
+def train(items, *, c: float = 0.5, max_features: int = 30000, min_head: int = 2, min_rate: float = 0.02):
     """Fit on (doc, ann) items; returns (weights, examples, positives, words heading a cue at least twice)."""
     from collections import Counter
 
@@ -115,8 +114,12 @@ def train(items, *, c: float = 0.5, max_features: int = 30000, min_head: int = 2
     names = sorted(vocab, key=lambda k: -abs(coef[vocab[k]]))[:max_features]
     weights = {k: round(float(coef[vocab[k]]), 3) for k in names if abs(coef[vocab[k]]) >= 0.01}
     weights["b"] = round(float(coef[vocab["b"]]), 3)
-    return weights, n, int(sum(y)), sorted(
-        w for w, k in head_words.items() if k >= min_head and (k / seen_words[w] >= min_rate or w == ":"))
+    return (
+        weights,
+        n,
+        int(sum(y)),
+        sorted(w for w, k in head_words.items() if k >= min_head and (k / seen_words[w] >= min_rate or w == ":")),
+    )
 
 
 def evaluate(weights: dict[str, float], heads: list[str], items, thresholds) -> list[tuple[float, float, float, float]]:
@@ -153,22 +156,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--c", type=float, default=0.5, help="inverse L2 strength")
     parser.add_argument("--max-features", type=int, default=30000)
     parser.add_argument("--min-head", type=int, default=2, help="train count from which a word is scored at all")
-    parser.add_argument("--min-rate", type=float, default=0.02,
-                        help="share of a word's occurrences heading a cue from which it is scored at all (speed)")
+    parser.add_argument(
+        "--min-rate",
+        type=float,
+        default=0.02,
+        help="share of a word's occurrences heading a cue from which it is scored at all (speed)",
+    )
     parser.add_argument("--cache", type=Path, help="DocBin cache of the parsed split (read if present, else written)")
     args = parser.parse_args(argv)
     t0 = time.perf_counter()
     items = _docs(args.directory, args.cache)
     cut = int(len(items) * (1 - args.holdout))
-    weights, n, pos, heads = train(items[:cut], c=args.c, max_features=args.max_features, min_head=args.min_head,
-                                   min_rate=args.min_rate)
-    print(f"trained on {cut} articles: {n} tokens, {pos} cue heads, {len(weights)} features "
-          f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    weights, n, pos, heads = train(
+        items[:cut], c=args.c, max_features=args.max_features, min_head=args.min_head, min_rate=args.min_rate
+    )
+    print(
+        f"trained on {cut} articles: {n} tokens, {pos} cue heads, {len(weights)} features "
+        f"({time.perf_counter() - t0:.0f} s)",
+        file=sys.stderr,
+    )
     print(f"{len(heads)} candidate words", file=sys.stderr)
     if args.holdout:
         for th, p, r, f in evaluate(weights, heads, items[cut:], [0.2, 0.3, 0.4, 0.5, 0.6]):
             print(f"holdout threshold {th:.1f}: P {p:.3f} R {r:.3f} F1 {f:.3f}", file=sys.stderr)
-    payload = {"threshold": args.threshold, "trained_on": f"PolNeAR train, {cut} articles", "heads": heads, "weights": weights}
+    payload = {
+        "threshold": args.threshold,
+        "trained_on": f"PolNeAR train, {cut} articles",
+        "heads": heads,
+        "weights": weights,
+    }
     args.out.write_text(json.dumps(payload, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(weights)} weights -> {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
     return 0

@@ -220,7 +220,10 @@ def train(args: argparse.Namespace) -> dict:
     train_rows, val_rows = _split(rows, args.val_share)
     train_rows = _balance(train_rows, args.cap_pos, args.cap_neg, rng)
     val_rows = _balance(val_rows, max(50, args.cap_pos // 10), max(50, args.cap_neg // 10), rng)
-    print(f"pairs: {len(rows)}; train {len(train_rows)} (positive {sum(r['y'] for r in train_rows)}), val {len(val_rows)}", flush=True)
+    print(
+        f"pairs: {len(rows)}; train {len(train_rows)} (positive {sum(r['y'] for r in train_rows)}), val {len(val_rows)}",
+        flush=True,
+    )
 
     model = transformers.AutoModel.from_pretrained(str(base_dir))
     for p in model.parameters():
@@ -230,7 +233,9 @@ def train(args: argparse.Namespace) -> dict:
     torch.nn.init.normal_(head.weight, std=0.02)
     torch.nn.init.zeros_(head.bias)
     params = [p for m in adapted for p in (m.lora_A, m.lora_B)]
-    optim = torch.optim.AdamW([{"params": params, "lr": args.lr}, {"params": head.parameters(), "lr": args.lr * 2}], weight_decay=0.01)
+    optim = torch.optim.AdamW(
+        [{"params": params, "lr": args.lr}, {"params": head.parameters(), "lr": args.lr * 2}], weight_decay=0.01
+    )
     model.train()
 
     train_enc = _encode(tokenizer, train_rows)
@@ -239,7 +244,9 @@ def train(args: argparse.Namespace) -> dict:
     val_y = [r["y"] for r in val_rows]
     steps_per_epoch = math.ceil(len(train_enc) / args.batch_size)
     total = steps_per_epoch * args.epochs
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / max(1, args.warmup)) * max(0.05, 1 - s / max(1, total)))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min(1.0, (s + 1) / max(1, args.warmup)) * max(0.05, 1 - s / max(1, total))
+    )
     loss_fn = torch.nn.BCEWithLogitsLoss()
     later = None
     if args.threads_later:
@@ -311,8 +318,15 @@ def _groups(rows: list[dict]) -> list[dict]:
     for r in rows:
         g = by.setdefault(r["q"], {"q": r["q"], "doc": r["doc"], "kind": r["kind"], "ctx": {}})
         g["ctx"][r["ctx"]] = max(g["ctx"].get(r["ctx"], 0), int(r["y"]))
-    return [{"q": g["q"], "doc": g["doc"], "kind": g["kind"], "rows": [{"q": g["q"], "ctx": c, "y": y} for c, y in g["ctx"].items()]}
-            for g in by.values()]
+    return [
+        {
+            "q": g["q"],
+            "doc": g["doc"],
+            "kind": g["kind"],
+            "rows": [{"q": g["q"], "ctx": c, "y": y} for c, y in g["ctx"].items()],
+        }
+        for g in by.values()
+    ]
 
 
 def train_listwise(args: argparse.Namespace) -> dict:
@@ -352,8 +366,11 @@ def train_listwise(args: argparse.Namespace) -> dict:
         g["enc"] = _encode(tokenizer, g["rows"])
         g["y"] = [r["y"] for r in g["rows"]]
     snli_enc, snli_y = _encode(tokenizer, snli), [r["y"] for r in snli]
-    print(f"questions: {len(groups)} (answerable {sum(any(g['y']) for g in groups)}), "
-          f"{sum(len(g['rows']) for g in groups)} candidates; val {len(val_groups)}; snli {len(snli)}", flush=True)
+    print(
+        f"questions: {len(groups)} (answerable {sum(any(g['y']) for g in groups)}), "
+        f"{sum(len(g['rows']) for g in groups)} candidates; val {len(val_groups)}; snli {len(snli)}",
+        flush=True,
+    )
 
     model = transformers.AutoModel.from_pretrained(str(base_dir))
     for p in model.parameters():
@@ -385,7 +402,9 @@ def train_listwise(args: argparse.Namespace) -> dict:
     snli_per_step = max(0, round(len(snli) / max(1, math.ceil(len(groups) / per_step)))) if snli else 0
     steps_per_epoch = math.ceil(len(groups) / per_step)
     total = steps_per_epoch * args.epochs
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda s: min(1.0, (s + 1) / max(1, args.warmup)) * max(0.05, 1 - s / max(1, total)))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: min(1.0, (s + 1) / max(1, args.warmup)) * max(0.05, 1 - s / max(1, total))
+    )
     bce = torch.nn.BCEWithLogitsLoss()
     start = time.time()
     step = 0
@@ -423,7 +442,10 @@ def train_listwise(args: argparse.Namespace) -> dict:
             value = float(loss.detach())
             running = 0.95 * running + 0.05 * value if step > 1 else value
             if step % 20 == 0:
-                print(f"epoch {epoch} step {step}/{total} loss {running:.4f} none {float(none.detach()):.2f} {time.time() - start:.0f}s", flush=True)
+                print(
+                    f"epoch {epoch} step {step}/{total} loss {running:.4f} none {float(none.detach()):.2f} {time.time() - start:.0f}s",
+                    flush=True,
+                )
         val = _evaluate_lists(model, head, none, val_groups, scores)
         history.append({"epoch": epoch, "step": step, **val})
         print(f"epoch {epoch}: validation {val}", flush=True)
@@ -481,7 +503,11 @@ def _evaluate_lists(model, head, none, groups: list[dict], scores) -> dict:
             else:
                 refused += int(float(s[best]) <= 0)
     model.train()
-    return {"top1": round(top1 / max(1, answerable), 3), "refused": round(refused / max(1, len(groups) - answerable), 3), "n": len(groups)}
+    return {
+        "top1": round(top1 / max(1, answerable), 3),
+        "refused": round(refused / max(1, len(groups) - answerable), 3),
+        "n": len(groups),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -502,13 +528,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap-neg", type=int, default=1500, help="at most this many negatives of one kind")
     parser.add_argument("--val-share", type=float, default=0.05)
     parser.add_argument("--smoothing", type=float, default=0.05, help="label smoothing: targets are s and 1 - s")
-    parser.add_argument("--listwise", action="store_true", help="train on whole candidate lists with a none score (train_listwise)")
-    parser.add_argument("--questions-per-step", type=int, default=4, help="--listwise: candidate lists per optimiser step")
-    parser.add_argument("--max-candidates", type=int, default=12, help="--listwise: a question's gold candidates and random others, this many in all")
-    parser.add_argument("--init", type=Path, help="start from this delta's adapters and head (a pointwise reader, for example)")
+    parser.add_argument(
+        "--listwise", action="store_true", help="train on whole candidate lists with a none score (train_listwise)"
+    )
+    parser.add_argument(
+        "--questions-per-step", type=int, default=4, help="--listwise: candidate lists per optimiser step"
+    )
+    parser.add_argument(
+        "--max-candidates",
+        type=int,
+        default=12,
+        help="--listwise: a question's gold candidates and random others, this many in all",
+    )
+    parser.add_argument(
+        "--init", type=Path, help="start from this delta's adapters and head (a pointwise reader, for example)"
+    )
     parser.add_argument("--none-lr", type=float, default=0.02, help="--listwise: learning rate of the none score")
     parser.add_argument("--snli-weight", type=float, default=0.5, help="--listwise: weight of the pointwise SNLI loss")
-    parser.add_argument("--threads-later", default="", help="HH:MM=N: switch to N threads at that UTC time (a machine shared until then)")
+    parser.add_argument(
+        "--threads-later",
+        default="",
+        help="HH:MM=N: switch to N threads at that UTC time (a machine shared until then)",
+    )
     args = parser.parse_args(argv)
     if not args.pairs.exists():
         print(f"{args.pairs} not found; generate it with training/reader_pairs.py", file=sys.stderr)

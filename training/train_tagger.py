@@ -49,8 +49,9 @@ def gold_labels(doc, ann_path: Path) -> np.ndarray:
             a += 1
         return a, b
 
-    triples = [tuple([stripped(a, b) for a, b in att.role(name) or ()] for name in ROLE_NAMES)
-               for att in load_ann(ann_path)]
+    triples = [
+        tuple([stripped(a, b) for a, b in att.role(name) or ()] for name in ROLE_NAMES) for att in load_ann(ann_path)
+    ]
     return role_tags_of(doc, triples)
 
 
@@ -90,8 +91,15 @@ def _prepare(directory: Path, min_count: int, cache: Path | None):
     nlp = load_nlp()
     from tqdm import tqdm
 
-    docs = list(tqdm(nlp.pipe((p.read_text(encoding="utf-8") for p, _ in pairs), batch_size=16),
-                     total=len(pairs), desc=f"parse {directory.name}", unit="article", file=sys.stderr))
+    docs = list(
+        tqdm(
+            nlp.pipe((p.read_text(encoding="utf-8") for p, _ in pairs), batch_size=16),
+            total=len(pairs),
+            desc=f"parse {directory.name}",
+            unit="article",
+            file=sys.stderr,
+        )
+    )
     vocab = _build_vocab(docs, min_count)
     items = []
     for doc, (_, anns) in tqdm(list(zip(docs, pairs, strict=True)), desc="features", unit="article", file=sys.stderr):
@@ -122,11 +130,34 @@ def build_model(vocab: dict[str, dict[str, int]], vec_width: int, hidden: int):
 
     from indexing.attribution.tagger import CATEGORICAL, LABELS
 
-    sizes = {"word": len(vocab["word"]) + 2, "shape": 8, "pos": len(vocab["pos"]) + 2, "tag": len(vocab["tag"]) + 2,
-             "dep": len(vocab["dep"]) + 2, "head_pos": len(vocab["pos"]) + 2, "head_side": 3, "quote": 3,
-             "rule": len(LABELS), "lexicon": 5, "boundary": 3, "cue_p": 8}
-    dims = {"word": 48, "shape": 4, "pos": 8, "tag": 12, "dep": 12, "head_pos": 8, "head_side": 3, "quote": 3,
-            "rule": 8, "lexicon": 4, "boundary": 3, "cue_p": 4}
+    sizes = {
+        "word": len(vocab["word"]) + 2,
+        "shape": 8,
+        "pos": len(vocab["pos"]) + 2,
+        "tag": len(vocab["tag"]) + 2,
+        "dep": len(vocab["dep"]) + 2,
+        "head_pos": len(vocab["pos"]) + 2,
+        "head_side": 3,
+        "quote": 3,
+        "rule": len(LABELS),
+        "lexicon": 5,
+        "boundary": 3,
+        "cue_p": 8,
+    }
+    dims = {
+        "word": 48,
+        "shape": 4,
+        "pos": 8,
+        "tag": 12,
+        "dep": 12,
+        "head_pos": 8,
+        "head_side": 3,
+        "quote": 3,
+        "rule": 8,
+        "lexicon": 4,
+        "boundary": 3,
+        "cue_p": 4,
+    }
 
     class Tagger(nn.Module):
         """Embeddings + projection, a forward and a backward LSTM (the backward one reads each sequence
@@ -202,10 +233,21 @@ def export(model, path: Path, n_cats: int, vec_width: int) -> None:
     cats = torch.zeros((2, 7, n_cats), dtype=torch.long)
     vecs = torch.zeros((2, 7, vec_width))
     lengths = torch.tensor([7, 5])
-    torch.onnx.export(model, (cats, vecs, lengths), str(path), input_names=["cats", "vectors", "lengths"],
-                      output_names=["logp"], dynamic_axes={"cats": {0: "b", 1: "t"}, "vectors": {0: "b", 1: "t"},
-                                                           "lengths": {0: "b"}, "logp": {0: "b", 1: "t"}},
-                      opset_version=17, dynamo=False)
+    torch.onnx.export(
+        model,
+        (cats, vecs, lengths),
+        str(path),
+        input_names=["cats", "vectors", "lengths"],
+        output_names=["logp"],
+        dynamic_axes={
+            "cats": {0: "b", 1: "t"},
+            "vectors": {0: "b", 1: "t"},
+            "lengths": {0: "b"},
+            "logp": {0: "b", 1: "t"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
 
 
 def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list[float]):
@@ -230,11 +272,18 @@ def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list
             (out_dir / "tagger_vocab.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
             tagger_mod.load_tagger.cache_clear()
             sc = score_polnear(Path(tmp)).scores
-            row = {"o_bias": bias, "source_overlap": sc["Source"]["overlap"].f1, "cue_exact": sc["Cue"]["exact"].f1,
-                   "content_overlap": sc["Content"]["overlap"].f1}
+            row = {
+                "o_bias": bias,
+                "source_overlap": sc["Source"]["overlap"].f1,
+                "cue_exact": sc["Cue"]["exact"].f1,
+                "content_overlap": sc["Content"]["overlap"].f1,
+            }
             row["mean"] = round((row["source_overlap"] + row["cue_exact"] + row["content_overlap"]) / 3, 4)
-            print(f"held-out engine, O bias {bias}: Source overlap {row['source_overlap']:.3f}, Cue exact "
-                  f"{row['cue_exact']:.3f}, Content overlap {row['content_overlap']:.3f}", file=sys.stderr)
+            print(
+                f"held-out engine, O bias {bias}: Source overlap {row['source_overlap']:.3f}, Cue exact "
+                f"{row['cue_exact']:.3f}, Content overlap {row['content_overlap']:.3f}",
+                file=sys.stderr,
+            )
             table.append(row)
     tagger_mod.load_tagger.cache_clear()
     os.environ.pop("NEWSQA_TAGGER_DIR", None)
@@ -262,8 +311,10 @@ def fit(vocab, vec_width: int, args, train_seqs, hold_seqs, epochs: int, t0: flo
             opt.step()
             total += loss.item()
         f1 = _token_f1(model, hold_seqs) if hold_seqs else 0.0
-        print(f"epoch {epoch + 1}: loss {total:.1f}, held-out role-token F1 {f1:.4f} "
-              f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+        print(
+            f"epoch {epoch + 1}: loss {total:.1f}, held-out role-token F1 {f1:.4f} ({time.perf_counter() - t0:.0f} s)",
+            file=sys.stderr,
+        )
         if f1 > best or not hold_seqs:
             best, best_state, best_epoch = f1, {k: v.clone() for k, v in model.state_dict().items()}, epoch + 1
     assert best_state is not None
@@ -281,11 +332,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout", type=float, default=0.1, help="share of train articles kept out to pick the epoch")
     parser.add_argument("--min-count", type=int, default=3, help="train count from which a word has its own vector")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--biases", type=float, nargs="*", default=[0.0, 0.5, 1.0, 1.5],
-                        help="O-label biases tried on the held-out articles with the whole engine (the best mean of "
-                             "Source overlap, Cue exact and Content overlap F1 is kept)")
-    parser.add_argument("--refit", action=argparse.BooleanOptionalAction, default=True,
-                        help="after choosing epochs and bias on the holdout, retrain on every train article (default)")
+    parser.add_argument(
+        "--biases",
+        type=float,
+        nargs="*",
+        default=[0.0, 0.5, 1.0, 1.5],
+        help="O-label biases tried on the held-out articles with the whole engine (the best mean of "
+        "Source overlap, Cue exact and Content overlap F1 is kept)",
+    )
+    parser.add_argument(
+        "--refit",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="after choosing epochs and bias on the holdout, retrain on every train article (default)",
+    )
     parser.add_argument("--cache", type=Path, help="folder for parsed features (read if present, else written)")
     args = parser.parse_args(argv)
     import torch
@@ -297,21 +357,31 @@ def main(argv: list[str] | None = None) -> int:
     cut = int(len(items) * (1 - args.holdout))
     train_seqs = _sequences(items[:cut], all_annotators=True)
     hold_seqs = _sequences(items[cut:], all_annotators=False)
-    print(f"{cut} train articles ({len(train_seqs)} sequences), {len(items) - cut} held out; "
-          f"{len(vocab['word'])} words ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    print(
+        f"{cut} train articles ({len(train_seqs)} sequences), {len(items) - cut} held out; "
+        f"{len(vocab['word'])} words ({time.perf_counter() - t0:.0f} s)",
+        file=sys.stderr,
+    )
     vec_width = items[0][0].vectors.shape[1]
     model, best, best_epoch = fit(vocab, vec_width, args, train_seqs, hold_seqs, args.epochs, t0)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     export(model, args.out_dir / "tagger.onnx", items[0][0].cats.shape[1], vec_width)
-    meta = {"trained_on": f"PolNeAR train, {cut} articles ({args.directory.name})", "epochs": best_epoch,
-            "hidden": args.hidden, "held_out_token_f1": round(best, 4), "tables": vocab}
-    (args.out_dir / "tagger_vocab.json").write_text(json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n",
-                                                    encoding="utf-8")
+    meta = {
+        "trained_on": f"PolNeAR train, {cut} articles ({args.directory.name})",
+        "epochs": best_epoch,
+        "hidden": args.hidden,
+        "held_out_token_f1": round(best, 4),
+        "tables": vocab,
+    }
+    (args.out_dir / "tagger_vocab.json").write_text(
+        json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8"
+    )
     if args.holdout and args.biases:
         meta["o_bias"], table = tune_bias(args.directory, cut, args.out_dir, meta, args.biases)
         meta["bias_tuning"] = table
-        (args.out_dir / "tagger_vocab.json").write_text(json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n",
-                                                        encoding="utf-8")
+        (args.out_dir / "tagger_vocab.json").write_text(
+            json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8"
+        )
     if args.refit and args.holdout:
         # the epoch count and the bias are chosen; the shipped weights learn from every train article
         torch.manual_seed(args.seed)
@@ -319,10 +389,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refit on all {len(items)} articles for {best_epoch} epochs", file=sys.stderr)
         model, _, _ = fit(vocab, vec_width, args, all_seqs, [], best_epoch, t0)
         export(model, args.out_dir / "tagger.onnx", items[0][0].cats.shape[1], vec_width)
-        meta["trained_on"] = (f"PolNeAR train, all {len(items)} articles ({args.directory.name}); epochs and O bias "
-                              f"chosen with the last {len(items) - cut} held out")
-        (args.out_dir / "tagger_vocab.json").write_text(json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n",
-                                                        encoding="utf-8")
+        meta["trained_on"] = (
+            f"PolNeAR train, all {len(items)} articles ({args.directory.name}); epochs and O bias "
+            f"chosen with the last {len(items) - cut} held out"
+        )
+        (args.out_dir / "tagger_vocab.json").write_text(
+            json.dumps(meta, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8"
+        )
     size = (args.out_dir / "tagger.onnx").stat().st_size / 1e6
     print(f"held-out role-token F1 {best:.4f}; tagger.onnx {size:.2f} MB -> {args.out_dir}", file=sys.stderr)
     return 0

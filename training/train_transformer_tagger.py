@@ -51,8 +51,14 @@ __all__ = ["main"]
 
 # every linear layer of each encoder layer (attention and feed-forward): a token classifier needs more than the
 # query/value adapters a sentence scorer gets by with
-LORA_TARGETS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
-                "intermediate.dense", "output.dense")
+LORA_TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
 
 
 def _read(directory: Path, limit: int | None, all_annotators: bool, tokenizer):
@@ -121,9 +127,17 @@ def save_delta(path: Path, adapted, head, meta: dict) -> None:
 
 
 def _meta(args, labels) -> dict:
-    return {"format": FORMAT, "labels": list(labels), "targets": list(LORA_TARGETS), "rank": args.rank,
-            "alpha": args.alpha, "inputs": "first word piece of each spaCy token + one-hot of the rules' role",
-            "epochs": args.epochs, "limit": args.limit, "lr": args.lr}
+    return {
+        "format": FORMAT,
+        "labels": list(labels),
+        "targets": list(LORA_TARGETS),
+        "rank": args.rank,
+        "alpha": args.alpha,
+        "inputs": "first word piece of each spaCy token + one-hot of the rules' role",
+        "epochs": args.epochs,
+        "limit": args.limit,
+        "lr": args.lr,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     # linear warm-up over the first 5% of the steps, then linear decay to zero at the end of the last epoch
     total = steps * args.epochs
     warm = max(1, total // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: min((k + 1) / warm, max(0.0, (total - k) / (total - warm))))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda k: min((k + 1) / warm, max(0.0, (total - k) / (total - warm)))
+    )
     print(f"{len(train)} train windows, {len(dev)} dev windows ({time.time() - t0:.0f} s)", file=sys.stderr)
 
     best, best_state = -1.0, None
@@ -190,12 +206,18 @@ def main(argv: list[str] | None = None) -> int:
         f1 = _role_f1(model, head, dev)
         print(f"epoch {epoch}: dev role-token F1 {f1:.3f} ({time.time() - t0:.0f} s)", file=sys.stderr)
         # every epoch's delta beside the output, so a run stopped early still leaves its epochs
-        save_delta(args.out.with_suffix(f".epoch{epoch}.npz"), adapted, head,
-                   {**_meta(args, LABELS), "dev_role_token_f1": round(f1, 4), "epoch": epoch})
+        save_delta(
+            args.out.with_suffix(f".epoch{epoch}.npz"),
+            adapted,
+            head,
+            {**_meta(args, LABELS), "dev_role_token_f1": round(f1, 4), "epoch": epoch},
+        )
         if f1 > best:
             best = f1
-            best_state = ([(m.lora_A.detach().clone(), m.lora_B.detach().clone()) for m in adapted],
-                          {k: v.detach().clone() for k, v in head.state_dict().items()})
+            best_state = (
+                [(m.lora_A.detach().clone(), m.lora_B.detach().clone()) for m in adapted],
+                {k: v.detach().clone() for k, v in head.state_dict().items()},
+            )
     assert best_state is not None
     for m, (a, b) in zip(adapted, best_state[0], strict=True):
         m.lora_A.data, m.lora_B.data = a, b

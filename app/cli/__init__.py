@@ -32,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Question answering over news that keeps who said what.",
     )
     parser.add_argument("--home", help="store folder (env NEWSQA_HOME, default ./.newsqa)")
-    parser.add_argument("--chroma-url", help="use a Chroma server instead of the embedded store (env NEWSQA_CHROMA_URL)")
+    parser.add_argument(
+        "--chroma-url", help="use a Chroma server instead of the embedded store (env NEWSQA_CHROMA_URL)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMANDS:
@@ -56,11 +58,19 @@ def _accept_global_flags(parser: argparse.ArgumentParser) -> None:
     """
     taken = parser._option_string_actions  # argparse has no public "is this flag defined"
     if "--home" not in taken:
-        parser.add_argument("--home", default=argparse.SUPPRESS, help="store folder (env NEWSQA_HOME, default ./.newsqa)")
+        parser.add_argument(
+            "--home", default=argparse.SUPPRESS, help="store folder (env NEWSQA_HOME, default ./.newsqa)"
+        )
     if "--chroma-url" not in taken:
-        parser.add_argument("--chroma-url", default=argparse.SUPPRESS, help="use a Chroma server instead of the embedded store (env NEWSQA_CHROMA_URL)")
+        parser.add_argument(
+            "--chroma-url",
+            default=argparse.SUPPRESS,
+            help="use a Chroma server instead of the embedded store (env NEWSQA_CHROMA_URL)",
+        )
     if "-v" not in taken and "--verbose" not in taken:
-        parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log progress details")
+        parser.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log progress details"
+        )
 
 
 def _settings_from(args: argparse.Namespace) -> Settings:
@@ -87,7 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if not args.verbose:
         warnings.filterwarnings("ignore")
     # Libraries that set their own loggers to DEBUG at import (bm25s does) must not

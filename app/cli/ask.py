@@ -46,8 +46,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--k", type=int, help="passages to retrieve (1-100, default: NEWSQA_TOP_K or 8)")
     add_filter_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the Answer JSON contract")
-    parser.add_argument("--history", metavar="FILE", help="JSON conversation file: read as context, then the new turns are appended")
-    parser.add_argument("--llm", metavar="SPEC", help="composer: extractive, openai:MODEL, ollama:MODEL (env NEWSQA_LLM)")
+    parser.add_argument(
+        "--history", metavar="FILE", help="JSON conversation file: read as context, then the new turns are appended"
+    )
+    parser.add_argument(
+        "--llm", metavar="SPEC", help="composer: extractive, openai:MODEL, ollama:MODEL (env NEWSQA_LLM)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -60,7 +64,9 @@ def read_history(path: Path) -> list[dict[str, Any]]:
     except json.JSONDecodeError as exc:
         raise BadInputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
     turns = data.get("turns") if isinstance(data, dict) else data
-    if not isinstance(turns, list) or not all(isinstance(t, dict) and t.get("role") in ("user", "assistant") for t in turns):
+    if not isinstance(turns, list) or not all(
+        isinstance(t, dict) and t.get("role") in ("user", "assistant") for t in turns
+    ):
         raise BadInputError(f'{path}: expected a JSON list of {{"role": "user"|"assistant", "content": "..."}} turns')
     return turns
 

@@ -1,11 +1,11 @@
 """``newsqa eval``: run the attribution eval suite, diff two reports, print the dataset schema, score PolNeAR.
 
-    newsqa eval [DATASET] [--answers FILE] [--notation generic|newsqa|FILE.json] [--report report.html]
-                [--markdown FILE] [--out FILE.json] [--json] [--fail-under METRIC=VALUE ...] [--limit N]
-                [--corpus DIR] [--home DIR] [--save-answers FILE.jsonl]
-    newsqa eval diff A.json B.json [--json]
-    newsqa eval schema
-    newsqa eval polnear DIR [--json] [--out FILE] [--limit N]
+newsqa eval [DATASET] [--answers FILE] [--notation generic|newsqa|FILE.json] [--report report.html]
+            [--markdown FILE] [--out FILE.json] [--json] [--fail-under METRIC=VALUE ...] [--limit N]
+            [--corpus DIR] [--home DIR] [--save-answers FILE.jsonl]
+newsqa eval diff A.json B.json [--json]
+newsqa eval schema
+newsqa eval polnear DIR [--json] [--out FILE] [--limit N]
 """
 
 from __future__ import annotations
@@ -51,22 +51,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=_FORMS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("target", nargs="?", metavar="DATASET", help="dataset JSON file, or one of: diff, schema, polnear")
-    parser.add_argument("extra", nargs="*", metavar="FILE", help="the reports of `eval diff`, the folder of `eval polnear`")
     parser.add_argument(
-        "--answers", metavar="FILE",
+        "target", nargs="?", metavar="DATASET", help="dataset JSON file, or one of: diff, schema, polnear"
+    )
+    parser.add_argument(
+        "extra", nargs="*", metavar="FILE", help="the reports of `eval diff`, the folder of `eval polnear`"
+    )
+    parser.add_argument(
+        "--answers",
+        metavar="FILE",
         help="score these answers instead of running newsqa (JSONL or JSON; newsqa, LangChain, LlamaIndex or OpenAI shapes)",
     )
     parser.add_argument(
-        "--notation", metavar="NOTATION", default="generic",
+        "--notation",
+        metavar="NOTATION",
+        default="generic",
         help="how the answers write citations and marks: generic (default), newsqa, or a JSON file of patterns",
     )
     parser.add_argument("--report", metavar="FILE.html", help="write the self-contained HTML report")
     parser.add_argument("--markdown", metavar="FILE.md", help="write the Markdown summary")
     parser.add_argument("--out", metavar="FILE.json", help="write the full JSON report (input of `eval diff`)")
-    parser.add_argument("--save-answers", metavar="FILE.jsonl", help="also write newsqa's answers as JSONL (re-score later with --answers)")
+    parser.add_argument(
+        "--save-answers",
+        metavar="FILE.jsonl",
+        help="also write newsqa's answers as JSONL (re-score later with --answers)",
+    )
     parser.add_argument("--json", action="store_true", help="print metrics as JSON on stdout")
-    parser.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE", help="exit 1 when METRIC misses VALUE")
+    parser.add_argument(
+        "--fail-under", action="append", default=[], metavar="METRIC=VALUE", help="exit 1 when METRIC misses VALUE"
+    )
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N cases (or PolNeAR articles)")
     parser.add_argument(
         "--corpus",
@@ -131,7 +144,9 @@ def _polnear(args: argparse.Namespace) -> int:
         from eval import polnear
     except ModuleNotFoundError as exc:
         if exc.name == "eval.polnear":
-            raise ConfigurationError("PolNeAR scoring is not available in this build (eval/polnear.py is missing)") from exc
+            raise ConfigurationError(
+                "PolNeAR scoring is not available in this build (eval/polnear.py is missing)"
+            ) from exc
         raise
     kwargs: dict[str, Any] = {"progress": not args.no_progress}
     if args.limit is not None:
@@ -215,7 +230,9 @@ def _evaluate(args: argparse.Namespace, settings: Settings) -> int:
             raise BadInputError(
                 f"{dataset_path}: the dataset names no corpus; pass --corpus DIR (or --home DIR with the corpus already ingested)"
             )
-        answers = run_newsqa(dataset, settings, corpus=corpus, cases=cases, temporary_home=temporary, progress=progress, notes=notes)
+        answers = run_newsqa(
+            dataset, settings, corpus=corpus, cases=cases, temporary_home=temporary, progress=progress, notes=notes
+        )
         if args.save_answers:
             _write(args.save_answers, "".join(a.model_dump_json(exclude_none=True) + "\n" for a in answers.values()))
         system = "newsqa"

@@ -33,14 +33,10 @@ def register(subparsers: Any) -> None:
         help="add articles from files, folders, JSON(L), HTML or RSS/Atom feeds",
         description="Load, analyse, chunk, embed and store articles. Unchanged articles are skipped.",
     )
-    parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="file, folder, .json/.jsonl, .html, feed, or URL"
-    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .json/.jsonl, .html, feed, or URL")
     parser.add_argument("--outlet", help="outlet for articles whose metadata names none")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument(
-        "--progress", action="store_true", help=argparse.SUPPRESS
-    )  # force the bar (tests)
+    parser.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # force the bar (tests)
     parser.set_defaults(func=run)
 
 
@@ -74,9 +70,7 @@ def print_report(report: IngestReport, out: Any = None) -> None:
     print(report.summary(), file=out)
 
 
-def send_to_server(
-    owner: OwnerInfo, paths: list[str], *, outlet: str | None, settings: Settings
-) -> IngestReport:
+def send_to_server(owner: OwnerInfo, paths: list[str], *, outlet: str | None, settings: Settings) -> IngestReport:
     """Load ``paths`` here and POST the articles to the running server that owns the store."""
     import httpx
 
@@ -102,17 +96,13 @@ def send_to_server(
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the newsqa server at {owner.url}: {exc}") from exc
         if response.status_code == 401:
-            raise BadInputError(
-                f"the newsqa server at {owner.url} refused the articles: set NEWSQA_API_KEY to its key"
-            )
+            raise BadInputError(f"the newsqa server at {owner.url} refused the articles: set NEWSQA_API_KEY to its key")
         if response.status_code >= 400:
             try:
                 message = response.json()["error"]["message"]
             except (ValueError, KeyError, TypeError):
                 message = response.text[:200]
-            raise StoreError(
-                f"the newsqa server at {owner.url} answered {response.status_code}: {message}"
-            )
+            raise StoreError(f"the newsqa server at {owner.url} answered {response.status_code}: {message}")
         report.merge(IngestReport.model_validate(response.json()))
 
     try:

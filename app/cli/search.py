@@ -31,9 +31,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--k", type=int, default=10, help="number of passages (1-100, default 10)")
     add_filter_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the JSON contract")
-    parser.add_argument(
-        "--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help=argparse.SUPPRESS
-    )
+    parser.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
 
 
@@ -51,9 +49,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     qa = NewsQA(settings)
     try:
         if args.mode == "hybrid":
-            response = qa.search(
-                args.query, k=args.k, outlets=args.outlet, since=args.since, until=args.until
-            )
+            response = qa.search(args.query, k=args.k, outlets=args.outlet, since=args.since, until=args.until)
         else:  # benchmark modes: same validation, one ranking only
             filters = qa.filters(args.outlet, args.since, args.until)
             results = qa.searcher.search(args.query, k=args.k, filters=filters, mode=args.mode)
@@ -85,9 +81,7 @@ def format_results(response: SearchResponse) -> str:
         snippet = " ".join(r.text.split())
         if len(snippet) > _SNIPPET_CHARS:
             snippet = snippet[:_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-        lines.extend(
-            textwrap.wrap(snippet, width=96, initial_indent="    ", subsequent_indent="    ")
-        )
+        lines.extend(textwrap.wrap(snippet, width=96, initial_indent="    ", subsequent_indent="    "))
         speakers = _speakers(r)
         if speakers:
             lines.append(f"    speakers: {speakers}")

@@ -123,7 +123,11 @@ def closest_articles(passages: list[Passage], limit: int = 3) -> list[ClosestArt
         r = p.result
         out.append(
             ClosestArticle(
-                article_id=r.article_id, title=r.title, outlet=r.outlet, published_at=r.published_at, score=round(p.relevance, 4)
+                article_id=r.article_id,
+                title=r.title,
+                outlet=r.outlet,
+                published_at=r.published_at,
+                score=round(p.relevance, 4),
             )
         )
         if len(out) == limit:
@@ -136,7 +140,12 @@ def refusal_draft(request: ComposeRequest, composer: str) -> Draft:
     closest = closest_articles(request.passages)
     if closest:
         names = "; ".join(
-            f'"{c.title or c.article_id}"' + (f" ({', '.join(x for x in (c.outlet, c.published_at.isoformat() if c.published_at else None) if x)})" if (c.outlet or c.published_at) else "")
+            f'"{c.title or c.article_id}"'
+            + (
+                f" ({', '.join(x for x in (c.outlet, c.published_at.isoformat() if c.published_at else None) if x)})"
+                if (c.outlet or c.published_at)
+                else ""
+            )
             for c in closest
         )
         if request.refusal_reason == "covered":

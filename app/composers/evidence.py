@@ -66,7 +66,28 @@ _GENERIC = frozenset(
         "describe summarize summary know known claim claims statement statements view views comment comments"
     )
 )
-_PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "his", "hers", "their", "it", "its", "we", "i", "you", "this", "that", "these", "those"])
+_PRONOUNS = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "him",
+        "her",
+        "them",
+        "his",
+        "hers",
+        "their",
+        "it",
+        "its",
+        "we",
+        "i",
+        "you",
+        "this",
+        "that",
+        "these",
+        "those",
+    ]
+)
 
 
 _SAY_VERBS = (
@@ -77,9 +98,14 @@ _SAY_VERBS = (
     "feel|add|added|note|noted|call|called|urge|urged|accuse|accused|blame|blamed|criticise|criticize|welcome|welcomed"
 )
 _ASKED_SOURCE = [
-    re.compile(rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{_SAY_VERBS})\b", re.IGNORECASE),
+    re.compile(
+        rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{_SAY_VERBS})\b",
+        re.IGNORECASE,
+    ),
     re.compile(r"\baccording to\s+(?P<src>[^,?;.]+)", re.IGNORECASE),
-    re.compile(r"(?P<src>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)[’']s\s+(?:view|views|opinion|position|reaction|response|comments?|remarks?|statement|verdict|take)\b"),
+    re.compile(
+        r"(?P<src>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)[’']s\s+(?:view|views|opinion|position|reaction|response|comments?|remarks?|statement|verdict|take)\b"
+    ),
 ]
 
 
@@ -274,7 +300,11 @@ def source_mentioned(question: str, claim: Claim) -> bool:
             return True
         words = [w for w in n.split() if len(w) > 2 and w not in {"the", "and", "of"}]
         # Surname or a distinctive word of an organisation ("ministry", "Okafor").
-        if words and f" {words[-1]} " in q and words[-1] not in {"officials", "source", "sources", "analysts", "experts"}:
+        if (
+            words
+            and f" {words[-1]} " in q
+            and words[-1] not in {"officials", "source", "sources", "analysts", "experts"}
+        ):
             return True
     return False
 
@@ -333,7 +363,15 @@ def rank_passages(
     for p, v in zip(chosen, vectors[1:], strict=True):
         p.vector = v
         p.similarity = float(np.dot(qv, v))
-        boost = 0.3 if any(source_mentioned(question, c) or (asked and speaks_for(asked, c, f"{p.result.title} {p.result.text}")) for c in p.claims if c.attributed) else 0.0
+        boost = (
+            0.3
+            if any(
+                source_mentioned(question, c) or (asked and speaks_for(asked, c, f"{p.result.title} {p.result.text}"))
+                for c in p.claims
+                if c.attributed
+            )
+            else 0.0
+        )
         p.relevance = 0.6 * p.similarity + 0.4 * p.overlap + boost
     return sorted(passages, key=lambda p: -p.relevance)
 

@@ -35,7 +35,15 @@ from .evidence import Passage, asked_source, sentence_spans, source_mentioned, s
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
 
-__all__ = ["KEEP_DELTA", "KEEP_MIN", "ExtractiveComposer", "answer_limit", "has_source", "hedges_outside_quotes", "render_claim"]
+__all__ = [
+    "KEEP_DELTA",
+    "KEEP_MIN",
+    "ExtractiveComposer",
+    "answer_limit",
+    "has_source",
+    "hedges_outside_quotes",
+    "render_claim",
+]
 
 # Keep passages within KEEP_DELTA of the best one and above KEEP_MIN (relevance
 # scale of app.composers.evidence.rank_passages); calibrated with REFUSE_BELOW.
@@ -45,12 +53,90 @@ NEAR_DUPLICATE_COSINE = 0.86
 NEAR_DUPLICATE_JACCARD = 0.6
 
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "him", "her", "them", "this", "that"])
-_NOUN_CUES = frozenset(["remarks", "remark", "comments", "comment", "statement", "statements", "view", "views", "words", "according", "opinion"])
-_ADVERB_HEDGES = frozenset(["reportedly", "allegedly", "apparently", "possibly", "probably", "likely", "reported", "purportedly", "supposedly"])
+_NOUN_CUES = frozenset(
+    [
+        "remarks",
+        "remark",
+        "comments",
+        "comment",
+        "statement",
+        "statements",
+        "view",
+        "views",
+        "words",
+        "according",
+        "opinion",
+    ]
+)
+_ADVERB_HEDGES = frozenset(
+    ["reportedly", "allegedly", "apparently", "possibly", "probably", "likely", "reported", "purportedly", "supposedly"]
+)
 _QUOTE_CHARS = "\"'“”‘’"
 # First words that are safe to lower-case after "X reported that ..." (not proper nouns).
 _LOWERABLE = frozenset(
-    ["the", "a", "an", "this", "that", "these", "those", "it", "its", "there", "their", "they", "some", "many", "most", "several", "each", "every", "all", "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "in", "on", "at", "by", "for", "from", "after", "before", "during", "while", "as", "with", "without", "since", "until", "although", "but", "however", "meanwhile", "such", "any", "both", "few", "more", "other", "our", "we", "his", "her", "he", "she"]
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "there",
+        "their",
+        "they",
+        "some",
+        "many",
+        "most",
+        "several",
+        "each",
+        "every",
+        "all",
+        "no",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "after",
+        "before",
+        "during",
+        "while",
+        "as",
+        "with",
+        "without",
+        "since",
+        "until",
+        "although",
+        "but",
+        "however",
+        "meanwhile",
+        "such",
+        "any",
+        "both",
+        "few",
+        "more",
+        "other",
+        "our",
+        "we",
+        "his",
+        "her",
+        "he",
+        "she",
+    ]
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -114,7 +200,22 @@ def _strip_dateline(text: str) -> str:
 def _in_sentence(source: str) -> str:
     """A source written mid-sentence: 'Sources close to X' -> 'sources close to X', 'The Union' -> 'the Union'."""
     words = source.split()
-    if words and words[0] in {"The", "A", "An", "One", "Some", "Several", "Two", "Three", "Sources", "Officials", "Analysts", "Experts", "Critics", "People"}:
+    if words and words[0] in {
+        "The",
+        "A",
+        "An",
+        "One",
+        "Some",
+        "Several",
+        "Two",
+        "Three",
+        "Sources",
+        "Officials",
+        "Analysts",
+        "Experts",
+        "Critics",
+        "People",
+    }:
         return source[:1].lower() + source[1:]
     return source
 
@@ -168,7 +269,7 @@ def _unquote(text: str) -> str | None:
         if inner[-1:] in _CLOSE_QUOTES:
             inner = inner[:-1]
         inner = _strip_end(inner).rstrip().rstrip(",;:").rstrip()
-        if not inner or any(q in inner for q in "\"“”"):
+        if not inner or any(q in inner for q in '"“”'):
             return None
         inners.append(inner)
     return " ... ".join(inners).rstrip(".") if inners else None
@@ -183,7 +284,7 @@ def join_quote_paragraphs(text: str) -> str:
     paragraphs = _PARAGRAPH.split(text)
     out = paragraphs[:1]
     for paragraph in paragraphs[1:]:
-        if quote_open(" ".join(out)) and paragraph[:1] in "\"“":
+        if quote_open(" ".join(out)) and paragraph[:1] in '"“':
             out.append(paragraph[1:])
         else:
             out.append(paragraph)
@@ -271,8 +372,13 @@ def _claims_sentences(claim: Claim, passage: Passage) -> str:
     return passage.text[kept[0][0] : kept[-1][1]]
 
 
-_TRAILING_LINK = re.compile(r"(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|as|however|yet|so|which|who)\b)+$", re.IGNORECASE)
-_LEADING_LINK = re.compile(r"^(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|however|yet|so)\b)+", re.IGNORECASE)
+_TRAILING_LINK = re.compile(
+    r"(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|as|however|yet|so|which|who)\b)+$",
+    re.IGNORECASE,
+)
+_LEADING_LINK = re.compile(
+    r"^(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|however|yet|so)\b)+", re.IGNORECASE
+)
 
 
 def _piece_claim(claim: Claim, piece: str) -> Claim:
@@ -291,7 +397,7 @@ def _piece_claim(claim: Claim, piece: str) -> Claim:
 def _bare_quotation(text: str) -> bool:
     """The text is a quotation and nothing else ('"The picture will look exactly the same."')."""
     body = text.strip()
-    return len(body) > 2 and body[0] in "\"\u201c" and not re.search(r"[\"\u201d]\s*,?\s+\w", body[1:-1])
+    return len(body) > 2 and body[0] in '"\u201c' and not re.search(r"[\"\u201d]\s*,?\s+\w", body[1:-1])
 
 
 def _own_clause(claim: Claim, passage: Passage, text: str) -> str:
@@ -384,7 +490,7 @@ def render_claim(claim: Claim, passage: Passage) -> str:
         inner = _unquote(content)
         if inner is None and carried_on and content[:1].isupper():
             # a later sentence of the speaker's quotation, with no cue of its own ('"A. B."': B): all quoted
-            inner = _strip_end(content.strip("\"\u201c\u201d ")).rstrip(".")
+            inner = _strip_end(content.strip('"\u201c\u201d ')).rstrip(".")
         if inner is None or not inner[:1].isupper():
             # A partial quote ("... their focus on 'ensuring ...'") of a speaker the sentence does not name.
             partial = _strip_end(join_quote_paragraphs(content)).rstrip(".").rstrip()
@@ -426,9 +532,7 @@ def hedges_outside_quotes(text: str) -> list[str]:
 
 def _source_inside_content(claim: Claim) -> bool:
     """A source found inside its own quotation ("they" in "... they will concede ...") is a parsing accident."""
-    return any(
-        c.start <= s.start and s.end <= c.end for s in claim.source_spans for c in claim.content_spans
-    )
+    return any(c.start <= s.start and s.end <= c.end for s in claim.source_spans for c in claim.content_spans)
 
 
 def _pieces(text: str) -> list[str]:
@@ -519,7 +623,12 @@ class ExtractiveComposer:
                 items = self._choose(candidates, None)
         if request.time_sensitive and request.reading is None:
             # "latest", "when": newest first, and the date goes in the sentence.
-            items.sort(key=lambda it: (it.passage.published_at is None, -(it.passage.published_at.toordinal() if it.passage.published_at else 0)))
+            items.sort(
+                key=lambda it: (
+                    it.passage.published_at is None,
+                    -(it.passage.published_at.toordinal() if it.passage.published_at else 0),
+                )
+            )
         items = self._focus_first(items, request.focus, asked)
         passages: list[Passage] = []
         sentences: list[DraftSentence] = []
@@ -602,7 +711,13 @@ class ExtractiveComposer:
         asked = asked_source(question)
         if asked is None:
             return None
-        return lambda claim, passage: claim.attributed and (speaks_for(asked, claim, f"{passage.result.title} {passage.result.text}") or source_mentioned(question, claim))
+        return lambda claim, passage: (
+            claim.attributed
+            and (
+                speaks_for(asked, claim, f"{passage.result.title} {passage.result.text}")
+                or source_mentioned(question, claim)
+            )
+        )
 
     @staticmethod
     def _claims_to_say(passage: Passage) -> list[Claim]:
@@ -626,11 +741,20 @@ class ExtractiveComposer:
         # anonymous), so the sentence keeps the anonymous mark; "Union members are expected to vote" is the
         # journalist's own hedge, not a source
         unnamed = _bare_quotation(passage.text) or any(
-            c.source_type == "anonymous" and c.cue and re.search(rf"\bit\s+{re.escape(c.cue)}\b", passage.text, re.IGNORECASE)
+            c.source_type == "anonymous"
+            and c.cue
+            and re.search(rf"\bit\s+{re.escape(c.cue)}\b", passage.text, re.IGNORECASE)
             for c in passage.claims
         )
-        return [Claim(text=passage.text, start=passage.start, end=passage.end, hedges=hedges,
-                      source_type="anonymous" if unnamed else "unattributed")]
+        return [
+            Claim(
+                text=passage.text,
+                start=passage.start,
+                end=passage.end,
+                hedges=hedges,
+                source_type="anonymous" if unnamed else "unattributed",
+            )
+        ]
 
     def _add(self, items: list[_Item], claim: Claim, passage: Passage) -> None:
         """Add a claim, merging it into an earlier one that says the same (another outlet's report)."""
@@ -640,7 +764,9 @@ class ExtractiveComposer:
             similar = self._similar(item, claim, passage)
             if not similar:
                 continue
-            if _numbers(item.claim.text) != _numbers(claim.text) and (_numbers(item.claim.text) or _numbers(claim.text)):
+            if _numbers(item.claim.text) != _numbers(claim.text) and (
+                _numbers(item.claim.text) or _numbers(claim.text)
+            ):
                 # Same story, different figures: both are given, each with its outlet and date.
                 item.disagrees = True
                 new = _Item(claim, passage)

@@ -85,14 +85,18 @@ class LLMComposer:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         passages = request.passages[: self.max_passages]
-        user = load_prompt("answer_user").format(passages=format_passages(passages), question=request.standalone_question)
+        user = load_prompt("answer_user").format(
+            passages=format_passages(passages), question=request.standalone_question
+        )
         return [SystemMessage(load_prompt("answer_system")), HumanMessage(user)], passages
 
     def _draft(self, request: ComposeRequest, passages: list[Passage], raw: str) -> Draft:
         raw = raw.strip()
         if not raw or raw.upper().startswith(NO_ANSWER):
             return refusal_draft(request, self.name)
-        sentences = [DraftSentence(text=s.text, citations=s.citations) for s in answer_sentences(_LIST_MARKER.sub("", raw))]
+        sentences = [
+            DraftSentence(text=s.text, citations=s.citations) for s in answer_sentences(_LIST_MARKER.sub("", raw))
+        ]
         return Draft(
             question=request.question,
             standalone_question=request.standalone_question,

@@ -166,4 +166,6 @@ def load_cue_model() -> CueModel | None:
     if not _MODEL_FILE.exists():
         return None
     data = json.loads(_MODEL_FILE.read_text(encoding="utf-8"))
-    return CueModel({k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]), frozenset(data.get("heads", ())))
+    return CueModel(
+        {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]), frozenset(data.get("heads", ()))
+    )

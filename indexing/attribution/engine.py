@@ -60,7 +60,31 @@ LM_WEIGHT = 0.7
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 # Verbs whose direct object is the person addressed, not what was said.
-_RECIPIENT_VERBS = frozenset(["tell", "tells", "told", "telling", "ask", "asks", "asked", "asking", "inform", "informs", "informed", "remind", "reminded", "advise", "advised", "advises", "notify", "notified", "assure", "assured", "reassured"])
+_RECIPIENT_VERBS = frozenset(
+    [
+        "tell",
+        "tells",
+        "told",
+        "telling",
+        "ask",
+        "asks",
+        "asked",
+        "asking",
+        "inform",
+        "informs",
+        "informed",
+        "remind",
+        "reminded",
+        "advise",
+        "advised",
+        "advises",
+        "notify",
+        "notified",
+        "assure",
+        "assured",
+        "reassured",
+    ]
+)
 _CLOSE_PUNCT = set(".,;:!?")
 _QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019")
 _OPENING_QUOTES = frozenset(['"', "\u201c", "``"])
@@ -77,8 +101,22 @@ NESTED_MIN = 0.7
 # "In a new poll, ...": the poll nouns that make "in" a cue (train: poll 21 of 36, survey 7 of 13; "polls" 14 of 92 not)
 _POLL_NOUNS = frozenset(["poll", "survey", "surveys"])
 # "with recent predictions suggesting ...": evidence that belongs to the clause's subject
-_EVIDENCE_NOUNS = frozenset(["prediction", "predictions", "forecast", "forecasts", "estimate", "estimates",
-                             "projection", "projections", "assessment", "assessments", "warning", "warnings"])
+_EVIDENCE_NOUNS = frozenset(
+    [
+        "prediction",
+        "predictions",
+        "forecast",
+        "forecasts",
+        "estimate",
+        "estimates",
+        "projection",
+        "projections",
+        "assessment",
+        "assessments",
+        "warning",
+        "warnings",
+    ]
+)
 # sources a following quotation is never continued from (they stand inside somebody's quotation or name nobody)
 _NOT_SPEAKERS = frozenset(["i", "we", "you", "it", "this", "that", "me", "us"])
 _CLAUSE_DEPS = frozenset(["advcl", "mark", "ccomp", "conj", "cc", "nsubj", "nsubjpass", "relcl", "xcomp", "acl"])
@@ -87,14 +125,29 @@ _GAP_DEPS = ("dobj", "dative", "prep", "npadvmod", "advmod", "agent", "punct")
 _BELIEF_CUES = frozenset(
     f"{stem}{ending}"
     for stem, endings in {
-        "believe": ("", "s", "d"), "think": ("", "s"), "thought": ("",), "expect": ("", "s", "ed"),
-        "estimate": ("", "s", "d"), "predict": ("", "s", "ed"), "suspect": ("", "s", "ed"),
-        "reckon": ("", "s", "ed"), "speculate": ("", "s", "d"), "hope": ("", "s", "d"), "hoping": ("",),
-        "believing": ("",), "expecting": ("",), "fear": ("", "s", "ed", "ing"), "predicting": ("",),
-        "estimating": ("",), "suspecting": ("",), "anticipate": ("", "s", "d"), "anticipating": ("",),
+        "believe": ("", "s", "d"),
+        "think": ("", "s"),
+        "thought": ("",),
+        "expect": ("", "s", "ed"),
+        "estimate": ("", "s", "d"),
+        "predict": ("", "s", "ed"),
+        "suspect": ("", "s", "ed"),
+        "reckon": ("", "s", "ed"),
+        "speculate": ("", "s", "d"),
+        "hope": ("", "s", "d"),
+        "hoping": ("",),
+        "believing": ("",),
+        "expecting": ("",),
+        "fear": ("", "s", "ed", "ing"),
+        "predicting": ("",),
+        "estimating": ("",),
+        "suspecting": ("",),
+        "anticipate": ("", "s", "d"),
+        "anticipating": ("",),
         "forecast": ("", "s", "ing"),
         # a tentative claim: "a new poll suggests ...", "she suggested the press had a hand in it"
-        "suggest": ("", "s", "ed"), "suggesting": ("",),
+        "suggest": ("", "s", "ed"),
+        "suggesting": ("",),
     }.items()
     for ending in endings
 )
@@ -187,8 +240,14 @@ class _Engine:
             if pobj is not None and prep is not None:
                 cue = [*cue, prep]
                 content += content_from_head(pobj, exclude | {prep.i}, self.text)
-        if not content and src_head is not None and src_head.i > verb.i and verb.i > verb.sent.start + 1 \
-                and self.doc[verb.i - 1].text == "," and not self.quotes.containing(verb.idx):
+        if (
+            not content
+            and src_head is not None
+            and src_head.i > verb.i
+            and verb.i > verb.sent.start + 1
+            and self.doc[verb.i - 1].text == ","
+            and not self.quotes.containing(verb.idx)
+        ):
             # "Clevelanders get nervous, said Christine Link": the reported clause is all that precedes the comma
             sent = verb.sent
             content += [s for s in [trim(self.text, sent.start_char, self.doc[verb.i - 1].idx)] if s[1] > s[0]]
@@ -244,8 +303,10 @@ class _Engine:
         if subj is None or subj.pos_ == "PRON" or not is_plausible_source(subj) or is_document(subj):
             return None
         inner = [t for t in tok.subtree if t.i != tok.i]
-        if not any(t.lower_ in _EVIDENCE_NOUNS and any(c.tag_ == "VBG" and is_cue_verb(c.lower_) for c in t.children)
-                   for t in inner):
+        if not any(
+            t.lower_ in _EVIDENCE_NOUNS and any(c.tag_ == "VBG" and is_cue_verb(c.lower_) for c in t.children)
+            for t in inner
+        ):
             return None
         content = [s for s in (trim(self.text, a, b) for a, b in runs(inner)) if s[1] > s[0]]
         attr = Attribution(cue=[tok], source=source_tokens(subj), source_head=subj, content=content)
@@ -255,8 +316,12 @@ class _Engine:
     def _noun_view(self, noun: Token) -> Attribution | None:
         """ "X's view is that ...", "his argument was that ..." """
         poss = next((c for c in noun.children if c.dep_ == "poss"), None)
-        if poss is None or noun.dep_ != "nsubj" or noun.head.lemma_ not in ("be",) and noun.head.lower_ not in (
-            "is", "was", "are", "were", "'s", "remains", "remained"):
+        if (
+            poss is None
+            or noun.dep_ != "nsubj"
+            or noun.head.lemma_ not in ("be",)
+            and noun.head.lower_ not in ("is", "was", "are", "were", "'s", "remains", "remained")
+        ):
             return None
         comp = next((c for c in noun.head.children if c.dep_ in ("ccomp", "attr", "acomp") and c.i > noun.i), None)
         if comp is None:
@@ -330,7 +395,7 @@ class _Engine:
             a, b = start, end
             while a < b and text[a].isspace():
                 a += 1
-            while b > a and (text[b - 1].isspace() or text[b - 1] in "\"\u201d"):
+            while b > a and (text[b - 1].isspace() or text[b - 1] in '"\u201d'):
                 b -= 1
             if b > a:
                 pieces.append((a, b))
@@ -350,8 +415,11 @@ class _Engine:
             head = min(line, key=lambda t: sum(1 for _ in t.ancestors))
             quoted = self.text[line[0].idx - 1 : line[0].idx] in _OPENING_QUOTES
             content = self._turn(tok.idx + 1, quoted)
-            return Attribution(cue=[tok], source=line, source_head=head, content=content, layout=True,
-                               verbatim=quoted) if content else None
+            return (
+                Attribution(cue=[tok], source=line, source_head=head, content=content, layout=True, verbatim=quoted)
+                if content
+                else None
+            )
         sent = tok.sent
         before = [t for t in self.doc[sent.start : tok.i] if not t.is_space]
         if not before or len(before) > 6 or not any(t.pos_ == "PROPN" or t.ent_type_ for t in before):
@@ -386,9 +454,14 @@ class _Engine:
         content: list[tuple[int, int]] = []
         cue = [noun]
         for c in noun.children:
-            if c.dep_ in ("acl", "ccomp", "relcl") and c.i > noun.i and any(
+            if (
+                c.dep_ in ("acl", "ccomp", "relcl")
+                and c.i > noun.i
+                and any(
                     m.dep_ == "mark" and m.lower_ in ("that", "to") or m.dep_ == "aux" and m.lower_ == "to"
-                    for m in c.children):
+                    for m in c.children
+                )
+            ):
                 content += content_from_head(c, exclude, self.text)
         if not content:
             for pr in preps:
@@ -490,8 +563,13 @@ class _Engine:
                 continue
             if t.text in (".", "!", "?"):
                 return end
-            if t.i not in own or t.is_space or self.quotes.containing(t.idx) or t.pos_ in ("VERB", "AUX") \
-                    or t.dep_ in _CLAUSE_DEPS:
+            if (
+                t.i not in own
+                or t.is_space
+                or self.quotes.containing(t.idx)
+                or t.pos_ in ("VERB", "AUX")
+                or t.dep_ in _CLAUSE_DEPS
+            ):
                 return bend  # another clause comes first ('said, before the mayor spoke. "B."')
             end = t.idx + len(t.text)
         return bend
@@ -520,7 +598,7 @@ class _Engine:
             verb = window[cue_at]
             cue = cue_tokens(verb)
             cue = [t for t in cue if t.i >= window[0].i]
-            before = [t for t in window[: cue_at] if t not in cue]
+            before = [t for t in window[:cue_at] if t not in cue]
             after = window[cue_at + 1 :]
             src = [t for t in before if not (t.is_punct and t.text in ",\u2014-")] or []
             if src:
@@ -536,7 +614,11 @@ class _Engine:
             said_by = _quoted_as_saying(verb)
             if said_by is not None:
                 src = source_tokens(said_by)  # '"...," the paper quoted an insider as saying': the insider speaks
-            if not src or len(src) > 25 or any(t.pos_ == "VERB" and t.dep_ not in ("relcl", "acl", "amod") for t in src):
+            if (
+                not src
+                or len(src) > 25
+                or any(t.pos_ == "VERB" and t.dep_ not in ("relcl", "acl", "amod") for t in src)
+            ):
                 continue
             head = min(src, key=lambda t: sum(1 for _ in t.ancestors))
             attr = Attribution(cue=cue, source=src, source_head=head, content=[(qs, qe)])
@@ -565,7 +647,12 @@ class _Engine:
                     attr = self._verb_attribution(tok)
                 elif tok.pos_ == "NOUN" and low in REPORTING_NOUNS:
                     attr = self._noun_view(tok)
-                if attr is None and self.model is not None and low not in ("according", "in", "with") and self.model.candidate(tok):
+                if (
+                    attr is None
+                    and self.model is not None
+                    and low not in ("according", "in", "with")
+                    and self.model.candidate(tok)
+                ):
                     attr = self._learned_cue(tok)
                 if attr is not None:
                     found.append(attr)
@@ -604,8 +691,9 @@ class _Engine:
             src = self.doc.char_span(*so.source, alignment_mode="expand")
             if cue is None or src is None or not len(cue) or not len(src):
                 continue
-            out.append(Attribution(cue=list(cue), source=list(src), source_head=src.root, content=[so.content],
-                                   layout=True))
+            out.append(
+                Attribution(cue=list(cue), source=list(src), source_head=src.root, content=[so.content], layout=True)
+            )
         return out
 
     def claims(self) -> list[Claim]:
@@ -616,8 +704,14 @@ class _Engine:
             claims.append(self._to_claim(attr))
         self._name_described_speakers(attrs, claims)
         self._first_person_in_quotes(claims)
-        extents = [(min(p.start for p in c.source_spans + c.cue_spans + c.content_spans),
-                    max(p.end for p in c.source_spans + c.cue_spans + c.content_spans), c) for c in claims]
+        extents = [
+            (
+                min(p.start for p in c.source_spans + c.cue_spans + c.content_spans),
+                max(p.end for p in c.source_spans + c.cue_spans + c.content_spans),
+                c,
+            )
+            for c in claims
+        ]
         speaking: Claim | None = None  # the attribution that ends the previous sentence, if one does
         previous = None  # the previous sentence when nobody is credited in it
         for sent in self.sents:
@@ -625,7 +719,13 @@ class _Engine:
             if e - s < 2:
                 continue
             covering = [c for a, b, c in extents if a < e and s < b]
-            if speaking is None and previous is not None and not covering and text[s] in "\"\u201c" and self._continues_quote(s, e):
+            if (
+                speaking is None
+                and previous is not None
+                and not covering
+                and text[s] in '"\u201c'
+                and self._continues_quote(s, e)
+            ):
                 # 'Mr Herren says ... He is in talks with Google. "All books ... could be put on the base
                 # stations."': a quotation with no cue right after a sentence about the person last quoted
                 speaking = self._quoted_subject(previous, claims)
@@ -637,9 +737,19 @@ class _Engine:
                 claims = [c for c in claims if id(c) not in drop]
                 extents = [x for x in extents if id(x[2]) not in drop]
                 hedges = [" ".join(text[x:y].split()) for x, y in self._hedge_spans(s, e)]
-                claims.append(Claim(text=text[s:e], start=s, end=e, source=speaking.source, speaker=speaking.speaker,
-                                    source_type=speaking.source_type, hedges=hedges, quote="direct",
-                                    content_spans=[Span(start=s, end=e)]))
+                claims.append(
+                    Claim(
+                        text=text[s:e],
+                        start=s,
+                        end=e,
+                        source=speaking.source,
+                        speaker=speaking.speaker,
+                        source_type=speaking.source_type,
+                        hedges=hedges,
+                        quote="direct",
+                        content_spans=[Span(start=s, end=e)],
+                    )
+                )
                 continue
             if covering:
                 ending = [c for a, b, c in extents if a < e and s < b and b >= e - 2 and self._speaks_on(c)]
@@ -649,9 +759,17 @@ class _Engine:
             speaking, previous = None, sent
             for a, b in self._clauses(sent):
                 hedges = [" ".join(text[x:y].split()) for x, y in self._hedge_spans(a, b)]
-                claims.append(Claim(text=text[a:b], start=a, end=b, hedges=hedges, quote="none",
-                                    content_spans=[Span(start=a, end=b)]))
-        claims.sort(key=lambda c: (c.start or 0))
+                claims.append(
+                    Claim(
+                        text=text[a:b],
+                        start=a,
+                        end=b,
+                        hedges=hedges,
+                        quote="none",
+                        content_spans=[Span(start=a, end=b)],
+                    )
+                )
+        claims.sort(key=lambda c: c.start or 0)
         return claims
 
     def _name_described_speakers(self, attrs: list[Attribution], claims: list[Claim]) -> None:
@@ -699,8 +817,17 @@ class _Engine:
             at = c.cue_spans[0].start
             if not self.quotes.containing(at):
                 continue
-            outer = next((o for o in claims if o is not c and o.attributed and (o.source or "").lower() not in (
-                "i", "we", "me", "us") and any(p.start <= at < p.end for p in o.content_spans)), None)
+            outer = next(
+                (
+                    o
+                    for o in claims
+                    if o is not c
+                    and o.attributed
+                    and (o.source or "").lower() not in ("i", "we", "me", "us")
+                    and any(p.start <= at < p.end for p in o.content_spans)
+                ),
+                None,
+            )
             if outer is not None:
                 c.source_type = outer.source_type
                 c.speaker = outer.speaker or outer.source
@@ -790,13 +917,13 @@ class _Engine:
     def _continues_quote(self, start: int, end: int) -> bool:
         """The sentence at ``start:end`` is a quotation (or a paragraph of one) and nothing but."""
         text = self.text
-        if text[start] not in "\"\u201c":
+        if text[start] not in '"\u201c':
             # a later sentence of the same quotation ('"A. B."': B)
             q = self.quotes.containing(start)
             return q is not None and q[0] < start and q[1] >= end - 1
         q = self.quotes.containing(start + 1)
         if q is None:
-            return text[end - 1] in "\"\u201d"
+            return text[end - 1] in '"\u201d'
         return q[1] >= end - 1
 
     # --- the trained span tagger ----------------------------------------------------------------
@@ -839,7 +966,7 @@ class _Engine:
             # PolNeAR dev within 0.003 of reading every sentence
             lex = feats.cats[:, 9]
             cand = (feats.cats[:, 8] > 0) | ((lex > 0) & (lex < 4))
-            keep = np.array([bool(cand[s.start:s.end].any()) for s in self.sents])
+            keep = np.array([bool(cand[s.start : s.end].any()) for s in self.sents])
             idx, lm_logp = lm.log_probs(doc, rule, keep)
             logp[idx] = (1.0 - LM_WEIGHT) * logp[idx] + LM_WEIGHT * lm_logp
         found = runs_of(doc, tagger.labels(feats, logp))
@@ -870,8 +997,12 @@ class _Engine:
                 # constructions ("according to", "with forecasts suggesting", "in a poll") with a source: losing
                 # an attribution shows someone's claim as the writer's (train holdout, against dropping it:
                 # Content overlap +0.013, Source overlap +0.001, Cue exact -0.010)
-                if a.layout or a.learned == 0 and a.source and (a.cue[-1].lower_ in cue_verb_forms()
-                                                                or a.cue[0].lower_ in ("according", "with", "in")):
+                if (
+                    a.layout
+                    or a.learned == 0
+                    and a.source
+                    and (a.cue[-1].lower_ in cue_verb_forms() or a.cue[0].lower_ in ("according", "with", "in"))
+                ):
                     kept.append(a)
                     # its pieces are taken: the tagger's runs there do not make a rival attribution
                     inside = tok_idx(a.content) | {t.i for t in a.source}
@@ -911,7 +1042,9 @@ class _Engine:
             # a cue word the lexicons or the cue detector know, and a source that is not the subject of a passive
             # ("Investigators are believed to be examining ...": the believers are not named); train holdout:
             # no change in the figures, fewer attributions a reader would not call one
-            if not any(lexicon_kind(doc[i].lower_) for i in range(lo, hi)) or (head is not None and head.dep_ == "nsubjpass"):
+            if not any(lexicon_kind(doc[i].lower_) for i in range(lo, hi)) or (
+                head is not None and head.dep_ == "nsubjpass"
+            ):
                 continue
             if head is None or (len(src) == 1 and head.lower_ in ("which", "that")):
                 # "..., which would make him the most expensive player": a relative pronoun of a thing is no
@@ -920,9 +1053,15 @@ class _Engine:
                 # attribution would be shown as anonymous (train holdout: Cue exact +0.006, Content +0.001)
                 continue
             content = [p for p in (trim(text, *chars(r)) for r in conts) if p[1] > p[0]] or [chars(r) for r in conts]
-            new = Attribution(cue=[doc[i] for i in range(lo, hi) if not doc[i].is_space], source=src,
-                              source_head=head, content=content, tagged_source=tagged_source,
-                              tagged_cue=[chars((lo, hi))], tagged_content=[chars(r) for r in conts])
+            new = Attribution(
+                cue=[doc[i] for i in range(lo, hi) if not doc[i].is_space],
+                source=src,
+                source_head=head,
+                content=content,
+                tagged_source=tagged_source,
+                tagged_cue=[chars((lo, hi))],
+                tagged_content=[chars(r) for r in conts],
+            )
             # a cue outside the hand/learned verb lexicon needs a source that can speak or report, as in the
             # rules ("Winds pushed the flames" attributes nothing to the winds); train holdout: Source overlap
             # -0.008, Cue exact -0.002 against not checking
@@ -944,7 +1083,13 @@ class _Engine:
         according = attr.cue[0].lower_ == "according"
         if not attr.layout and not self._reports(attr, verbs):
             return False
-        if head is not None and verbs and not according and verbs[-1].lower_ not in cue_verb_forms() and not is_plausible_source(head):
+        if (
+            head is not None
+            and verbs
+            and not according
+            and verbs[-1].lower_ not in cue_verb_forms()
+            and not is_plausible_source(head)
+        ):
             # A verb known only from the learned lexicon ("pushed", "drove") is a cue only when its
             # subject can speak or report: "winds pushed the flames" attributes nothing to "winds".
             return False
@@ -953,7 +1098,9 @@ class _Engine:
         if head is None:
             # no source: only a passive cue ("is expected to", "was asked") or "according to" stands alone
             return attr.cue[0].lower_ == "according" or attr.cue[-1].tag_ == "VBN"
-        if attr.cue[-1].lower_ in WEAK_CUES or (attr.cue[-1].text == ":" and len(attr.cue) > 1 and attr.cue[-2].lower_ in WEAK_CUES):
+        if attr.cue[-1].lower_ in WEAK_CUES or (
+            attr.cue[-1].text == ":" and len(attr.cue) > 1 and attr.cue[-2].lower_ in WEAK_CUES
+        ):
             return is_plausible_source(head)
         return True
 
@@ -974,31 +1121,58 @@ class _Engine:
             return True
         kids = list(verb.children)
         # a reported clause: a finite verb or a that-clause ("finds life difficult" is a small clause, no report)
-        clause = any(k.dep_ in ("ccomp", "parataxis") and (k.pos_ in ("VERB", "AUX") or any(
-            m.dep_ == "mark" for m in k.children)) or k.dep_ == "xcomp" and k.tag_ == "VB" for k in kids)
-        if verb.dep_ == "relcl" and not clause and verb.head.lower_ in _QUANTITY_NOUNS and any(
-                k.dep_ == "dobj" and k.lower_ in ("that", "which") for k in kids):
+        clause = any(
+            k.dep_ in ("ccomp", "parataxis")
+            and (k.pos_ in ("VERB", "AUX") or any(m.dep_ == "mark" for m in k.children))
+            or k.dep_ == "xcomp"
+            and k.tag_ == "VB"
+            for k in kids
+        )
+        if (
+            verb.dep_ == "relcl"
+            and not clause
+            and verb.head.lower_ in _QUANTITY_NOUNS
+            and any(k.dep_ == "dobj" and k.lower_ in ("that", "which") for k in kids)
+        ):
             return False  # "twice the 169,000 figure that economists had forecast": the comparison is the writer's
         quoted = any(self.quotes.overlapping(a, b) for a, b in attr.content)
         head = attr.source_head
-        if head is not None and head.lower_ == "you" and text[verb.sent.start_char : verb.sent.end_char].rstrip(" \"'\u201d\u2019").endswith("?"):
+        if (
+            head is not None
+            and head.lower_ == "you"
+            and text[verb.sent.start_char : verb.sent.end_char].rstrip(" \"'\u201d\u2019").endswith("?")
+        ):
             return False
-        if verb.lower_ in ("known", "called", "named", "dubbed") and verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].lower_ == "as":
+        if (
+            verb.lower_ in ("known", "called", "named", "dubbed")
+            and verb.i + 1 < len(self.doc)
+            and self.doc[verb.i + 1].lower_ == "as"
+        ):
             return False  # "a group known as the Coral Consortium": a name, not a report
         if verb.lower_ in ("call", "calls", "called", "calling") and any(
-                k.dep_ == "dobj" and k.lower_ in ("himself", "herself", "itself", "themselves", "myself") for k in kids):
+            k.dep_ == "dobj" and k.lower_ in ("himself", "herself", "itself", "themselves", "myself") for k in kids
+        ):
             return False  # "One recruit calls himself Heretic": a name, not a report
         head = attr.source_head
-        if verb.lower_ == "said" and head is not None and head.lower_ == "that" and head.i == verb.i - 1 and \
-                verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].text == ",":
+        if (
+            verb.lower_ == "said"
+            and head is not None
+            and head.lower_ == "that"
+            and head.i == verb.i - 1
+            and verb.i + 1 < len(self.doc)
+            and self.doc[verb.i + 1].text == ","
+        ):
             return False  # "That said, it is still great fun": a discourse marker
         if verb.lower_ in _DEAL_FORMS and not clause and not quoted and any(k.dep_ == "dobj" for k in kids):
             return False  # "the directors have agreed a $90m settlement": a deal done, no words reported
         p_cue = self._cue_p(verb) if self.model is not None and self.model.candidate(verb) else 0.0
         if clause or quoted or p_cue >= _NARRATION_MAX:
             return True  # the cue detector reads a report here ("after Trump attacked Machado")
-        if verb.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _ADVERBIAL_MARKS for m in kids) and (
-                head is None or classify_tokens(head) == "anonymous"):
+        if (
+            verb.dep_ == "advcl"
+            and any(m.dep_ == "mark" and m.lower_ in _ADVERBIAL_MARKS for m in kids)
+            and (head is None or classify_tokens(head) == "anonymous")
+        ):
             # an unnamed crowd's doings in the writer's because/as clause; a named doer keeps the attribution
             # (PolNeAR annotates "because its permanent members have backed one warring party")
             lo, hi = verb.left_edge.idx, verb.right_edge.idx + len(verb.right_edge.text)
@@ -1025,7 +1199,9 @@ class _Engine:
             pos = a.cue_start
             outer = [b for content, b in spans if b is not a and any(x <= pos < y for x, y in content)]
             if outer:
-                if outer[0].layout and not all(any(x <= u and v <= y for x, y in outer[0].content) for u, v in a.content):
+                if outer[0].layout and not all(
+                    any(x <= u and v <= y for x, y in outer[0].content) for u, v in a.content
+                ):
                     continue  # a reading that runs out of a transcript turn ('"HOLT: ... approved' + '"HOLT')
                 if a.layout or not self.quotes.containing(pos) and self._nested_ok(a):
                     inner.append((a, outer[0]))
@@ -1096,8 +1272,11 @@ class _Engine:
             return True
         if any(self.quotes.overlapping(a, b) for a, b in attr.content):
             return False
-        if any(k.dep_ in ("ccomp", "parataxis") and (k.pos_ in ("VERB", "AUX") or any(m.dep_ == "mark" for m in k.children))
-               for k in verb.children):
+        if any(
+            k.dep_ in ("ccomp", "parataxis")
+            and (k.pos_ in ("VERB", "AUX") or any(m.dep_ == "mark" for m in k.children))
+            for k in verb.children
+        ):
             return False
         low = verb.lower_
         return low in _INTENT_FORMS or low not in cue_verb_forms() and low not in _VIEW_FORMS
@@ -1130,8 +1309,11 @@ class _Engine:
         as nouns ("growing below its potential", "election hopes"); "as soon as possible", "made possible"."""
         verb = tok.head
         if word in ("would", "could", "may", "might", "should"):
-            if word == "would" and (_reported_would(tok) or verb.lower_ in ("like", "love", "prefer", "rather")
-                                    or any(c.lower_ == "never" for c in verb.children)):
+            if word == "would" and (
+                _reported_would(tok)
+                or verb.lower_ in ("like", "love", "prefer", "rather")
+                or any(c.lower_ == "never" for c in verb.children)
+            ):
                 return False  # ("I would never attack him": a promise, not a doubt)
             if tok.dep_ == "aux" and any(m.dep_ == "mark" and m.lower_ == "whether" for m in verb.children):
                 return False  # "press Labour over whether objectives could be met": a question, not a hedge
@@ -1144,7 +1326,11 @@ class _Engine:
         if word == "possible" and tok.i >= 1 and self.doc[tok.i - 1].lower_ in ("made", "all", "every", "everything"):
             return False  # "made possible", "all possible energy storage"
         # "as soon as possible", "where possible"
-        return not (word == "possible" and tok.i >= 2 and self.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever"))
+        return not (
+            word == "possible"
+            and tok.i >= 2
+            and self.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever")
+        )
 
     def _source_pieces(self, attr: Attribution) -> list[tuple[int, int]]:
         """Character pieces of the source. PolNeAR convention: an apposition's closing comma belongs to the
@@ -1224,13 +1410,21 @@ class _Engine:
             hedge_spans.append((verb.idx, verb.idx + len(verb.text)))
         for c in verb.children:
             # "told the paper it expected its exposure to be limited": the reported clause is a belief
-            if c.dep_ == "ccomp" and c.lower_ in _BELIEF_CUES and any(k.dep_ in ("ccomp", "xcomp") for k in c.children) \
-                    and any(a <= c.idx < b for a, b in content):
+            if (
+                c.dep_ == "ccomp"
+                and c.lower_ in _BELIEF_CUES
+                and any(k.dep_ in ("ccomp", "xcomp") for k in c.children)
+                and any(a <= c.idx < b for a, b in content)
+            ):
                 hedge_spans.append((c.idx, c.idx + len(c.text)))
             # "said he still admired X and thought his integrity was intact": a belief joined to the reported clause
             for t in [c, *(k for k in c.children if k.dep_ == "conj")] if c.dep_ in ("conj", "ccomp") else []:
-                if t.dep_ == "conj" and t.lower_ in _BELIEF_CUES and any(k.dep_ == "ccomp" for k in t.children) \
-                        and any(a <= t.idx < b for a, b in content):
+                if (
+                    t.dep_ == "conj"
+                    and t.lower_ in _BELIEF_CUES
+                    and any(k.dep_ == "ccomp" for k in t.children)
+                    and any(a <= t.idx < b for a, b in content)
+                ):
                     hedge_spans.append((t.idx, t.idx + len(t.text)))
         hedge_spans = sorted(set(hedge_spans))
         hedges = [" ".join(text[a:b].split()) for a, b in hedge_spans]
@@ -1240,8 +1434,13 @@ class _Engine:
             # group intends or does, told by the writer, credits no claim to them. The spans stay (PolNeAR).
             source, speaker, source_type = None, None, "unattributed"
             quote = "direct" if quote == "direct" else "none"
-        if source_type == "anonymous" and attr.source and not attr.layout and attr.source_text is None \
-                and not can_speak(attr.source_head or attr.source[0]):
+        if (
+            source_type == "anonymous"
+            and attr.source
+            and not attr.layout
+            and attr.source_text is None
+            and not can_speak(attr.source_head or attr.source[0])
+        ):
             if (attr.source_head or attr.source[0]).text[:1].isupper():
                 # "US band REM have announced ...": a name the parser read as a common noun
                 source_type = "named"
@@ -1287,16 +1486,38 @@ def _impersonal(attr: Attribution) -> bool:
     return False
 
 
-_ANONYMITY_WORDS = re.compile(r"anonymity|not to be (?:named|identified)|(?:declined|refused) to be named", re.IGNORECASE)
+_ANONYMITY_WORDS = re.compile(
+    r"anonymity|not to be (?:named|identified)|(?:declined|refused) to be named", re.IGNORECASE
+)
 
 # Passives with an impersonal "it" that stand for an unnamed source ("It is understood that ...").
-_BRIEFED = frozenset(["understood", "believed", "thought", "said", "reported", "claimed", "alleged", "rumoured",
-                      "rumored", "estimated", "feared", "expected", "suggested", "suspected", "known", "learned",
-                      "learnt", "feared"])
+_BRIEFED = frozenset(
+    [
+        "understood",
+        "believed",
+        "thought",
+        "said",
+        "reported",
+        "claimed",
+        "alleged",
+        "rumoured",
+        "rumored",
+        "estimated",
+        "feared",
+        "expected",
+        "suggested",
+        "suspected",
+        "known",
+        "learned",
+        "learnt",
+        "feared",
+    ]
+)
 
 # Conjunctions of an adverbial clause in which a verb narrates rather than reports ("as investors returned ...").
-_ADVERBIAL_MARKS = frozenset(["as", "because", "since", "while", "whilst", "when", "after", "before", "until", "once",
-                              "though", "although"])
+_ADVERBIAL_MARKS = frozenset(
+    ["as", "because", "since", "while", "whilst", "when", "after", "before", "until", "once", "though", "although"]
+)
 
 
 def _after_break(src_head: Token, verb: Token) -> Token:
@@ -1318,7 +1539,9 @@ def _quoted_as_saying(verb: Token) -> Token | None:
     if verb.lower_ not in _QUOTE_FORMS:
         return None
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-    as_saying = any(c.lower_ == "as" and any(k.tag_ == "VBG" for k in c.children) for c in verb.children if c.dep_ == "prep")
+    as_saying = any(
+        c.lower_ == "as" and any(k.tag_ == "VBG" for k in c.children) for c in verb.children if c.dep_ == "prep"
+    )
     return obj if obj is not None and as_saying else None
 
 
@@ -1327,20 +1550,73 @@ def _quoted_as_saying(verb: Token) -> Token | None:
 _CONTROL_VERBS = frozenset(f for v in ["lead", "prompt", "cause", "spur"] for f in _inflect(v)) | {"led"}
 _QUOTE_FORMS = _inflect("quote")
 # Numbers somebody forecast or estimated, compared by the writer ("the figure that economists had forecast").
-_QUANTITY_NOUNS = frozenset(["figure", "figures", "number", "numbers", "amount", "level", "rate", "total", "sum",
-                             "estimate", "forecast", "target", "price", "growth", "increase", "rise", "fall"])
+_QUANTITY_NOUNS = frozenset(
+    [
+        "figure",
+        "figures",
+        "number",
+        "numbers",
+        "amount",
+        "level",
+        "rate",
+        "total",
+        "sum",
+        "estimate",
+        "forecast",
+        "target",
+        "price",
+        "growth",
+        "increase",
+        "rise",
+        "fall",
+    ]
+)
 # Intentions and wishes: "fans are planning to wear masks" is the writer's report, not the fans' claim.
-_INTENT_FORMS = frozenset(f for v in ["want", "wish", "plan", "intend", "seek", "prefer", "like", "love", "hate", "try",
-                                      "aim", "decide", "prepare", "hope", "consider", "refuse", "decline", "need",
-                                      "vote"]
-                          for f in _inflect(v)) | {"sought", "tried", "tries", "trying"}
+_INTENT_FORMS = frozenset(
+    f
+    for v in [
+        "want",
+        "wish",
+        "plan",
+        "intend",
+        "seek",
+        "prefer",
+        "like",
+        "love",
+        "hate",
+        "try",
+        "aim",
+        "decide",
+        "prepare",
+        "hope",
+        "consider",
+        "refuse",
+        "decline",
+        "need",
+        "vote",
+    ]
+    for f in _inflect(v)
+) | {"sought", "tried", "tries", "trying"}
 # A view held, outside the reporting lexicon: "is regarded by US officials as a way to ..." credits the officials.
-_VIEW_FORMS = frozenset(f for v in ["regard", "view", "see", "deem", "judge", "rate", "rank", "compare", "liken"]
-                        for f in _inflect(v)) | {
-    "saw", "seen"}
+_VIEW_FORMS = frozenset(
+    f for v in ["regard", "view", "see", "deem", "judge", "rate", "rank", "compare", "liken"] for f in _inflect(v)
+) | {"saw", "seen"}
 _DEAL_FORMS = frozenset(["agree", "agrees", "agreed", "agreeing"])
-_KNOW_FORMS = frozenset(["know", "knows", "knew", "known", "knowing", "understand", "understands", "understood",
-                         "remember", "remembers", "remembered"])
+_KNOW_FORMS = frozenset(
+    [
+        "know",
+        "knows",
+        "knew",
+        "known",
+        "knowing",
+        "understand",
+        "understands",
+        "understood",
+        "remember",
+        "remembers",
+        "remembered",
+    ]
+)
 # Below this P(cue) a verb narrating in an adverbial clause, or "know" with an object, reports nothing (the cue
 # detector's own threshold: "returned" 0.17, "seeking" 0.31, "knew" 0.22; "attacked" 0.73, "unleashed" 0.48)
 _NARRATION_MAX = 0.45
@@ -1356,8 +1632,20 @@ def _object_controller(verb: Token) -> Token | None:
 
 
 # Singular expert roles a definite description uses to point back to the last person quoted.
-_EXPERT_ROLES = frozenset(["expert", "economist", "analyst", "researcher", "scientist", "strategist", "academic",
-                           "professor", "specialist", "consultant"])
+_EXPERT_ROLES = frozenset(
+    [
+        "expert",
+        "economist",
+        "analyst",
+        "researcher",
+        "scientist",
+        "strategist",
+        "academic",
+        "professor",
+        "specialist",
+        "consultant",
+    ]
+)
 
 
 def _expert_back_reference(head: Token) -> bool:
@@ -1367,7 +1655,8 @@ def _expert_back_reference(head: Token) -> bool:
         return False
     kids = list(head.children)
     return any(k.dep_ == "det" and k.lower_ == "the" for k in kids) and not any(
-        k.dep_ in ("relcl", "acl", "appos", "prep") for k in kids)
+        k.dep_ in ("relcl", "acl", "appos", "prep") for k in kids
+    )
 
 
 _PERSON_PRONOUNS = frozenset(["i", "we", "you", "he", "she", "they"])
@@ -1386,13 +1675,18 @@ def _obligation(verb: Token) -> bool:
     subj = next((k for k in kids if k.dep_ == "nsubj"), None)
     if subj is None or verb.lower_ == "be":
         return False  # "it should be fit", "the move should be approved": how things will likely be
-    return subj.lower_ in _PERSON_PRONOUNS or subj.lower_ not in ("it", "this", "that") and is_plausible_source(subj) \
+    return (
+        subj.lower_ in _PERSON_PRONOUNS
+        or subj.lower_ not in ("it", "this", "that")
+        and is_plausible_source(subj)
         and not is_document(subj)
+    )
 
 
 # Past reporting/belief words whose "would" is the future of "will" ("was confident X would ...").
-_REPORTED_FUTURE_HEADS = frozenset(["confident", "sure", "certain", "convinced", "adamant", "determined", "clear",
-                                    "aware", "hopeful", "optimistic"])
+_REPORTED_FUTURE_HEADS = frozenset(
+    ["confident", "sure", "certain", "convinced", "adamant", "determined", "clear", "aware", "hopeful", "optimistic"]
+)
 _SPEAKER_PRONOUNS = frozenset(["it", "they", "he", "she", "we", "i"])
 _CONDITIONAL_MARKS = frozenset(["if", "unless", "otherwise", "provided", "providing"])
 
@@ -1415,8 +1709,9 @@ def _reported_would(would: Token) -> bool:
         return True  # "would not say what proportion ...": a refusal to tell, not a hedge
     if any(k.dep_ == "aux" and k.lower_ in ("have", "'ve") and k.i > would.i for k in kids) and verb.tag_ == "VBN":
         return False  # "would have been present": counterfactual
-    if any(k.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONAL_MARKS for m in k.children)
-           for k in kids):
+    if any(
+        k.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONAL_MARKS for m in k.children) for k in kids
+    ):
         return False  # "would rise if rates stay"
     cur = verb
     for _ in range(8):
@@ -1424,10 +1719,28 @@ def _reported_would(would: Token) -> bool:
             return False
         dep = cur.dep_
         cur = cur.head
-        if dep in ("ccomp", "xcomp", "conj", "relcl", "acl", "advcl", "appos", "dobj", "pobj", "prep", "pcomp",
-                   "attr", "nsubj", "acomp", "parataxis"):
-            past = cur.tag_ in ("VBD", "VBN", "VBG") or cur.tag_ == "VB" and any(
-                k.dep_ == "aux" and k.lower_ in ("did", "had", "would", "could") for k in cur.children)
+        if dep in (
+            "ccomp",
+            "xcomp",
+            "conj",
+            "relcl",
+            "acl",
+            "advcl",
+            "appos",
+            "dobj",
+            "pobj",
+            "prep",
+            "pcomp",
+            "attr",
+            "nsubj",
+            "acomp",
+            "parataxis",
+        ):
+            past = (
+                cur.tag_ in ("VBD", "VBN", "VBG")
+                or cur.tag_ == "VB"
+                and any(k.dep_ == "aux" and k.lower_ in ("did", "had", "would", "could") for k in cur.children)
+            )
             if past and (is_cue_verb(cur.lower_) or cur.lower_ in _BELIEF_CUES):
                 if any(k.dep_ == "neg" for k in cur.children):
                     return True  # "did not say when the move would take place": a question left open, no claim

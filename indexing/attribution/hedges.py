@@ -25,7 +25,9 @@ __all__ = ["HEDGE_PATTERN", "find_hedge_spans", "find_hedges"]
 
 _BE = r"(?:is|are|was|were|be|been|being|'s|’s|'re|’re)"
 _EPISTEMIC_VERB = r"(?:suggest(?:s|ed|ing)?|indicat(?:e|es|ed|ing)|appear(?:s|ed|ing)?|seem(?:s|ed|ing)?)"
-_EVIDENCE_NOUN = r"(?:predictions?|reports?|estimates?|forecasts?|projections?|signs?|indications?|evidence|data|polls?)"
+_EVIDENCE_NOUN = (
+    r"(?:predictions?|reports?|estimates?|forecasts?|projections?|signs?|indications?|evidence|data|polls?)"
+)
 
 _PHRASES = [
     # "is expected to", "are believed to", "was said to", "is thought to"
@@ -53,8 +55,10 @@ _WORDS = [
     r"may|might|could|would|should",
     _EPISTEMIC_VERB,
     r"believes?|believed|believing|expects?|expecting|hopes?|hoped|hoping",
-    (r"reportedly|allegedly|possibly|probably|likely|unlikely|perhaps|apparently|presumably|purportedly|"
-    r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly"),
+    (
+        r"reportedly|allegedly|possibly|probably|likely|unlikely|perhaps|apparently|presumably|purportedly|"
+        r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly"
+    ),
     r"potential|possible|alleged|suspected|purported|rumou?red|speculat(?:ed|ive|ion)|unconfirmed|unverified",
     r"unclear|unsure|hopeful",
 ]
@@ -66,7 +70,7 @@ HEDGE_PATTERN = re.compile(
 
 
 def _is_name(text: str, m: re.Match[str]) -> bool:
-    """"May" the month or the name ("Theresa May", "May 5") is not the modal."""
+    """ "May" the month or the name ("Theresa May", "May 5") is not the modal."""
     if m.group(0) != "May":
         return False
     before = text[: m.start()].rstrip()
@@ -77,7 +81,10 @@ def _is_name(text: str, m: re.Match[str]) -> bool:
 
 _APPEAR = re.compile(r"appear(?:s|ed|ing)?", re.IGNORECASE)
 # what makes "appear" epistemic: "appears to have", "it appears that", "appeared unlikely"
-_APPEAR_NEXT = re.compile(r"\s+(?:to|that|as\s+(?:if|though)|(?:increasingly\s+|more\s+|less\s+)?(?:un)?likely|certain|set|poised|ready|keen|unable|willing)\b", re.IGNORECASE)
+_APPEAR_NEXT = re.compile(
+    r"\s+(?:to|that|as\s+(?:if|though)|(?:increasingly\s+|more\s+|less\s+)?(?:un)?likely|certain|set|poised|ready|keen|unable|willing)\b",
+    re.IGNORECASE,
+)
 _APPEAR_PREV = re.compile(r"\b(?:it|there|would|what)\s+(?:now\s+|also\s+|still\s+)?$", re.IGNORECASE)
 
 
@@ -91,8 +98,11 @@ def _is_performance(text: str, m: re.Match[str]) -> bool:
 def find_hedge_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Character spans of hedge cues in ``text[start:end]`` (offsets into ``text``)."""
     end = len(text) if end is None else end
-    return [(m.start(), m.end()) for m in HEDGE_PATTERN.finditer(text, start, end)
-            if not _is_name(text, m) and not _is_performance(text, m)]
+    return [
+        (m.start(), m.end())
+        for m in HEDGE_PATTERN.finditer(text, start, end)
+        if not _is_name(text, m) and not _is_performance(text, m)
+    ]
 
 
 def find_hedges(text: str) -> list[str]:

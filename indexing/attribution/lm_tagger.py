@@ -35,7 +35,16 @@ from .tagger import LABELS, windows
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["DELTA_FILE", "MAX_PIECES", "TransformerTagger", "Window", "encode_words", "head_input", "load_tokenizer", "windows_of"]
+__all__ = [
+    "DELTA_FILE",
+    "MAX_PIECES",
+    "TransformerTagger",
+    "Window",
+    "encode_words",
+    "head_input",
+    "load_tokenizer",
+    "windows_of",
+]
 
 DELTA_FILE = Path(__file__).with_name("tagger_lora.npz")
 FORMAT = "newsqa-lora-delta/1"
@@ -52,8 +61,9 @@ class Window:
         self.index, self.words, self.rule, self.gold = index, words, rule, gold
 
 
-def windows_of(doc: Doc, rule: np.ndarray, labels: np.ndarray | None = None,
-               keep: np.ndarray | None = None) -> list[Window]:
+def windows_of(
+    doc: Doc, rule: np.ndarray, labels: np.ndarray | None = None, keep: np.ndarray | None = None
+) -> list[Window]:
     """The windows of ``doc`` (``tagger.windows`` over its sentences), whitespace tokens left out.
 
     ``rule``: the rules' label index per token (``engine.rule_roles``); ``labels``: gold labels per token
@@ -78,8 +88,9 @@ def windows_of(doc: Doc, rule: np.ndarray, labels: np.ndarray | None = None,
             idx = idx[~space[idx]]
             if not len(idx):
                 continue
-            out.append(Window(idx, [doc[int(i)].text for i in idx], rule[idx],
-                              labels[idx] if labels is not None else None))
+            out.append(
+                Window(idx, [doc[int(i)].text for i in idx], rule[idx], labels[idx] if labels is not None else None)
+            )
     return out
 
 
@@ -150,8 +161,9 @@ class TransformerTagger:
     Raises ``ConfigurationError`` naming the file when the delta is missing, unreadable or not a span tagger's,
     and when the built model cannot be loaded."""
 
-    def __init__(self, delta_path: Path = DELTA_FILE, cache_dir: Path | None = None, threads: int = 1,
-                 int8: bool = True) -> None:
+    def __init__(
+        self, delta_path: Path = DELTA_FILE, cache_dir: Path | None = None, threads: int = 1, int8: bool = True
+    ) -> None:
         import onnxruntime
 
         from indexing.embedding import default_model_path
@@ -160,8 +172,10 @@ class TransformerTagger:
 
         delta_path = Path(delta_path)
         if not delta_path.is_file():
-            raise ConfigurationError(f"the transformer span tagger's weights {delta_path} are missing "
-                                     "(reinstall newsqa, or set NEWSQA_ATTRIBUTION=tagger to go without it)")
+            raise ConfigurationError(
+                f"the transformer span tagger's weights {delta_path} are missing "
+                "(reinstall newsqa, or set NEWSQA_ATTRIBUTION=tagger to go without it)"
+            )
         delta = load_delta(delta_path)
         labels = delta.meta.get("labels")
         try:
@@ -169,9 +183,15 @@ class TransformerTagger:
             self._b = delta.extra["head.bias"].astype(np.float32)
         except KeyError as exc:
             raise ConfigurationError(f"{delta_path} is not a span tagger's delta: no {exc.args[0]}") from exc
-        if delta.meta.get("format") != FORMAT or labels != list(LABELS) or self._w.shape[0] != len(LABELS) or not delta.lora:
-            raise ConfigurationError(f"{delta_path} is not a span tagger's delta (format {delta.meta.get('format')!r}, "
-                                     f"labels {labels!r})")
+        if (
+            delta.meta.get("format") != FORMAT
+            or labels != list(LABELS)
+            or self._w.shape[0] != len(LABELS)
+            or not delta.lora
+        ):
+            raise ConfigurationError(
+                f"{delta_path} is not a span tagger's delta (format {delta.meta.get('format')!r}, labels {labels!r})"
+            )
         if cache_dir is None:
             from indexing.settings import Settings
 
@@ -187,7 +207,9 @@ class TransformerTagger:
         try:
             self._session = onnxruntime.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:  # a damaged cache file: say which, so it can be deleted
-            raise ConfigurationError(f"cannot load the span tagger model {self.path} ({exc}); delete it to rebuild") from exc
+            raise ConfigurationError(
+                f"cannot load the span tagger model {self.path} ({exc}); delete it to rebuild"
+            ) from exc
         self._tokenizer = load_tokenizer(model_dir)
         self.meta = delta.meta
 
@@ -203,7 +225,7 @@ class TransformerTagger:
         # windows of similar length in one padded batch (at most 8)
         order = sorted(range(len(wins)), key=lambda j: len(encoded[j][0]))
         for s in range(0, len(order), 8):
-            batch = order[s:s + 8]
+            batch = order[s : s + 8]
             width = max(len(encoded[j][0]) for j in batch)
             ids = np.zeros((len(batch), width), dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -211,8 +233,9 @@ class TransformerTagger:
                 n = len(encoded[j][0])
                 ids[r, :n] = encoded[j][0]
                 mask[r, :n] = 1
-            (hidden,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                                 "token_type_ids": np.zeros_like(ids)})
+            (hidden,) = self._session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )
             for r, j in enumerate(batch):
                 first = encoded[j][1]
                 x = head_input(hidden[r], first, wins[j].rule)

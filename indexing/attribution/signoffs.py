@@ -31,11 +31,62 @@ _DASH = re.compile(r"\u2015|\u2014|\u2013|--|-")
 _QUOTE_CLOSERS = "\"'\u201d\u2019"
 _HANDLE = re.compile(r"\(@\w{1,30}\)")
 # Words that may stand lower-case inside a name ("Charles de Gaulle", "Ahmed bin Salman").
-_NAME_PARTICLES = frozenset(["de", "del", "della", "der", "di", "da", "du", "la", "le", "van", "von", "bin", "ibn",
-                             "al", "el", "y", "dos", "das", "mc", "of", "and", "the"])
+_NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "della",
+        "der",
+        "di",
+        "da",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "y",
+        "dos",
+        "das",
+        "mc",
+        "of",
+        "and",
+        "the",
+    ]
+)
 # Abbreviations that end in a full stop inside a name ("Sen. Ana Ruiz", "Martin Luther King Jr.").
-_ABBREVIATIONS = frozenset(["mr", "mrs", "ms", "dr", "gov", "sen", "rep", "gen", "col", "lt", "sgt", "prof", "rev",
-                            "jr", "sr", "st", "hon", "pres", "sec", "atty", "supt", "capt", "cmdr", "adm", "maj"])
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gov",
+        "sen",
+        "rep",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "prof",
+        "rev",
+        "jr",
+        "sr",
+        "st",
+        "hon",
+        "pres",
+        "sec",
+        "atty",
+        "supt",
+        "capt",
+        "cmdr",
+        "adm",
+        "maj",
+    ]
+)
 _MAX_NAME_WORDS = 6
 
 
@@ -86,7 +137,11 @@ def _name_end(text: str, start: int, line_end: int) -> int | None:
         end -= 1
     # what follows on the line must not make the "name" the subject of a sentence ("— Then Ruiz said ...")
     rest = text[end:line_end].strip(" \u00a0")
-    if rest and rest[0] not in ",.(<;\u2014\u2013-\u201c\u2018\"" and not re.match(r"(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d)", rest):
+    if (
+        rest
+        and rest[0] not in ',.(<;\u2014\u2013-\u201c\u2018"'
+        and not re.match(r"(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d)", rest)
+    ):
         return None
     return end
 

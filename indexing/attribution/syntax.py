@@ -69,8 +69,12 @@ def cue_tokens(verb: Token) -> list[Token]:
 
         head = verb.head
         between = doc[head.i + 1 : block[0].i]
-        if head.pos_ == "VERB" and not is_cue_verb(head.lower_) and len(between) <= 2 and all(
-                t.head.i == head.i and t.dep_ in ("prt", "advmod", "neg") for t in between):
+        if (
+            head.pos_ == "VERB"
+            and not is_cue_verb(head.lower_)
+            and len(between) <= 2
+            and all(t.head.i == head.i and t.dep_ in ("prt", "advmod", "neg") for t in between)
+        ):
             lead = {t.i: t for t in [*cue_tokens(head), *between] if t.i < block[0].i}
             block = [lead[i] for i in sorted(lead)] + block
     k = verb.i + 1
@@ -101,8 +105,9 @@ def cue_tokens(verb: Token) -> list[Token]:
     return block
 
 
-_DAY_WORDS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
-                        "today", "tonight"])
+_DAY_WORDS = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today", "tonight"]
+)
 _CUE_ADVERBS = frozenset(["back", "repeatedly", "recently", "then"])
 
 
@@ -192,12 +197,17 @@ def _left_subject(verb: Token) -> Token | None:
     doc = verb.doc
     k = verb.i - 1
     while k >= verb.sent.start and (
-            doc[k].text == "," or doc[k].head.i == verb.i and doc[k].dep_ in ("aux", "auxpass", "neg", "advmod")):
+        doc[k].text == "," or doc[k].head.i == verb.i and doc[k].dep_ in ("aux", "auxpass", "neg", "advmod")
+    ):
         k -= 1
     if k < verb.sent.start or doc[k].pos_ not in ("PROPN", "NOUN", "PRON", "NUM"):
         return None
     cur = doc[k]
-    while cur.dep_ in ("appos", "compound", "nummod", "flat") and cur.head.i < cur.i and cur.head.pos_ in ("PROPN", "NOUN"):
+    while (
+        cur.dep_ in ("appos", "compound", "nummod", "flat")
+        and cur.head.i < cur.i
+        and cur.head.pos_ in ("PROPN", "NOUN")
+    ):
         if is_plausible_source(cur) and not is_plausible_source(cur.head):
             break
         cur = cur.head

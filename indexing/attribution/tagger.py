@@ -41,7 +41,24 @@ if TYPE_CHECKING:
 
     from .quotes import QuoteIndex
 
-__all__ = ["LABELS", "ROLE_NAMES", "SpanTagger", "TokenFeatures", "attribution_mode", "decode", "decode_windows", "featurize", "lexicon_kind", "load_lm_tagger", "load_tagger", "role_tags", "role_tags_of", "runs_of", "stray_inside", "windows"]
+__all__ = [
+    "LABELS",
+    "ROLE_NAMES",
+    "SpanTagger",
+    "TokenFeatures",
+    "attribution_mode",
+    "decode",
+    "decode_windows",
+    "featurize",
+    "lexicon_kind",
+    "load_lm_tagger",
+    "load_tagger",
+    "role_tags",
+    "role_tags_of",
+    "runs_of",
+    "stray_inside",
+    "windows",
+]
 
 MODEL_FILE = Path(__file__).with_name("tagger.onnx")
 VOCAB_FILE = Path(__file__).with_name("tagger_vocab.json")
@@ -49,7 +66,20 @@ ROLE_NAMES = ("Source", "Cue", "Content")
 # BIO labels: 0 = O, then B/I per role in ROLE_NAMES order.
 LABELS = ("O", "B-Source", "I-Source", "B-Cue", "I-Cue", "B-Content", "I-Content")
 # Categorical inputs, in the order the model takes them (one embedding table each).
-CATEGORICAL = ("word", "shape", "pos", "tag", "dep", "head_pos", "head_side", "quote", "rule", "lexicon", "boundary", "cue_p")
+CATEGORICAL = (
+    "word",
+    "shape",
+    "pos",
+    "tag",
+    "dep",
+    "head_pos",
+    "head_side",
+    "quote",
+    "rule",
+    "lexicon",
+    "boundary",
+    "cue_p",
+)
 # Sequences the model reads: runs of whole sentences of at most this many tokens (training and inference).
 WINDOW = 256
 # NEWSQA_ATTRIBUTION when unset (``attribution_mode``)
@@ -111,13 +141,21 @@ def lexicon_kind(low: str) -> int:
 
 def role_tags(doc: Doc, claims: list[Claim]) -> np.ndarray:
     """The rules' BIO label index per token (the tagger's ``rule`` input), from the attributed claims' spans."""
-    triples = [([(s.start, s.end) for s in c.source_spans], [(s.start, s.end) for s in c.cue_spans],
-                [(s.start, s.end) for s in c.content_spans]) for c in claims if c.source_spans or c.cue_spans]
+    triples = [
+        (
+            [(s.start, s.end) for s in c.source_spans],
+            [(s.start, s.end) for s in c.cue_spans],
+            [(s.start, s.end) for s in c.content_spans],
+        )
+        for c in claims
+        if c.source_spans or c.cue_spans
+    ]
     return role_tags_of(doc, triples)
 
 
-def role_tags_of(doc: Doc, triples: list[tuple[list[tuple[int, int]], ...]],
-                 bounds: tuple[list[int], list[int]] | None = None) -> np.ndarray:
+def role_tags_of(
+    doc: Doc, triples: list[tuple[list[tuple[int, int]], ...]], bounds: tuple[list[int], list[int]] | None = None
+) -> np.ndarray:
     """BIO label index per token from (source pieces, cue pieces, content pieces) per attribution: cue over
     source over content where they overlap, a piece's first token ``B``. ``bounds``: the tokens' start and
     end offsets when the caller has them."""
@@ -159,8 +197,13 @@ def runs_of(doc: Doc, labels: np.ndarray) -> list[tuple[int, int, int]]:
     return trimmed
 
 
-def featurize(doc: Doc, quotes: QuoteIndex, rule: np.ndarray, vocab: dict[str, dict[str, int]],
-              cue_score: Callable[[Token], float] | None = None) -> TokenFeatures:
+def featurize(
+    doc: Doc,
+    quotes: QuoteIndex,
+    rule: np.ndarray,
+    vocab: dict[str, dict[str, int]],
+    cue_score: Callable[[Token], float] | None = None,
+) -> TokenFeatures:
     """The model's inputs for every token of ``doc`` (``rule``: :func:`role_tags_of` the rules' attributions;
     ``cue_score``: the cue detector's P(cue) of a token, when the caller has already computed some).
 
@@ -372,8 +415,9 @@ def attribution_mode() -> str:
 
     mode = os.environ.get("NEWSQA_ATTRIBUTION", "").strip().lower() or DEFAULT_MODE
     if mode not in MODES:
-        raise ConfigurationError(f"NEWSQA_ATTRIBUTION must be 'transformer', 'tagger' or 'rules' (default "
-                                 f"{DEFAULT_MODE!r}), not {mode!r}")
+        raise ConfigurationError(
+            f"NEWSQA_ATTRIBUTION must be 'transformer', 'tagger' or 'rules' (default {DEFAULT_MODE!r}), not {mode!r}"
+        )
     return mode
 
 
@@ -386,8 +430,9 @@ def load_lm_tagger():
     from .lm_tagger import DELTA_FILE, TransformerTagger
 
     path = os.environ.get("NEWSQA_TAGGER_LORA", "").strip()
-    return TransformerTagger(Path(path) if path else DELTA_FILE, threads=_threads(),
-                             int8=os.environ.get("NEWSQA_LM_INT8", "1") == "1")
+    return TransformerTagger(
+        Path(path) if path else DELTA_FILE, threads=_threads(), int8=os.environ.get("NEWSQA_LM_INT8", "1") == "1"
+    )
 
 
 def _threads() -> int:
@@ -410,7 +455,9 @@ def load_tagger() -> SpanTagger | None:
     if attribution_mode() == "rules":
         return None
     folder = os.environ.get("NEWSQA_TAGGER_DIR", "").strip()
-    model, vocab = (Path(folder) / MODEL_FILE.name, Path(folder) / VOCAB_FILE.name) if folder else (MODEL_FILE, VOCAB_FILE)
+    model, vocab = (
+        (Path(folder) / MODEL_FILE.name, Path(folder) / VOCAB_FILE.name) if folder else (MODEL_FILE, VOCAB_FILE)
+    )
     if not model.exists() or not vocab.exists():
         if folder:
             raise ConfigurationError(f"NEWSQA_TAGGER_DIR={folder} holds no {MODEL_FILE.name} and {VOCAB_FILE.name}")

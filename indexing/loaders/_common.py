@@ -76,9 +76,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "published_at": ("published_at", "date", "published", "pubDate", "datetime"),
     "url": ("url", "link"),
 }
-_ALIAS_TO_FIELD = {
-    alias.lower(): name for name, aliases in FIELD_ALIASES.items() for alias in aliases
-}
+_ALIAS_TO_FIELD = {alias.lower(): name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
 
 
 def canonical_field(key: str) -> str | None:
@@ -262,11 +260,7 @@ def build_article(
         ident = fallback_id
     if not ident:
         url = fields.get("url")
-        ident = (
-            url_id(url)
-            if isinstance(url, str) and is_url(url)
-            else f"article-{short_hash(title + body)}"
-        )
+        ident = url_id(url) if isinstance(url, str) and is_url(url) else f"article-{short_hash(title + body)}"
     try:
         return Article(
             id=ident,
@@ -281,6 +275,4 @@ def build_article(
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(part) for part in problem.get("loc", ()))
-        return LoadFailure(
-            label, f"invalid {where or 'article'}: {problem.get('msg', 'invalid value')}"
-        )
+        return LoadFailure(label, f"invalid {where or 'article'}: {problem.get('msg', 'invalid value')}")

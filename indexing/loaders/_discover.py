@@ -42,11 +42,7 @@ class DiscoveredSource(str):
 
 def _skipped_in_folder(name: str) -> bool:
     lower = name.lower()
-    return (
-        name.startswith(".")
-        or lower == FOLDER_SETTINGS_FILE
-        or lower.split(".")[0] in _NOT_ARTICLES
-    )
+    return name.startswith(".") or lower == FOLDER_SETTINGS_FILE or lower.split(".")[0] in _NOT_ARTICLES
 
 
 def discover(paths: Sequence[str | Path]) -> tuple[list[str], list[LoadFailure]]:
@@ -109,11 +105,7 @@ def _walk_folder(folder: Path, add: Any) -> list[LoadFailure]:
 
     def on_error(exc: OSError) -> None:
         where = exc.filename or str(folder)
-        reason = (
-            "permission denied"
-            if isinstance(exc, PermissionError)
-            else f"cannot read ({exc.strerror or exc})"
-        )
+        reason = "permission denied" if isinstance(exc, PermissionError) else f"cannot read ({exc.strerror or exc})"
         failures.append(LoadFailure(str(where), reason))
 
     for current, dirnames, filenames in os.walk(folder, onerror=on_error, followlinks=True):
@@ -164,9 +156,7 @@ def _read_settings(path: Path) -> dict[str, Any]:
         try:
             obj = json.loads(path.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as exc:
-            raise Reject(
-                f"bad folder settings {path}: malformed JSON ({exc.msg} at line {exc.lineno})"
-            ) from exc
+            raise Reject(f"bad folder settings {path}: malformed JSON ({exc.msg} at line {exc.lineno})") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise Reject(f"bad folder settings {path}: cannot read ({exc})") from exc
         if not isinstance(obj, dict):

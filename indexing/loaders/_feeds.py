@@ -54,9 +54,7 @@ def _entry_author(entry: Any) -> str | None:
     # RSS <author> is "email (Name)"; keep the name.
     if "@" in author and "(" in author and author.endswith(")"):
         author = author[author.index("(") + 1 : -1]
-    names = [
-        a.get("name") for a in entry.get("authors") or [] if a.get("name") and "@" not in a["name"]
-    ]
+    names = [a.get("name") for a in entry.get("authors") or [] if a.get("name") and "@" not in a["name"]]
     if not author and names:
         author = ", ".join(dict.fromkeys(names))
     return one_line(author) or None
@@ -111,9 +109,7 @@ def parse_feed(data: bytes, origin: Origin) -> Iterator[Article | LoadFailure]:
     if not parsed.entries:
         if parsed.bozo:
             problem = parsed.get("bozo_exception")
-            yield LoadFailure(
-                origin.label, f"not a readable RSS/Atom feed ({problem or 'parse error'})"
-            )
+            yield LoadFailure(origin.label, f"not a readable RSS/Atom feed ({problem or 'parse error'})")
         elif not parsed.version:
             yield LoadFailure(origin.label, "not an RSS or Atom feed")
         else:
@@ -127,18 +123,14 @@ def parse_feed(data: bytes, origin: Origin) -> Iterator[Article | LoadFailure]:
         origin.label,
         origin.source_path,
         origin.id_base,
-        Defaults(
-            outlet=outlet, published_at=origin.defaults.published_at, author=origin.defaults.author
-        ),
+        Defaults(outlet=outlet, published_at=origin.defaults.published_at, author=origin.defaults.author),
     )
     base = origin.id_base or safe_id(urlsplit(origin.label).netloc or origin.label)
     seen: dict[str, int] = {}
     for number, entry in enumerate(parsed.entries, start=1):
         item_origin = entry_origin.item(f"#{number}")
         title = (
-            html_fragment_to_text(entry.get("title") or "")
-            if "<" in (entry.get("title") or "")
-            else entry.get("title")
+            html_fragment_to_text(entry.get("title") or "") if "<" in (entry.get("title") or "") else entry.get("title")
         )
         link = entry.get("link")
         fields = {
@@ -152,9 +144,7 @@ def parse_feed(data: bytes, origin: Origin) -> Iterator[Article | LoadFailure]:
         article = build_article(fields, item_origin, fallback_id=None, item=f"entry {number}")
         if isinstance(article, Article):
             if article.id in seen:
-                article = LoadFailure(
-                    item_origin.label, f"duplicate entry (same id/link as entry {seen[article.id]})"
-                )
+                article = LoadFailure(item_origin.label, f"duplicate entry (same id/link as entry {seen[article.id]})")
             else:
                 seen[article.id] = number
         yield article

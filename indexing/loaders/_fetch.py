@@ -42,9 +42,7 @@ def fetch(
                 raise Reject(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise Reject(
-                    f"larger than the {max_bytes // (1024 * 1024)} MB limit ({int(declared)} bytes)"
-                )
+                raise Reject(f"larger than the {max_bytes // (1024 * 1024)} MB limit ({int(declared)} bytes)")
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():

@@ -129,9 +129,7 @@ def extract_page(data: bytes | str, url: str | None = None) -> dict[str, Any]:
     }
 
 
-def parse_html_article(
-    data: bytes | str, origin: Origin, *, url: str | None = None
-) -> Article | LoadFailure:
+def parse_html_article(data: bytes | str, origin: Origin, *, url: str | None = None) -> Article | LoadFailure:
     """One article from an HTML page."""
     try:
         fields = extract_page(data, url)

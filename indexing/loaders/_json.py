@@ -72,9 +72,7 @@ def articles_in(obj: Any, origin: Origin) -> list[Article | LoadFailure]:
         item_origin = origin.item(f"#{number}") if is_list else origin
         name = f"item {number}" if is_list else "the article"
         if not isinstance(item, dict):
-            results.append(
-                LoadFailure(item_origin.label, f"{name} is {_json_type(item)}, not a JSON object")
-            )
+            results.append(LoadFailure(item_origin.label, f"{name} is {_json_type(item)}, not a JSON object"))
             continue
         fallback = None
         if origin.id_base:
@@ -127,9 +125,7 @@ def parse_json_lines(lines: Iterable[bytes], origin: Origin) -> Iterator[Article
             yield LoadFailure(line_origin.label, f"expected a JSON object, not {_json_type(obj)}")
             continue
         fallback = f"{origin.id_base}#{number}" if origin.id_base else None
-        article = build_article(
-            fields_of(obj), line_origin, fallback_id=fallback, item=f"line {number}"
-        )
+        article = build_article(fields_of(obj), line_origin, fallback_id=fallback, item=f"line {number}")
         if isinstance(article, Article):
             if article.id in seen:
                 article = LoadFailure(

@@ -81,9 +81,7 @@ def _parse(data: bytes, kind: str, origin: Origin, *, url: str | None = None) ->
         elif kind == "json":
             yield from parse_json_document(decode_text(data, origin.label), origin)
         else:
-            yield parse_text_article(
-                decode_text(data, origin.label), origin, markdown=kind == "markdown"
-            )
+            yield parse_text_article(decode_text(data, origin.label), origin, markdown=kind == "markdown")
     except Reject as exc:
         yield LoadFailure(origin.label, str(exc))
 
@@ -97,9 +95,7 @@ def display_path(path: Path) -> str:
     return absolute
 
 
-def load_source(
-    source: str | Path, *, outlet: str | None = None, root: Path | None = None
-) -> Iterator[Loaded]:
+def load_source(source: str | Path, *, outlet: str | None = None, root: Path | None = None) -> Iterator[Loaded]:
     """Articles (and failures) of one file or http(s) URL; never raises for bad input.
 
     ``outlet`` fills in when neither the article nor folder settings name one.
@@ -128,9 +124,7 @@ def load_source(
 def _load_path(path: Path, label: str, outlet: str | None, root: Path) -> Iterator[Loaded]:
     suffix = path.suffix.lower()
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES:
-        yield LoadFailure(
-            label, f"unsupported file type '{suffix or path.name}' ({supported_list()})"
-        )
+        yield LoadFailure(label, f"unsupported file type '{suffix or path.name}' ({supported_list()})")
         return
     try:
         defaults = folder_defaults(path, root, outlet)
@@ -195,15 +189,11 @@ def load_bytes(data: bytes, filename: str, *, outlet: str | None = None) -> list
     position-based id (``export#3``) would silently overwrite another upload's article.
     ``source_path`` is the filename.
     """
-    clean = PurePosixPath(
-        *[p for p in PurePosixPath(filename.replace("\\", "/")).parts if p not in ("/", ".", "..")]
-    )
+    clean = PurePosixPath(*[p for p in PurePosixPath(filename.replace("\\", "/")).parts if p not in ("/", ".", "..")])
     name = str(clean) if clean.parts else "upload"
     id_base = safe_id(str(clean.with_suffix("")) if clean.suffix else name) or "upload"
     kind = _kind(clean.suffix, data)
-    origin = Origin(
-        name, name, None if kind in ("json", "jsonl") else id_base, Defaults(outlet=outlet)
-    )
+    origin = Origin(name, name, None if kind in ("json", "jsonl") else id_base, Defaults(outlet=outlet))
     try:
         return list(_parse(data, kind, origin))
     except Exception as exc:  # noqa: BLE001 (as load_source: a failure, not a traceback)

@@ -38,15 +38,10 @@ def split_front_matter(text: str, label: str = "") -> tuple[dict[str, str], str]
     published_at). Raises Reject for an opened but never closed block, or a line in
     it that is not ``key: value``: reading it as body text would hide the mistake.
     """
-    if (
-        not text.startswith(FRONT_MATTER_FENCE)
-        or text.split("\n", 1)[0].rstrip() != FRONT_MATTER_FENCE
-    ):
+    if not text.startswith(FRONT_MATTER_FENCE) or text.split("\n", 1)[0].rstrip() != FRONT_MATTER_FENCE:
         return {}, text
     lines = text.split("\n")
-    closing = next(
-        (i for i in range(1, len(lines)) if lines[i].rstrip() == FRONT_MATTER_FENCE), None
-    )
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FRONT_MATTER_FENCE), None)
     if closing is None:
         raise Reject("front matter opened with '---' on line 1 is never closed by a '---' line")
     meta: dict[str, str] = {}
@@ -87,9 +82,7 @@ def split_title(text: str, *, markdown: bool = False) -> tuple[str, str]:
     return title, rest
 
 
-def parse_text_article(
-    text: str, origin: Origin, *, markdown: bool = False
-) -> Article | LoadFailure:
+def parse_text_article(text: str, origin: Origin, *, markdown: bool = False) -> Article | LoadFailure:
     """One article from the text of a .txt/.md file."""
     text = normalise_newlines(text).lstrip("\ufeff")
     try:
