@@ -162,8 +162,8 @@ def condense_rules(question: str, history: Sequence[dict[str, Any]]) -> str:
         for pattern in _QUESTION_SPEAKER:
             pm = pattern.search(prev_q)
             if pm:
-                group = 2 if pattern.groups >= 2 else 1
-                return prev_q[: pm.start(group)] + actor + prev_q[pm.end(group) :]
+                index = 2 if pattern.groups >= 2 else 1
+                return prev_q[: pm.start(index)] + actor + prev_q[pm.end(index) :]
         topic = re.sub(r"^\s*(what|who|how|why|when|where|which)\b[^a-z]*", "", prev_q, flags=re.IGNORECASE).rstrip(
             " ?."
         )
@@ -304,7 +304,7 @@ def _as_date(value: Any) -> date | None:
 def _replace(filters: Any, **update: Any) -> Any:
     if hasattr(filters, "model_copy"):
         return filters.model_copy(update=update)
-    if dataclasses.is_dataclass(filters):
+    if dataclasses.is_dataclass(filters) and not isinstance(filters, type):
         return dataclasses.replace(filters, **update)
     return type(filters)(**{**vars(filters), **update})
 
@@ -317,7 +317,7 @@ def resolve_filters(filters: Any, history: Sequence[dict[str, Any]]) -> Any:
         saved = turn.get("filters") if turn.get("role") == "user" else None
         if saved:
             outlets = saved.get("outlets") or None
-            update = {
+            update: dict[str, Any] = {
                 "outlets": list(outlets) if outlets else None,
                 "since": _as_date(saved.get("since")),
                 "until": _as_date(saved.get("until")),

@@ -21,7 +21,7 @@ Remote models are built through ``init_chat_model``; errors become ``Configurati
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from indexing.errors import ConfigurationError
 from indexing.settings import Settings
@@ -62,7 +62,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
         return FakeListChatModel(responses=[model])
-    kwargs: dict[str, object] = {"temperature": settings.llm_temperature}
+    kwargs: dict[str, Any] = {"temperature": settings.llm_temperature}
     if provider == "openai":
         if not settings.openai_base_url and not settings.openai_api_key:
             raise ConfigurationError(
@@ -91,6 +91,6 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         raise ConfigurationError(f"NEWSQA_LLM={spec!r}: cannot create the chat model: {exc}") from exc
 
 
-def _local_options(settings: Settings) -> dict[str, object]:
+def _local_options(settings: Settings) -> dict[str, Any]:
     # NEWSQA_LLM_TIMEOUT bounds a local generation as it bounds a request to a server
     return {"temperature": settings.llm_temperature, "max_time": settings.llm_timeout}

@@ -321,9 +321,9 @@ def read(
     contexts = [passage_context(p) for p in candidates]
     # A question asking several things is read part by part; each part's best passage goes first.
     per_part = []
-    for part in split_question(question):
-        raw = reader.score(part, contexts)
-        kind = asked_kind(part)
+    for question_part in split_question(question):
+        raw = reader.score(question_part, contexts)
+        kind = asked_kind(question_part)
         per_part.append(
             [
                 combine(float(r), p.relevance, weights or COMBINE, typed=typed_match(kind, p.text))
@@ -434,7 +434,7 @@ def combine(reader_score: float, relevance: float, weights: tuple[float, ...] = 
     return float(1.0 / (1.0 + np.exp(-z)))
 
 
-_READERS: dict[tuple[str, str], AnswerReader] = {}
+_READERS: dict[tuple[str, str, str], AnswerReader] = {}
 _READERS_LOCK = threading.Lock()
 
 

@@ -247,7 +247,7 @@ class NewsRetriever(BaseRetriever):
     def invoke(self, input: str, config: RunnableConfig | None = None, **kwargs: Any) -> list[Document]:
         config = ensure_config(config)
         configurable = config.get("configurable") or {}
-        per_call = {
+        per_call: dict[str, Any] = {
             key: configurable[key]
             for key in ("k", "filters", "outlets", "since", "until", "mode")
             if key in configurable

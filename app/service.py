@@ -114,7 +114,7 @@ class NewsQA:
         sources: Iterable[str | Path | Article],
         *,
         outlet: str | None = None,
-        progress: bool = False,
+        progress: bool | str = False,
     ) -> IngestReport:
         """Load, analyse, chunk, embed and store articles from paths, URLs or Article objects."""
         from indexing.pipeline import Ingestor

@@ -327,9 +327,9 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
             yield update
 
     def _passage_for(turns: list[Turn], index: int, number: int) -> str:
-        if not 0 <= index < len(turns) or turns[index].answer is None:
+        answer = turns[index].answer if 0 <= index < len(turns) else None
+        if answer is None:
             return render_passage(None, None)
-        answer = turns[index].answer
         citation = next((c for c in answer.citations if c.id == number), None)
         if citation is None:
             return render_passage(None, None)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -255,7 +255,7 @@ def _passage_fields(item: Any, position: int, strings_are_text: bool = False) ->
     holder = node or kwargs or item
     meta = _metadata(item)
     text = _first(holder, ("text", "page_content", "content", "passage", "snippet", "quote", "chunk", "excerpt"))
-    text = _text_of(text) if text is not None else ""
+    text = _text_of(text) or ""  # no text found (None) is "" for every use below
     ident = item.get("id")
     if isinstance(ident, str) and ident.strip().isdigit():
         ident = int(ident)
@@ -315,13 +315,13 @@ def _passages(items: Any, name: str = "") -> list[dict[str, Any]]:
     return out
 
 
-def _openai_message(record: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
+def _openai_message(record: Mapping[str, Any]) -> tuple[str, list[Mapping[str, Any]]] | None:
     """Text and annotations of an OpenAI Chat Completion, Responses or Assistants message dump."""
     choices = record.get("choices")
     if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
         message = choices[0].get("message") or {}
         if isinstance(message, Mapping) and isinstance(message.get("content"), str):
-            annotations = [
+            annotations: list[Mapping[str, Any]] = [
                 a.get("url_citation", a) | {"type": a.get("type")} if isinstance(a.get("url_citation"), Mapping) else a
                 for a in message.get("annotations") or []
                 if isinstance(a, Mapping)
@@ -360,7 +360,7 @@ def _openai_message(record: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]
     return (text, annotations) if parts else None
 
 
-def _from_annotations(text: str, annotations: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+def _from_annotations(text: str, annotations: Sequence[Mapping[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
     """OpenAI annotations -> numbered citations, and the answer text with an ``[n]`` where each one sits.
 
     A marker the model wrote (``【4:0†source】``, a ``[title](url)`` link) is replaced by ``[n]``; an
@@ -370,7 +370,8 @@ def _from_annotations(text: str, annotations: list[dict[str, Any]]) -> tuple[str
     keys: dict[str, int] = {}
     edits: list[tuple[int, int, str]] = []
     for a in annotations:
-        detail = a.get("file_citation") if isinstance(a.get("file_citation"), Mapping) else {}
+        file_citation = a.get("file_citation")
+        detail = file_citation if isinstance(file_citation, Mapping) else {}
         url, title = a.get("url"), a.get("title")
         file_id = a.get("file_id") or detail.get("file_id")
         filename = a.get("filename") or detail.get("filename")
@@ -415,7 +416,8 @@ def normalise_record(record: Mapping[str, Any]) -> dict[str, Any]:
     case_id = _first(record, _CASE_ID_FIELDS)
     if isinstance(case_id, (str, int)) and not isinstance(case_id, bool):
         out["id"] = str(case_id)
-    metadata = record.get("metadata") if isinstance(record.get("metadata"), Mapping) else {}
+    record_metadata = record.get("metadata")
+    metadata = record_metadata if isinstance(record_metadata, Mapping) else {}
     if "id" not in out and isinstance(metadata.get("case_id"), str):
         out["id"] = metadata["case_id"]
     question = _first(record, _QUESTION_FIELDS)

@@ -10,7 +10,7 @@ support measure reads the three-sentence window of it closest to the answer sent
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from eval.matching import content_words, normalise
@@ -106,7 +106,7 @@ def best_window(sentence: str, body: str, size: int = WINDOW_SENTENCES) -> str:
     wanted = set(content_words(sentence))
     best, best_score = parts[:size], -1
     for i in range(len(parts)):
-        window: Sequence[str] = parts[i : i + size]
+        window = parts[i : i + size]
         score = len(wanted & set(content_words(" ".join(window))))
         if score > best_score:
             best, best_score = window, score

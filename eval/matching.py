@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from types import ModuleType
 
 from indexing.models import Claim
 
@@ -316,7 +317,7 @@ def split_pieces(answer: str, *, trailing: re.Pattern[str] | None = None, foreig
     return [p.strip() for p in pieces if p.strip()]
 
 
-def split_sentences(answer: str, strip_marks: callable | None = None) -> list[AnswerSentence]:  # type: ignore[valid-type]
+def split_sentences(answer: str, strip_marks: Callable[[str], str] | None = None) -> list[AnswerSentence]:
     """Answer text -> sentences with their [n] citations (newsqa's notation; ``eval.notation`` reads the others)."""
     sentences: list[AnswerSentence] = []
     for raw in split_pieces(answer):
@@ -623,9 +624,9 @@ def hedge_cues(sentence: str, expected: Iterable[str] = (), engine_hedges: Itera
 class Marks:
     """Detects the hedged / anonymous marks of ``app.marks`` (or a plain bracket-tag fallback)."""
 
-    hedged: callable  # type: ignore[valid-type]
-    anonymous: callable  # type: ignore[valid-type]
-    strip: callable  # type: ignore[valid-type]
+    hedged: Callable[[str], bool]
+    anonymous: Callable[[str], bool]
+    strip: Callable[[str], str]
     origin: str
 
 
@@ -642,6 +643,7 @@ def _fallback_strip(text: str) -> str:
 @lru_cache(maxsize=1)
 def load_marks() -> Marks:
     """The marks notation of ``app.marks`` when it is installed, else bracket tags ``[hedged]`` / ``[anonymous source]``."""
+    app_marks: ModuleType | None
     try:
         from app import marks as app_marks
     except ImportError:

@@ -546,9 +546,9 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
             _score_answer_level_precision(sentences, evidence_of, support, result)
         used_by: dict[int, list[ExpectedClaim]] = {}
         for expected in case.expected_claims:
-            sentence = _best_sentence(expected, sentences)
-            result.count("claim_recall", sentence is not None)
-            if sentence is None:
+            best = _best_sentence(expected, sentences)
+            result.count("claim_recall", best is not None)
+            if best is None:
                 result.failures.append(
                     Failure(
                         metric="claim_recall",
@@ -558,8 +558,8 @@ def score_case(case: EvalCase, answer: SystemAnswer | None, judge: Judge) -> Cas
                     )
                 )
                 continue
-            used_by.setdefault(sentence.index, []).append(expected)
-            _score_claim(expected, sentence, claims[sentence.index], judge, result)
+            used_by.setdefault(best.index, []).append(expected)
+            _score_claim(expected, best, claims[best.index], judge, result)
         _score_mark_precision(sentences, used_by, judge, result)
     result.count("error_rate", 0)
     result.status = "fail" if any(f.severity == "fail" for f in result.failures) else "pass"

@@ -33,12 +33,15 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
 from indexing.errors import BadInputError
 from indexing.models import Claim
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = [
     "GoldAttribution",
@@ -93,7 +96,7 @@ class PolnearReport(BaseModel):
     )
     articles: int = 0
     annotation_files: int = 0
-    gold_attributions: float = Field(0.0, description="Gold attributions (averaged over annotators).")
+    gold_attributions: float = Field(default=0.0, description="Gold attributions (averaged over annotators).")
     predicted_attributions: int = 0
     scores: dict[str, dict[str, RoleScore]] = Field(
         default_factory=dict, description="{Source|Cue|Content|Attribution: {exact|overlap: RoleScore}}"
@@ -208,11 +211,11 @@ def score_article(text: str, predicted: list[GoldAttribution], gold: list[GoldAt
 
         used: set[int] = set()
         hits = 0
-        for p in predicted:
-            for k, g in enumerate(gold):
+        for pa in predicted:
+            for k, ga in enumerate(gold):
                 if k in used:
                     continue
-                if same(p.Cue, g.Cue) and same(p.Content, g.Content) and same(p.Source, g.Source):
+                if same(pa.Cue, ga.Cue) and same(pa.Content, ga.Content) and same(pa.Source, ga.Source):
                     used.add(k)
                     hits += 1
                     break
@@ -352,7 +355,7 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
     nlp = load_nlp()
     report = SourceTypeReport()
     confusion: dict[str, int] = defaultdict(int)
-    cache: dict[str, tuple[object, list[Claim]]] = {}
+    cache: dict[str, tuple[Doc, list[Claim]]] = {}
     for row in rows:
         path = directory / row["text"]
         if row["text"] not in cache:
@@ -360,7 +363,7 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
             cache[row["text"]] = (doc, analyze_doc(doc))
         doc, claims = cache[row["text"]]
         start, end = row["spans"][0][0], row["spans"][-1][1]
-        predicted = None
+        predicted: str | None = None
         for claim in claims:
             if claim.source_spans and any(sp.start < end and start < sp.end for sp in claim.source_spans):
                 # a claim the engine gives to the writer (an unnamed group's intention, "fans are planning to ...")
@@ -368,7 +371,7 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
                 predicted = claim.source_type if claim.source_type != "unattributed" else None
                 break
         if predicted is None:
-            predicted = classify_mention(doc, start, end)  # type: ignore[arg-type]
+            predicted = classify_mention(doc, start, end)
         report.labelled += 1
         confusion[f"{row['label']}->{predicted}"] += 1
         if predicted == row["label"]:

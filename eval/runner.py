@@ -268,7 +268,7 @@ def evaluate(
     corpus_used = sum(
         1 for r in results for c in r.citations if c.text and judge.corpus is not None and _whole(r, c.id, answers)
     )
-    if corpus_used:
+    if corpus_used and judge.corpus is not None:  # corpus_used counts only when there is a corpus
         notes.append(
             f"{corpus_used} citation(s) gave no text; their article was read from the corpus ({judge.corpus.root})"
         )

@@ -296,8 +296,8 @@ def chunk_article(
         # a claim whose pieces lie on both sides of this boundary
         soft.append(any(lo < right.start and hi > left.end for lo, hi in extents))
 
-    packed = _pack(_units(body, pieces, hard, soft, limit, count_tokens_batch), target, limit)
-    packed = _enforce_limit(body, header, packed, max_tokens, count_tokens_batch)
+    runs = _pack(_units(body, pieces, hard, soft, limit, count_tokens_batch), target, limit)
+    packed = _enforce_limit(body, header, runs, max_tokens, count_tokens_batch)
 
     starts = [run[0].start for run, _ in packed]
     by_chunk: list[list[Claim]] = [[] for _ in packed]

@@ -101,7 +101,9 @@ class SentenceTransformerEmbedder:
         self.name = "all-MiniLM-L6-v2" if model is None else model
         self.quantized = quantize
         self.batch_size = batch_size
-        self.max_tokens = int(self._model.max_seq_length) - 2  # [CLS] and [SEP]
+        max_seq_length = self._model.max_seq_length
+        assert max_seq_length is not None, "a sentence-transformers text model has a max_seq_length"
+        self.max_tokens = int(max_seq_length) - 2  # [CLS] and [SEP]
         self.backend = "torch-int8" if quantize else "torch"
         self.tokenizer = self._model.tokenizer
         # A Rust fast tokenizer called from two threads at once fails with "Already

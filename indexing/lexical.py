@@ -293,10 +293,10 @@ class LexicalIndex:
         counts = np.diff(self._indptr)
         term_of = np.repeat(np.arange(n_terms, dtype=np.int64), counts)
         delta_terms, delta_docs, delta_tf = [], [], []
-        for term, (docs, tfs) in self._delta.items():
-            delta_terms.append(np.full(len(docs), self._vocab[term], dtype=np.int64))
-            delta_docs.append(np.asarray(docs, dtype=np.int32))
-            delta_tf.append(np.asarray(tfs, dtype=np.float32))
+        for term, (term_docs, term_tfs) in self._delta.items():
+            delta_terms.append(np.full(len(term_docs), self._vocab[term], dtype=np.int64))
+            delta_docs.append(np.asarray(term_docs, dtype=np.int32))
+            delta_tf.append(np.asarray(term_tfs, dtype=np.float32))
         terms = np.concatenate([term_of, *delta_terms])
         docs = np.concatenate([self._post_docs, *delta_docs])
         tfs = np.concatenate([self._post_tf, *delta_tf])

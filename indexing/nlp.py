@@ -35,7 +35,8 @@ def _import_spacy_without_torch() -> None:
         import spacy
 
         return
-    sys.modules["torch"] = None  # type: ignore[assignment] - makes `import torch` raise ImportError
+    # None in sys.modules makes `import torch` raise ImportError; typeshed types the values as modules only
+    sys.modules["torch"] = None  # type: ignore[assignment]
     try:
         import spacy  # noqa: F401
     finally:

@@ -405,6 +405,7 @@ class _Workers:
                 stdout=subprocess.PIPE,
                 cwd=str(Path(__file__).resolve().parent.parent),
             )
+            assert process.stdin is not None and process.stdout is not None  # both opened as PIPE
             read_frame(process.stdout)  # "ready"
         except (OSError, EOFError) as exc:
             logger.warning("a parse worker did not start (%s); parsing in this process", exc)
@@ -415,6 +416,7 @@ class _Workers:
                 break
             todo, future = job
             if process is not None:
+                assert process.stdin is not None and process.stdout is not None  # both opened as PIPE
                 try:
                     write_frame(
                         process.stdin,
@@ -431,6 +433,7 @@ class _Workers:
             except BaseException as exc:  # noqa: BLE001 - delivered through the future
                 future.set_exception(exc)
         if process is not None:
+            assert process.stdin is not None  # opened as PIPE
             try:
                 process.stdin.close()
                 process.wait(timeout=30)

@@ -39,7 +39,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -57,6 +57,12 @@ PENDING, COMPLETE = "pending", "complete"
 # Chroma's embedded limit is ~5,000 records per call; smaller calls keep memory flat.
 _WRITE_BATCH = 1000
 _READ_PAGE = 2000
+
+
+@overload
+def published_day(value: date) -> int: ...
+@overload
+def published_day(value: None) -> None: ...
 
 
 def published_day(value: date | None) -> int | None:

@@ -129,9 +129,9 @@ def format_answer(answer: Answer) -> str:
     if answer.refused:
         if answer.closest:
             lines += ["", "Closest articles:"]
-            for i, c in enumerate(answer.closest, start=1):
-                when = c.published_at.isoformat() if c.published_at else "undated"
-                lines.append(f"  {i}. {c.title or c.article_id}  [{c.outlet or 'no outlet'}, {when}]")
+            for i, a in enumerate(answer.closest, start=1):
+                when = a.published_at.isoformat() if a.published_at else "undated"
+                lines.append(f"  {i}. {a.title or a.article_id}  [{a.outlet or 'no outlet'}, {when}]")
         return "\n".join(lines)
     marks = sorted(set(find_marks(answer.answer)), key=lambda m: m.value)
     if marks:

@@ -910,7 +910,7 @@ class SpeakerResolver:
                 return None, None
             # The most recent of: last singular source, last person mentioned.
             _pos, name, st = max(candidates, key=lambda c: c[0])
-            return name, st  # type: ignore[return-value]
+            return name, st
         if kind == "p" and low in ("they", "them", "their"):
             group = self._last_group if self._last_group and self._last_group[0] < head.i else None
             mention = self._named_group_before(head.i)

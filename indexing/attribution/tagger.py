@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -154,7 +155,7 @@ def role_tags(doc: Doc, claims: list[Claim]) -> np.ndarray:
 
 
 def role_tags_of(
-    doc: Doc, triples: list[tuple[list[tuple[int, int]], ...]], bounds: tuple[list[int], list[int]] | None = None
+    doc: Doc, triples: Sequence[tuple[list[tuple[int, int]], ...]], bounds: tuple[list[int], list[int]] | None = None
 ) -> np.ndarray:
     """BIO label index per token from (source pieces, cue pieces, content pieces) per attribution: cue over
     source over content where they overlap, a piece's first token ``B``. ``bounds``: the tokens' start and

@@ -7,7 +7,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 import trafilatura
-from trafilatura.settings import use_config
+from trafilatura.settings import Document, use_config
 
 from ..models import Article
 from ._common import LoadFailure, Origin, Reject, build_article
@@ -111,7 +111,8 @@ def extract_page(data: bytes | str, url: str | None = None) -> dict[str, Any]:
     except Exception as exc:
         raise Reject(f"unreadable HTML ({type(exc).__name__}: {exc})") from exc
     text = (getattr(document, "text", None) or "").strip() if document is not None else ""
-    if not text:
+    # bare_extraction returns a Document here (as_dict is off); a dict or None has no text.
+    if not text or not isinstance(document, Document):
         raise Reject("HTML page with no extractable text")
     title = (document.title or "").strip()
     lines = [line.strip() for line in text.split("\n") if line.strip()]
