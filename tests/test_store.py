@@ -176,3 +176,29 @@ def test_an_unreachable_server_is_one_clear_line(tmp_path):
 def test_a_malformed_server_url_is_bad_input(tmp_path):
     with pytest.raises(BadInputError):
         open_store(Settings(home=tmp_path, chroma_url="ftp://example"))
+
+
+def test_a_store_keeps_the_embedder_its_vectors_were_made_with(tmp_path, sample_corpus, caplog):
+    """A store written with one embedding backend is queried with that one, whatever the setting says later:
+    vectors of different backends are not comparable to the last digit."""
+    from app.service import NewsQA
+
+    home = tmp_path / "home"
+    qa = NewsQA(Settings(home=home, embed_backend="onnx"))
+    qa.ingest([sample_corpus / "harbor-gazette"])
+    assert qa.store.recorded_embedder() == "onnx"
+    qa.close()
+    assert Settings().embed_backend == "onnx-int8"  # the default
+    qa = NewsQA(Settings(home=home))
+    with caplog.at_level("WARNING", logger="newsqa.service"):
+        assert qa.embedder.backend == "onnx"
+    assert qa.search("Kessler Bridge", k=2).results
+    assert "written with the 'onnx' embedder" in caplog.text
+    qa.close()
+    # a new store records the default
+    qa = NewsQA(Settings(home=tmp_path / "fresh"))
+    assert qa.store.recorded_embedder() is None  # empty
+    qa.ingest([sample_corpus / "harbor-gazette"])
+    assert qa.store.recorded_embedder() == "onnx-int8"
+    assert qa.embedder.backend == "onnx-int8"
+    qa.close()
