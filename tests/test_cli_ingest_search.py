@@ -148,7 +148,7 @@ def test_progress_bar_goes_to_stderr_when_forced(tmp_path, capsys, settings):
 
 
 def test_kill_mid_run_then_rerun_leaves_a_clean_store(tmp_path, capsys, monkeypatch):
-    articles = many_articles(100, words=110)
+    articles = many_articles(300, words=110)  # enough that the kill lands mid-run on a fast machine
     folder = write_corpus(tmp_path / "bulk", articles)
     home = tmp_path / "killed-home"
     env = {**os.environ, "NEWSQA_HOME": str(home), "TOKENIZERS_PARALLELISM": "false"}
