@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from .chunking import chunk_article, embedding_text
-from .errors import NewsQAError, StoreError
+from .errors import ConfigurationError, NewsQAError, StoreError
 from .lock import WriterLock
 from .models import Article, Chunk
 from .settings import Settings
@@ -140,7 +140,6 @@ class Ingestor:
     ) -> None:
         self.store = store
         self.embedder = embedder
-        self._embedder_recorded = False
         self.settings = settings
         self._nlp = nlp
         self.batch_size = batch_size
@@ -148,6 +147,23 @@ class Ingestor:
         self.overlap = overlap
         # parse processes for runs of more than one batch (``settings.ingest_workers``; 0: one per core)
         self.workers = settings.parse_processes() if workers is None else workers
+
+    def _check_embedder(self) -> None:
+        """This run's vectors must match the store's (``NewsStore.recorded_embedder``): an empty store records
+        this run's backend; a store written with another is a ``ConfigurationError`` before anything is read."""
+        from .store import same_vectors
+
+        backend = getattr(self.embedder, "backend", None)  # an embedder of the caller's may name none
+        if not isinstance(backend, str):
+            return
+        recorded = self.store.recorded_embedder()
+        if recorded is None:
+            self.store.record_embedder(backend)
+        elif not same_vectors(recorded, backend):
+            raise ConfigurationError(
+                f"{self.store.where} holds vectors of the {recorded!r} embedder, not {backend!r}: ingest with "
+                f"NEWSQA_EMBED_BACKEND={recorded} or into a new store"
+            )
 
     @property
     def nlp(self) -> Language:
@@ -169,8 +185,9 @@ class Ingestor:
         ``progress``: True shows a bar on stderr when it is a terminal;
         ``"always"`` shows it regardless. Raises ``StoreOwnedError`` when
         another process writes this store and ``ConfigurationError`` when the
-        attribution settings cannot be followed (before anything is read);
-        everything else is reported.
+        attribution settings cannot be followed or the embedder's vectors would
+        not match those in the store (before anything is read); everything else
+        is reported.
         """
         from .attribution.tagger import load_tagger
 
@@ -187,6 +204,7 @@ class Ingestor:
             discarded = self.store.discard_pending(older_than=older)
             if discarded:
                 logger.info("removed %d half-written articles left by an interrupted run", len(discarded))
+            self._check_embedder()
             batch: list[Article] = []
             in_flight: deque[_Prepared] = deque()
 
@@ -266,11 +284,6 @@ class Ingestor:
             self._fail_batch([a for a, _ in items], report, str(exc))
             raise _StopRun from exc
         try:
-            if not self._embedder_recorded:
-                backend = getattr(self.embedder, "backend", None)  # an embedder of the caller's may have none
-                if isinstance(backend, str):
-                    self.store.record_embedder(backend)
-                self._embedder_recorded = True
             self.store.write_articles(items, vectors)
         except StoreError as exc:
             self._fail_batch([a for a, _ in items], report, f"not stored: {exc}")

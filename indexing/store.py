@@ -48,7 +48,7 @@ from .errors import BadInputError, StoreError
 from .models import Article, Chunk, Claim
 from .settings import Settings
 
-__all__ = ["ChunkRow", "NewsStore", "chunk_metadata", "open_store", "published_day"]
+__all__ = ["ChunkRow", "NewsStore", "chunk_metadata", "open_store", "published_day", "same_vectors"]
 
 logger = logging.getLogger("newsqa.store")
 
@@ -59,6 +59,11 @@ PENDING, COMPLETE = "pending", "complete"
 # Chroma's embedded limit is ~5,000 records per call; smaller calls keep memory flat.
 _WRITE_BATCH = 1000
 _READ_PAGE = 2000
+
+
+def same_vectors(backend: str, other: str) -> bool:
+    """Do two embedding backends give the same vectors? ``onnx`` and ``torch`` run the same float weights."""
+    return backend == other or {backend, other} == {"onnx", "torch"}
 
 
 @overload
@@ -231,13 +236,16 @@ class NewsStore:
             return self._seen_version or current
 
     # --- the embedder the vectors were made with -------------------------------------------------
+    def _articles_collection(self) -> Any:
+        # fetched afresh: the handle opened with the store keeps the metadata it was opened with
+        return self._client.get_collection(f"{self.settings.collection}_articles", embedding_function=None)
+
     def recorded_embedder(self) -> str | None:
-        """The embedding backend this store's vectors were made with: the one recorded at its first write;
+        """The embedding backend this store's vectors were made with: the one recorded before its first write;
         ``"onnx"`` for a store written before backends were recorded (float MiniLM: ``onnx`` and ``torch``
         give the same vectors); None for an empty store."""
         with self._translate():
-            meta = self._client.get_collection(f"{self.settings.collection}_articles", embedding_function=None).metadata
-            recorded = (meta or {}).get(EMBEDDER_KEY)
+            recorded = (self._articles_collection().metadata or {}).get(EMBEDDER_KEY)
             if recorded:
                 return str(recorded)
             return "onnx" if self._articles.count() else None
@@ -245,7 +253,7 @@ class NewsStore:
     def record_embedder(self, backend: str) -> None:
         """Record the embedding backend of the vectors about to be written, unless the store already has one."""
         with self._translate():
-            collection = self._client.get_collection(f"{self.settings.collection}_articles", embedding_function=None)
+            collection = self._articles_collection()
             if not (collection.metadata or {}).get(EMBEDDER_KEY):
                 collection.modify(metadata={EMBEDDER_KEY: backend})
 

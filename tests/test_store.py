@@ -202,3 +202,22 @@ def test_a_store_keeps_the_embedder_its_vectors_were_made_with(tmp_path, sample_
     assert qa.store.recorded_embedder() == "onnx-int8"
     assert qa.embedder.backend == "onnx-int8"
     qa.close()
+
+
+def test_ingesting_other_vectors_into_a_store_is_refused_before_anything_is_written(tmp_path, sample_corpus):
+    from app.service import NewsQA, shared_embedder
+    from indexing.errors import ConfigurationError
+    from indexing.pipeline import Ingestor
+
+    settings = Settings(home=tmp_path / "home", embed_backend="onnx")
+    qa = NewsQA(settings)
+    qa.ingest([sample_corpus / "harbor-gazette"])
+    before = qa.store.stats()
+    int8 = shared_embedder(Settings(embed_backend="onnx-int8"))
+    with pytest.raises(ConfigurationError, match="holds vectors of the 'onnx' embedder, not 'onnx-int8'"):
+        Ingestor(qa.store, int8, settings).ingest([sample_corpus / "meridian-wire"])
+    assert qa.store.stats() == before
+    # the same float weights through sentence-transformers give the same vectors: accepted
+    torch = shared_embedder(Settings(embed_backend="torch"))
+    assert Ingestor(qa.store, torch, settings).ingest([sample_corpus / "meridian-wire"]).added > 0
+    qa.close()
