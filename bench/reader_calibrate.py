@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--weights", help="a,b,c,d of the combined score (default: app.reader.COMBINE)")
     parser.add_argument(
-        "--fit", action="store_true", help="fit a,b,c by logistic regression on this split's candidates"
+        "--fit", action="store_true", help="fit a,b,c,d by logistic regression on this split's candidates"
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
