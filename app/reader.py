@@ -21,6 +21,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -163,10 +164,15 @@ class AnswerReader:
         self.path = ensure_merged_onnx(model_dir, loaded, Path(cache_dir), "newsqa-reader")
         if precision == "int8":
             self.path = _quantized(self.path)
+        # One thread per model call, and up to ``threads`` calls at once: the pairs of a question are
+        # independent, and small single-pair calls gain little from splitting one matrix product over
+        # threads (bench/reader_calibrate.py --time).
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        self._threads = max(1, threads)
+        self._executor: ThreadPoolExecutor | None = None
         try:
             self._session = onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # a damaged cache file: say which, so it can be deleted
@@ -207,24 +213,38 @@ class AnswerReader:
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
         # int8 quantises activations with a scale per call: one pair per call keeps a score independent of its batch
         batch = 1 if self.precision == "int8" else _BATCH
-        for start in range(0, len(order), batch):
-            rows = order[start : start + batch]
-            n = max(len(encoded[i].ids) for i in rows)
-            ids = np.zeros((len(rows), n), dtype=np.int64)
-            types = np.zeros_like(ids)
-            mask = np.zeros_like(ids)
-            for row, i in enumerate(rows):
-                e = encoded[i]
-                k = len(e.ids)
-                ids[row, :k] = e.ids
-                if self._pair_types:
-                    types[row, :k] = e.type_ids
-                mask[row, :k] = 1
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-            m = mask[..., None].astype(np.float32)
-            pooled = (hidden * m).sum(1) / np.maximum(m.sum(1), 1.0)
-            out[rows] = pooled @ self._w + self._b
+        groups = [order[start : start + batch] for start in range(0, len(order), batch)]
+        if len(groups) > 1 and self._threads > 1:
+            logits = list(self._pool().map(lambda rows: self._logits(encoded, rows), groups))
+        else:
+            logits = [self._logits(encoded, rows) for rows in groups]
+        for rows, values in zip(groups, logits, strict=True):
+            out[rows] = values
         return 1.0 / (1.0 + np.exp(-out))
+
+    def _logits(self, encoded: list, rows: list[int]) -> np.ndarray:
+        """The head's logits for the pairs ``rows`` of ``encoded``, padded to their longest, in one model call."""
+        n = max(len(encoded[i].ids) for i in rows)
+        ids = np.zeros((len(rows), n), dtype=np.int64)
+        types = np.zeros_like(ids)
+        mask = np.zeros_like(ids)
+        for row, i in enumerate(rows):
+            e = encoded[i]
+            k = len(e.ids)
+            ids[row, :k] = e.ids
+            if self._pair_types:
+                types[row, :k] = e.type_ids
+            mask[row, :k] = 1
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+        m = mask[..., None].astype(np.float32)
+        pooled = (hidden * m).sum(1) / np.maximum(m.sum(1), 1.0)
+        return pooled @ self._w + self._b
+
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(self._threads, thread_name_prefix="newsqa-reader")
+            return self._executor
 
 
 def _quantized(path: Path) -> Path:
