@@ -3,9 +3,9 @@
 ``from app import NewsQA`` is the Python API.
 """
 
+from app.settings import Settings
 from indexing.errors import NewsQAError
 from indexing.models import Answer, Article, Chunk, Citation, Claim, SearchResponse, SearchResult
-from indexing.settings import Settings
 
 from .service import NewsQA
 

@@ -38,10 +38,10 @@ from app.composers.extractive import ExtractiveComposer
 from app.condense import condense, resolve_filters
 from app.guard import AttributionGuard
 from app.reader import DEFAULT_DELTA, read, shared_reader
+from app.settings import Settings
 from app.support import SupportScorer, as_cached
 from indexing.errors import GenerationError, NewsQAError, RetrievalError
 from indexing.models import Answer, SearchResult
-from indexing.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

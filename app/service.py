@@ -23,9 +23,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.settings import Settings
 from indexing.errors import BadInputError
 from indexing.models import Answer, Article, SearchResponse
-from indexing.settings import Settings
 
 logger = logging.getLogger("newsqa.service")
 

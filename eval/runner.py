@@ -21,6 +21,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from app.settings import Settings
 from eval.answers import SystemAnswer, from_newsqa
 from eval.corpus import CorpusIndex
 from eval.datasets import EvalCase, EvalDataset
@@ -28,7 +29,6 @@ from eval.metrics import Judge, LexicalSupport, SupportMeasure, aggregate, score
 from eval.notation import Notation
 from eval.results import CaseResult, EvalReport, SupportAgreement
 from indexing.errors import BadInputError, NewsQAError
-from indexing.settings import Settings
 
 __all__ = [
     "build_judge",

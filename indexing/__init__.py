@@ -23,7 +23,7 @@ from .models import (
     SearchResult,
     Span,
 )
-from .settings import Settings
+from .settings import IndexSettings
 
 __all__ = [
     "Answer",
@@ -34,12 +34,12 @@ __all__ = [
     "Claim",
     "ConfigurationError",
     "GenerationError",
+    "IndexSettings",
     "IngestionError",
     "NewsQAError",
     "RetrievalError",
     "SearchResponse",
     "SearchResult",
-    "Settings",
     "Span",
     "StoreError",
     "StoreLockedError",

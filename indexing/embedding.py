@@ -21,7 +21,7 @@ import numpy as np
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from .settings import IndexSettings
 
 __all__ = ["Embedder", "SentenceTransformerEmbedder", "default_model_path", "load_embedder"]
 
@@ -47,7 +47,7 @@ class Embedder(Protocol):
         ...
 
 
-def load_embedder(settings: Settings) -> Embedder:
+def load_embedder(settings: IndexSettings) -> Embedder:
     """The embedder ``settings`` ask for (``embed_backend``: onnx (default), onnx-int8, torch)."""
     backend = settings.embed_backend
     if backend == "torch":

@@ -52,7 +52,7 @@ import numpy as np
 
 from .chunking import embedding_text
 from .errors import StoreError
-from .settings import Settings
+from .settings import IndexSettings
 from .store import ChunkRow, published_day
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ class _Vocabulary:
 class LexicalIndex:
     """BM25 over one store's chunks, caught up with the store's change log on each ``ensure``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: IndexSettings) -> None:
         self.settings = settings
         self.root = settings.lexical_dir / settings.collection
         self._lock = threading.RLock()

@@ -41,7 +41,7 @@ from .chunking import chunk_article, embedding_text
 from .errors import ConfigurationError, NewsQAError, StoreError
 from .lock import WriterLock
 from .models import Article, Chunk
-from .settings import Settings
+from .settings import IndexSettings
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -131,7 +131,7 @@ class Ingestor:
         self,
         store: NewsStore,
         embedder: Embedder,
-        settings: Settings,
+        settings: IndexSettings,
         *,
         nlp: Language | None = None,
         batch_size: int = ARTICLES_PER_BATCH,

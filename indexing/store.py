@@ -46,7 +46,7 @@ import numpy as np
 
 from .errors import BadInputError, StoreError
 from .models import Article, Chunk, Claim
-from .settings import Settings
+from .settings import IndexSettings
 
 __all__ = ["ChunkRow", "NewsStore", "chunk_metadata", "open_store", "published_day", "same_vectors"]
 
@@ -134,7 +134,7 @@ def _parse_url(url: str) -> tuple[str, int, bool]:
 class NewsStore:
     """Articles and their chunks in Chroma. Construct with :func:`open_store`."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: IndexSettings) -> None:
         self.settings = settings
         self.url = settings.chroma_url
         self.where = f"the Chroma server at {self.url}" if self.url else f"the store at {settings.chroma_dir}"
@@ -623,6 +623,6 @@ def _is_connection_error(exc: BaseException) -> bool:
     return False
 
 
-def open_store(settings: Settings) -> NewsStore:
+def open_store(settings: IndexSettings) -> NewsStore:
     """The store ``settings`` point at: a Chroma server when ``chroma_url`` is set, else embedded."""
     return NewsStore(settings)

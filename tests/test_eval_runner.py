@@ -9,11 +9,11 @@ import pytest
 from eval_fixtures import DATASET
 
 from app.cli import main
+from app.settings import Settings
 from eval.answers import read_answers
 from eval.datasets import load_dataset
 from eval.runner import run_newsqa
 from indexing.errors import RetrievalError
-from indexing.settings import Settings
 
 
 @pytest.fixture(scope="module")

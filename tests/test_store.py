@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
+from app.settings import Settings
 from indexing.errors import BadInputError, StoreError
 from indexing.models import Article, Chunk
-from indexing.settings import Settings
 from indexing.store import open_store
 from tests.chroma_server import chroma_url, free_port, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, assert_clean_store

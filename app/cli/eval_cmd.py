@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.settings import Settings
 from indexing.errors import BadInputError, ConfigurationError
-from indexing.settings import Settings
 
 __all__ = ["register"]
 

@@ -193,9 +193,9 @@ class TransformerTagger:
                 f"{delta_path} is not a span tagger's delta (format {delta.meta.get('format')!r}, labels {labels!r})"
             )
         if cache_dir is None:
-            from indexing.settings import Settings
+            from indexing.settings import IndexSettings
 
-            cache_dir = Settings().model_cache_dir
+            cache_dir = IndexSettings().model_cache_dir
         model_dir = Path(default_model_path())
         self.path = ensure_merged_onnx(model_dir, delta, Path(cache_dir), "newsqa-span-tagger")
         if int8:
