@@ -26,11 +26,11 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableConfig, ensure_config
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.models import ClosestArticle, SearchResult
 from app.settings import Settings
 from indexing.embedding import Embedder
 from indexing.errors import BadInputError, NewsQAError, RetrievalError
 from indexing.lexical import LexicalFilter, LexicalIndex
-from indexing.models import ClosestArticle, SearchResult
 from indexing.store import ChunkRow, NewsStore, published_day
 
 __all__ = ["HybridSearcher", "NewsRetriever", "SearchFilters", "SearchMode"]

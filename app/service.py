@@ -23,9 +23,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.models import Answer, SearchResponse
 from app.settings import Settings
 from indexing.errors import BadInputError
-from indexing.models import Answer, Article, SearchResponse
+from indexing.models import Article
 
 logger = logging.getLogger("newsqa.service")
 

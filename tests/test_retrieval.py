@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from langchain_core.documents import Document
 
+from app.models import SearchResult
 from app.retrieval import HybridSearcher, NewsRetriever, SearchFilters
 from app.settings import Settings
 from indexing.errors import BadInputError
 from indexing.lexical import LexicalIndex
-from indexing.models import SearchResult
 from indexing.pipeline import Ingestor
 from indexing.store import open_store
 from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fixture

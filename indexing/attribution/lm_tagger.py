@@ -166,7 +166,7 @@ class TransformerTagger:
     ) -> None:
         import onnxruntime
 
-        from indexing.embedding import default_model_path
+        from indexing.default_model import default_model_path
         from indexing.errors import ConfigurationError
         from indexing.lora_onnx import ensure_merged_onnx, load_delta
 
