@@ -153,7 +153,10 @@ def build_judge(
     try:
         from app import support as support_module
     except ImportError:
-        return Judge.default(LexicalSupport(), notation, corpus), LexicalSupport.name
+        return (
+            Judge.default(LexicalSupport(), notation, corpus, settings.attribution_settings),
+            LexicalSupport.name,
+        )
     if embedder is None:
         from app.service import shared_embedder
 
@@ -172,7 +175,7 @@ def build_judge(
         + (f", supported when combined >= {threshold}" if threshold is not None else "")
         + " (a heuristic, not an NLI model)"
     )
-    return Judge.default(scorer, notation, corpus), name
+    return Judge.default(scorer, notation, corpus, settings.attribution_settings), name
 
 
 def find_support_labels() -> Path | None:

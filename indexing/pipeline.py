@@ -22,6 +22,7 @@ the store. Figures: ``bench/ingest_vs_naive.py``.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import subprocess
@@ -41,7 +42,7 @@ from .chunking import chunk_article, embedding_text
 from .errors import ConfigurationError, NewsQAError, StoreError
 from .lock import WriterLock
 from .models import Article, Chunk
-from .settings import IndexSettings
+from .settings import AttributionSettings, IndexSettings
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -191,7 +192,8 @@ class Ingestor:
         """
         from .attribution.tagger import load_tagger
 
-        load_tagger()  # a bad NEWSQA_ATTRIBUTION / NEWSQA_TAGGER_* fails the run once, not every article
+        # a bad NEWSQA_ATTRIBUTION / NEWSQA_TAGGER_* fails the run once, not every article
+        load_tagger(self.settings.attribution_settings)
         started = time.perf_counter()
         report = IngestReport()
         lock = WriterLock(self.settings)
@@ -270,6 +272,7 @@ class Ingestor:
             self._count_tokens_batch,
             max_tokens=self.embedder.max_tokens,
             target_tokens=self.settings.max_chunk_tokens,
+            attribution=self.settings.attribution_settings,
         )
 
     def _finish(self, job: _Prepared, report: IngestReport, bar: Any) -> bool:
@@ -336,8 +339,10 @@ def _prepare(
     *,
     max_tokens: int,
     target_tokens: int,
+    attribution: AttributionSettings,
 ) -> _Parsed:
-    """Parse, find claims and chunk ``todo`` (in a worker thread or a worker process)."""
+    """Parse, find claims (with the taggers ``attribution`` chooses) and chunk ``todo`` (in a worker thread or a
+    worker process)."""
     from .attribution import analyze_doc
 
     items: list[tuple[Article, list[Chunk]]] = []
@@ -351,7 +356,7 @@ def _prepare(
             chunks = chunk_article(
                 article,
                 doc,
-                analyze_doc(doc),
+                analyze_doc(doc, attribution),
                 count_tokens_batch=count_tokens_batch,
                 max_tokens=max_tokens,
                 target_tokens=target_tokens,
@@ -419,6 +424,7 @@ class _Workers:
                     "indexing.parse_worker",
                     self.ingestor.settings.spacy_model,
                     str(self.tokenizer),
+                    json.dumps(self.ingestor.settings.attribution_settings.to_json()),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,

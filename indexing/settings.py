@@ -11,13 +11,14 @@ then the defaults below. Settings are built at the entry points (CLI, server,
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["IndexSettings"]
+__all__ = ["AttributionSettings", "IndexSettings"]
 
 
 class IndexSettings(BaseSettings):
@@ -66,7 +67,27 @@ class IndexSettings(BaseSettings):
         "1: one thread beside the embedder).",
     )
 
-    @field_validator("chroma_url", "embed_model", "outlet", "model_cache", mode="before")
+    # --- attribution -----------------------------------------------------------------------
+    # mode and threads stay text here: the attribution engine checks them where it loads its taggers, so a bad
+    # value stops an ingest once with a ConfigurationError naming the variable
+    attribution: str = Field(
+        default="tagger",
+        description="What finds attributions: 'tagger' (the rules and the trained span tagger), 'transformer' "
+        "(also the MiniLM span tagger; several times the ingest CPU) or 'rules' (the rules alone).",
+    )
+    tagger_dir: Path | None = Field(
+        default=None,
+        description="A folder with a retrained tagger.onnx + tagger_vocab.json (default: the shipped one).",
+    )
+    tagger_threads: str = Field(
+        default="1", description="ONNX Runtime threads of the span tagger (a whole number >= 1)."
+    )
+    tagger_lora: Path | None = Field(
+        default=None, description="The transformer tagger's delta file (default: the shipped tagger_lora.npz)."
+    )
+    lm_int8: bool = Field(default=True, description="The transformer tagger's weights: int8 (true) or float (false).")
+
+    @field_validator("chroma_url", "embed_model", "outlet", "model_cache", "tagger_dir", "tagger_lora", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -85,6 +106,19 @@ class IndexSettings(BaseSettings):
         return max(1, min(4, os.cpu_count() or 1))
 
     @property
+    def attribution_settings(self) -> AttributionSettings:
+        """The attribution fields, as the engine and its taggers take them (hashable: loaded taggers are cached
+        per value)."""
+        return AttributionSettings(
+            mode=self.attribution,
+            tagger_dir=self.tagger_dir,
+            tagger_threads=self.tagger_threads,
+            tagger_lora=self.tagger_lora,
+            lm_int8=self.lm_int8,
+            model_cache=self.model_cache_dir,
+        )
+
+    @property
     def chroma_dir(self) -> Path:
         return self.home / "chroma"
 
@@ -95,3 +129,45 @@ class IndexSettings(BaseSettings):
     @property
     def lock_path(self) -> Path:
         return self.home / "writer.lock"
+
+
+@dataclass(frozen=True)
+class AttributionSettings:
+    """What the attribution engine (``indexing.attribution``) runs with: ``IndexSettings.attribution_settings``.
+
+    The defaults are those of ``IndexSettings``; ``model_cache`` None means the default model cache folder.
+    ``mode`` and ``tagger_threads`` are checked where the taggers load (``indexing.attribution.tagger``).
+    """
+
+    mode: str = "tagger"
+    tagger_dir: Path | None = None
+    tagger_threads: str = "1"
+    tagger_lora: Path | None = None
+    lm_int8: bool = True
+    model_cache: Path | None = None
+
+    def to_json(self) -> dict[str, str | bool | None]:
+        """Plain values, for a parse worker process (``from_json`` reads them back)."""
+        return {
+            "mode": self.mode,
+            "tagger_dir": None if self.tagger_dir is None else str(self.tagger_dir),
+            "tagger_threads": self.tagger_threads,
+            "tagger_lora": None if self.tagger_lora is None else str(self.tagger_lora),
+            "lm_int8": self.lm_int8,
+            "model_cache": None if self.model_cache is None else str(self.model_cache),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, str | bool | None]) -> AttributionSettings:
+        def path(key: str) -> Path | None:
+            value = data.get(key)
+            return None if value is None else Path(str(value))
+
+        return cls(
+            mode=str(data["mode"]),
+            tagger_dir=path("tagger_dir"),
+            tagger_threads=str(data["tagger_threads"]),
+            tagger_lora=path("tagger_lora"),
+            lm_int8=bool(data["lm_int8"]),
+            model_cache=path("model_cache"),
+        )

@@ -195,7 +195,8 @@ class TransformerTagger:
         if cache_dir is None:
             from indexing.settings import IndexSettings
 
-            cache_dir = IndexSettings().model_cache_dir
+            # the default folder (model_construct: the defaults alone, no NEWSQA_* variable read here)
+            cache_dir = IndexSettings.model_construct().model_cache_dir
         model_dir = Path(default_model_path())
         self.path = ensure_merged_onnx(model_dir, delta, Path(cache_dir), "newsqa-span-tagger")
         if int8:
