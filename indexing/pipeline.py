@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from .embedding import Embedder
-    from .store import NewsStore
+    from .vector_store import VectorStore
 
 __all__ = ["IngestFailure", "IngestReport", "Ingestor", "iter_articles"]
 
@@ -130,7 +130,7 @@ class Ingestor:
 
     def __init__(
         self,
-        store: NewsStore,
+        store: VectorStore,
         embedder: Embedder,
         settings: IndexSettings,
         *,
@@ -150,9 +150,9 @@ class Ingestor:
         self.workers = settings.parse_processes() if workers is None else workers
 
     def _check_embedder(self) -> None:
-        """This run's vectors must match the store's (``NewsStore.recorded_embedder``): an empty store records
+        """This run's vectors must match the store's (``VectorStore.recorded_embedder``): an empty store records
         this run's backend; a store written with another is a ``ConfigurationError`` before anything is read."""
-        from .store import same_vectors
+        from .store_rows import same_vectors
 
         backend = getattr(self.embedder, "backend", None)  # an embedder of the caller's may name none
         if not isinstance(backend, str):
