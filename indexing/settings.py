@@ -85,12 +85,21 @@ class IndexSettings(BaseSettings):
     tagger_lora: Path | None = Field(
         default=None, description="The transformer tagger's delta file (default: the shipped tagger_lora.npz)."
     )
-    lm_int8: bool = Field(default=True, description="The transformer tagger's weights: int8 (true) or float (false).")
+    lm_int8: bool = Field(
+        default=True,
+        description="The transformer tagger's weights: int8 (NEWSQA_LM_INT8=1) or float (any other value).",
+    )
 
     @field_validator("chroma_url", "embed_model", "outlet", "model_cache", "tagger_dir", "tagger_lora", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("lm_int8", mode="before")
+    @classmethod
+    def _int8_only_for_one(cls, value: object) -> object:
+        # NEWSQA_LM_INT8: "1" is int8, any other text float
+        return value == "1" if isinstance(value, str) else value
 
     @property
     def model_cache_dir(self) -> Path:
