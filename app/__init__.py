@@ -3,9 +3,10 @@
 ``from app import NewsQA`` is the Python API.
 """
 
+from app.models import Answer, Citation, SearchResponse, SearchResult
+from app.settings import Settings
 from indexing.errors import NewsQAError
-from indexing.models import Answer, Article, Chunk, Citation, Claim, SearchResponse, SearchResult
-from indexing.settings import Settings
+from indexing.models import Article, Chunk, Claim
 
 from .service import NewsQA
 

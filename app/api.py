@@ -42,10 +42,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.models import Answer, SearchResponse
+from app.settings import Settings
 from indexing.errors import BadInputError, NewsQAError
-from indexing.models import Answer, Article, SearchResponse
+from indexing.models import Article
 from indexing.pipeline import IngestFailure, IngestReport
-from indexing.settings import Settings
 
 from .service import NewsQA
 

@@ -6,7 +6,7 @@
         ...
 
 Input: ``{"question": str, "history": [{"role", "content", "filters"?}], "filters": SearchFilters}``.
-Output: an :class:`~indexing.models.Answer` (refused, guarded, cited).
+Output: an :class:`~app.models.Answer` (refused, guarded, cited).
 
 Each step is a named ``RunnableLambda`` ("condense", "retrieve", "rank",
 "compose", "guard"), so LangChain tracing and ``astream_events`` show them.
@@ -37,11 +37,11 @@ from app.composers.evidence import (
 from app.composers.extractive import ExtractiveComposer
 from app.condense import condense, resolve_filters
 from app.guard import AttributionGuard
+from app.models import Answer, SearchResult
 from app.reader import DEFAULT_DELTA, read, shared_reader
+from app.settings import Settings
 from app.support import SupportScorer, as_cached
 from indexing.errors import GenerationError, NewsQAError, RetrievalError
-from indexing.models import Answer, SearchResult
-from indexing.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

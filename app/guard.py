@@ -42,8 +42,9 @@ from app.marks import (
     strip_citations,
     strip_marks,
 )
+from app.models import Answer, GuardFinding, GuardReport
 from app.support import SupportScorer, content_words
-from indexing.models import Answer, Claim, GuardFinding, GuardReport
+from indexing.models import Claim
 
 __all__ = ["AttributionGuard", "names_source", "quotations"]
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from app.settings import Settings
 from indexing.errors import ConfigurationError
-from indexing.settings import Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -26,12 +26,13 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableConfig, ensure_config
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.models import ClosestArticle, SearchResult
+from app.settings import Settings
 from indexing.embedding import Embedder
 from indexing.errors import BadInputError, NewsQAError, RetrievalError
 from indexing.lexical import LexicalFilter, LexicalIndex
-from indexing.models import ClosestArticle, SearchResult
-from indexing.settings import Settings
-from indexing.store import ChunkRow, NewsStore, published_day
+from indexing.store_rows import ChunkRow, published_day
+from indexing.vector_store import VectorStore
 
 __all__ = ["HybridSearcher", "NewsRetriever", "SearchFilters", "SearchMode"]
 
@@ -112,7 +113,7 @@ class HybridSearcher:
 
     def __init__(
         self,
-        store: NewsStore,
+        store: VectorStore,
         embedder: Embedder,
         settings: Settings,
         *,

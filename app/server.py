@@ -17,8 +17,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from app.settings import Settings
 from indexing.errors import NewsQAError
-from indexing.settings import Settings
 
 from .service import NewsQA
 

@@ -23,9 +23,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.models import Answer, SearchResponse
+from app.settings import Settings
 from indexing.errors import BadInputError
-from indexing.models import Answer, Article, SearchResponse
-from indexing.settings import Settings
+from indexing.models import Article
 
 logger = logging.getLogger("newsqa.service")
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from app.retrieval import HybridSearcher, NewsRetriever, SearchFilters
     from indexing.embedding import Embedder
     from indexing.pipeline import IngestReport
-    from indexing.store import NewsStore
+    from indexing.vector_store import VectorStore
 
 __all__ = ["NewsQA"]
 
@@ -82,7 +83,7 @@ class NewsQA:
     @property
     def embedder(self) -> Embedder:
         """The embedder of the store's vectors: ``embed_backend``, unless the store was written with another
-        backend (``NewsStore.recorded_embedder``), whose vectors a query must match: then that one, with a warning."""
+        backend (``VectorStore.recorded_embedder``), whose vectors a query must match: then that one, with a warning."""
         if self._embedder is None:
             settings = self.settings
             recorded = self.store.recorded_embedder()
@@ -99,7 +100,7 @@ class NewsQA:
         return self._embedder
 
     @cached_property
-    def store(self) -> NewsStore:
+    def store(self) -> VectorStore:
         from indexing.store import open_store
 
         return open_store(self.settings)

@@ -447,8 +447,8 @@ def calibrate(scorer: SupportScorer, labels: list[dict]) -> tuple[float, float]:
 if __name__ == "__main__":  # python -m app.support LABELS.jsonl : recalibrate and print agreement
     import sys
 
+    from app.settings import Settings
     from indexing.embedding import load_embedder
-    from indexing.settings import Settings
 
     labels_path = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/support_labels.jsonl"
     labels = load_labels(labels_path)

@@ -23,8 +23,9 @@ from typing import Any
 
 import gradio as gr
 
+from app.models import Answer
 from indexing.errors import BadInputError, NewsQAError
-from indexing.models import Answer, Article
+from indexing.models import Article
 
 from .service import NewsQA
 from .ui_render import (

@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexing.models import Answer, Article, Citation, Claim
+from app.models import Answer, Citation
+from indexing.models import Article, Claim
 
 from .marks import LEGEND, MARK_PATTERN, Mark
 

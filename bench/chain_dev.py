@@ -37,9 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.settings import Settings
 from eval.datasets import EvalDataset, load_dataset
 from eval.runner import build_judge, evaluate, resolve_corpus, run_newsqa
-from indexing.settings import Settings
 
 FIXTURES = ROOT / "tests" / "fixtures" / "chain"
 DEFAULT_DATASETS = [

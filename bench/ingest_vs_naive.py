@@ -82,7 +82,7 @@ def run_naive(files: list[Path], workdir: Path) -> dict:
 
 def run_newsqa(folder: Path, files: list[Path], home: Path, limit: int | None) -> dict:
     from app.service import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     start = time.perf_counter()
     settings = Settings(home=home)  # NEWSQA_EMBED_BACKEND etc. apply

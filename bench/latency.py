@@ -52,7 +52,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latency.json")
     args = parser.parse_args()
     from app.service import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     qa = NewsQA(Settings(home=args.home))
     stats = qa.stats()

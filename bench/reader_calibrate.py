@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         typed_match,
     )
     from app.service import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     weights = tuple(float(x) for x in args.weights.split(",")) if args.weights else COMBINE
     settings = Settings(home=args.home)

@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from app.service import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     qa = NewsQA(Settings(home=args.home))
     rows = []

@@ -65,7 +65,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "retrieval.json")
     args = parser.parse_args()
     from app.service import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     dataset = load_dataset(args.dataset)
     cases = [c for c in dataset.cases if c.answerable and c.evidence]

@@ -268,7 +268,7 @@ def trend(args, sources) -> dict:
     back to back (ingest alternately: base, large, base, large) so that other work on the
     machine weighs on both alike."""
     from app.service import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     small = args.work / "trend-base"
     shutil.rmtree(small, ignore_errors=True)
@@ -394,7 +394,7 @@ def main() -> int:
         print(f"shared data not found at {SHARED} (skipping)")
         return 0
     from app.service import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
     home = args.work / "home"

@@ -31,8 +31,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from app.models import Answer, SearchResult
 from indexing.errors import BadInputError
-from indexing.models import Answer, SearchResult
 
 __all__ = [
     "REFUSAL_PHRASES",

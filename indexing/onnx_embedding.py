@@ -162,7 +162,7 @@ class OnnxEmbedder:
         precision: Precision = "fp32",
         threads: int | None = None,
     ) -> None:
-        from .embedding import default_model_path
+        from .default_model import default_model_path
 
         try:
             import onnxruntime

@@ -1,4 +1,7 @@
-"""A parse worker process for ingest: ``python -m indexing.parse_worker SPACY_MODEL TOKENIZER_JSON``.
+"""A parse worker process for ingest: ``python -m indexing.parse_worker SPACY_MODEL TOKENIZER_JSON ATTRIBUTION``.
+
+``ATTRIBUTION`` is the run's ``AttributionSettings`` as JSON (``to_json``): the
+worker reads no setting from its environment.
 
 Reads pickled jobs ``(articles, max_tokens, target_tokens)`` from stdin and
 answers each with the pickled ``(items, failures)`` of ``pipeline._prepare``
@@ -13,6 +16,7 @@ a process that already runs ONNX Runtime and Chroma threads is unsafe.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import struct
@@ -46,18 +50,21 @@ def main(argv: list[str]) -> int:
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # library output goes to stderr
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    spacy_model, tokenizer_path = argv
+    spacy_model, tokenizer_path, attribution_json = argv
     from tokenizers import Tokenizer
 
     from .attribution.tagger import load_tagger
     from .nlp import load_nlp
     from .pipeline import _prepare
+    from .settings import AttributionSettings
+
+    attribution = AttributionSettings.from_json(json.loads(attribution_json))
 
     counter = Tokenizer.from_file(tokenizer_path)
     counter.no_truncation()
     counter.no_padding()
     nlp = load_nlp(spacy_model)
-    load_tagger()
+    load_tagger(attribution)
 
     def count(texts: Any) -> list[int]:
         if not texts:
@@ -73,7 +80,7 @@ def main(argv: list[str]) -> int:
             return 0
         write_frame(
             answers,
-            _prepare(articles, nlp, count, max_tokens=max_tokens, target_tokens=target_tokens),
+            _prepare(articles, nlp, count, max_tokens=max_tokens, target_tokens=target_tokens, attribution=attribution),
         )
 
 

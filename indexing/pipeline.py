@@ -22,6 +22,7 @@ the store. Figures: ``bench/ingest_vs_naive.py``.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import subprocess
@@ -41,13 +42,13 @@ from .chunking import chunk_article, embedding_text
 from .errors import ConfigurationError, NewsQAError, StoreError
 from .lock import WriterLock
 from .models import Article, Chunk
-from .settings import Settings
+from .settings import AttributionSettings, IndexSettings
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
     from .embedding import Embedder
-    from .store import NewsStore
+    from .vector_store import VectorStore
 
 __all__ = ["IngestFailure", "IngestReport", "Ingestor", "iter_articles"]
 
@@ -129,9 +130,9 @@ class Ingestor:
 
     def __init__(
         self,
-        store: NewsStore,
+        store: VectorStore,
         embedder: Embedder,
-        settings: Settings,
+        settings: IndexSettings,
         *,
         nlp: Language | None = None,
         batch_size: int = ARTICLES_PER_BATCH,
@@ -149,9 +150,9 @@ class Ingestor:
         self.workers = settings.parse_processes() if workers is None else workers
 
     def _check_embedder(self) -> None:
-        """This run's vectors must match the store's (``NewsStore.recorded_embedder``): an empty store records
+        """This run's vectors must match the store's (``VectorStore.recorded_embedder``): an empty store records
         this run's backend; a store written with another is a ``ConfigurationError`` before anything is read."""
-        from .store import same_vectors
+        from .store_rows import same_vectors
 
         backend = getattr(self.embedder, "backend", None)  # an embedder of the caller's may name none
         if not isinstance(backend, str):
@@ -191,7 +192,8 @@ class Ingestor:
         """
         from .attribution.tagger import load_tagger
 
-        load_tagger()  # a bad NEWSQA_ATTRIBUTION / NEWSQA_TAGGER_* fails the run once, not every article
+        # a bad NEWSQA_ATTRIBUTION / NEWSQA_TAGGER_* fails the run once, not every article
+        load_tagger(self.settings.attribution_settings)
         started = time.perf_counter()
         report = IngestReport()
         lock = WriterLock(self.settings)
@@ -270,6 +272,7 @@ class Ingestor:
             self._count_tokens_batch,
             max_tokens=self.embedder.max_tokens,
             target_tokens=self.settings.max_chunk_tokens,
+            attribution=self.settings.attribution_settings,
         )
 
     def _finish(self, job: _Prepared, report: IngestReport, bar: Any) -> bool:
@@ -336,8 +339,10 @@ def _prepare(
     *,
     max_tokens: int,
     target_tokens: int,
+    attribution: AttributionSettings,
 ) -> _Parsed:
-    """Parse, find claims and chunk ``todo`` (in a worker thread or a worker process)."""
+    """Parse, find claims (with the taggers ``attribution`` chooses) and chunk ``todo`` (in a worker thread or a
+    worker process)."""
     from .attribution import analyze_doc
 
     items: list[tuple[Article, list[Chunk]]] = []
@@ -351,7 +356,7 @@ def _prepare(
             chunks = chunk_article(
                 article,
                 doc,
-                analyze_doc(doc),
+                analyze_doc(doc, attribution),
                 count_tokens_batch=count_tokens_batch,
                 max_tokens=max_tokens,
                 target_tokens=target_tokens,
@@ -419,6 +424,7 @@ class _Workers:
                     "indexing.parse_worker",
                     self.ingestor.settings.spacy_model,
                     str(self.tokenizer),
+                    json.dumps(self.ingestor.settings.attribution_settings.to_json()),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,

@@ -1,6 +1,8 @@
-"""All of newsqa's settings in one place.
+"""The indexing layer's settings: store, models, ingest, attribution.
 
-Order of precedence: command-line flags (applied by the entry points with
+``app.settings.Settings`` extends ``IndexSettings`` with the answer, reader,
+LLM, server and log settings; indexing code needs only this part. Order of
+precedence: command-line flags (applied by the entry points with
 ``settings.model_copy(update=...)``), then ``NEWSQA_*`` environment variables,
 then the defaults below. Settings are built at the entry points (CLI, server,
 ``NewsQA(...)``) and passed down; nothing deeper reads ``os.environ``.
@@ -9,16 +11,17 @@ then the defaults below. Settings are built at the entry points (CLI, server,
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings"]
+__all__ = ["AttributionSettings", "IndexSettings"]
 
 
-class Settings(BaseSettings):
+class IndexSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NEWSQA_", extra="ignore", validate_default=True)
 
     # --- store -------------------------------------------------------------------------
@@ -64,52 +67,39 @@ class Settings(BaseSettings):
         "1: one thread beside the embedder).",
     )
 
-    # --- retrieval / answers -------------------------------------------------------------------
-    top_k: int = Field(default=8, ge=1, le=100, description="Passages retrieved for an answer.")
-    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
-    reader_delta: Path | None = Field(
+    # --- attribution -----------------------------------------------------------------------
+    # mode and threads stay text here: the attribution engine checks them where it loads its taggers, so a bad
+    # value stops an ingest once with a ConfigurationError naming the variable
+    attribution: str = Field(
+        default="tagger",
+        description="What finds attributions: 'tagger' (the rules and the trained span tagger), 'transformer' "
+        "(also the MiniLM span tagger; several times the ingest CPU) or 'rules' (the rules alone).",
+    )
+    tagger_dir: Path | None = Field(
         default=None,
-        description="The answer reader's trained delta (default: the one shipped in app/data/reader_delta.npz); "
-        "merged into an ONNX file in model_cache once per machine.",
+        description="A folder with a retrained tagger.onnx + tagger_vocab.json (default: the shipped one).",
     )
-    reader_precision: Literal["int8", "fp32"] = Field(
-        default="int8",
-        description="The answer reader's ONNX weights: int8 (dynamic quantisation, about twice as fast) or fp32.",
+    tagger_threads: str = Field(
+        default="1", description="ONNX Runtime threads of the span tagger (a whole number >= 1)."
     )
-    llm: str = Field(
-        default="extractive",
-        description="'extractive', 'openai:MODEL', 'ollama:MODEL', 'gguf:PATH', 'smollm2' or 'fake:...' (tests).",
+    tagger_lora: Path | None = Field(
+        default=None, description="The transformer tagger's delta file (default: the shipped tagger_lora.npz)."
     )
-    openai_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible endpoint.")
-    openai_api_key: str | None = Field(default=None, description="Key for the OpenAI-compatible endpoint.")
-    ollama_base_url: str | None = Field(default=None)
-    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-    llm_timeout: float = Field(default=60.0, gt=0)
+    lm_int8: bool = Field(
+        default=True,
+        description="The transformer tagger's weights: int8 (NEWSQA_LM_INT8=1) or float (any other value).",
+    )
 
-    # --- server --------------------------------------------------------------------------------
-    host: str = Field(default="127.0.0.1")
-    port: int = Field(default=7860, ge=1, le=65535)
-    api_key: str | None = Field(default=None, description="When set, required for writes (ingest, delete).")
-    api_key_reads: bool = Field(default=False, description="When true (and api_key is set), reads need the key too.")
-    max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="Largest accepted request body.")
-
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
-
-    @field_validator(
-        "chroma_url",
-        "openai_base_url",
-        "ollama_base_url",
-        "api_key",
-        "openai_api_key",
-        "embed_model",
-        "outlet",
-        "model_cache",
-        "reader_delta",
-        mode="before",
-    )
+    @field_validator("chroma_url", "embed_model", "outlet", "model_cache", "tagger_dir", "tagger_lora", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("lm_int8", mode="before")
+    @classmethod
+    def _int8_only_for_one(cls, value: object) -> object:
+        # NEWSQA_LM_INT8: "1" is int8, any other text float
+        return value == "1" if isinstance(value, str) else value
 
     @property
     def model_cache_dir(self) -> Path:
@@ -125,6 +115,19 @@ class Settings(BaseSettings):
         return max(1, min(4, os.cpu_count() or 1))
 
     @property
+    def attribution_settings(self) -> AttributionSettings:
+        """The attribution fields, as the engine and its taggers take them (hashable: loaded taggers are cached
+        per value)."""
+        return AttributionSettings(
+            mode=self.attribution,
+            tagger_dir=self.tagger_dir,
+            tagger_threads=self.tagger_threads,
+            tagger_lora=self.tagger_lora,
+            lm_int8=self.lm_int8,
+            model_cache=self.model_cache_dir,
+        )
+
+    @property
     def chroma_dir(self) -> Path:
         return self.home / "chroma"
 
@@ -135,3 +138,45 @@ class Settings(BaseSettings):
     @property
     def lock_path(self) -> Path:
         return self.home / "writer.lock"
+
+
+@dataclass(frozen=True)
+class AttributionSettings:
+    """What the attribution engine (``indexing.attribution``) runs with: ``IndexSettings.attribution_settings``.
+
+    The defaults are those of ``IndexSettings``; ``model_cache`` None means the default model cache folder.
+    ``mode`` and ``tagger_threads`` are checked where the taggers load (``indexing.attribution.tagger``).
+    """
+
+    mode: str = "tagger"
+    tagger_dir: Path | None = None
+    tagger_threads: str = "1"
+    tagger_lora: Path | None = None
+    lm_int8: bool = True
+    model_cache: Path | None = None
+
+    def to_json(self) -> dict[str, str | bool | None]:
+        """Plain values, for a parse worker process (``from_json`` reads them back)."""
+        return {
+            "mode": self.mode,
+            "tagger_dir": None if self.tagger_dir is None else str(self.tagger_dir),
+            "tagger_threads": self.tagger_threads,
+            "tagger_lora": None if self.tagger_lora is None else str(self.tagger_lora),
+            "lm_int8": self.lm_int8,
+            "model_cache": None if self.model_cache is None else str(self.model_cache),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, str | bool | None]) -> AttributionSettings:
+        def path(key: str) -> Path | None:
+            value = data.get(key)
+            return None if value is None else Path(str(value))
+
+        return cls(
+            mode=str(data["mode"]),
+            tagger_dir=path("tagger_dir"),
+            tagger_threads=str(data["tagger_threads"]),
+            tagger_lora=path("tagger_lora"),
+            lm_int8=bool(data["lm_int8"]),
+            model_cache=path("model_cache"),
+        )

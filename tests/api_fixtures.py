@@ -15,7 +15,7 @@ def sample_qa(tmp_path_factory: pytest.TempPathFactory, embedder: Any, sample_co
     Shared by the API and browser tests: tests add and delete only articles of their own.
     """
     from app import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     settings = Settings(home=tmp_path_factory.mktemp("sample-store") / "home")
     qa = NewsQA(settings, embedder=embedder)

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from indexing.models import Claim, SearchResult
+from app.models import SearchResult
+from indexing.models import Claim
 
 
 @dataclass

@@ -18,7 +18,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-from indexing.settings import Settings
+from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("NEWSQA_SHARED_DATA", ROOT.parent / "shared" / "data"))

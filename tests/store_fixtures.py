@@ -11,8 +11,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from app.settings import Settings
 from indexing.models import Article
-from indexing.settings import Settings
 
 __all__ = ["ARTICLES", "article", "assert_clean_store", "many_articles", "write_corpus"]
 

@@ -13,9 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api import create_app
-from indexing.models import Answer, Article, SearchResponse
+from app.models import Answer, SearchResponse
+from app.settings import Settings
+from indexing.models import Article
 from indexing.pipeline import IngestReport
-from indexing.settings import Settings
 from tests.api_fixtures import sample_qa  # noqa: F401 - session fixture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ui"

@@ -18,6 +18,7 @@ from indexing.attribution import lm_tagger as lm
 from indexing.attribution import tagger as tg
 from indexing.errors import ConfigurationError
 from indexing.nlp import load_nlp
+from indexing.settings import IndexSettings
 
 TEXT = (
     "The council met on Monday.\n\nThe mayor said on Tuesday that the bridge could reopen in May. "
@@ -38,6 +39,11 @@ def cache(tmp_path_factory):
 @pytest.fixture(scope="module")
 def shipped(cache):
     return lm.TransformerTagger(lm.DELTA_FILE, cache_dir=cache)
+
+
+def _from_env():
+    """The attribution settings an entry point builds from the NEWSQA_* variables."""
+    return IndexSettings().attribution_settings
 
 
 @pytest.fixture()
@@ -88,7 +94,7 @@ def test_the_engine_names_a_missing_weight_file_set_by_the_environment(nlp, tran
     monkeypatch.setenv("NEWSQA_TAGGER_LORA", str(tmp_path / "gone.npz"))
     tg.load_lm_tagger.cache_clear()
     with pytest.raises(ConfigurationError, match="gone.npz"):
-        analyze_doc(nlp(TEXT))
+        analyze_doc(nlp(TEXT), _from_env())
     monkeypatch.delenv("NEWSQA_TAGGER_LORA")
     tg.load_lm_tagger.cache_clear()
 
@@ -96,7 +102,7 @@ def test_the_engine_names_a_missing_weight_file_set_by_the_environment(nlp, tran
 def test_an_unknown_attribution_mode_is_refused(monkeypatch):
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "bert")
     with pytest.raises(ConfigurationError, match="'transformer', 'tagger' or 'rules'"):
-        tg.attribution_mode()
+        tg.attribution_mode(_from_env())
 
 
 # --- what training and ingest share ------------------------------------------------------------------------
@@ -209,7 +215,7 @@ def test_the_transformer_reads_only_sentences_where_a_cue_is_possible(nlp, trans
 
     monkeypatch.setattr(lm.TransformerTagger, "log_probs", spy)
     doc = nlp(TEXT)
-    claims = analyze_doc(doc)
+    claims = analyze_doc(doc, _from_env())
     [keep] = calls
     sents = [s.text.strip() for s in doc.sents]
     read = {s for s, k in zip(sents, keep.tolist(), strict=True) if k}
@@ -222,11 +228,11 @@ def test_the_transformer_reads_only_sentences_where_a_cue_is_possible(nlp, trans
 
 
 def test_transformer_mode_builds_its_model_once_per_cache(nlp, transformer_mode, cache):
-    analyze_doc(nlp(TEXT))
+    analyze_doc(nlp(TEXT), _from_env())
     built = sorted(p.name for p in cache.glob("newsqa-span-tagger-*.onnx"))
     assert len(built) == 2 and any(n.endswith("-int8.onnx") for n in built)  # the merged model and its int8 copy
     tg.load_lm_tagger.cache_clear()
-    analyze_doc(nlp(TEXT))
+    analyze_doc(nlp(TEXT), _from_env())
     assert sorted(p.name for p in cache.glob("newsqa-span-tagger-*.onnx")) == built
     assert not [p for p in cache.iterdir() if ".tmp" in p.name]
     assert os.environ["NEWSQA_ATTRIBUTION"] == "transformer"

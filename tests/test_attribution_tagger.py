@@ -15,6 +15,7 @@ from indexing.attribution import analyze_doc
 from indexing.attribution import tagger as tg
 from indexing.attribution.quotes import QuoteIndex
 from indexing.nlp import load_nlp
+from indexing.settings import AttributionSettings, IndexSettings
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +30,11 @@ def rules_only(monkeypatch):
     yield
     monkeypatch.delenv("NEWSQA_ATTRIBUTION")
     tg.load_tagger.cache_clear()
+
+
+def _from_env() -> AttributionSettings:
+    """The attribution settings an entry point builds from the NEWSQA_* variables."""
+    return IndexSettings().attribution_settings
 
 
 def _valid(seq) -> bool:
@@ -159,21 +165,21 @@ def test_tagger_labels_a_plain_attribution(nlp):
 def test_rules_setting_turns_the_tagger_off_and_a_bad_setting_is_an_error(monkeypatch, rules_only):
     from indexing.errors import ConfigurationError
 
-    assert tg.load_tagger() is None
+    assert tg.load_tagger(_from_env()) is None
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "neural-ish")
     tg.load_tagger.cache_clear()
     with pytest.raises(ConfigurationError, match="NEWSQA_ATTRIBUTION"):
-        tg.load_tagger()
+        tg.load_tagger(_from_env())
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "tagger")
     monkeypatch.setenv("NEWSQA_TAGGER_DIR", "/nonexistent/tagger")
     tg.load_tagger.cache_clear()
     with pytest.raises(ConfigurationError, match="NEWSQA_TAGGER_DIR"):
-        tg.load_tagger()
+        tg.load_tagger(_from_env())
     monkeypatch.delenv("NEWSQA_TAGGER_DIR")
     monkeypatch.setenv("NEWSQA_TAGGER_THREADS", "two")
     tg.load_tagger.cache_clear()
     with pytest.raises(ConfigurationError, match="NEWSQA_TAGGER_THREADS"):
-        tg.load_tagger()
+        tg.load_tagger(_from_env())
     monkeypatch.delenv("NEWSQA_TAGGER_THREADS")
     tg.load_tagger.cache_clear()
 
@@ -230,13 +236,20 @@ def test_engine_with_and_without_tagger_agree_on_clear_cases(nlp, monkeypatch):
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "rules")
     tg.load_tagger.cache_clear()
     try:
-        rules = analyze_doc(nlp(text))
+        rules = analyze_doc(nlp(text), _from_env())
     finally:
         monkeypatch.delenv("NEWSQA_ATTRIBUTION")
         tg.load_tagger.cache_clear()
     key = [(c.display_source, c.source_type, c.quote, tuple(c.hedges)) for c in with_tagger if c.attributed]
     assert key == [(c.display_source, c.source_type, c.quote, tuple(c.hedges)) for c in rules if c.attributed]
     assert ("Vladimir Putin", "named", "direct", ()) in key
+
+
+def test_loaded_taggers_are_cached_per_setting_value():
+    default = tg.load_tagger(AttributionSettings())
+    assert default is not None and tg.load_tagger(AttributionSettings()) is default
+    assert tg.load_tagger(AttributionSettings(mode="rules")) is None  # no cache_clear between the two values
+    assert tg.load_tagger(AttributionSettings()) is default
 
 
 def _split(root):

@@ -16,8 +16,8 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from app.chain import astream_answer, build_chain
 from app.condense import condense_rules, resolve_filters, speakers_in
 from app.marks import answer_sentences, has_hedge_mark
+from app.models import Answer
 from app.retrieval import SearchFilters
-from indexing.models import Answer
 
 
 class PromptAwareModel(BaseChatModel):

@@ -9,7 +9,7 @@ import pytest
 
 from app.cli import main
 from app.service import NewsQA
-from indexing.settings import Settings
+from app.settings import Settings
 
 CORPUS = Path(__file__).parent / "fixtures" / "chain" / "corpus"
 

@@ -28,8 +28,9 @@ from app.composers.extractive import (
 )
 from app.guard import AttributionGuard, quotations
 from app.marks import has_anonymous_mark, has_hedge_mark
+from app.models import SearchResult
 from app.support import SupportScorer, as_cached
-from indexing.models import Claim, SearchResult, Span
+from indexing.models import Claim, Span
 
 ROOT = Path(__file__).resolve().parent.parent
 

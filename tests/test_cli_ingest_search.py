@@ -16,8 +16,8 @@ from typing import ClassVar
 import pytest
 
 from app.cli import main
-from indexing.models import SearchResponse
-from indexing.settings import Settings
+from app.models import SearchResponse
+from app.settings import Settings
 from tests.chroma_server import chroma_url, free_port, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, assert_clean_store, many_articles, write_corpus
 from tests.test_pipeline import hold_lock

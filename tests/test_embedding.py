@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.settings import Settings
 from indexing.embedding import SentenceTransformerEmbedder, default_model_path, load_embedder
 from indexing.errors import ConfigurationError
 from indexing.onnx_embedding import OnnxEmbedder
-from indexing.settings import Settings
 
 # invented news sentences
 DOCS = [

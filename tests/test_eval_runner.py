@@ -9,11 +9,11 @@ import pytest
 from eval_fixtures import DATASET
 
 from app.cli import main
+from app.settings import Settings
 from eval.answers import read_answers
 from eval.datasets import load_dataset
 from eval.runner import run_newsqa
 from indexing.errors import RetrievalError
-from indexing.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +75,14 @@ class _FlakySystem:
         self.text = real_answer_text
 
     def ask(self, question: str, **_: object):
-        from indexing.models import Answer
+        from app.models import Answer
 
         if "bridge" in question:
             raise RetrievalError("the lexical index is unreadable")
         return Answer(question=question, answer=self.text, refused=True)
 
     def search(self, query: str, **_: object):
-        from indexing.models import SearchResponse
+        from app.models import SearchResponse
 
         return SearchResponse(query=query, results=[])
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.settings import Settings
 from indexing.lexical import LexicalIndex
 from indexing.pipeline import Ingestor
-from indexing.settings import Settings
 from indexing.store import open_store
 from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import assert_clean_store, many_articles, write_corpus

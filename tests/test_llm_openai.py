@@ -12,8 +12,8 @@ from openai_stub import OpenAIStub
 from app.chain import astream_answer, build_chain
 from app.llm import make_chat_model
 from app.retrieval import SearchFilters
+from app.settings import Settings
 from indexing.errors import ConfigurationError, GenerationError
-from indexing.settings import Settings
 
 
 @pytest.fixture(scope="module")

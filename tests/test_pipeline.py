@@ -13,10 +13,10 @@ from typing import ClassVar
 
 import pytest
 
+from app.settings import Settings
 from indexing.errors import StoreLockedError
 from indexing.lock import StoreOwnedError, WriterLock
 from indexing.pipeline import Ingestor, IngestReport
-from indexing.settings import Settings
 from indexing.store import NewsStore, open_store
 from tests.chroma_server import ChromaServer, chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, assert_clean_store, write_corpus
@@ -165,7 +165,7 @@ HOLDER = textwrap.dedent(
     """
     import sys, time
     from indexing.lock import WriterLock
-    from indexing.settings import Settings
+    from app.settings import Settings
     lock = WriterLock(Settings(home=sys.argv[1]))
     lock.acquire(owner_url=sys.argv[2] or None, command="newsqa serve")
     print("held", flush=True)

@@ -129,6 +129,7 @@ def test_dev_split_reaches_a_floor(shared_data: Path) -> None:
 
 def test_report_says_which_engine_read_the_articles(tmp_path: Path, monkeypatch) -> None:
     from indexing.attribution import tagger
+    from indexing.settings import IndexSettings
 
     root = _write_split(tmp_path / "split", {"aaaa": ANN})
     assert score_polnear(root, analyzer=_fixed_analyzer).engine == "custom analyzer"
@@ -137,7 +138,7 @@ def test_report_says_which_engine_read_the_articles(tmp_path: Path, monkeypatch)
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "rules")
     tagger.load_tagger.cache_clear()
     try:
-        assert score_polnear(root).engine == "rules"
+        assert score_polnear(root, settings=IndexSettings().attribution_settings).engine == "rules"
     finally:
         monkeypatch.delenv("NEWSQA_ATTRIBUTION")
         tagger.load_tagger.cache_clear()

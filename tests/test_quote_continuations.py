@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from app.composers.evidence import Passage
 from app.composers.extractive import render_claim
+from app.models import SearchResult
 from indexing.attribution import analyze
-from indexing.models import SearchResult
 
 BODY = (
     "The island ferry operator will raise fares by 12 percent in March, the company said on Monday.\n\n"

@@ -14,7 +14,7 @@ import pytest
 
 from app.marks import answer_sentences
 from app.service import NewsQA
-from indexing.settings import Settings
+from app.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "reader"
 

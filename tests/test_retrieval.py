@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from langchain_core.documents import Document
 
+from app.models import SearchResult
 from app.retrieval import HybridSearcher, NewsRetriever, SearchFilters
+from app.settings import Settings
 from indexing.errors import BadInputError
 from indexing.lexical import LexicalIndex
-from indexing.models import SearchResult
 from indexing.pipeline import Ingestor
-from indexing.settings import Settings
 from indexing.store import open_store
 from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, write_corpus
@@ -159,7 +159,7 @@ def test_lexical_index_is_saved_and_reused_by_the_next_process(searcher, monkeyp
 WRITER = textwrap.dedent(
     """
     import sys
-    from indexing.settings import Settings
+    from app.settings import Settings
     from app.service import NewsQA
     settings = Settings(home=sys.argv[1], chroma_url=sys.argv[2] or None, collection=sys.argv[3])
     qa = NewsQA(settings)

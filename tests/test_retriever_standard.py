@@ -16,7 +16,7 @@ pytest.importorskip("langchain_tests")
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from app.retrieval import NewsRetriever
-from indexing.settings import Settings
+from app.settings import Settings
 from tests.conftest import SAMPLE_CORPUS
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.settings import Settings
 from indexing.lock import WriterLock
-from indexing.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "ui"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from app.settings import Settings
 from indexing.lexical import LexicalIndex
-from indexing.settings import Settings
 from indexing.store import ChunkRow
 
 TEXTS = [

@@ -7,8 +7,9 @@ import re
 from datetime import date
 from pathlib import Path
 
+from app.models import Answer, Citation
 from app.ui_render import Turn, answer_markdown, render_chat, render_corpus, render_passage
-from indexing.models import Answer, Article, Citation, Claim
+from indexing.models import Article, Claim
 
 XSS = json.loads((Path(__file__).parent / "fixtures" / "ui" / "xss_article.json").read_text(encoding="utf-8"))
 ARTICLE = Article.model_validate(XSS)

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from app.service import NewsQA
-    from indexing.settings import Settings
+    from app.settings import Settings
 
     questions = (
         [] if args.no_bbc_questions else [q for q in load_questions(args.questions, args.bbc) if q.split == args.split]

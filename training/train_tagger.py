@@ -72,12 +72,13 @@ def _build_vocab(docs, min_count: int) -> dict[str, dict[str, int]]:
 
 def _prepare(directory: Path, min_count: int, cache: Path | None):
     """Parse, run the rules, featurize. Returns (vocab, items[(feats, [labels per ann file])])."""
-    os.environ["NEWSQA_ATTRIBUTION"] = "rules"  # the tagger's input is the rules' reading, never its own
     from indexing.attribution import analyze_doc
     from indexing.attribution.quotes import QuoteIndex
     from indexing.attribution.tagger import CATEGORICAL, featurize, role_tags
     from indexing.nlp import load_nlp
+    from indexing.settings import AttributionSettings
 
+    rules_only = AttributionSettings(mode="rules")  # the tagger's input is the rules' reading, never its own
     key = cache / f"{directory.name}.pkl" if cache else None
     # a cache made with other inputs or another word minimum is stale: it is rebuilt, never silently reused
     stamp = {"inputs": list(CATEGORICAL), "min_count": min_count}
@@ -103,7 +104,7 @@ def _prepare(directory: Path, min_count: int, cache: Path | None):
     vocab = _build_vocab(docs, min_count)
     items = []
     for doc, (_, anns) in tqdm(list(zip(docs, pairs, strict=True)), desc="features", unit="article", file=sys.stderr):
-        claims = analyze_doc(doc)
+        claims = analyze_doc(doc, rules_only)
         feats = featurize(doc, QuoteIndex(doc.text), role_tags(doc, claims), vocab)
         items.append((feats, [gold_labels(doc, a) for a in anns]))
     if key is not None:
@@ -256,9 +257,10 @@ def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list
 
     from eval.polnear import score_polnear
     from indexing.attribution import tagger as tagger_mod
+    from indexing.settings import IndexSettings
 
-    os.environ.pop("NEWSQA_ATTRIBUTION", None)
-    os.environ["NEWSQA_TAGGER_DIR"] = str(out_dir)
+    # the default engine (rules + span tagger) with the tagger being tuned; the other settings as NEWSQA_* give them
+    with_this_tagger = IndexSettings(attribution="tagger", tagger_dir=out_dir).attribution_settings
     table = []
     with tempfile.TemporaryDirectory() as tmp:
         for sub in ("text", "attributions"):
@@ -271,7 +273,7 @@ def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list
             meta["o_bias"] = bias
             (out_dir / "tagger_vocab.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
             tagger_mod.load_tagger.cache_clear()
-            sc = score_polnear(Path(tmp)).scores
+            sc = score_polnear(Path(tmp), settings=with_this_tagger).scores
             row = {
                 "o_bias": bias,
                 "source_overlap": sc["Source"]["overlap"].f1,
@@ -286,7 +288,6 @@ def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list
             )
             table.append(row)
     tagger_mod.load_tagger.cache_clear()
-    os.environ.pop("NEWSQA_TAGGER_DIR", None)
     best = max(table, key=lambda r: r["mean"])
     return best["o_bias"], table
 

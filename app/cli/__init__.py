@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
+from app.settings import Settings
 from indexing.errors import ConfigurationError, NewsQAError
-from indexing.settings import Settings
 
 __all__ = ["main"]
 

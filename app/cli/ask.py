@@ -27,9 +27,9 @@ from typing import Any
 
 from app.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from app.marks import LEGEND, find_marks
+from app.models import Answer
+from app.settings import Settings
 from indexing.errors import BadInputError
-from indexing.models import Answer
-from indexing.settings import Settings
 
 __all__ = ["format_answer", "read_history", "register", "run"]
 

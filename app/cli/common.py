@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
+from app.settings import Settings
 from indexing.errors import BadInputError, StoreError
-from indexing.settings import Settings
 
 if TYPE_CHECKING:
     from indexing.lock import OwnerInfo

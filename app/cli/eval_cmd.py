@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.settings import Settings
 from indexing.errors import BadInputError, ConfigurationError
-from indexing.settings import Settings
 
 __all__ = ["register"]
 
@@ -136,7 +136,7 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _polnear(args: argparse.Namespace) -> int:
+def _polnear(args: argparse.Namespace, settings: Settings) -> int:
     (folder,) = _expect_files(args, 1, "newsqa eval polnear DIR")
     if not Path(folder).is_dir():
         raise BadInputError(f"{folder}: no such folder (expected PolNeAR's text/ and attributions/ inside)")
@@ -148,7 +148,7 @@ def _polnear(args: argparse.Namespace) -> int:
                 "PolNeAR scoring is not available in this build (eval/polnear.py is missing)"
             ) from exc
         raise
-    kwargs: dict[str, Any] = {"progress": not args.no_progress}
+    kwargs: dict[str, Any] = {"progress": not args.no_progress, "settings": settings.attribution_settings}
     if args.limit is not None:
         kwargs["limit"] = args.limit
     report = polnear.score_polnear(Path(folder), **kwargs)
@@ -279,5 +279,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.target == "diff":
         return _diff(args)
     if args.target == "polnear":
-        return _polnear(args)
+        return _polnear(args, settings)
     return _evaluate(args, settings)

@@ -14,11 +14,11 @@ import argparse
 import sys
 from typing import Any
 
+from app.settings import Settings
 from indexing.errors import BadInputError, NewsQAError, StoreError
 from indexing.lock import OwnerInfo, StoreOwnedError, WriterLock
 from indexing.models import Article
 from indexing.pipeline import IngestFailure, IngestReport, iter_articles
-from indexing.settings import Settings
 
 __all__ = ["register", "run", "send_to_server"]
 

@@ -12,9 +12,9 @@ import textwrap
 from typing import Any
 
 from app.cli.common import add_filter_arguments, call_server, print_result, serving_owner
+from app.models import SearchResponse, SearchResult
+from app.settings import Settings
 from indexing.errors import BadInputError
-from indexing.models import SearchResponse, SearchResult
-from indexing.settings import Settings
 
 __all__ = ["format_results", "register", "run"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from indexing.settings import Settings
+from app.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -3,7 +3,7 @@
 A composer turns ranked passages into a :class:`Draft`: sentences with inline
 ``[n]`` markers (``n`` = position in ``Draft.passages``, from 1) and marks.
 The guard (``app/guard.py``) checks and repairs the draft and builds the
-:class:`~indexing.models.Answer`. Refusal is decided before composing, the
+:class:`~app.models.Answer`. Refusal is decided before composing, the
 same way for every composer (:func:`should_refuse`), so a weak corpus is
 never padded by any of them.
 """
@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from indexing.models import Claim, ClosestArticle
+from app.models import ClosestArticle
+from indexing.models import Claim
 
 from .evidence import Passage
 

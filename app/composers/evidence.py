@@ -23,8 +23,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from app.models import Citation, SearchResult
 from app.support import CachedEmbedder, content_words
-from indexing.models import Citation, Claim, SearchResult
+from indexing.models import Claim
 
 __all__ = [
     "INSTRUCTION_PATTERN",

@@ -46,11 +46,13 @@ from .sources import (
     source_tokens,
 )
 from .syntax import char_span, content_from_head, cue_tokens, find_source, runs, strip_edges, trim
-from .tagger import featurize, lexicon_kind, load_lm_tagger, load_tagger, role_tags_of, runs_of
+from .tagger import DEFAULT_SETTINGS, featurize, lexicon_kind, load_lm_tagger, load_tagger, role_tags_of, runs_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
+
+    from indexing.settings import AttributionSettings
 
 __all__ = ["Attribution", "analyze_doc", "classify_mention", "rule_roles"]
 
@@ -179,8 +181,9 @@ class Attribution:
 
 
 class _Engine:
-    def __init__(self, doc: Doc, text: str | None = None) -> None:
+    def __init__(self, doc: Doc, text: str | None = None, settings: AttributionSettings = DEFAULT_SETTINGS) -> None:
         self.doc = doc
+        self.settings = settings
         self.text = doc.text if text is None else text
         self.quotes = QuoteIndex(self.text)
         self.resolver = SpeakerResolver(doc)
@@ -951,14 +954,14 @@ class _Engine:
         ``cue``, ``text``, hedges) stays the rules' reading, or for a tagger-only attribution its pieces without
         edge punctuation.
         """
-        tagger = load_tagger()
+        tagger = load_tagger(self.settings)
         if tagger is None or not len(self.doc):
             return attrs
         doc, text = self.doc, self.text
         rule = self._rule_roles(attrs)
         feats = featurize(doc, self.quotes, rule, tagger.vocab, cue_score=self._cue_p)
         logp = tagger.log_probs(feats)
-        lm = load_lm_tagger()
+        lm = load_lm_tagger(self.settings)
         if lm is not None:
             # the transformer reads only the sentences where a cue is possible: a role the rules gave, a cue verb,
             # a reporting noun or "according" (not the cue detector's head words: "is", "was" are among them);
@@ -1802,10 +1805,12 @@ def rule_roles(doc: Doc) -> np.ndarray:
     return eng._rule_roles(eng._prune(eng.find()))
 
 
-def analyze_doc(doc: Doc) -> list[Claim]:
-    """Claims of a parsed document, in text order (see the module docstring)."""
+def analyze_doc(doc: Doc, settings: AttributionSettings | None = None) -> list[Claim]:
+    """Claims of a parsed document, in text order (see the module docstring).
+
+    ``settings`` (``IndexSettings.attribution_settings``) choose the taggers; None: the default settings."""
     # Doc.text rebuilds the string from the tokens on every access: build it once
     text = doc.text
     if not text.strip():
         return []
-    return _Engine(doc, text).claims()
+    return _Engine(doc, text, settings or DEFAULT_SETTINGS).claims()

@@ -166,7 +166,7 @@ class TransformerTagger:
     ) -> None:
         import onnxruntime
 
-        from indexing.embedding import default_model_path
+        from indexing.default_model import default_model_path
         from indexing.errors import ConfigurationError
         from indexing.lora_onnx import ensure_merged_onnx, load_delta
 
@@ -193,9 +193,10 @@ class TransformerTagger:
                 f"{delta_path} is not a span tagger's delta (format {delta.meta.get('format')!r}, labels {labels!r})"
             )
         if cache_dir is None:
-            from indexing.settings import Settings
+            from indexing.settings import IndexSettings
 
-            cache_dir = Settings().model_cache_dir
+            # the default folder (model_construct: the defaults alone, no NEWSQA_* variable read here)
+            cache_dir = IndexSettings.model_construct().model_cache_dir
         model_dir = Path(default_model_path())
         self.path = ensure_merged_onnx(model_dir, delta, Path(cache_dir), "newsqa-span-tagger")
         if int8:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from indexing.settings import AttributionSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -331,11 +332,11 @@ def stray_inside(lab: np.ndarray) -> np.ndarray:
 class SpanTagger:
     """The shipped ONNX model and its vocabulary; :meth:`labels` gives the BIO label index per token."""
 
-    def __init__(self, model_path: Path = MODEL_FILE, vocab_path: Path = VOCAB_FILE) -> None:
+    def __init__(self, model_path: Path = MODEL_FILE, vocab_path: Path = VOCAB_FILE, threads: int = 1) -> None:
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = _threads()
+        opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         self.session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
         meta = json.loads(vocab_path.read_text(encoding="utf-8"))
@@ -407,14 +408,16 @@ def decode_windows(logp: np.ndarray, sent_starts: list[int]) -> np.ndarray:
 
 
 MODES = ("transformer", "tagger", "rules")
+# the attribution settings of an engine given none: IndexSettings' defaults
+DEFAULT_SETTINGS = AttributionSettings()
 
 
-def attribution_mode() -> str:
-    """``NEWSQA_ATTRIBUTION``: ``transformer`` (the rules, the span tagger and the transformer tagger), ``tagger``
-    (the rules and the span tagger) or ``rules``; ``ConfigurationError`` for anything else."""
+def attribution_mode(settings: AttributionSettings = DEFAULT_SETTINGS) -> str:
+    """``NEWSQA_ATTRIBUTION`` (``settings.mode``): ``transformer`` (the rules, the span tagger and the transformer
+    tagger), ``tagger`` (the rules and the span tagger) or ``rules``; ``ConfigurationError`` for anything else."""
     from indexing.errors import ConfigurationError
 
-    mode = os.environ.get("NEWSQA_ATTRIBUTION", "").strip().lower() or DEFAULT_MODE
+    mode = settings.mode.strip().lower() or DEFAULT_MODE
     if mode not in MODES:
         raise ConfigurationError(
             f"NEWSQA_ATTRIBUTION must be 'transformer', 'tagger' or 'rules' (default {DEFAULT_MODE!r}), not {mode!r}"
@@ -422,45 +425,47 @@ def attribution_mode() -> str:
     return mode
 
 
-@lru_cache(maxsize=1)
-def load_lm_tagger():
-    """The transformer tagger (``lm_tagger.TransformerTagger``) when ``NEWSQA_ATTRIBUTION`` asks for it, else None.
-    ``NEWSQA_TAGGER_LORA`` names another delta file; a missing or unreadable one is a ``ConfigurationError``."""
-    if attribution_mode() != "transformer":
+@lru_cache(maxsize=4)
+def load_lm_tagger(settings: AttributionSettings = DEFAULT_SETTINGS):
+    """The transformer tagger (``lm_tagger.TransformerTagger``) when ``settings.mode`` asks for it, else None; one
+    per distinct settings value. ``NEWSQA_TAGGER_LORA`` (``settings.tagger_lora``) names another delta file; a
+    missing or unreadable one is a ``ConfigurationError``."""
+    if attribution_mode(settings) != "transformer":
         return None
     from .lm_tagger import DELTA_FILE, TransformerTagger
 
-    path = os.environ.get("NEWSQA_TAGGER_LORA", "").strip()
     return TransformerTagger(
-        Path(path) if path else DELTA_FILE, threads=_threads(), int8=os.environ.get("NEWSQA_LM_INT8", "1") == "1"
+        settings.tagger_lora or DELTA_FILE,
+        cache_dir=settings.model_cache,
+        threads=_threads(settings),
+        int8=settings.lm_int8,
     )
 
 
-def _threads() -> int:
+def _threads(settings: AttributionSettings) -> int:
     from indexing.errors import ConfigurationError
 
-    threads = os.environ.get("NEWSQA_TAGGER_THREADS", "1").strip()
+    threads = settings.tagger_threads.strip()
     if not threads.isdigit() or int(threads) < 1:
         raise ConfigurationError(f"NEWSQA_TAGGER_THREADS must be a whole number >= 1, not {threads!r}")
     return int(threads)
 
 
-@lru_cache(maxsize=1)
-def load_tagger() -> SpanTagger | None:
-    """The shipped tagger, or None when it is not there or ``NEWSQA_ATTRIBUTION=rules`` turns it off.
+@lru_cache(maxsize=4)
+def load_tagger(settings: AttributionSettings = DEFAULT_SETTINGS) -> SpanTagger | None:
+    """The shipped tagger (or the one in ``settings.tagger_dir``), or None when it is not there or
+    ``NEWSQA_ATTRIBUTION=rules`` turns it off; one per distinct settings value.
 
     Raises ``ConfigurationError`` for a setting it cannot follow (an unknown mode, a folder without the
     model, a thread count that is not a number)."""
     from indexing.errors import ConfigurationError
 
-    if attribution_mode() == "rules":
+    if attribution_mode(settings) == "rules":
         return None
-    folder = os.environ.get("NEWSQA_TAGGER_DIR", "").strip()
-    model, vocab = (
-        (Path(folder) / MODEL_FILE.name, Path(folder) / VOCAB_FILE.name) if folder else (MODEL_FILE, VOCAB_FILE)
-    )
+    folder = settings.tagger_dir
+    model, vocab = (folder / MODEL_FILE.name, folder / VOCAB_FILE.name) if folder else (MODEL_FILE, VOCAB_FILE)
     if not model.exists() or not vocab.exists():
         if folder:
             raise ConfigurationError(f"NEWSQA_TAGGER_DIR={folder} holds no {MODEL_FILE.name} and {VOCAB_FILE.name}")
         return None
-    return SpanTagger(model, vocab)
+    return SpanTagger(model, vocab, threads=_threads(settings))
