@@ -151,6 +151,19 @@ def test_a_question_asking_several_things_is_read_part_by_part() -> None:
     assert split_question("What did Okafor say about pay and conditions?") == [
         "What did Okafor say about pay and conditions?"
     ]
+    # a coordinated subject, whatever the verb: one part per actor (read from the question's parse)
+    assert split_question("How have Maria Okafor and the harbour's new director handled the dispute?") == [
+        "How have Maria Okafor handled the dispute?",
+        "How have the harbour's new director handled the dispute?",
+    ]
+    assert split_question("Why did the dockers reject the offer?") == ["Why did the dockers reject the offer?"]
+
+
+def test_a_question_with_several_actors_may_use_more_passages() -> None:
+    from app.composers.extractive import MULTI_PASSAGES, ONE_FACT_PASSAGES, answer_limit
+
+    assert answer_limit("How did the dockers and the shipping lines react to the new tariff?") == MULTI_PASSAGES
+    assert answer_limit("How did the dockers react to the new tariff?") == ONE_FACT_PASSAGES
 
 
 def test_training_labels_come_from_gold_offsets_or_key_phrases() -> None:

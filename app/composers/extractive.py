@@ -590,7 +590,9 @@ MULTI_PASSAGES = 4
 
 def answer_limit(question: str) -> int:
     """How many passages an answer to ``question`` may use: more for a question asking several things."""
-    return MULTI_PASSAGES if _MULTI_PART.search(question) else ONE_FACT_PASSAGES
+    from app.reader import split_question
+
+    return MULTI_PASSAGES if _MULTI_PART.search(question) or len(split_question(question)) > 1 else ONE_FACT_PASSAGES
 
 
 class ExtractiveComposer:
