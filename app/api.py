@@ -25,7 +25,6 @@ from __future__ import annotations
 import hmac
 import json
 import threading
-import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import date
@@ -47,9 +46,9 @@ from indexing.models import Answer, Article, SearchResponse
 from indexing.pipeline import IngestFailure, IngestReport
 from indexing.settings import Settings
 
-from .service import NewsQA
+from .service import NewsQA, write_lock
 
-__all__ = ["API_PREFIX", "AskRequest", "ChatTurn", "SearchRequest", "create_app", "write_lock"]
+__all__ = ["API_PREFIX", "AskRequest", "ChatTurn", "SearchRequest", "create_app"]
 
 API_PREFIX = "/api/v1"
 
@@ -73,15 +72,6 @@ _BODY_FORMATS = {
 }
 _MAX_UPLOAD_FILES = 1000
 _ALL = 10**9  # "every article" for the store's list_articles
-
-_WRITE_LOCKS: weakref.WeakKeyDictionary[NewsQA, threading.Lock] = weakref.WeakKeyDictionary()
-_WRITE_LOCKS_GUARD = threading.Lock()
-
-
-def write_lock(qa: NewsQA) -> threading.Lock:
-    """The one lock that serialises writes (ingest, delete) to ``qa`` from the API and the UI."""
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(qa, threading.Lock())
 
 
 # --- request / response models --------------------------------------------------------------

@@ -26,7 +26,7 @@ import gradio as gr
 from indexing.errors import BadInputError, NewsQAError
 from indexing.models import Answer, Article
 
-from .service import NewsQA
+from .service import NewsQA, write_lock
 from .ui_render import (
     Turn,
     esc,
@@ -76,12 +76,6 @@ def _history(turns: Sequence[Turn]) -> list[dict[str, str]]:
             history.append({"role": "user", "content": turn.question})
             history.append({"role": "assistant", "content": turn.answer.answer})
     return history
-
-
-def _write_lock(qa: NewsQA):
-    from .api import write_lock
-
-    return write_lock(qa)
 
 
 def corpus_examples(qa: NewsQA, limit: int = 3) -> list[str]:
@@ -384,7 +378,7 @@ def build_ui(qa: NewsQA, *, api_key: str | None = None) -> gr.Blocks:
                 articles = [item for item in items if isinstance(item, Article)]
                 failed += [(str(f.source), str(f.reason)) for f in items if not isinstance(f, Article)]
                 if articles:
-                    with _write_lock(qa):
+                    with write_lock(qa):
                         report = qa.ingest(articles, outlet=outlet or None)
                     for field in totals:
                         totals[field] += int(getattr(report, field, 0) or 0)
