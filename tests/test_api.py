@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
+from app.surfaces.http import create_app
 from indexing.models import Answer, Article, SearchResponse
 from indexing.pipeline import IngestReport
 from indexing.settings import Settings

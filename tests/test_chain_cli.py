@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.service import NewsQA
+from app.surfaces.cli import main
 from indexing.settings import Settings
 
 CORPUS = Path(__file__).parent / "fixtures" / "chain" / "corpus"

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import pytest
 
-from app.cli import main
+from app.surfaces.cli import main
 from indexing.models import SearchResponse
 from indexing.settings import Settings
 from tests.chroma_server import chroma_url, free_port, unique_collection  # noqa: F401 - fixture
@@ -23,7 +23,7 @@ from tests.store_fixtures import ARTICLES, assert_clean_store, many_articles, wr
 from tests.test_pipeline import hold_lock
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = "import sys; from app.cli import main; sys.exit(main())"
+CLI = "import sys; from app.surfaces.cli import main; sys.exit(main())"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -253,7 +253,7 @@ def test_a_second_writer_sends_its_articles_to_the_serving_owner(corpus, capsys,
 
 
 def test_global_flags_work_after_the_command_too(tmp_path):
-    from app.cli import build_parser
+    from app.surfaces.cli import build_parser
 
     parser = build_parser()
     # `newsqa ask -v ...` and `newsqa -v ask ...` mean the same; neither resets the other

@@ -17,7 +17,7 @@ from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fi
 from tests.store_fixtures import assert_clean_store, many_articles, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = "import sys; from app.cli import main; sys.exit(main())"
+CLI = "import sys; from app.surfaces.cli import main; sys.exit(main())"
 
 
 def stored_chunks(settings: Settings) -> dict[str, tuple[str, str]]:

@@ -1,13 +1,13 @@
-"""The chat UI: ``build_ui(qa) -> gr.Blocks`` (Gradio 6), mounted at ``/`` by ``app.server``.
+"""The chat UI: ``build_ui(qa) -> gr.Blocks`` (Gradio 6), mounted at ``/`` by ``app.surfaces.server``.
 
 Chat on the left (streamed answers, follow-ups use the history, filters by outlet
 and date), the passage panel on the right (click a citation: the passage in its
 article with the cited claim highlighted, the title, outlet, date and link), a
 corpus tab (counts, upload with progress). All HTML comes from
-:mod:`app.ui_render`, which escapes everything taken from articles.
+:mod:`app.surfaces.ui.render`, which escapes everything taken from articles.
 
 Gradio 6 takes CSS/JS/theme at mount/launch time: pass :data:`UI_CSS` and
-:func:`ui_theme` to ``gr.mount_gradio_app`` (``app.server`` does) or ``launch``.
+:func:`ui_theme` to ``gr.mount_gradio_app`` (``app.surfaces.server`` does) or ``launch``.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from typing import Any
 
 import gradio as gr
 
+from app.service import NewsQA, write_lock
 from indexing.errors import BadInputError, NewsQAError
 from indexing.models import Answer, Article
 
-from .service import NewsQA, write_lock
-from .ui_render import (
+from .render import (
     Turn,
     esc,
     outlet_counts,

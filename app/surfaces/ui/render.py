@@ -16,9 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.marks import LEGEND, MARK_PATTERN, Mark
 from indexing.models import Answer, Article, Citation, Claim
-
-from .marks import LEGEND, MARK_PATTERN, Mark
 
 __all__ = [
     "Turn",

@@ -41,12 +41,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.service import NewsQA, write_lock
 from indexing.errors import BadInputError, NewsQAError
 from indexing.models import Answer, Article, SearchResponse
 from indexing.pipeline import IngestFailure, IngestReport
 from indexing.settings import Settings
-
-from .service import NewsQA, write_lock
 
 __all__ = ["API_PREFIX", "AskRequest", "ChatTurn", "SearchRequest", "create_app"]
 

@@ -11,7 +11,7 @@ import argparse
 import textwrap
 from typing import Any
 
-from app.cli.common import add_filter_arguments, call_server, print_result, serving_owner
+from app.surfaces.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from indexing.errors import BadInputError
 from indexing.models import SearchResponse, SearchResult
 from indexing.settings import Settings

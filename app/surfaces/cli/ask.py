@@ -25,8 +25,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from app.marks import LEGEND, find_marks
+from app.surfaces.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from indexing.errors import BadInputError
 from indexing.models import Answer
 from indexing.settings import Settings
