@@ -27,6 +27,7 @@ __all__ = [
     "render_corpus",
     "render_examples",
     "render_legend",
+    "render_notice",
     "render_passage",
 ]
 
@@ -231,6 +232,11 @@ def render_legend() -> str:
         '<span><button class="nq-cite" tabindex="-1">1</button> citation: click for the passage</span>'
         "</div>"
     )
+
+
+def render_notice(kind: str, text: str) -> str:
+    """A one-line notice (``kind``: ok, warn or error) with ``text`` escaped."""
+    return f'<div class="nq-notice nq-notice-{kind}" role="status">{esc(text)}</div>'
 
 
 def render_passage(
