@@ -1,6 +1,6 @@
 """The HTTP API: ``create_app(settings, qa)`` builds the FastAPI app serving ``/api/v1``.
 
-Routes (JSON contract in ``DESIGN.md``; OpenAPI at ``/docs``):
+Routes (JSON contract in ``../shared/docs/DESIGN.md``; OpenAPI at ``/docs``):
 
     POST   /api/v1/search            SearchRequest  -> SearchResponse
     POST   /api/v1/ask               AskRequest     -> Answer
