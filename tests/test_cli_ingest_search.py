@@ -147,6 +147,7 @@ def test_progress_bar_goes_to_stderr_when_forced(tmp_path, capsys, settings):
     assert code == 0 and "ingest" in err and "2/2" in err and "ingest" not in out
 
 
+@pytest.mark.slow
 def test_kill_mid_run_then_rerun_leaves_a_clean_store(tmp_path, capsys, monkeypatch):
     articles = many_articles(300, words=110)  # enough that the kill lands mid-run on a fast machine
     folder = write_corpus(tmp_path / "bulk", articles)
@@ -193,6 +194,7 @@ def test_an_unreachable_chroma_server_is_one_line_and_exit_1(corpus, capsys):
     assert code == 1 and "cannot reach the Chroma server" in err and err.count("\n") == 1
 
 
+@pytest.mark.server
 def test_ingest_and_search_through_a_chroma_server(corpus, capsys, monkeypatch, chroma_url):  # noqa: F811
     monkeypatch.setenv("NEWSQA_COLLECTION", unique_collection())
     code, out, _ = run(capsys, "--chroma-url", chroma_url, "ingest", str(corpus), "--no-progress")

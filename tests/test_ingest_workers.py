@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from indexing.lexical import LexicalIndex
 from indexing.pipeline import Ingestor
 from indexing.settings import Settings
@@ -44,6 +46,8 @@ def test_parse_worker_processes_store_what_one_thread_stores(tmp_path, embedder,
     assert results[2] == results[1]
 
 
+@pytest.mark.slow
+@pytest.mark.server
 def test_several_ingest_processes_on_one_server_leave_one_copy_of_every_article(tmp_path, chroma_url):  # noqa: F811
     articles = many_articles(105, words=110, salt="machines")  # 70 a machine: two batches, so the parse workers start
     collection = unique_collection()

@@ -34,7 +34,7 @@ def write(store, articles: list[Article], seed: int = 0) -> None:
     store.write_articles(items, vectors(sum(len(c) for _, c in items), seed))
 
 
-@pytest.fixture(params=["embedded", "server"])
+@pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.server)])
 def store_settings(request, tmp_path) -> Settings:
     if request.param == "server":
         url = request.getfixturevalue("chroma_url")

@@ -19,7 +19,7 @@ import pytest
 from indexing.models import Article
 from tests.api_fixtures import sample_qa  # noqa: F401 - session fixture
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
