@@ -1,4 +1,4 @@
-"""newsqa's application layer: retrieval, answer chain, guard, and the surfaces (CLI, API, UI).
+"""newsqa's application layer: retrieval, answer chain, guard, and the surfaces (``app.surfaces``: CLI, HTTP API, UI).
 
 ``from app import NewsQA`` is the Python API.
 """

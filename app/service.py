@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date
 from functools import cached_property
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from indexing.pipeline import IngestReport
     from indexing.vector_store import VectorStore
 
-__all__ = ["NewsQA"]
+__all__ = ["NewsQA", "write_lock"]
 
 _EMBEDDERS: dict[tuple[object, ...], Embedder] = {}
 _EMBEDDERS_LOCK = threading.Lock()
@@ -219,3 +220,13 @@ class NewsQA:
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[NewsQA, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def write_lock(qa: NewsQA) -> threading.Lock:
+    """The one lock that serialises writes (ingest, delete) to ``qa`` from every surface (HTTP API, UI)."""
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(qa, threading.Lock())

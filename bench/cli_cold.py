@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "What did the port authority say about the strike deal?"
-CLI = "import sys; from app.cli import main; sys.exit(main())"
+CLI = "import sys; from app.surfaces.cli import main; sys.exit(main())"
 
 
 def _env(home: Path) -> dict[str, str]:

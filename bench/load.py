@@ -172,7 +172,7 @@ def _start_server(home: Path, api_key: str | None) -> tuple[subprocess.Popen, st
         [
             sys.executable,
             "-c",
-            "import sys; from app.cli import main; sys.exit(main())",
+            "import sys; from app.surfaces.cli import main; sys.exit(main())",
             "serve",
             "--host",
             "127.0.0.1",

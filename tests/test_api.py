@@ -12,9 +12,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from app.api import create_app
 from app.models import Answer, SearchResponse
 from app.settings import Settings
+from app.surfaces.http import create_app
 from indexing.models import Article
 from indexing.pipeline import IngestReport
 from tests.api_fixtures import sample_qa  # noqa: F401 - session fixture

@@ -9,7 +9,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from app.api import create_app
+from app.surfaces.http import create_app
 
 
 def test_docs_page_loads_its_assets_from_the_server(settings) -> None:

@@ -1,7 +1,7 @@
 """Marks an analyst trusts: who counts as anonymous, what counts as a hedge, and speakers named later.
 
 Every sentence here is invented. Each test is a class of wrong mark seen in answers over BBC News or the
-sample corpus (issue 16): a named party or pundit shown as ``[anonymous source]``, the journalist's own
+sample corpus: a named party or pundit shown as ``[anonymous source]``, the journalist's own
 statement shown as an anonymous source's, ``[hedged]`` on reported speech's "would" or on a refusal, and an
 unnamed description the article names later.
 """

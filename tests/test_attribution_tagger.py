@@ -185,7 +185,7 @@ def test_rules_setting_turns_the_tagger_off_and_a_bad_setting_is_an_error(monkey
 
 
 def test_ingest_with_a_bad_attribution_setting_stops_with_one_message(tmp_path, monkeypatch, capsys):
-    from app.cli import main
+    from app.surfaces.cli import main
 
     monkeypatch.setenv("NEWSQA_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NEWSQA_ATTRIBUTION", "neural-ish")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from app.service import NewsQA
 from app.settings import Settings
+from app.surfaces.cli import main
 
 CORPUS = Path(__file__).parent / "fixtures" / "chain" / "corpus"
 

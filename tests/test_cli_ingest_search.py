@@ -15,15 +15,15 @@ from typing import ClassVar
 
 import pytest
 
-from app.cli import main
 from app.models import SearchResponse
 from app.settings import Settings
+from app.surfaces.cli import main
 from tests.chroma_server import chroma_url, free_port, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, assert_clean_store, many_articles, write_corpus
 from tests.test_pipeline import hold_lock
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = "import sys; from app.cli import main; sys.exit(main())"
+CLI = "import sys; from app.surfaces.cli import main; sys.exit(main())"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -147,6 +147,7 @@ def test_progress_bar_goes_to_stderr_when_forced(tmp_path, capsys, settings):
     assert code == 0 and "ingest" in err and "2/2" in err and "ingest" not in out
 
 
+@pytest.mark.slow
 def test_kill_mid_run_then_rerun_leaves_a_clean_store(tmp_path, capsys, monkeypatch):
     articles = many_articles(300, words=110)  # enough that the kill lands mid-run on a fast machine
     folder = write_corpus(tmp_path / "bulk", articles)
@@ -193,6 +194,7 @@ def test_an_unreachable_chroma_server_is_one_line_and_exit_1(corpus, capsys):
     assert code == 1 and "cannot reach the Chroma server" in err and err.count("\n") == 1
 
 
+@pytest.mark.server
 def test_ingest_and_search_through_a_chroma_server(corpus, capsys, monkeypatch, chroma_url):  # noqa: F811
     monkeypatch.setenv("NEWSQA_COLLECTION", unique_collection())
     code, out, _ = run(capsys, "--chroma-url", chroma_url, "ingest", str(corpus), "--no-progress")
@@ -253,7 +255,7 @@ def test_a_second_writer_sends_its_articles_to_the_serving_owner(corpus, capsys,
 
 
 def test_global_flags_work_after_the_command_too(tmp_path):
-    from app.cli import build_parser
+    from app.surfaces.cli import build_parser
 
     parser = build_parser()
     # `newsqa ask -v ...` and `newsqa -v ask ...` mean the same; neither resets the other

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from eval_fixtures import BAD, DATASET, FARM_PASSAGE, GOOD
 
-from app.cli import main
+from app.surfaces.cli import main
 
 
 def _run(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from eval_fixtures import BAD, DATASET, GOOD
 
-from app.cli import main
+from app.surfaces.cli import main
 from eval.datasets import dataset_json_schema, load_dataset
 from eval.runner import bundled_dataset
 

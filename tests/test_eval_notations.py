@@ -21,7 +21,7 @@ from eval_foreign import (
     write_records,
 )
 
-from app.cli import main
+from app.surfaces.cli import main
 
 
 def _eval(tmp_path: Path, answers: Path, *extra: str, name: str = "report") -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from eval_fixtures import BAD, BRIDGE_PASSAGE, DATASET, GOOD
 
-from app.cli import main
+from app.surfaces.cli import main
 from eval.report import render_html, render_markdown, render_text
 from eval.results import METRICS, load_report, parse_gate
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from eval_fixtures import DATASET
 
-from app.cli import main
 from app.settings import Settings
+from app.surfaces.cli import main
 from eval.answers import read_answers
 from eval.datasets import load_dataset
 from eval.runner import run_newsqa

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.settings import Settings
 from indexing.lexical import LexicalIndex
 from indexing.pipeline import Ingestor
@@ -17,7 +19,7 @@ from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fi
 from tests.store_fixtures import assert_clean_store, many_articles, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = "import sys; from app.cli import main; sys.exit(main())"
+CLI = "import sys; from app.surfaces.cli import main; sys.exit(main())"
 
 
 def stored_chunks(settings: Settings) -> dict[str, tuple[str, str]]:
@@ -44,6 +46,8 @@ def test_parse_worker_processes_store_what_one_thread_stores(tmp_path, embedder,
     assert results[2] == results[1]
 
 
+@pytest.mark.slow
+@pytest.mark.server
 def test_several_ingest_processes_on_one_server_leave_one_copy_of_every_article(tmp_path, chroma_url):  # noqa: F811
     articles = many_articles(105, words=110, salt="machines")  # 70 a machine: two batches, so the parse workers start
     collection = unique_collection()

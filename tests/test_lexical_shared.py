@@ -81,6 +81,7 @@ def test_scores_are_those_of_bm25s_over_the_same_chunks(tmp_path):
             assert got.get(row.id, 0.0) == pytest.approx(float(score), abs=1e-4), (query, row.id)
 
 
+@pytest.mark.server
 def test_every_reader_of_a_shared_server_converges_on_the_store(tmp_path, chroma_url, embedder, nlp):  # noqa: F811
     collection = unique_collection()
 

@@ -119,6 +119,7 @@ def test_a_run_killed_mid_write_is_cleaned_by_the_rerun(settings, embedder, nlp,
     assert_clean_store(settings, expected(final))
 
 
+@pytest.mark.server
 def test_a_server_going_down_mid_run_stops_with_a_failure_and_keeps_what_was_stored(tmp_path, embedder, nlp):
     server = ChromaServer(tmp_path / "chroma").start()
     settings = Settings(home=tmp_path / "home", chroma_url=server.url, collection="downtest")
@@ -148,6 +149,7 @@ def test_a_server_going_down_mid_run_stops_with_a_failure_and_keeps_what_was_sto
         server.stop()
 
 
+@pytest.mark.server
 def test_server_store_ingests_incrementally(tmp_path, chroma_url, embedder, nlp):  # noqa: F811
     settings = Settings(home=tmp_path / "home", chroma_url=chroma_url, collection=unique_collection())
     first = ingest(settings, embedder, nlp, ARTICLES)

@@ -25,7 +25,7 @@ from tests.store_fixtures import ARTICLES, write_corpus
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module", params=["embedded", "server"])
+@pytest.fixture(scope="module", params=["embedded", pytest.param("server", marks=pytest.mark.server)])
 def searcher(request, tmp_path_factory, embedder, nlp):
     home = tmp_path_factory.mktemp("retrieval") / "home"
     if request.param == "server":
@@ -170,7 +170,7 @@ WRITER = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("kind", ["embedded", "server"])
+@pytest.mark.parametrize("kind", ["embedded", pytest.param("server", marks=pytest.mark.server)])
 def test_a_reader_sees_articles_another_process_wrote_without_restarting(kind, tmp_path, embedder, request):
     url = request.getfixturevalue("chroma_url") if kind == "server" else ""
     settings = Settings(home=tmp_path / "home", chroma_url=url or None, collection=unique_collection())

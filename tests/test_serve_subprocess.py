@@ -49,7 +49,7 @@ def _newsqa(*args: str) -> list[str]:
     script = Path(sys.executable).with_name("newsqa")  # the installed entry point, as users run it
     if script.exists():
         return [str(script), *args]
-    return [sys.executable, "-c", "import sys; from app.cli import main; sys.exit(main())", *args]
+    return [sys.executable, "-c", "import sys; from app.surfaces.cli import main; sys.exit(main())", *args]
 
 
 def _run(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

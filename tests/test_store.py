@@ -13,7 +13,7 @@ from tests.contracts.store_contract import write
 from tests.store_fixtures import ARTICLES, assert_clean_store
 
 
-@pytest.fixture(params=["embedded", "server"])
+@pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.server)])
 def store_settings(request, tmp_path) -> Settings:
     if request.param == "server":
         url = request.getfixturevalue("chroma_url")

@@ -19,7 +19,7 @@ import pytest
 from indexing.models import Article
 from tests.api_fixtures import sample_qa  # noqa: F401 - session fixture
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,7 @@ def _serving(settings, qa) -> Iterator[str]:
     """UI + API (``create_server_app``) over ``qa``, served by uvicorn in a thread on a free port."""
     import uvicorn
 
-    from app.server import create_server_app
+    from app.surfaces.server import create_server_app
 
     port = _free_port()
     app = create_server_app(settings, qa, warm_up=False)

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from app.models import Answer, Citation
-from app.ui_render import Turn, answer_markdown, render_chat, render_corpus, render_passage
+from app.surfaces.ui.render import Turn, answer_markdown, render_chat, render_corpus, render_passage
 from indexing.models import Article, Claim
 
 XSS = json.loads((Path(__file__).parent / "fixtures" / "ui" / "xss_article.json").read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ class TestEmbeddedStore(StoreContract):
         opened.close()
 
 
+@pytest.mark.server
 class TestServerStore(StoreContract):
     @pytest.fixture
     def store(self, tmp_path, chroma_url):  # noqa: F811 - the fixture imported above

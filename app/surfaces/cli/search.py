@@ -11,9 +11,9 @@ import argparse
 import textwrap
 from typing import Any
 
-from app.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from app.models import SearchResponse, SearchResult
 from app.settings import Settings
+from app.surfaces.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from indexing.errors import BadInputError
 
 __all__ = ["format_results", "register", "run"]

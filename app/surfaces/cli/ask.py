@@ -25,10 +25,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from app.marks import LEGEND, find_marks
 from app.models import Answer
 from app.settings import Settings
+from app.surfaces.cli.common import add_filter_arguments, call_server, print_result, serving_owner
 from indexing.errors import BadInputError
 
 __all__ = ["format_answer", "read_history", "register", "run"]

@@ -17,10 +17,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from app.service import NewsQA
 from app.settings import Settings
 from indexing.errors import NewsQAError
-
-from .service import NewsQA
 
 __all__ = ["create_server_app", "owner_url", "serve"]
 
@@ -53,7 +52,7 @@ def create_server_app(settings: Settings, qa: NewsQA | None = None, *, warm_up: 
     """
     import gradio as gr
 
-    from .api import create_app
+    from .http import create_app
     from .ui import UI_CSS, build_ui, ui_theme
 
     owned = qa is None  # close only what we opened: a caller's NewsQA outlives the server

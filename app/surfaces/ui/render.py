@@ -16,10 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.marks import LEGEND, MARK_PATTERN, Mark
 from app.models import Answer, Citation
 from indexing.models import Article, Claim
-
-from .marks import LEGEND, MARK_PATTERN, Mark
 
 __all__ = [
     "Turn",
@@ -29,6 +28,7 @@ __all__ = [
     "render_corpus",
     "render_examples",
     "render_legend",
+    "render_notice",
     "render_passage",
 ]
 
@@ -233,6 +233,11 @@ def render_legend() -> str:
         '<span><button class="nq-cite" tabindex="-1">1</button> citation: click for the passage</span>'
         "</div>"
     )
+
+
+def render_notice(kind: str, text: str) -> str:
+    """A one-line notice (``kind``: ok, warn or error) with ``text`` escaped."""
+    return f'<div class="nq-notice nq-notice-{kind}" role="status">{esc(text)}</div>'
 
 
 def render_passage(

@@ -31,6 +31,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         update["port"] = args.port
     if update:
         settings = settings.model_validate({**settings.model_dump(), **update})
-    from app.server import serve
+    from app.surfaces.server import serve
 
     return serve(settings)

@@ -39,9 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMANDS:
         try:
-            module = importlib.import_module(f"app.cli.{name}")
+            module = importlib.import_module(f"app.surfaces.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"app.cli.{name}":
+            if exc.name == f"app.surfaces.cli.{name}":
                 continue  # command not built yet
             raise
         module.register(sub)
