@@ -43,43 +43,12 @@ from app.marks import (
     strip_marks,
 )
 from app.support import SupportScorer, content_words
+from indexing.lexicon import ANONYMOUS_SOURCE_NOUNS, PRONOUN_SOURCES, word_form
 from indexing.models import Answer, Claim, GuardFinding, GuardReport
 
 __all__ = ["AttributionGuard", "names_source", "quotations"]
 
 _QUOTE = re.compile(r'"([^"]{3,}?)"|“([^”]{3,}?)”|(?:(?<=\s)|^)[‘\']([^‘’\']{3,}?)[’\'](?=[\s,.;:!?]|$)')
-_ANONYMOUS_HEADS = frozenset(
-    [
-        "source",
-        "sources",
-        "official",
-        "officials",
-        "analyst",
-        "analysts",
-        "expert",
-        "experts",
-        "critic",
-        "critics",
-        "people",
-        "insider",
-        "insiders",
-        "observer",
-        "observers",
-        "person",
-        "diplomat",
-        "diplomats",
-        "spokesperson",
-        "aide",
-        "aides",
-        "understood",
-    ]
-)
-_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "him", "her", "them"])
-
-
-def _norm(text: str) -> str:
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s']+", " ", text.lower())).strip()
 
 
 def quotations(sentence: str) -> list[str]:
@@ -94,9 +63,9 @@ def quotations(sentence: str) -> list[str]:
 
 def _quote_in(quote: str, evidence: str) -> bool:
     """Word for word (case, punctuation and quote style ignored); '...' or '…' inside a quote marks an elision."""
-    target = f" {_norm(evidence)} "
-    pieces = [p for p in re.split(r"\.\.\.|…|\[\.\.\.\]", quote) if _norm(p)]
-    return bool(pieces) and all(f" {_norm(p)} " in target for p in pieces)
+    target = f" {word_form(evidence)} "
+    pieces = [p for p in re.split(r"\.\.\.|…|\[\.\.\.\]", quote) if word_form(p)]
+    return bool(pieces) and all(f" {word_form(p)} " in target for p in pieces)
 
 
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -106,17 +75,17 @@ def names_source(sentence: str, claim: Claim) -> bool:
     """True when the sentence names the claim's speaker: full source, resolved name, surname or (anonymous) its head noun."""
     # a possessive names its owner: "Lind's view is that ..." names Lind
     plain = _POSSESSIVE.sub("", strip_citations(strip_marks(sentence)))
-    text = f" {_norm(plain)} "
-    names = [n for n in (claim.speaker, claim.source) if n and _norm(n) not in _PRONOUNS]
+    text = f" {word_form(plain)} "
+    names = [n for n in (claim.speaker, claim.source) if n and word_form(n) not in PRONOUN_SOURCES]
     for name in names:
-        full = _norm(name)
-        if f" {full} " in text or f" {_norm(name.split(',')[0])} " in text:
+        full = word_form(name)
+        if f" {full} " in text or f" {word_form(name.split(',')[0])} " in text:
             return True
-        words = [w for w in _norm(name.split(",")[0]).split() if w not in {"the", "a", "an", "of", "one", "some"}]
+        words = [w for w in word_form(name.split(",")[0]).split() if w not in {"the", "a", "an", "of", "one", "some"}]
         if claim.source_type == "named" and words and len(words[-1]) > 2 and f" {words[-1]} " in text:
             return True  # surname or an organisation's distinctive word
         if claim.source_type == "anonymous":
-            heads = [w for w in words if w in _ANONYMOUS_HEADS]
+            heads = [w for w in words if w in ANONYMOUS_SOURCE_NOUNS]
             if heads and any(f" {h} " in text for h in heads):
                 return True
     return False
@@ -415,7 +384,7 @@ class AttributionGuard:
 
 def _display(claim: Claim) -> str:
     source = (claim.source or "").strip()
-    if claim.speaker and (not source or _norm(source) in _PRONOUNS):
+    if claim.speaker and (not source or word_form(source) in PRONOUN_SOURCES):
         return claim.speaker
     return source or claim.speaker or "the source"
 

@@ -10,13 +10,13 @@ judgement robust when the engine misses a construction.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from types import ModuleType
 
+from indexing.lexicon import ANONYMOUS_HEAD_WORDS, MATCH_STOP_WORDS, PRONOUNS_WITH_POSSESSIVES, normalise
 from indexing.models import Claim
 
 __all__ = [
@@ -45,100 +45,7 @@ __all__ = [
 
 # --- words ------------------------------------------------------------------------------
 
-_QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "})
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "into",
-        "about",
-        "over",
-        "after",
-        "before",
-        "than",
-        "then",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "will",
-        "shall",
-        "not",
-        "no",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "his",
-        "her",
-        "their",
-        "our",
-        "your",
-        "them",
-        "him",
-        "us",
-        "who",
-        "whom",
-        "which",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "there",
-        "here",
-        "so",
-        "such",
-        "also",
-        "just",
-        "very",
-        "more",
-        "most",
-        "can",
-        "says",
-        "said",
-        "say",
-    ]
-)
-
-
-def normalise(text: str) -> str:
-    """NFKC, straight quotes, lower case, single spaces: the form all comparisons use."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TRANSLATION)
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def _stem(word: str) -> str:
@@ -157,7 +64,7 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS]
+    return [w for w in words(text) if w not in MATCH_STOP_WORDS]
 
 
 def key_coverage(sentence: str, key: str) -> float:
@@ -395,7 +302,6 @@ _BRACKET_GAP = 3
 
 # --- sources ----------------------------------------------------------------------------------
 
-PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "his", "hers", "their", "it", "we", "i"])
 # Words that make an organisation's name; on their own they do not identify it.
 _GENERIC_NAME_WORDS = frozenset(
     [
@@ -434,44 +340,6 @@ _GENERIC_NAME_WORDS = frozenset(
         "ledger",
     ]
 )
-ANONYMOUS_HEADS = frozenset(
-    [
-        "source",
-        "official",
-        "expert",
-        "analyst",
-        "critic",
-        "people",
-        "person",
-        "insider",
-        "diplomat",
-        "aide",
-        "observer",
-        "economist",
-        "resident",
-        "witness",
-        "employee",
-        "worker",
-        "staff",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "investigator",
-        "executive",
-        "manager",
-        "member",
-        "officer",
-        "researcher",
-        "scientist",
-        "lawyer",
-        "colleague",
-        "friend",
-        "neighbour",
-        "neighbor",
-        "report",
-        "understood",
-    ]
-)
 _ANONYMOUS_PHRASE = re.compile(
     r"\b(?:an?|one|some|several|two|three|many|unnamed|anonymous|senior|other)\s+(?:\w+\s+){0,2}?"
     r"(?:sources?|officials?|experts?|analysts?|critics?|insiders?|diplomats?|aides?|observers?|people|persons?)\b"
@@ -490,15 +358,15 @@ def _name_part(source: str) -> str:
 def mentions_named_source(sentence: str, name: str) -> bool:
     """Does ``sentence`` name ``name``: the full name, or its last distinctive word (a surname)?"""
     name = _name_part(name)
-    if not name or normalise(name) in PRONOUNS:
+    if not name or normalise(name) in PRONOUNS_WITH_POSSESSIVES:
         return False
     if normalise(name) in normalise(sentence):
         return True
     name_words = words(name)
     present = set(words(sentence))
-    capitalised = [w for w in words(" ".join(re.findall(r"\b[A-Z][\w'’-]*", name))) if w not in STOPWORDS]
+    capitalised = [w for w in words(" ".join(re.findall(r"\b[A-Z][\w'’-]*", name))) if w not in MATCH_STOP_WORDS]
     if not capitalised:
-        return bool(name_words) and all(w in present for w in name_words if w not in STOPWORDS)
+        return bool(name_words) and all(w in present for w in name_words if w not in MATCH_STOP_WORDS)
     distinctive = [w for w in capitalised if w not in _GENERIC_NAME_WORDS]
     if not distinctive:
         return all(w in present for w in capitalised)
@@ -510,7 +378,7 @@ def mentions_named_source(sentence: str, name: str) -> bool:
 
 def anonymous_heads(source: str) -> list[str]:
     """The nouns that carry an anonymous source's identity ('a source within the ministry' -> ['source'])."""
-    heads = [w for w in words(source) if w in ANONYMOUS_HEADS]
+    heads = [w for w in words(source) if w in ANONYMOUS_HEAD_WORDS]
     if heads:
         return heads[:1]
     content = content_words(re.split(r"\b(?:within|close|familiar|from|at|inside|near)\b", source, maxsplit=1)[0])
@@ -571,7 +439,7 @@ def attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
 
 def named_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
     """Does the sentence present a *named* speaker (engine: source_type named; else 'Name said' / 'according to Name')?"""
-    if any(c.source_type == "named" and normalise(c.source or "") not in PRONOUNS for c in claims):
+    if any(c.source_type == "named" and normalise(c.source or "") not in PRONOUNS_WITH_POSSESSIVES for c in claims):
         return True
     for pattern in (_NAMED_BEFORE_CUE, _NAMED_AFTER_CUE):
         for match in pattern.finditer(sentence):

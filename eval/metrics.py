@@ -17,7 +17,6 @@ from eval.answers import CitedPassage, RetrievedPassage, SystemAnswer
 from eval.corpus import CorpusIndex, best_window
 from eval.datasets import EvalCase, Evidence, ExpectedClaim
 from eval.matching import (
-    PRONOUNS,
     AnswerSentence,
     Marks,
     anonymous_attribution_present,
@@ -36,6 +35,7 @@ from eval.matching import (
 )
 from eval.notation import Notation, load_notation, read_answer
 from eval.results import CRAG_WRONG_METRICS, METRICS, CaseResult, Failure, MetricValue, PassageView
+from indexing.lexicon import PRONOUNS_WITH_POSSESSIVES
 from indexing.models import Claim
 
 __all__ = ["Judge", "LexicalSupport", "SupportMeasure", "aggregate", "crag_score", "evidence_hit", "score_case"]
@@ -320,7 +320,11 @@ def _failure(metric: str, message: str, sentence: AnswerSentence | None, claim: 
 
 
 def _names_expected_source(sentence: AnswerSentence, claim: ExpectedClaim, claims: Sequence[Claim]) -> bool:
-    names = [n for n in (getattr(claim, "speaker", None), claim.source) if n and normalise(n) not in PRONOUNS]
+    names = [
+        n
+        for n in (getattr(claim, "speaker", None), claim.source)
+        if n and normalise(n) not in PRONOUNS_WITH_POSSESSIVES
+    ]
     if not names:
         # The dataset gives only a pronoun ("he"): any attribution to someone counts as kept.
         return attribution_present(sentence.judged, claims)

@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from app.support import CachedEmbedder, content_words
+from indexing.lexicon import REFERRING_WORDS, alphanumeric
 from indexing.models import Citation, Claim, SearchResult
 
 __all__ = [
@@ -65,28 +66,6 @@ _GENERIC = frozenset(
         "happen happened happening next anyone someone anything something more else also please explain "
         "describe summarize summary know known claim claims statement statements view views comment comments"
     )
-)
-_PRONOUNS = frozenset(
-    [
-        "he",
-        "she",
-        "they",
-        "him",
-        "her",
-        "them",
-        "his",
-        "hers",
-        "their",
-        "it",
-        "its",
-        "we",
-        "i",
-        "you",
-        "this",
-        "that",
-        "these",
-        "those",
-    ]
 )
 
 
@@ -283,18 +262,14 @@ def build_passages(results: Sequence[SearchResult]) -> list[Passage]:
     return list(passages.values())
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
-
-
 def source_mentioned(question: str, claim: Claim) -> bool:
     """True when the question names the claim's speaker (full name, surname, or the source as written)."""
-    q = f" {_norm(question)} "
+    q = f" {alphanumeric(question)} "
     for name in (claim.speaker, claim.source):
         if not name:
             continue
-        n = _norm(name.split(",")[0])
-        if not n or n in _PRONOUNS:
+        n = alphanumeric(name.split(",")[0])
+        if not n or n in REFERRING_WORDS:
             continue
         if f" {n} " in q:
             return True

@@ -27,6 +27,7 @@ import numpy as np
 
 from app.marks import add_marks, format_citations, marks_for, quote_open, render_marks
 from app.support import content_words
+from indexing.lexicon import ADVERB_HEDGES, PRONOUN_SOURCES_WITH_DEMONSTRATIVES, alphanumeric
 from indexing.models import Claim
 
 from .base import ComposeRequest, Draft, DraftSentence, refusal_draft, should_refuse
@@ -52,7 +53,6 @@ KEEP_DELTA = 0.30
 NEAR_DUPLICATE_COSINE = 0.86
 NEAR_DUPLICATE_JACCARD = 0.6
 
-_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "him", "her", "them", "this", "that"])
 _NOUN_CUES = frozenset(
     [
         "remarks",
@@ -67,9 +67,6 @@ _NOUN_CUES = frozenset(
         "according",
         "opinion",
     ]
-)
-_ADVERB_HEDGES = frozenset(
-    ["reportedly", "allegedly", "apparently", "possibly", "probably", "likely", "reported", "purportedly", "supposedly"]
 )
 _QUOTE_CHARS = "\"'“”‘’"
 # First words that are safe to lower-case after "X reported that ..." (not proper nouns).
@@ -141,17 +138,13 @@ _LOWERABLE = frozenset(
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
-
-
 def _speaker(claim: Claim) -> str | None:
     """The name to write: the source as written (with apposition) unless it is a pronoun or shorter than the resolved name."""
     source, speaker = (claim.source or "").strip(), (claim.speaker or "").strip()
-    if source and _norm(source) not in _PRONOUNS:
-        if speaker and _norm(speaker) not in _norm(source):
+    if source and alphanumeric(source) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES:
+        if speaker and alphanumeric(speaker) not in alphanumeric(source):
             # "Putin" with speaker "Vladimir Putin": the full name reads better.
-            return speaker if _norm(source) in _norm(speaker) else source
+            return speaker if alphanumeric(source) in alphanumeric(speaker) else source
         return source
     return speaker or None
 
@@ -310,7 +303,7 @@ def _join_inline_reopenings(text: str) -> str:
 def _names_source_in(passage: Passage, claim: Claim) -> bool:
     """True when the passage itself names the source (not by a pronoun)."""
     source = (claim.source or "").strip()
-    return bool(source) and _norm(source) not in _PRONOUNS and source in passage.text
+    return bool(source) and alphanumeric(source) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES and source in passage.text
 
 
 _CONJUNCTION_START = re.compile(r"^(?:but|and|or|so|yet|however|nor)\b", re.IGNORECASE)
@@ -343,8 +336,10 @@ def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | No
         return None
     if not (0 <= start < end <= len(text)):
         return None
-    written = _norm(text[start:end])
-    if written not in _PRONOUNS and not (written != _norm(speaker) and written in _norm(speaker)):
+    written = alphanumeric(text[start:end])
+    if written not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES and not (
+        written != alphanumeric(speaker) and written in alphanumeric(speaker)
+    ):
         return None
     name = speaker if start else _cap(speaker)
     return f"{text[:start]}{name}{text[end:]}"
@@ -417,10 +412,10 @@ def _own_clause(claim: Claim, passage: Passage, text: str) -> str:
     if not mine or any(a < 0 or b > len(text) for a, b in mine):
         return text
     lo, hi = min(a for a, _ in mine), max(b for _, b in mine)
-    who = _norm(_speaker(claim) or claim.source or "")
+    who = alphanumeric(_speaker(claim) or claim.source or "")
     before, after = 0, len(text)
     for other in passage.claims:
-        if other is claim or not other.attributed or _norm(_speaker(other) or other.source or "") == who:
+        if other is claim or not other.attributed or alphanumeric(_speaker(other) or other.source or "") == who:
             continue
         theirs = [(a - base, b - base) for a, b in _pieces_of(other)]
         theirs = [(a, b) for a, b in theirs if b > 0 and a < len(text)]
@@ -443,7 +438,7 @@ def _own_clause(claim: Claim, passage: Passage, text: str) -> str:
         return text
     first = cut.split(maxsplit=1)[0] if cut.split() else ""
     # a pronoun source stays as written, for _source_named_in_full to find and replace with the name
-    return _cap(cut) if before and _norm(first) not in _PRONOUNS else cut
+    return _cap(cut) if before and alphanumeric(first) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES else cut
 
 
 def render_claim(claim: Claim, passage: Passage) -> str:
@@ -507,7 +502,7 @@ def render_claim(claim: Claim, passage: Passage) -> str:
         sentence = f"{_said_by(speaker, cue)} that {body}"
     missing = [h for h in claim.hedges if h.lower() not in sentence.lower()]
     if missing:
-        adverbs = [h for h in missing if h.lower() in _ADVERB_HEDGES]
+        adverbs = [h for h in missing if h.lower() in ADVERB_HEDGES]
         if adverbs and cue and not anonymous:
             sentence = f"{_said_by(speaker, adverbs[0].lower() + ' ' + cue)} that {body}"
     return sentence
@@ -517,7 +512,9 @@ def has_source(claim: Claim) -> bool:
     """True when the claim names someone to credit: a resolved speaker, or a source as written that
     is not a bare pronoun ("I" in a reader's letter, with no name to point back to, credits nobody)."""
     source = (claim.source or "").strip()
-    return bool((claim.speaker or "").strip() or (source and _norm(source) not in _PRONOUNS))
+    return bool(
+        (claim.speaker or "").strip() or (source and alphanumeric(source) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES)
+    )
 
 
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|(?<![\w])[‘\'][^‘’\']*[’\'](?![\w])')
@@ -556,7 +553,7 @@ def _numbers(text: str) -> set[str]:
 def _same_speaker(a: Claim, b: Claim) -> bool:
     if not a.attributed and not b.attributed:
         return True
-    na, nb = _norm(_speaker(a) or ""), _norm(_speaker(b) or "")
+    na, nb = alphanumeric(_speaker(a) or ""), alphanumeric(_speaker(b) or "")
     if not na or not nb:
         return False
     return na == nb or na.split()[-1] == nb.split()[-1]

@@ -12,12 +12,13 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from ..lexicon import IRREGULAR_VERB_FORMS
+
 __all__ = [
     "ANONYMOUS_HEADS",
     "INFO_HEADS",
     "ORG_HEADS",
     "PEOPLE_FIGURE_MODIFIERS",
-    "PRONOUNS",
     "REPORTING_NOUNS",
     "WEAK_CUES",
     "cue_verb_forms",
@@ -187,33 +188,10 @@ _BELIEF = [
     "endorse",
 ]
 
-_IRREGULAR = {
-    "say": ["said", "says", "saying"],
-    "tell": ["told", "tells", "telling"],
-    "write": ["wrote", "written", "writes", "writing"],
-    "think": ["thought", "thinks", "thinking"],
-    "feel": ["felt", "feels", "feeling"],
-    "know": ["knew", "known", "knows", "knowing"],
-    "find": ["found", "finds", "finding"],
-    "show": ["showed", "shown", "shows", "showing"],
-    "hear": ["heard", "hears", "hearing"],
-    "read": ["read", "reads", "reading"],
-    "learn": ["learned", "learnt", "learns", "learning"],
-    "seek": ["sought", "seeks", "seeking"],
-    "understand": ["understood", "understands", "understanding"],
-    "admit": ["admitted", "admits", "admitting"],
-    "quip": ["quipped", "quips", "quipping"],
-    "plan": ["planned", "plans", "planning"],
-    "rebut": ["rebutted", "rebuts", "rebutting"],
-    "label": ["labeled", "labelled", "labels", "labeling", "labelling"],
-    "favor": ["favored", "favors", "favoring"],
-    "signal": ["signaled", "signalled", "signals", "signaling", "signalling"],
-}
-
 
 def _inflect(lemma: str) -> set[str]:
-    if lemma in _IRREGULAR:
-        return {lemma, *_IRREGULAR[lemma]}
+    if lemma in IRREGULAR_VERB_FORMS:
+        return {lemma, *IRREGULAR_VERB_FORMS[lemma]}
     forms = {lemma}
     if lemma.endswith("e"):
         forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
@@ -753,23 +731,3 @@ PEOPLE_FIGURE_MODIFIERS = frozenset(
         "military",
     ]
 )
-
-PRONOUNS = {
-    "he": "m",
-    "him": "m",
-    "his": "m",
-    "she": "f",
-    "her": "f",
-    "hers": "f",
-    "they": "p",
-    "them": "p",
-    "their": "p",
-    "it": "n",
-    "its": "n",
-    "we": "p",
-    "i": "1",
-    "you": "2",
-    "who": "rel",
-    "which": "rel",
-    "that": "rel",
-}

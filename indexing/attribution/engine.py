@@ -22,6 +22,7 @@ import numpy as np
 
 from indexing.models import Claim, Span
 
+from ..lexicon import PERSON_PRONOUNS, RECIPIENT_VERBS, SPEAKER_PRONOUNS
 from .cuemodel import load_cue_model
 from .cues import (
     LEARNED_THRESHOLD,
@@ -60,31 +61,6 @@ LM_WEIGHT = 0.7
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 _CONTENT_DEPS = ("ccomp", "xcomp", "parataxis")
 # Verbs whose direct object is the person addressed, not what was said.
-_RECIPIENT_VERBS = frozenset(
-    [
-        "tell",
-        "tells",
-        "told",
-        "telling",
-        "ask",
-        "asks",
-        "asked",
-        "asking",
-        "inform",
-        "informs",
-        "informed",
-        "remind",
-        "reminded",
-        "advise",
-        "advised",
-        "advises",
-        "notify",
-        "notified",
-        "assure",
-        "assured",
-        "reassured",
-    ]
-)
 _CLOSE_PUNCT = set(".,;:!?")
 _QUOTE_CHARS = set("\"'\u201c\u201d\u2018\u2019")
 _OPENING_QUOTES = frozenset(['"', "\u201c", "``"])
@@ -222,7 +198,7 @@ class _Engine:
                 # "a statement that analysts say reflects ...": keep the clause on its own side of the cue
                 side = [r for r in runs if (r[0] > verb.idx) == (c.i > verb.i)]
                 content += side or runs
-        if not content and verb.lower_ not in _RECIPIENT_VERBS and src_head is not None:
+        if not content and verb.lower_ not in RECIPIENT_VERBS and src_head is not None:
             kids = sorted(verb.children, key=lambda t: t.i)
             for k, c in enumerate(kids):
                 if c.dep_ == "dobj" and c.i not in exclude:
@@ -1659,9 +1635,6 @@ def _expert_back_reference(head: Token) -> bool:
     )
 
 
-_PERSON_PRONOUNS = frozenset(["i", "we", "you", "he", "she", "they"])
-
-
 def _obligation(verb: Token) -> bool:
     """ "should" as an obligation: a person or group must do something ("he should apologise", "handlers should
     have background checks"), a passive ("more care should be taken") or a past duty ("should have come up")."""
@@ -1676,7 +1649,7 @@ def _obligation(verb: Token) -> bool:
     if subj is None or verb.lower_ == "be":
         return False  # "it should be fit", "the move should be approved": how things will likely be
     return (
-        subj.lower_ in _PERSON_PRONOUNS
+        subj.lower_ in PERSON_PRONOUNS
         or subj.lower_ not in ("it", "this", "that")
         and is_plausible_source(subj)
         and not is_document(subj)
@@ -1687,7 +1660,6 @@ def _obligation(verb: Token) -> bool:
 _REPORTED_FUTURE_HEADS = frozenset(
     ["confident", "sure", "certain", "convinced", "adamant", "determined", "clear", "aware", "hopeful", "optimistic"]
 )
-_SPEAKER_PRONOUNS = frozenset(["it", "they", "he", "she", "we", "i"])
 _CONDITIONAL_MARKS = frozenset(["if", "unless", "otherwise", "provided", "providing"])
 
 
@@ -1745,7 +1717,7 @@ def _reported_would(would: Token) -> bool:
                 if any(k.dep_ == "neg" for k in cur.children):
                     return True  # "did not say when the move would take place": a question left open, no claim
                 subj = next((k for k in kids if k.dep_ in ("nsubj", "nsubjpass")), None)
-                return subj is not None and subj.lower_ in _SPEAKER_PRONOUNS  # "said it would spend ..."
+                return subj is not None and subj.lower_ in SPEAKER_PRONOUNS  # "said it would spend ..."
             if cur.lower_ in _REPORTED_FUTURE_HEADS and cur.head.tag_ in ("VBD", "VBN"):
                 return True  # "was confident Mr Davis would set out the position"
         else:

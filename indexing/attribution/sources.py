@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from indexing.models import SourceType
 
-from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PEOPLE_FIGURE_MODIFIERS, PRONOUNS
+from ..lexicon import PRONOUN_KINDS
+from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PEOPLE_FIGURE_MODIFIERS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -120,7 +121,7 @@ _GLUE_STOP = frozenset(
 def is_plausible_source(head: Token) -> bool:
     """Can this noun phrase speak, believe or report? People, groups, organisations, documents, polls."""
     low = head.lower_
-    if head.pos_ == "PRON" or low in PRONOUNS:
+    if head.pos_ == "PRON" or low in PRONOUN_KINDS:
         return (
             low not in ("that", "which", "this", "these", "those")
             or head.dep_ in ("nsubj",)
@@ -735,7 +736,7 @@ def _is_title(tok: Token) -> bool:
 def _is_named_np(head: Token) -> bool | None:
     """True named, False anonymous, None when the head says nothing (a pronoun)."""
     low = head.lower_
-    if head.pos_ == "PRON" or low in PRONOUNS:
+    if head.pos_ == "PRON" or low in PRONOUN_KINDS:
         return None
     # An apposition naming the person makes it named: "a spokesman, Brian Fallon".
     for child in head.children:
@@ -899,7 +900,7 @@ class SpeakerResolver:
     def resolve(self, head: Token) -> tuple[str | None, SourceType | None]:
         """Name and type a pronoun (or short name) refers to; (None, None) when unknown."""
         low = head.lower_
-        kind = PRONOUNS.get(low)
+        kind = PRONOUN_KINDS.get(low)
         if kind in ("m", "f"):
             candidates = []
             if self._last_source and self._last_source[0] < head.i:
