@@ -18,6 +18,7 @@ from types import ModuleType
 
 from indexing.lexicon import ANONYMOUS_HEAD_WORDS, MATCH_STOP_WORDS, PRONOUNS_WITH_POSSESSIVES, normalise
 from indexing.models import Claim
+from indexing.quote_match import quote_in_passage, quote_words
 
 __all__ = [
     "AnswerSentence",
@@ -260,46 +261,6 @@ def find_quotations(text: str) -> list[str]:
     return [q for q in found if words(q)]
 
 
-def _quote_words(text: str) -> list[str]:
-    return _WORD.findall(normalise(text))
-
-
-def quote_in_passage(quote: str, passage: str) -> bool:
-    """True when the quotation's words occur in the passage word for word (case and punctuation aside).
-
-    Editorial conventions are honoured: an ellipsis (``...``) stands for any omitted run, a
-    ``[bracketed insertion]`` replaces at most ``_BRACKET_GAP`` words; the pieces must occur in order.
-    """
-    haystack = _quote_words(passage)
-    pieces: list[tuple[list[str], int | None]] = []  # (words, largest gap allowed before them)
-    gap: int | None = 0
-    for token in re.split(r"(\.\.\.|…|\[[^\]]*\])", quote):
-        if token in ("...", "…"):
-            gap = None
-        elif token.startswith("["):
-            gap = None if gap is None else gap + _BRACKET_GAP
-        elif _quote_words(token):
-            pieces.append((_quote_words(token), gap if pieces else None))
-            gap = 0
-    if not pieces:
-        return False
-
-    def match(index: int, position: int) -> bool:
-        if index == len(pieces):
-            return True
-        needle, allowed = pieces[index]
-        last = len(haystack) - len(needle) if allowed is None else min(position + allowed, len(haystack) - len(needle))
-        for at in range(position, last + 1):
-            if haystack[at : at + len(needle)] == needle and match(index + 1, at + len(needle)):
-                return True
-        return False
-
-    return match(0, 0)
-
-
-_BRACKET_GAP = 3
-
-
 # --- sources ----------------------------------------------------------------------------------
 
 # Words that make an organisation's name; on their own they do not identify it.
@@ -535,7 +496,7 @@ def load_marks() -> Marks:
 
 def longest_common_run(gold: str, passage: str) -> float:
     """Longest run of the gold text's words found contiguously in the passage, as a share of the gold's words."""
-    gold_words, passage_words = _quote_words(gold), _quote_words(passage)
+    gold_words, passage_words = quote_words(gold), quote_words(passage)
     if not gold_words:
         return 0.0
     matcher = SequenceMatcher(None, gold_words, passage_words, autojunk=False)

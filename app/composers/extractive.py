@@ -27,6 +27,7 @@ import numpy as np
 
 from app.marks import add_marks, format_citations, marks_for, quote_open, render_marks
 from app.support import content_words
+from app.wording import has_source, hedges_outside_quotes, in_sentence, lower_first, lowerable
 from indexing.lexicon import ADVERB_HEDGES, PRONOUN_SOURCES_WITH_DEMONSTRATIVES, alphanumeric
 from indexing.models import Claim
 
@@ -41,8 +42,6 @@ __all__ = [
     "KEEP_MIN",
     "ExtractiveComposer",
     "answer_limit",
-    "has_source",
-    "hedges_outside_quotes",
     "render_claim",
 ]
 
@@ -69,72 +68,6 @@ _NOUN_CUES = frozenset(
     ]
 )
 _QUOTE_CHARS = "\"'“”‘’"
-# First words that are safe to lower-case after "X reported that ..." (not proper nouns).
-_LOWERABLE = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "there",
-        "their",
-        "they",
-        "some",
-        "many",
-        "most",
-        "several",
-        "each",
-        "every",
-        "all",
-        "no",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "after",
-        "before",
-        "during",
-        "while",
-        "as",
-        "with",
-        "without",
-        "since",
-        "until",
-        "although",
-        "but",
-        "however",
-        "meanwhile",
-        "such",
-        "any",
-        "both",
-        "few",
-        "more",
-        "other",
-        "our",
-        "we",
-        "his",
-        "her",
-        "he",
-        "she",
-    ]
-)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -168,20 +101,6 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _lowerable(sentence: str, context: str) -> bool:
-    """True when the sentence's first word is safe to lower-case (not a proper noun, judged from the context)."""
-    m = re.match(r"[A-Za-z][a-z'’-]*\b", sentence)
-    if not m:
-        return False
-    word = m.group(0)
-    return word.lower() in _LOWERABLE or bool(re.search(rf"(?<=[a-z,;] ){re.escape(word.lower())}\b", context))
-
-
-def _lower_first(sentence: str, context: str) -> str:
-    """Lower-case the sentence's first word when it is not a proper noun (judged from the context)."""
-    return sentence[:1].lower() + sentence[1:] if _lowerable(sentence, context) else sentence
-
-
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}\s*\([^)]{1,40}\)\s*[-–—]+\s*")
 
 
@@ -190,40 +109,9 @@ def _strip_dateline(text: str) -> str:
     return _DATELINE.sub("", text)
 
 
-def _in_sentence(source: str) -> str:
-    """A source written mid-sentence: 'Sources close to X' -> 'sources close to X', 'The Union' -> 'the Union'."""
-    words = source.split()
-    if words and words[0] in {
-        "The",
-        "A",
-        "An",
-        "One",
-        "Some",
-        "Several",
-        "Two",
-        "Three",
-        "Sources",
-        "Officials",
-        "Analysts",
-        "Experts",
-        "Critics",
-        "People",
-    }:
-        return source[:1].lower() + source[1:]
-    return source
-
-
 def _said_by(speaker: str, cue: str) -> str:
     """'Maria Okafor, the port authority's director' + 'said' -> 'Maria Okafor, the port authority's director, said'."""
     return f"{_cap(speaker)}{',' if ',' in speaker else ''} {cue}"
-
-
-def lower_after_comma(sentence: str, context: str) -> str:
-    """Lower-case the first word of a sentence written after "According to X, " unless it is a proper noun or "I"."""
-    m = re.match(r"([\"“‘']?)([A-Za-z][a-z'’-]*)\b", sentence)
-    if not m or m.group(2) in {"I", "I'm", "I’m", "I've", "I’ve", "I'll", "I’ll", "I'd", "I’d"} or m.group(1):
-        return sentence  # a quotation keeps its capital
-    return _lower_first(sentence, context)
 
 
 def _strip_end(text: str) -> str:
@@ -472,8 +360,8 @@ def render_claim(claim: Claim, passage: Passage) -> str:
             return f"{outlet or 'The article'} quotes an unnamed speaker: {body}"
         if not outlet:
             return body
-        if _lowerable(body, passage.result.text) and not _CONJUNCTION_START.match(body):
-            return f"{outlet} reported that {_lower_first(body, passage.result.text)}"
+        if lowerable(body, passage.result.text) and not _CONJUNCTION_START.match(body):
+            return f"{outlet} reported that {lower_first(body, passage.result.text)}"
         return f"{outlet} reported: {body}"
     replaced = _source_named_in_full(claim, passage, text)
     if replaced is not None:
@@ -492,12 +380,12 @@ def render_claim(claim: Claim, passage: Passage) -> str:
             return f"{_said_by(speaker, cue or 'said')} {_strip_end(partial)}"
         quoted = f'"{inner}"'
         if anonymous or cue is None:
-            return f"According to {_in_sentence(speaker)}, {quoted}"
+            return f"According to {in_sentence(speaker)}, {quoted}"
         return f"{_said_by(speaker, cue)}: {quoted}"
     body = _strip_end(content).rstrip(".")
-    body = _lower_first(re.sub(r"^that\s+", "", body), passage.result.text)
+    body = lower_first(re.sub(r"^that\s+", "", body), passage.result.text)
     if anonymous or cue is None:
-        sentence = f"According to {_in_sentence(speaker)}, {body}"
+        sentence = f"According to {in_sentence(speaker)}, {body}"
     else:
         sentence = f"{_said_by(speaker, cue)} that {body}"
     missing = [h for h in claim.hedges if h.lower() not in sentence.lower()]
@@ -506,25 +394,6 @@ def render_claim(claim: Claim, passage: Passage) -> str:
         if adverbs and cue and not anonymous:
             sentence = f"{_said_by(speaker, adverbs[0].lower() + ' ' + cue)} that {body}"
     return sentence
-
-
-def has_source(claim: Claim) -> bool:
-    """True when the claim names someone to credit: a resolved speaker, or a source as written that
-    is not a bare pronoun ("I" in a reader's letter, with no name to point back to, credits nobody)."""
-    source = (claim.source or "").strip()
-    return bool(
-        (claim.speaker or "").strip() or (source and alphanumeric(source) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES)
-    )
-
-
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|(?<![\w])[‘\'][^‘’\']*[’\'](?![\w])')
-
-
-def hedges_outside_quotes(text: str) -> list[str]:
-    """The hedge cues of ``text`` said in the writer's words (quotations left out: a speaker's "would" is theirs)."""
-    from indexing.attribution import find_hedges
-
-    return find_hedges(_QUOTED.sub(" ", text))
 
 
 def _source_inside_content(claim: Claim) -> bool:
