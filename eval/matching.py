@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from types import ModuleType
 
+from indexing.answer_sentences import AnswerSentence, sentence_spans
 from indexing.lexicon import ANONYMOUS_HEAD_WORDS, MATCH_STOP_WORDS, PRONOUNS_WITH_POSSESSIVES, normalise
 from indexing.models import Claim
 from indexing.quote_match import quote_in_passage, quote_words
@@ -82,59 +83,6 @@ def key_coverage(sentence: str, key: str) -> float:
 # --- answer sentences ----------------------------------------------------------------------
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|[-–])\s*\d+)*)\s*\]")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "vs",
-        "etc",
-        "no",
-        "fig",
-        "u.s",
-        "u.k",
-        "e.g",
-        "i.e",
-    ]
-)
-
-
-@dataclass
-class AnswerSentence:
-    """One sentence of an answer: its raw text, the citations it makes, its marks, and its text without them."""
-
-    index: int
-    raw: str
-    citations: list[int] = field(default_factory=list)
-    clean: str = ""
-    broken: list[str] = field(default_factory=list)  # references that point to no listed source (a URL, "[^x]")
-    hedge_mark: bool = False  # carries a hedge mark, in the notation being read
-    anonymous_mark: bool = False
-    quote_text: str = ""  # the text quotations are read from (marks removed, so "(hedged: 'may')" is no quotation)
-    answer_level: bool = False  # cites the answer's whole source list (the answer has no inline citations)
-    context: str = ""  # what label lines next to it say of it ("Source: an unnamed official", "Hedge: could")
-
-    @property
-    def judged(self) -> str:
-        """The text its source, attribution and hedges are judged on: with a speaker given on a label line
-        ("Source: an unnamed official"), "According to <speaker>, <sentence>"."""
-        return f"According to {self.context}, {self.clean}" if self.context else self.clean
 
 
 def _marker_numbers(body: str) -> list[int]:
@@ -161,74 +109,17 @@ def cited_numbers(text: str) -> list[int]:
     return out
 
 
-_TRAILING = re.compile(r"\s*\[[^\]\n]{1,40}\]")
-_NEXT = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
-_NEXT_FOREIGN = re.compile(r"\s+[\"'“‘(\[*_【]*[A-Z0-9]")
-
-
-def _boundaries(line: str, trailing: re.Pattern[str] = _TRAILING, next_start: re.Pattern[str] = _NEXT) -> Iterable[int]:
-    """Offsets where a sentence ends: after . ! ? (+ closing quotes + trailing [n]/[mark] groups)."""
-    in_quote = False
-    i = 0
-    n = len(line)
-    while i < n:
-        ch = line[i]
-        if ch == "“":
-            in_quote = True
-        elif ch == "”":
-            in_quote = False
-        elif ch == '"':
-            in_quote = not in_quote
-        elif ch in ".!?" and (not in_quote or line[i + 1 : i + 2] in ('"', "”")):
-            # Inside a quotation only a full stop that closes it ('... for weeks." Officials') can end a sentence.
-            in_quote = False
-            j = i + 1
-            while j < n and line[j] in "\"'”’)":
-                j += 1
-            # Trailing bracket groups ("[1]", "[hedged]") belong to the sentence they follow.
-            while True:
-                m = trailing.match(line[j:])
-                if not m or not m.group(0).strip():
-                    break
-                j += m.end()
-            if j < n and line[j] == ".":  # "arise" [1]. -> the period after the marker
-                j += 1
-            rest = line[j:]
-            if not rest.strip():
-                break
-            if next_start.match(rest):
-                prev = re.search(r"([A-Za-z.]+)\.$", line[: i + 1])
-                abbreviation = (
-                    ch == "."
-                    and prev
-                    and (prev.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(prev.group(1)) == 1)
-                )
-                if not abbreviation:
-                    yield j
-            i = j
-            continue
-        i += 1
-
-
 def split_pieces(answer: str, *, trailing: re.Pattern[str] | None = None, foreign: bool = False) -> list[str]:
-    """Answer text -> raw sentence texts. Lines (bullets) split first; a quotation is split only where it closes."""
-    pieces: list[str] = []
-    for line in answer.splitlines():
-        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
-        if not line:
-            continue
-        start = 0
-        for end in _boundaries(line, trailing or _TRAILING, _NEXT_FOREIGN if foreign else _NEXT):
-            pieces.append(line[start:end])
-            start = end
-        pieces.append(line[start:])
-    return [p.strip() for p in pieces if p.strip()]
+    """Answer text -> raw sentence texts (``indexing.answer_sentences``: lines and bullets first; a quotation
+    is split only where it closes)."""
+    return [answer[start:end] for start, end in sentence_spans(answer, trailing=trailing, foreign=foreign)]
 
 
 def split_sentences(answer: str, strip_marks: Callable[[str], str] | None = None) -> list[AnswerSentence]:
     """Answer text -> sentences with their [n] citations (newsqa's notation; ``eval.notation`` reads the others)."""
     sentences: list[AnswerSentence] = []
-    for raw in split_pieces(answer):
+    for start, end in sentence_spans(answer):
+        raw = answer[start:end]
         clean = _MARKER.sub("", raw)
         if strip_marks is not None:
             clean = strip_marks(clean)
@@ -239,7 +130,15 @@ def split_sentences(answer: str, strip_marks: Callable[[str], str] | None = None
                 sentences[-1].citations.extend(cited_numbers(raw))
             continue
         sentences.append(
-            AnswerSentence(index=len(sentences), raw=raw, citations=cited_numbers(raw), clean=clean, quote_text=raw)
+            AnswerSentence(
+                text=raw,
+                start=start,
+                end=end,
+                index=len(sentences),
+                citations=cited_numbers(raw),
+                clean=clean,
+                quote_text=raw,
+            )
         )
     return sentences
 

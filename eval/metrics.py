@@ -285,7 +285,7 @@ def _score_answer_level_precision(
 
 def _score_quotes(sentence: AnswerSentence, passages: dict[int, str], result: CaseResult) -> None:
     cited = [passages[n] for n in sentence.citations if n in passages] or list(passages.values())
-    for quotation in find_quotations(sentence.quote_text or sentence.raw):
+    for quotation in find_quotations(sentence.quote_text or sentence.text):
         ok = any(quote_in_passage(quotation, p) for p in cited)
         result.count("quote_fidelity", ok)
         if not ok:
@@ -312,7 +312,7 @@ def _failure(metric: str, message: str, sentence: AnswerSentence | None, claim: 
     return Failure(
         metric=metric,
         message=message,
-        sentence=sentence.raw if sentence else None,
+        sentence=sentence.text if sentence else None,
         sentence_index=sentence.index if sentence else None,
         citations=list(dict.fromkeys(sentence.citations)) if sentence else [],
         expected=_describe(claim) if claim else None,

@@ -804,7 +804,7 @@ def read_answer(text: str, notation: Notation, citations: Sequence[Any] = ()) ->
                 continue
             sentence = AnswerSentence(
                 index=len(sentences),
-                raw=raw,
+                text=raw,
                 citations=cites,
                 clean=clean,
                 broken=broken,
