@@ -17,7 +17,15 @@ from functools import lru_cache
 from types import ModuleType
 
 from indexing.answer_sentences import AnswerSentence, sentence_spans
-from indexing.lexicon import ANONYMOUS_HEAD_WORDS, MATCH_STOP_WORDS, PRONOUNS_WITH_POSSESSIVES, normalise
+from indexing.lexicon import (
+    ANONYMOUS_HEAD_WORDS,
+    ANSWER_HEDGE_CUES,
+    ANSWER_REPORTING_CUES,
+    MATCH_STOP_WORDS,
+    NAMED_SPEAKER_VERBS,
+    PRONOUNS_WITH_POSSESSIVES,
+    normalise,
+)
 from indexing.models import Claim
 from indexing.quote_match import quote_in_passage, quote_words
 
@@ -254,19 +262,10 @@ def mentions_anonymous_source(sentence: str, source: str) -> bool:
     return bool(heads) and all(h in present for h in heads)
 
 
-_CUE = re.compile(
-    r"\b(?:said|says|say|saying|told|tells|tell|stated|states|according to|claimed|claims|argued|argues|"
-    r"warned|warns|noted|notes|insisted|insists|denied|denies|emphasi[sz]ed|stressed|added|adds|reported|"
-    r"reports|announced|announces|explained|explains|believes|believed|predicted|predicts|estimated|"
-    r"acknowledged|confirmed|confirms|admitted|wrote|writes|described|called|accused|alleged|urged|"
-    r"maintained|contended|countered|conceded|revealed|disclosed|indicated|suggested|"
-    r"in the (?:view|words) of|'s view|has learned|puts the (?:number|figure)|remarks?|statement)\b",
-    re.IGNORECASE,
-)
+_CUE = re.compile(rf"\b(?:{ANSWER_REPORTING_CUES})\b", re.IGNORECASE)
 _NAMED_BEFORE_CUE = re.compile(
     r"\b([A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|van|von|al|bin))*)\s*(?:,[^,]{1,80},\s*)?"
-    r"(?:has |had |have )?(?:said|says|told|stated|claimed|argued|warned|noted|insisted|denied|emphasi[sz]ed|"
-    r"stressed|added|announced|explained|confirmed|admitted|wrote|believes|predicted)\b"
+    rf"(?:has |had |have )?(?:{NAMED_SPEAKER_VERBS})\b"
 )
 _NAMED_AFTER_CUE = re.compile(r"\b(?i:according to)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 _SENTENCE_WORDS_THAT_ARE_NOT_NAMES = frozenset(
@@ -325,13 +324,7 @@ def anonymous_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -
 
 # --- hedges -----------------------------------------------------------------------------------
 
-_HEDGE = re.compile(
-    r"\b(?:may|might|could|would|suggests?|suggested|suggesting|appears?|appeared|seems?|seemed|indicates?|"
-    r"indicated|reportedly|allegedly|possibly|possible|likely|unlikely|probably|perhaps|potential|potentially|"
-    r"apparently|presumably|expected to|believed to|thought to|said to|understood to|estimated|predictions?|"
-    r"forecasts?|speculat\w*|rumou?r\w*|unconfirmed|claims?)\b",
-    re.IGNORECASE,
-)
+_HEDGE = re.compile(rf"\b(?:{ANSWER_HEDGE_CUES})\b", re.IGNORECASE)
 
 
 def hedge_cues(sentence: str, expected: Iterable[str] = (), engine_hedges: Iterable[str] = ()) -> list[str]:

@@ -22,19 +22,25 @@ __all__ = [
     "ADVERB_HEDGES",
     "ANONYMOUS_HEAD_WORDS",
     "ANONYMOUS_SOURCE_NOUNS",
+    "ANSWER_HEDGE_CUES",
+    "ANSWER_REPORTING_CUES",
     "IRREGULAR_VERB_FORMS",
     "MATCH_STOP_WORDS",
+    "NAMED_SPEAKER_VERBS",
     "PERSON_PRONOUNS",
     "PRONOUNS_WITH_POSSESSIVES",
     "PRONOUN_KINDS",
     "PRONOUN_SOURCES",
     "PRONOUN_SOURCES_WITH_DEMONSTRATIVES",
+    "QUESTION_SAY_VERBS",
     "RECIPIENT_VERBS",
     "REFERRING_WORDS",
     "REPORTING_WORDS",
+    "SPEAKER_LINE_VERBS",
     "SPEAKER_PRONOUNS",
     "SUPPORT_STOP_WORDS",
     "alphanumeric",
+    "ascii_words",
     "normalise",
     "word_form",
 ]
@@ -118,6 +124,35 @@ REPORTING_WORDS = _words(
     noted notes remarked remarks report reported reportedly reports said say says state stated states suggest
     suggested suggests tell told warn warned write writes wrote"""
 )
+# Regular-expression alternations of reporting verbs, each for one reader (use inside ``(?:...)``):
+# what a question asks a speaker to have said ("what did X say / think / promise"; app.composers.evidence)
+QUESTION_SAY_VERBS = (
+    "say|says|said|tell|told|think|thinks|argue|argued|warn|warned|claim|claimed|describe|described|react|reacted|"
+    "respond|responded|answer|answered|admit|admitted|announce|announced|justify|explain|explained|suggest|suggested|"
+    "estimate|estimated|predict|predicted|expect|expects|believe|believes|want|wants|demand|demanded|insist|insisted|"
+    "promise|promised|reveal|revealed|confirm|confirmed|deny|denied|defend|defended|apologi[sz]e|comment|commented|"
+    "feel|add|added|note|noted|call|called|urge|urged|accuse|accused|blame|blamed|criticise|criticize|welcome|welcomed"
+)
+# the verb after a speaker who opens an answer sentence ("Maria Okafor said"; any "-ed" verb too; app.condense)
+SPEAKER_LINE_VERBS = (
+    r"(?:said|says|say|stated|states|told|tells|added|adds|noted|notes|argued|argues|warned|warns|insisted|insists|"
+    r"claimed|claims|emphasized|emphasised|explained|denied|confirmed|announced|reported|wrote|suggested|"
+    r"believes|expects|estimated|cautioned|acknowledged|admitted|predicted|[a-z]+ed)"
+)
+# any reporting cue in an answer sentence, verbs and phrases ("according to", "'s view"; eval.matching)
+ANSWER_REPORTING_CUES = (
+    r"said|says|say|saying|told|tells|tell|stated|states|according to|claimed|claims|argued|argues|"
+    r"warned|warns|noted|notes|insisted|insists|denied|denies|emphasi[sz]ed|stressed|added|adds|reported|"
+    r"reports|announced|announces|explained|explains|believes|believed|predicted|predicts|estimated|"
+    r"acknowledged|confirmed|confirms|admitted|wrote|writes|described|called|accused|alleged|urged|"
+    r"maintained|contended|countered|conceded|revealed|disclosed|indicated|suggested|"
+    r"in the (?:view|words) of|'s view|has learned|puts the (?:number|figure)|remarks?|statement"
+)
+# the verbs that make "Name said" a named attribution in an answer (eval.matching)
+NAMED_SPEAKER_VERBS = (
+    r"said|says|told|stated|claimed|argued|warned|noted|insisted|denied|emphasi[sz]ed|"
+    r"stressed|added|announced|explained|confirmed|admitted|wrote|believes|predicted"
+)
 # Inflections that the regular rules ("-s", "-ed", "-ing") do not produce, by lemma.
 IRREGULAR_VERB_FORMS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -148,6 +183,14 @@ IRREGULAR_VERB_FORMS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
 
 # Adverbs (and "reported") that hedge a whole sentence when the journalist writes them.
 ADVERB_HEDGES = _words("reportedly allegedly apparently possibly probably likely reported purportedly supposedly")
+# A regular-expression alternation of hedge cues an evaluator looks for in an answer sentence, wider than
+# the engine's (``indexing.attribution.hedges``) because it reads text it did not parse (eval.matching).
+ANSWER_HEDGE_CUES = (
+    r"may|might|could|would|suggests?|suggested|suggesting|appears?|appeared|seems?|seemed|indicates?|"
+    r"indicated|reportedly|allegedly|possibly|possible|likely|unlikely|probably|perhaps|potential|potentially|"
+    r"apparently|presumably|expected to|believed to|thought to|said to|understood to|estimated|predictions?|"
+    r"forecasts?|speculat\w*|rumou?r\w*|unconfirmed|claims?"
+)
 # Nouns that describe an unnamed source, singular and plural as written: the guard looks for one of
 # them in a sentence that restates an anonymous claim ("a ministry source", "analysts").
 ANONYMOUS_SOURCE_NOUNS = _words(
@@ -180,6 +223,11 @@ def word_form(text: str) -> str:
     """
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s']+", " ", text.lower())).strip()
+
+
+def ascii_words(text: str) -> str:
+    """The letters-and-digits words of :func:`normalise`'s form, joined by single spaces (a lookup key)."""
+    return " ".join(re.findall(r"[a-z0-9]+", normalise(text)))
 
 
 def alphanumeric(text: str) -> str:

@@ -24,7 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from app.support import CachedEmbedder, content_words
-from indexing.lexicon import REFERRING_WORDS, alphanumeric
+from indexing.lexicon import QUESTION_SAY_VERBS, REFERRING_WORDS, alphanumeric
 from indexing.models import Citation, Claim, SearchResult
 
 __all__ = [
@@ -69,16 +69,9 @@ _GENERIC = frozenset(
 )
 
 
-_SAY_VERBS = (
-    "say|says|said|tell|told|think|thinks|argue|argued|warn|warned|claim|claimed|describe|described|react|reacted|"
-    "respond|responded|answer|answered|admit|admitted|announce|announced|justify|explain|explained|suggest|suggested|"
-    "estimate|estimated|predict|predicted|expect|expects|believe|believes|want|wants|demand|demanded|insist|insisted|"
-    "promise|promised|reveal|revealed|confirm|confirmed|deny|denied|defend|defended|apologi[sz]e|comment|commented|"
-    "feel|add|added|note|noted|call|called|urge|urged|accuse|accused|blame|blamed|criticise|criticize|welcome|welcomed"
-)
 _ASKED_SOURCE = [
     re.compile(
-        rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{_SAY_VERBS})\b",
+        rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{QUESTION_SAY_VERBS})\b",
         re.IGNORECASE,
     ),
     re.compile(r"\baccording to\s+(?P<src>[^,?;.]+)", re.IGNORECASE),
