@@ -14,8 +14,10 @@ from indexing.models import Claim, Span
 from ..lexicon import PERSON_PRONOUNS, SPEAKER_PRONOUNS
 from .cues import is_cue_verb
 from .hedges import find_hedge_spans
+from .names import person_name
 from .record import Attribution
-from .sources import can_speak, classify_tokens, is_document, is_plausible_source, person_name
+from .source_types import classify_tokens
+from .sources import can_speak, is_document, is_plausible_source
 from .syntax import char_span, runs
 
 if TYPE_CHECKING:

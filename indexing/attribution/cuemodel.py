@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..lexicon import PRONOUN_KINDS
-from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, is_cue_verb
+from .cues import is_cue_verb
+from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token

@@ -21,10 +21,12 @@ from indexing.models import Claim, Span
 from . import claim_building, cue_finders, pruning, quote_attribution, refinement, speakers
 from .cuemodel import load_cue_model
 from .cues import LEARNED_THRESHOLD, REPORTING_NOUNS, _learned, cue_verb_forms, is_cue_verb
+from .names import person_name
 from .quotes import QuoteIndex
 from .record import Attribution
 from .signoffs import find_sign_offs
-from .sources import SpeakerResolver, classify_tokens, person_name
+from .source_types import classify_tokens
+from .speaker_resolver import SpeakerResolver
 from .syntax import trim
 
 if TYPE_CHECKING:

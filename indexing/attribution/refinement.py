@@ -14,7 +14,8 @@ import numpy as np
 
 from .cues import WEAK_CUES, cue_verb_forms
 from .record import Attribution
-from .sources import classify_tokens, is_plausible_source
+from .source_types import classify_tokens
+from .sources import is_plausible_source
 from .syntax import runs, strip_edges, trim
 from .tagger import featurize, lexicon_kind, load_lm_tagger, load_tagger, role_tags_of, runs_of
 

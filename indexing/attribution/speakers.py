@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from indexing.models import Claim
 
 from .cues import is_cue_verb
+from .names import person_name
 from .record import Attribution
-from .sources import person_name
 
 if TYPE_CHECKING:
     from .engine import _Engine
