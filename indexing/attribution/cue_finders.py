@@ -95,7 +95,45 @@ def _object_controller(verb: Token) -> Token | None:
 
 # --- cue finders ---------------------------------------------------------------------
 def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) -> Attribution | None:
+    """The attribution a reporting verb starts: its source, and its content from the first reading that
+    finds one (complement clause, object, "called for X", the clause before ", said X", the clause the cue
+    hangs under)."""
     cue = cue_tokens(verb)
+    src_head, ante, in_name = _verb_source(eng, verb)
+    src = source_tokens(src_head) if src_head is not None else []
+    if ante is not None and src_head is not None:
+        src = [src_head]
+    exclude = {t.i for t in cue} | {t.i for t in src}
+    content = _complement_content(eng, verb, exclude, in_name)
+    if not content and verb.lower_ not in RECIPIENT_VERBS and src_head is not None:
+        content = _object_content(eng, verb, exclude)
+    if not content and prep_object and src_head is not None:
+        cue, content = _prepositional_content(eng, verb, cue, exclude)
+    if (
+        not content
+        and src_head is not None
+        and src_head.i > verb.i
+        and verb.i > verb.sent.start + 1
+        and eng.doc[verb.i - 1].text == ","
+        and not eng.quotes.containing(verb.idx)
+    ):
+        # "Clevelanders get nervous, said Christine Link": the reported clause is all that precedes the comma
+        sent = verb.sent
+        content = [s for s in [trim(eng.text, sent.start_char, eng.doc[verb.i - 1].idx)] if s[1] > s[0]]
+    # "The goal, he said, is ..." / quote-first: the parser hangs the cue under the reported clause
+    if not content and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head is not verb:
+        # an adverbial clause only when it is "as X noted" / "as noted by X"
+        as_clause = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        if verb.dep_ != "advcl" or (as_clause and src_head is not None):
+            content = content_from_head(verb.head, {t.i for t in verb.subtree}, eng.text)
+    attr = Attribution(cue=cue, source=src, source_text=ante, source_head=src_head, content=content)
+    eng._attach_quotes(attr)
+    return attr if attr.content else None
+
+
+def _verb_source(eng: _Engine, verb: Token) -> tuple[Token | None, str | None, list[Token]]:
+    """The source head of a reporting verb, the antecedent text of a relative "who", and the verb's clauses
+    that lie inside a name (they are no content)."""
     src_head, ante = find_source(verb)
     # "Mr Hale, who runs the North East Says No campaign, said ...": the parser read the verb inside the
     # name as a clause of the cue, with the speaker as its subject
@@ -111,10 +149,11 @@ def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) ->
         # "the Financial Times quoted an insider as saying ...": the insider speaks, the paper carries it;
         # "..., leading some commentators to argue that ...": the commentators argue
         src_head, ante = said_by, None
-    src = source_tokens(src_head) if src_head is not None else []
-    if ante is not None and src_head is not None:
-        src = [src_head]
-    exclude = {t.i for t in cue} | {t.i for t in src}
+    return src_head, ante, in_name
+
+
+def _complement_content(eng: _Engine, verb: Token, exclude: set[int], in_name: list[Token]) -> list[tuple[int, int]]:
+    """The verb's complement clauses (ccomp, xcomp of a verb that takes one, parataxis) as character runs."""
     content: list[tuple[int, int]] = []
     for c in verb.children:
         if c.dep_ in _CONTENT_DEPS and c.i not in exclude and c not in in_name:
@@ -124,46 +163,35 @@ def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) ->
             # "a statement that analysts say reflects ...": keep the clause on its own side of the cue
             side = [r for r in runs if (r[0] > verb.idx) == (c.i > verb.i)]
             content += side or runs
-    if not content and verb.lower_ not in RECIPIENT_VERBS and src_head is not None:
-        kids = sorted(verb.children, key=lambda t: t.i)
-        for k, c in enumerate(kids):
-            if c.dep_ == "dobj" and c.i not in exclude:
-                content += content_from_head(c, exclude, eng.text)
-                # "reiterated their focus on '...'": a prepositional phrase right after the object
-                for d in kids[k + 1 :]:
-                    if d.dep_ == "prep" and d.i == max(t.i for t in c.subtree) + 1:
-                        content += content_from_head(d, exclude, eng.text)
-                    break
-    if not content and prep_object and src_head is not None:
-        # "called for more regulation", "pointed to the polls": the preposition joins the cue (PolNeAR)
-        nxt = verb.i + 1 + sum(1 for t in cue if t.i > verb.i)
-        prep = next((c for c in verb.children if c.dep_ == "prep" and c.i == nxt and c.lower_ in _CUE_PREPS), None)
-        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
-        if pobj is not None and prep is not None:
-            cue = [*cue, prep]
-            content += content_from_head(pobj, exclude | {prep.i}, eng.text)
-    if (
-        not content
-        and src_head is not None
-        and src_head.i > verb.i
-        and verb.i > verb.sent.start + 1
-        and eng.doc[verb.i - 1].text == ","
-        and not eng.quotes.containing(verb.idx)
-    ):
-        # "Clevelanders get nervous, said Christine Link": the reported clause is all that precedes the comma
-        sent = verb.sent
-        content += [s for s in [trim(eng.text, sent.start_char, eng.doc[verb.i - 1].idx)] if s[1] > s[0]]
-    # "The goal, he said, is ..." / quote-first: the parser hangs the cue under the reported clause
-    if not content and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head is not verb:
-        head = verb.head
-        # an adverbial clause only when it is "as X noted" / "as noted by X"
-        as_clause = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
-        if verb.dep_ != "advcl" or (as_clause and src_head is not None):
-            skip = {t.i for t in verb.subtree}
-            content += content_from_head(head, skip, eng.text)
-    attr = Attribution(cue=cue, source=src, source_text=ante, source_head=src_head, content=content)
-    eng._attach_quotes(attr)
-    return attr if attr.content else None
+    return content
+
+
+def _object_content(eng: _Engine, verb: Token, exclude: set[int]) -> list[tuple[int, int]]:
+    """The verb's direct object as what was said ("denied the report")."""
+    content: list[tuple[int, int]] = []
+    kids = sorted(verb.children, key=lambda t: t.i)
+    for k, c in enumerate(kids):
+        if c.dep_ == "dobj" and c.i not in exclude:
+            content += content_from_head(c, exclude, eng.text)
+            # "reiterated their focus on '...'": a prepositional phrase right after the object
+            for d in kids[k + 1 :]:
+                if d.dep_ == "prep" and d.i == max(t.i for t in c.subtree) + 1:
+                    content += content_from_head(d, exclude, eng.text)
+                break
+    return content
+
+
+def _prepositional_content(
+    eng: _Engine, verb: Token, cue: list[Token], exclude: set[int]
+) -> tuple[list[Token], list[tuple[int, int]]]:
+    """ "called for more regulation", "pointed to the polls": the preposition joins the cue (PolNeAR), its
+    object is the content. The cue and content, unchanged and empty when there is no such preposition."""
+    nxt = verb.i + 1 + sum(1 for t in cue if t.i > verb.i)
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.i == nxt and c.lower_ in _CUE_PREPS), None)
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if pobj is not None and prep is not None:
+        return [*cue, prep], content_from_head(pobj, exclude | {prep.i}, eng.text)
+    return cue, []
 
 
 def according_to(eng: _Engine, tok: Token) -> Attribution | None:

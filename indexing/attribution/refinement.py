@@ -8,7 +8,7 @@ resolver) as ``eng`` and are reached through its methods of the same name (with 
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -120,9 +120,20 @@ def refine(eng: _Engine, attrs: list[Attribution]) -> list[Attribution]:
     tagger = load_tagger()
     if tagger is None or not len(eng.doc):
         return attrs
-    doc, text = eng.doc, eng.text
     rule = eng._rule_roles(attrs)
-    feats = featurize(doc, eng.quotes, rule, tagger.vocab, cue_score=eng._cue_p)
+    feats = featurize(eng.doc, eng.quotes, rule, tagger.vocab, cue_score=eng._cue_p)
+    runs = _TaggedRuns(eng, runs_of(eng.doc, tagger.labels(feats, _log_probs(eng, tagger, feats, rule))))
+    kept = [a for a in attrs if _redraw(runs, a)]
+    for lo, hi in runs.by_role[1]:
+        new = _tagger_only(eng, runs, lo, hi)
+        if new is not None:
+            kept.append(new)
+    kept.sort(key=lambda a: a.cue_start)
+    return kept
+
+
+def _log_probs(eng: _Engine, tagger: Any, feats: Any, rule: np.ndarray) -> np.ndarray:
+    """The span tagger's log-probabilities per token and label, averaged with the transformer's when it is on."""
     logp = tagger.log_probs(feats)
     lm = load_lm_tagger()
     if lm is not None:
@@ -133,115 +144,128 @@ def refine(eng: _Engine, attrs: list[Attribution]) -> list[Attribution]:
         lex = feats.cats[:, 9]
         cand = (feats.cats[:, 8] > 0) | ((lex > 0) & (lex < 4))
         keep = np.array([bool(cand[s.start : s.end].any()) for s in eng.sents])
-        idx, lm_logp = lm.log_probs(doc, rule, keep)
+        idx, lm_logp = lm.log_probs(eng.doc, rule, keep)
         logp[idx] = (1.0 - LM_WEIGHT) * logp[idx] + LM_WEIGHT * lm_logp
-    found = runs_of(doc, tagger.labels(feats, logp))
-    by_role: list[list[tuple[int, int]]] = [[], [], []]
-    for role, lo, hi in found:
-        by_role[role].append((lo, hi))
-    used: set[tuple[int, int, int]] = set()
+    return logp
 
-    def over(role: int, idx: set[int]) -> list[tuple[int, int]]:
-        return [r for r in by_role[role] if any(lo_i in idx for lo_i in range(r[0], r[1]))]
 
-    def chars(r: tuple[int, int]) -> tuple[int, int]:
+class _TaggedRuns:
+    """The tagger's Source / Cue / Content runs (token ranges) by role, and which of them an attribution took."""
+
+    def __init__(self, eng: _Engine, found: list[tuple[int, int, int]]) -> None:
+        self.eng = eng
+        self.by_role: list[list[tuple[int, int]]] = [[], [], []]
+        for role, lo, hi in found:
+            self.by_role[role].append((lo, hi))
+        self.used: set[tuple[int, int, int]] = set()
+
+    def over(self, role: int, idx: set[int]) -> list[tuple[int, int]]:
+        """The runs of ``role`` that hold one of the token indices ``idx``."""
+        return [r for r in self.by_role[role] if any(lo_i in idx for lo_i in range(r[0], r[1]))]
+
+    def chars(self, r: tuple[int, int]) -> tuple[int, int]:
+        doc = self.eng.doc
         return doc[r[0]].idx, doc[r[1] - 1].idx + len(doc[r[1] - 1].text)
 
-    def tok_idx(pieces: list[tuple[int, int]]) -> set[int]:
+    def tok_idx(self, pieces: list[tuple[int, int]]) -> set[int]:
+        """Token indices of character pieces."""
         out: set[int] = set()
         for a, b in pieces:
-            lo = bisect_left(eng._tok_ends, a + 1)
-            hi = bisect_left(eng._tok_starts, b)
+            lo = bisect_left(self.eng._tok_ends, a + 1)
+            hi = bisect_left(self.eng._tok_starts, b)
             out.update(range(lo, hi))
         return out
 
-    kept: list[Attribution] = []
-    for a in attrs:
-        cues = over(1, {t.i for t in a.cue})
-        if not cues:
-            # the rules' own reading stands when it is a reporting verb of the lexicon or one of the rules'
-            # constructions ("according to", "with forecasts suggesting", "in a poll") with a source: losing
-            # an attribution shows someone's claim as the writer's (train holdout, against dropping it:
-            # Content overlap +0.013, Source overlap +0.001, Cue exact -0.010)
-            if (
-                a.layout
-                or a.learned == 0
-                and a.source
-                and (a.cue[-1].lower_ in cue_verb_forms() or a.cue[0].lower_ in ("according", "with", "in"))
-            ):
-                kept.append(a)
-                # its pieces are taken: the tagger's runs there do not make a rival attribution
-                inside = tok_idx(a.content) | {t.i for t in a.source}
-                used.update((role, *r) for role in (0, 1, 2) for r in over(role, inside))
-            continue
-        used.update((1, *r) for r in cues)
-        a.tagged_cue = [chars(r) for r in cues]
-        if a.source:
-            srcs = [r for r in over(0, {t.i for t in a.source}) if (0, *r) not in used]
-            if srcs:
-                used.update((0, *r) for r in srcs)
-                a.tagged_source = [chars(r) for r in srcs]
-        conts = [r for r in over(2, tok_idx(a.content)) if (2, *r) not in used]
-        if conts:
-            used.update((2, *r) for r in conts)
-            a.tagged_content = [chars(r) for r in conts]
-        kept.append(a)
-    for lo, hi in by_role[1]:
-        if (1, lo, hi) in used or all(eng._inside_name(doc[i]) for i in range(lo, hi)):
-            continue
-        sent = doc[lo].sent
-        s_lo, s_hi = sent.start, sent.end
-        conts = [r for r in by_role[2] if (2, *r) not in used and r[0] < s_hi and s_lo < r[1]]
-        if not conts:
-            continue
-        srcs = [r for r in by_role[0] if (0, *r) not in used and r[0] < s_hi and s_lo < r[1]]
-        src: list[Token] = []
-        tagged_source = None
-        if srcs:
-            best = min(srcs, key=lambda r: min(abs(r[0] - hi), abs(lo - r[1])))
-            tagged_source = [chars(best)]
-            # as shown to a reader: no closing comma, possessive or bracket ("Bob Smith, a spokesman,")
-            src = strip_edges([doc[i] for i in range(*best) if not doc[i].is_space])
-            while src and src[-1].tag_ == "POS":
-                src = src[:-1]
-        head = min(src, key=lambda t: sum(1 for _ in t.ancestors)) if src else None
-        # a cue word the lexicons or the cue detector know, and a source that is not the subject of a passive
-        # ("Investigators are believed to be examining ...": the believers are not named); train holdout:
-        # no change in the figures, fewer attributions a reader would not call one
-        if not any(lexicon_kind(doc[i].lower_) for i in range(lo, hi)) or (
-            head is not None and head.dep_ == "nsubjpass"
+
+def _redraw(runs: _TaggedRuns, a: Attribution) -> bool:
+    """A rule attribution takes the tagger's runs over its cue, source and content; False: it is dropped."""
+    used, over, chars = runs.used, runs.over, runs.chars
+    cues = over(1, {t.i for t in a.cue})
+    if not cues:
+        # the rules' own reading stands when it is a reporting verb of the lexicon or one of the rules'
+        # constructions ("according to", "with forecasts suggesting", "in a poll") with a source: losing
+        # an attribution shows someone's claim as the writer's (train holdout, against dropping it:
+        # Content overlap +0.013, Source overlap +0.001, Cue exact -0.010)
+        if (
+            a.layout
+            or a.learned == 0
+            and a.source
+            and (a.cue[-1].lower_ in cue_verb_forms() or a.cue[0].lower_ in ("according", "with", "in"))
         ):
-            continue
-        if head is None or (len(src) == 1 and head.lower_ in ("which", "that")):
-            # "..., which would make him the most expensive player": a relative pronoun of a thing is no
-            # speaker (the rules resolve a speaking one, "who said", to its antecedent).
-            # no source: the writer's own words with a verb in them ("..., signaling resolve"); a source-less
-            # attribution would be shown as anonymous (train holdout: Cue exact +0.006, Content +0.001)
-            continue
-        content = [p for p in (trim(text, *chars(r)) for r in conts) if p[1] > p[0]] or [chars(r) for r in conts]
-        new = Attribution(
-            cue=[doc[i] for i in range(lo, hi) if not doc[i].is_space],
-            source=src,
-            source_head=head,
-            content=content,
-            tagged_source=tagged_source,
-            tagged_cue=[chars((lo, hi))],
-            tagged_content=[chars(r) for r in conts],
-        )
-        # a cue outside the hand/learned verb lexicon needs a source that can speak or report, as in the
-        # rules ("Winds pushed the flames" attributes nothing to the winds); train holdout: Source overlap
-        # -0.008, Cue exact -0.002 against not checking
-        if not is_plausible_source(head) and not any(doc[i].lower_ in cue_verb_forms() for i in range(lo, hi)):
-            continue
-        if not eng._reports(new, [t for t in new.cue if t.pos_ in ("VERB", "AUX")]):
-            continue  # the writer's narration ("as investors returned their attention to ..."), as in the rules
-        used.add((1, lo, hi))
+            # its pieces are taken: the tagger's runs there do not make a rival attribution
+            inside = runs.tok_idx(a.content) | {t.i for t in a.source}
+            used.update((role, *r) for role in (0, 1, 2) for r in over(role, inside))
+            return True
+        return False
+    used.update((1, *r) for r in cues)
+    a.tagged_cue = [chars(r) for r in cues]
+    if a.source:
+        srcs = [r for r in over(0, {t.i for t in a.source}) if (0, *r) not in used]
+        if srcs:
+            used.update((0, *r) for r in srcs)
+            a.tagged_source = [chars(r) for r in srcs]
+    conts = [r for r in over(2, runs.tok_idx(a.content)) if (2, *r) not in used]
+    if conts:
         used.update((2, *r) for r in conts)
-        if tagged_source:
-            used.add((0, *best))
-        kept.append(new)
-    kept.sort(key=lambda a: a.cue_start)
-    return kept
+        a.tagged_content = [chars(r) for r in conts]
+    return True
+
+
+def _tagger_only(eng: _Engine, runs: _TaggedRuns, lo: int, hi: int) -> Attribution | None:
+    """The attribution a Cue run no rule attribution holds makes with its sentence's unused runs, or None."""
+    doc, text, used, chars = eng.doc, eng.text, runs.used, runs.chars
+    if (1, lo, hi) in used or all(eng._inside_name(doc[i]) for i in range(lo, hi)):
+        return None
+    sent = doc[lo].sent
+    s_lo, s_hi = sent.start, sent.end
+    conts = [r for r in runs.by_role[2] if (2, *r) not in used and r[0] < s_hi and s_lo < r[1]]
+    if not conts:
+        return None
+    srcs = [r for r in runs.by_role[0] if (0, *r) not in used and r[0] < s_hi and s_lo < r[1]]
+    src: list[Token] = []
+    tagged_source = None
+    best = (0, 0)
+    if srcs:
+        best = min(srcs, key=lambda r: min(abs(r[0] - hi), abs(lo - r[1])))
+        tagged_source = [chars(best)]
+        # as shown to a reader: no closing comma, possessive or bracket ("Bob Smith, a spokesman,")
+        src = strip_edges([doc[i] for i in range(*best) if not doc[i].is_space])
+        while src and src[-1].tag_ == "POS":
+            src = src[:-1]
+    head = min(src, key=lambda t: sum(1 for _ in t.ancestors)) if src else None
+    # a cue word the lexicons or the cue detector know, and a source that is not the subject of a passive
+    # ("Investigators are believed to be examining ...": the believers are not named); train holdout:
+    # no change in the figures, fewer attributions a reader would not call one
+    if not any(lexicon_kind(doc[i].lower_) for i in range(lo, hi)) or (head is not None and head.dep_ == "nsubjpass"):
+        return None
+    if head is None or (len(src) == 1 and head.lower_ in ("which", "that")):
+        # "..., which would make him the most expensive player": a relative pronoun of a thing is no
+        # speaker (the rules resolve a speaking one, "who said", to its antecedent).
+        # no source: the writer's own words with a verb in them ("..., signaling resolve"); a source-less
+        # attribution would be shown as anonymous (train holdout: Cue exact +0.006, Content +0.001)
+        return None
+    content = [p for p in (trim(text, *chars(r)) for r in conts) if p[1] > p[0]] or [chars(r) for r in conts]
+    new = Attribution(
+        cue=[doc[i] for i in range(lo, hi) if not doc[i].is_space],
+        source=src,
+        source_head=head,
+        content=content,
+        tagged_source=tagged_source,
+        tagged_cue=[chars((lo, hi))],
+        tagged_content=[chars(r) for r in conts],
+    )
+    # a cue outside the hand/learned verb lexicon needs a source that can speak or report, as in the
+    # rules ("Winds pushed the flames" attributes nothing to the winds); train holdout: Source overlap
+    # -0.008, Cue exact -0.002 against not checking
+    if not is_plausible_source(head) and not any(doc[i].lower_ in cue_verb_forms() for i in range(lo, hi)):
+        return None
+    if not eng._reports(new, [t for t in new.cue if t.pos_ in ("VERB", "AUX")]):
+        return None  # the writer's narration ("as investors returned their attention to ..."), as in the rules
+    used.add((1, lo, hi))
+    used.update((2, *r) for r in conts)
+    if tagged_source:
+        used.add((0, *best))
+    return new
 
 
 def plausible(eng: _Engine, attr: Attribution) -> bool:
