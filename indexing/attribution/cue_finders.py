@@ -93,7 +93,6 @@ def _object_controller(verb: Token) -> Token | None:
     return obj if obj is not None and is_plausible_source(obj) else None
 
 
-# --- cue finders ---------------------------------------------------------------------
 def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) -> Attribution | None:
     """The attribution a reporting verb starts: its source, and its content from the first reading that
     finds one (complement clause, object, "called for X", the clause before ", said X", the clause the cue

@@ -118,7 +118,6 @@ def colon(eng: _Engine, tok: Token) -> Attribution | None:
     return attr if attr.content else None
 
 
-# --- quotations ------------------------------------------------------------------------
 def attach_quotes(eng: _Engine, attr: Attribution) -> None:
     """Extend content to whole quotations, pull in an adjacent quote, and its continuations."""
     text = eng.text

@@ -39,6 +39,9 @@ class Attribution:
         return self.cue[0].idx
 
 
+_QUOTE_FORMS = _inflect("quote")
+
+
 def _quoted_as_saying(verb: Token) -> Token | None:
     """ "X quoted an insider as saying ...": the insider (the object), not X, is the speaker."""
     if verb.lower_ not in _QUOTE_FORMS:
@@ -48,6 +51,3 @@ def _quoted_as_saying(verb: Token) -> Token | None:
         c.lower_ == "as" and any(k.tag_ == "VBG" for k in c.children) for c in verb.children if c.dep_ == "prep"
     )
     return obj if obj is not None and as_saying else None
-
-
-_QUOTE_FORMS = _inflect("quote")

@@ -91,7 +91,6 @@ _KNOW_FORMS = frozenset(
 _NARRATION_MAX = 0.45
 
 
-# --- the trained span tagger ----------------------------------------------------------------
 def rule_roles(eng: _Engine, attrs: list[Attribution]) -> np.ndarray:
     """The rules' BIO label index per token (``tagger.role_tags_of``): the taggers' ``rule`` input."""
     triples = [(eng._source_pieces(a), runs(a.cue), sorted(a.content)) for a in attrs]
