@@ -42,8 +42,7 @@ from app.marks import (
     strip_marks,
 )
 from app.support import SupportScorer, content_words
-from app.wording import has_source, hedges_outside_quotes, prefix_attribution
-from indexing.lexicon import ANONYMOUS_SOURCE_NOUNS, PRONOUN_SOURCES, word_form
+from app.wording import display_source, has_source, hedges_outside_quotes, names_source, prefix_attribution
 from indexing.models import Answer, Claim, GuardFinding, GuardReport
 from indexing.quote_match import quote_in_passage
 
@@ -60,29 +59,6 @@ def quotations(sentence: str) -> list[str]:
         if len(q.split()) >= 2:
             out.append(q)
     return out
-
-
-_POSSESSIVE = re.compile(r"['’]s\b")
-
-
-def names_source(sentence: str, claim: Claim) -> bool:
-    """True when the sentence names the claim's speaker: full source, resolved name, surname or (anonymous) its head noun."""
-    # a possessive names its owner: "Lind's view is that ..." names Lind
-    plain = _POSSESSIVE.sub("", strip_citations(strip_marks(sentence)))
-    text = f" {word_form(plain)} "
-    names = [n for n in (claim.speaker, claim.source) if n and word_form(n) not in PRONOUN_SOURCES]
-    for name in names:
-        full = word_form(name)
-        if f" {full} " in text or f" {word_form(name.split(',')[0])} " in text:
-            return True
-        words = [w for w in word_form(name.split(",")[0]).split() if w not in {"the", "a", "an", "of", "one", "some"}]
-        if claim.source_type == "named" and words and len(words[-1]) > 2 and f" {words[-1]} " in text:
-            return True  # surname or an organisation's distinctive word
-        if claim.source_type == "anonymous":
-            heads = [w for w in words if w in ANONYMOUS_SOURCE_NOUNS]
-            if heads and any(f" {h} " in text for h in heads):
-                return True
-    return False
 
 
 class _SentenceCheck:
@@ -265,7 +241,7 @@ class AttributionGuard:
         # ("a source within the ministry"); the mark alone would lose who it is.
         missing_source = [c for c in attributed if not names_source(check.text, c)]
         if missing_source:
-            who = _display(missing_source[0])
+            who = display_source(missing_source[0])
             context = " ".join(passages[n - 1].result.text for n in check.cited)
             check.text = prefix_attribution(check.text, who, context)
             check.note(
@@ -416,13 +392,6 @@ class AttributionGuard:
             guard=GuardReport(findings=findings, sentences_in=sentences_in, sentences_out=0),
             composer=draft.composer,
         )
-
-
-def _display(claim: Claim) -> str:
-    source = (claim.source or "").strip()
-    if claim.speaker and (not source or word_form(source) in PRONOUN_SOURCES):
-        return claim.speaker
-    return source or claim.speaker or "the source"
 
 
 def _set_citations(text: str, numbers: list[int]) -> str:

@@ -1,5 +1,6 @@
 """How an answer sentence credits its source: the source written mid-sentence, the first word after
-"According to X, ", whether a claim has anyone to credit, and the writer's own hedges.
+"According to X, ", whether a claim has anyone to credit, whether a sentence names it, and the writer's
+own hedges.
 
 Shared by the composers (which write answer sentences) and the attribution guard (which restores a
 missing attribution), so both write an attribution the same way.
@@ -9,16 +10,25 @@ from __future__ import annotations
 
 import re
 
-from indexing.lexicon import PRONOUN_SOURCES_WITH_DEMONSTRATIVES, alphanumeric
+from app.marks import strip_citations, strip_marks
+from indexing.lexicon import (
+    ANONYMOUS_SOURCE_NOUNS,
+    PRONOUN_SOURCES,
+    PRONOUN_SOURCES_WITH_DEMONSTRATIVES,
+    alphanumeric,
+    word_form,
+)
 from indexing.models import Claim
 
 __all__ = [
+    "display_source",
     "has_source",
     "hedges_outside_quotes",
     "in_sentence",
     "lower_after_comma",
     "lower_first",
     "lowerable",
+    "names_source",
     "prefix_attribution",
 ]
 
@@ -157,3 +167,34 @@ def hedges_outside_quotes(text: str) -> list[str]:
 def prefix_attribution(text: str, who: str, context: str = "") -> str:
     """``According to <who>, <text>``; the first word lower-cased unless it is a proper noun, "I" or a quote."""
     return f"According to {in_sentence(who)}, {lower_after_comma(text.lstrip(), context)}"
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def names_source(sentence: str, claim: Claim) -> bool:
+    """True when the sentence names the claim's speaker: full source, resolved name, surname or (anonymous) its head noun."""
+    # a possessive names its owner: "Lind's view is that ..." names Lind
+    plain = _POSSESSIVE.sub("", strip_citations(strip_marks(sentence)))
+    text = f" {word_form(plain)} "
+    names = [n for n in (claim.speaker, claim.source) if n and word_form(n) not in PRONOUN_SOURCES]
+    for name in names:
+        full = word_form(name)
+        if f" {full} " in text or f" {word_form(name.split(',')[0])} " in text:
+            return True
+        words = [w for w in word_form(name.split(",")[0]).split() if w not in {"the", "a", "an", "of", "one", "some"}]
+        if claim.source_type == "named" and words and len(words[-1]) > 2 and f" {words[-1]} " in text:
+            return True  # surname or an organisation's distinctive word
+        if claim.source_type == "anonymous":
+            heads = [w for w in words if w in ANONYMOUS_SOURCE_NOUNS]
+            if heads and any(f" {h} " in text for h in heads):
+                return True
+    return False
+
+
+def display_source(claim: Claim) -> str:
+    """The source to name for a claim: the resolved speaker in place of a pronoun, else the source as written."""
+    source = (claim.source or "").strip()
+    if claim.speaker and (not source or word_form(source) in PRONOUN_SOURCES):
+        return claim.speaker
+    return source or claim.speaker or "the source"

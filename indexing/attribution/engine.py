@@ -18,7 +18,7 @@ import numpy as np
 
 from indexing.models import Claim, Span
 
-from . import claim_building, cue_finders, pruning, quote_attribution, refinement, speakers
+from . import claim_building, claim_hedges, cue_finders, pruning, quote_attribution, refinement, speakers
 from .cuemodel import load_cue_model
 from .cues import LEARNED_THRESHOLD, REPORTING_NOUNS, _learned, cue_verb_forms, is_cue_verb
 from .names import person_name
@@ -154,12 +154,12 @@ class _Engine:
     def _writers_report(self, attr: Attribution) -> bool:
         return pruning.writers_report(self, attr)
 
-    # --- claim building (claim_building.py) -------------------------------------------------------
+    # --- claim building (claim_building.py, claim_hedges.py) ---------------------------------------
     def _hedge_spans(self, start: int, end: int) -> list[tuple[int, int]]:
-        return claim_building.hedge_spans(self, start, end)
+        return claim_hedges.hedge_spans(self, start, end)
 
     def _is_hedge(self, word: str, tok: Token) -> bool:
-        return claim_building.is_hedge(self, word, tok)
+        return claim_hedges.is_hedge(self, word, tok)
 
     def _source_pieces(self, attr: Attribution) -> list[tuple[int, int]]:
         return claim_building.source_pieces(self, attr)
