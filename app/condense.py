@@ -36,6 +36,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from app.marks import strip_citations, strip_marks
+from indexing.lexicon import SPEAKER_LINE_VERBS
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -47,15 +48,12 @@ _PERSON_PRONOUNS = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _GROUP_PRONOUNS = re.compile(r"\b(they|them|their|theirs)\b", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"^\s*(?:and|what about|how about|and what about|what of)\s+(.+?)\s*[?.!]*\s*$", re.IGNORECASE)
 _NAME = r"[A-Z][\w'’.-]*(?:\s+(?:of\s+the\s+|of\s+|de\s+|van\s+)?[A-Z][\w'’.-]*)*"
-_REPORTING = (
-    r"(?:said|says|say|stated|states|told|tells|added|adds|noted|notes|argued|argues|warned|warns|insisted|insists|"
-    r"claimed|claims|emphasized|emphasised|explained|denied|confirmed|announced|reported|wrote|suggested|"
-    r"believes|expects|estimated|cautioned|acknowledged|admitted|predicted|[a-z]+ed)"
-)
 _SPEAKER_PATTERNS = (
     re.compile(r"^According to ([^,]+?),"),
-    re.compile(rf"^({_NAME})(?:,[^,]{{3,80}},)?\s+(?:has\s+|have\s+|had\s+)?{_REPORTING}\b"),
-    re.compile(rf"^((?:[Aa]n?|[Oo]ne|[Tt]he|[Ss]ome)\s+[a-z][\w\s'’-]{{2,60}}?)\s+(?:has\s+|have\s+)?{_REPORTING}\b"),
+    re.compile(rf"^({_NAME})(?:,[^,]{{3,80}},)?\s+(?:has\s+|have\s+|had\s+)?{SPEAKER_LINE_VERBS}\b"),
+    re.compile(
+        rf"^((?:[Aa]n?|[Oo]ne|[Tt]he|[Ss]ome)\s+[a-z][\w\s'’-]{{2,60}}?)\s+(?:has\s+|have\s+)?{SPEAKER_LINE_VERBS}\b"
+    ),
 )
 _QUESTION_SPEAKER = (
     re.compile(

@@ -31,7 +31,6 @@ from collections.abc import Sequence
 
 from app.composers.base import Draft, DraftSentence, closest_articles
 from app.composers.evidence import Passage, find_instructions
-from app.composers.extractive import has_source, hedges_outside_quotes
 from app.marks import (
     Mark,
     add_marks,
@@ -44,43 +43,13 @@ from app.marks import (
 )
 from app.models import Answer, GuardFinding, GuardReport
 from app.support import SupportScorer, content_words
+from app.wording import display_source, has_source, hedges_outside_quotes, names_source, prefix_attribution
 from indexing.models import Claim
+from indexing.quote_match import quote_in_passage
 
 __all__ = ["AttributionGuard", "names_source", "quotations"]
 
 _QUOTE = re.compile(r'"([^"]{3,}?)"|“([^”]{3,}?)”|(?:(?<=\s)|^)[‘\']([^‘’\']{3,}?)[’\'](?=[\s,.;:!?]|$)')
-_ANONYMOUS_HEADS = frozenset(
-    [
-        "source",
-        "sources",
-        "official",
-        "officials",
-        "analyst",
-        "analysts",
-        "expert",
-        "experts",
-        "critic",
-        "critics",
-        "people",
-        "insider",
-        "insiders",
-        "observer",
-        "observers",
-        "person",
-        "diplomat",
-        "diplomats",
-        "spokesperson",
-        "aide",
-        "aides",
-        "understood",
-    ]
-)
-_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "him", "her", "them"])
-
-
-def _norm(text: str) -> str:
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s']+", " ", text.lower())).strip()
 
 
 def quotations(sentence: str) -> list[str]:
@@ -93,34 +62,20 @@ def quotations(sentence: str) -> list[str]:
     return out
 
 
-def _quote_in(quote: str, evidence: str) -> bool:
-    """Word for word (case, punctuation and quote style ignored); '...' or '…' inside a quote marks an elision."""
-    target = f" {_norm(evidence)} "
-    pieces = [p for p in re.split(r"\.\.\.|…|\[\.\.\.\]", quote) if _norm(p)]
-    return bool(pieces) and all(f" {_norm(p)} " in target for p in pieces)
+class _SentenceCheck:
+    """One sentence under check: its text and citations as repaired so far, and where findings go."""
 
+    def __init__(self, index: int, text: str, findings: list[GuardFinding]) -> None:
+        self.index, self.text, self.findings = index, text, findings
+        self.cited: list[int] = []
 
-_POSSESSIVE = re.compile(r"['’]s\b")
+    def note(self, check: str, ok: bool, action: str = "none", detail: str = "") -> None:
+        self.findings.append(GuardFinding(sentence=self.index, check=check, ok=ok, action=action, detail=detail))  # type: ignore[arg-type]
 
-
-def names_source(sentence: str, claim: Claim) -> bool:
-    """True when the sentence names the claim's speaker: full source, resolved name, surname or (anonymous) its head noun."""
-    # a possessive names its owner: "Lind's view is that ..." names Lind
-    plain = _POSSESSIVE.sub("", strip_citations(strip_marks(sentence)))
-    text = f" {_norm(plain)} "
-    names = [n for n in (claim.speaker, claim.source) if n and _norm(n) not in _PRONOUNS]
-    for name in names:
-        full = _norm(name)
-        if f" {full} " in text or f" {_norm(name.split(',')[0])} " in text:
-            return True
-        words = [w for w in _norm(name.split(",")[0]).split() if w not in {"the", "a", "an", "of", "one", "some"}]
-        if claim.source_type == "named" and words and len(words[-1]) > 2 and f" {words[-1]} " in text:
-            return True  # surname or an organisation's distinctive word
-        if claim.source_type == "anonymous":
-            heads = [w for w in words if w in _ANONYMOUS_HEADS]
-            if heads and any(f" {h} " in text for h in heads):
-                return True
-    return False
+    def recite(self, numbers: list[int]) -> None:
+        """Cite ``numbers`` instead of what the sentence cites now."""
+        self.cited = numbers
+        self.text = _set_citations(self.text, numbers)
 
 
 class AttributionGuard:
@@ -170,131 +125,165 @@ class AttributionGuard:
     def _check_sentence(
         self, index: int, sentence: DraftSentence, passages: list[Passage], findings: list[GuardFinding]
     ) -> DraftSentence | None:
-        def note(check: str, ok: bool, action: str = "none", detail: str = "") -> None:
-            findings.append(GuardFinding(sentence=index, check=check, ok=ok, action=action, detail=detail))  # type: ignore[arg-type]
-
-        text = sentence.text
-        body = strip_citations(strip_marks(text))
-        if not content_words(body):
-            note("support", False, "dropped", "the sentence states nothing that could be cited")
+        """Run the checks in order on one sentence; the repaired sentence, or None when it is dropped."""
+        check = _SentenceCheck(index, sentence.text, findings)
+        if not content_words(strip_citations(strip_marks(check.text))):
+            check.note("support", False, "dropped", "the sentence states nothing that could be cited")
             return None
-        n_passages = len(passages)
-        cited = [n for n in find_citations(text) if 1 <= n <= n_passages]
-        invalid = [n for n in find_citations(text) if not 1 <= n <= n_passages]
-
-        # 1. citation_exists
-        if invalid or not cited:
-            best = self._best_supporting(text, passages, exclude=cited)
-            if cited:
-                text = self._set_citations(text, cited)
-                note("citation_exists", False, "repaired", f"removed citation(s) {invalid} that point to no passage")
-            elif best is not None:
-                cited = [best]
-                text = self._set_citations(text, cited)
-                what = f"cited {invalid}, which do not exist" if invalid else "cited nothing"
-                note(
-                    "citation_exists",
-                    False,
-                    "repaired",
-                    f"{what}; re-pointed to [{best}], the passage that best supports it",
-                )
-            else:
-                what = f"cited {invalid}, which do not exist" if invalid else "cited nothing"
-                note("citation_exists", False, "dropped", f"{what}, and no passage supports it")
-                return None
-        else:
-            note("citation_exists", True)
-
-        # 2. quote_fidelity
-        quotes = quotations(text)
-        if quotes:
-            evidence = " ".join(passages[n - 1].evidence_text() for n in cited)
-            for quote in quotes:
-                if _quote_in(quote, evidence):
-                    continue
-                replacement = self._closest_quote(quote, [passages[n - 1] for n in cited])
-                if replacement is None:
-                    note("quote_fidelity", False, "dropped", f"the quotation {quote!r} is not in the cited passage(s)")
-                    return None
-                text = text.replace(quote, replacement, 1)
-                note(
-                    "quote_fidelity",
-                    False,
-                    "repaired",
-                    f"misquote {quote!r} replaced by the passage's words {replacement!r}",
-                )
-            if not any(f.sentence == index and f.check == "quote_fidelity" for f in findings):
-                note("quote_fidelity", True)
-
-        # 3. support
-        scores = self.scorer.score_many(
-            [(text, self._evidence(passages[n - 1])) for n in cited], lazy=sentence.claim is not None
+        if not self._check_citations(check, passages):
+            return None
+        if not self._check_quotes(check, passages):
+            return None
+        if not self._check_support(check, passages, lazy=sentence.claim is not None):
+            return None
+        # 4-6. attribution and marks, against the claim(s) the sentence restates
+        claims = (
+            [sentence.claim]
+            if sentence.claim is not None
+            else self._claims_for(check.text, [passages[n - 1] for n in check.cited])
         )
+        attributed = self._check_attribution(check, claims, passages)
+        self._check_hedge(check, claims, attributed)
+        self._check_anonymous_mark(check, claims)
+        return DraftSentence(text=check.text, citations=check.cited, claim=claims[0] if claims else None)
+
+    def _check_citations(self, check: _SentenceCheck, passages: list[Passage]) -> bool:
+        """1. citation_exists: markers pointing nowhere are removed; a sentence citing nothing is re-pointed."""
+        n_passages = len(passages)
+        found = find_citations(check.text)
+        cited = [n for n in found if 1 <= n <= n_passages]
+        invalid = [n for n in found if not 1 <= n <= n_passages]
+        check.cited = cited
+        if not invalid and cited:
+            check.note("citation_exists", True)
+            return True
+        best = self._best_supporting(check.text, passages, exclude=cited)
+        what = f"cited {invalid}, which do not exist" if invalid else "cited nothing"
+        if cited:
+            check.recite(cited)
+            check.note("citation_exists", False, "repaired", f"removed citation(s) {invalid} that point to no passage")
+        elif best is not None:
+            check.recite([best])
+            check.note(
+                "citation_exists",
+                False,
+                "repaired",
+                f"{what}; re-pointed to [{best}], the passage that best supports it",
+            )
+        else:
+            check.note("citation_exists", False, "dropped", f"{what}, and no passage supports it")
+            return False
+        return True
+
+    def _check_quotes(self, check: _SentenceCheck, passages: list[Passage]) -> bool:
+        """2. quote_fidelity: every quotation is in the cited passages; a misquote is repaired or dropped."""
+        quotes = quotations(check.text)
+        if not quotes:
+            return True
+        evidence = " ".join(passages[n - 1].evidence_text() for n in check.cited)
+        repaired = False
+        for quote in quotes:
+            if quote_in_passage(quote, evidence):
+                continue
+            replacement = self._closest_quote(quote, [passages[n - 1] for n in check.cited])
+            if replacement is None:
+                check.note(
+                    "quote_fidelity", False, "dropped", f"the quotation {quote!r} is not in the cited passage(s)"
+                )
+                return False
+            check.text = check.text.replace(quote, replacement, 1)
+            check.note(
+                "quote_fidelity",
+                False,
+                "repaired",
+                f"misquote {quote!r} replaced by the passage's words {replacement!r}",
+            )
+            repaired = True
+        if not repaired:
+            check.note("quote_fidelity", True)
+        return True
+
+    def _check_support(self, check: _SentenceCheck, passages: list[Passage], *, lazy: bool) -> bool:
+        """3. support: a cited passage supports the sentence; otherwise re-pointed to one that does, or dropped."""
+        cited = check.cited
+        scores = self.scorer.score_many([(check.text, self._evidence(passages[n - 1])) for n in cited], lazy=lazy)
         supporting = [n for n, s in zip(cited, scores, strict=True) if s.supported]
         if supporting:
             if len(supporting) < len(cited):
                 dropped = [n for n in cited if n not in supporting]
-                cited = supporting
-                text = self._set_citations(text, cited)
-                note("support", True, "repaired", f"removed citation(s) {dropped} that do not support the sentence")
-            else:
-                note("support", True, detail=f"combined support {max(s.combined for s in scores):.2f}")
-        else:
-            best = self._best_supporting(text, passages, exclude=cited)
-            worst = max(scores, key=lambda s: s.combined) if scores else None
-            why = f"support {worst.combined:.2f}" if worst else "no evidence"
-            if worst and worst.missing_numbers:
-                why += f", figures not in the passage: {', '.join(worst.missing_numbers)}"
-            if best is None:
-                note("support", False, "dropped", f"no passage supports it ({why})")
-                return None
-            cited = [best]
-            text = self._set_citations(text, cited)
-            note("support", False, "repaired", f"cited passage does not support it ({why}); re-pointed to [{best}]")
-
-        # 4-6. attribution and marks, against the claim(s) the sentence restates
-        claims = (
-            [sentence.claim] if sentence.claim is not None else self._claims_for(text, [passages[n - 1] for n in cited])
-        )
-        # A claim credited to nobody (no source, no speaker) has no one to name: "According to the source" says nothing.
-        attributed = [c for c in claims if c.attributed and has_source(c)]
-        # Stricter than "named or marked": an anonymous source is still described
-        # ("a source within the ministry"); the mark alone would lose who it is.
-        missing_source = [c for c in attributed if not names_source(text, c)]
-        if attributed:
-            if missing_source:
-                claim = missing_source[0]
-                who = _display(claim)
-                text = _prefix_attribution(text, who, " ".join(passages[n - 1].result.text for n in cited))
-                note(
-                    "attribution",
-                    False,
-                    "repaired",
-                    f"the sentence did not name its source; restored 'According to {who}'",
+                check.recite(supporting)
+                check.note(
+                    "support", True, "repaired", f"removed citation(s) {dropped} that do not support the sentence"
                 )
             else:
-                note("attribution", True)
+                check.note("support", True, detail=f"combined support {max(s.combined for s in scores):.2f}")
+            return True
+        best = self._best_supporting(check.text, passages, exclude=cited)
+        worst = max(scores, key=lambda s: s.combined) if scores else None
+        why = f"support {worst.combined:.2f}" if worst else "no evidence"
+        if worst and worst.missing_numbers:
+            why += f", figures not in the passage: {', '.join(worst.missing_numbers)}"
+        if best is None:
+            check.note("support", False, "dropped", f"no passage supports it ({why})")
+            return False
+        check.recite([best])
+        check.note("support", False, "repaired", f"cited passage does not support it ({why}); re-pointed to [{best}]")
+        return True
+
+    @staticmethod
+    def _check_attribution(check: _SentenceCheck, claims: list[Claim], passages: list[Passage]) -> list[Claim]:
+        """4. attribution: the sentence names the source of each attributed claim, else "According to X, "
+        is restored. Returns the attributed claims."""
+        # A claim credited to nobody (no source, no speaker) has no one to name: "According to the source" says nothing.
+        attributed = [c for c in claims if c.attributed and has_source(c)]
+        if not attributed:
+            return attributed
+        # Stricter than "named or marked": an anonymous source is still described
+        # ("a source within the ministry"); the mark alone would lose who it is.
+        missing_source = [c for c in attributed if not names_source(check.text, c)]
+        if missing_source:
+            who = display_source(missing_source[0])
+            context = " ".join(passages[n - 1].result.text for n in check.cited)
+            check.text = prefix_attribution(check.text, who, context)
+            check.note(
+                "attribution",
+                False,
+                "repaired",
+                f"the sentence did not name its source; restored 'According to {who}'",
+            )
+        else:
+            check.note("attribution", True)
+        return attributed
+
+    @staticmethod
+    def _check_hedge(check: _SentenceCheck, claims: list[Claim], attributed: list[Claim]) -> None:
+        """5. hedge: a hedged claim's sentence (or one whose writer hedges) carries the hedged mark."""
         hedged = [c for c in claims if c.hedges]
         cues = [h for c in hedged for h in c.hedges]
         if not attributed and not hedged:
             # The journalist's voice: a hedge the sentence itself states ("are believed to") is one.
-            cues = hedges_outside_quotes(strip_citations(strip_marks(text)))
+            cues = hedges_outside_quotes(strip_citations(strip_marks(check.text)))
             hedged = claims[:1] if cues else []
-        if hedged or cues:
-            if has_hedge_mark(text):
-                note("hedge", True)
-            else:
-                kept = [h for h in cues if h.lower() in text.lower()]
-                text = add_marks(text, [Mark.HEDGED])
-                detail = "hedge words kept" if kept else f"the hedge ({', '.join(cues)}) was dropped"
-                note("hedge", False, "repaired", f"{detail}; added {Mark.HEDGED.text}")
-        if any(c.source_type == "anonymous" and has_source(c) for c in claims):
-            if has_anonymous_mark(text):
-                note("anonymous_mark", True)
-            else:
-                text = add_marks(text, [Mark.ANONYMOUS])
-                note("anonymous_mark", False, "repaired", f"added {Mark.ANONYMOUS.text}")
-        return DraftSentence(text=text, citations=cited, claim=claims[0] if claims else None)
+        if not (hedged or cues):
+            return
+        if has_hedge_mark(check.text):
+            check.note("hedge", True)
+            return
+        kept = [h for h in cues if h.lower() in check.text.lower()]
+        check.text = add_marks(check.text, [Mark.HEDGED])
+        detail = "hedge words kept" if kept else f"the hedge ({', '.join(cues)}) was dropped"
+        check.note("hedge", False, "repaired", f"{detail}; added {Mark.HEDGED.text}")
+
+    @staticmethod
+    def _check_anonymous_mark(check: _SentenceCheck, claims: list[Claim]) -> None:
+        """6. anonymous_mark: an anonymous claim's sentence carries the anonymous-source mark."""
+        if not any(c.source_type == "anonymous" and has_source(c) for c in claims):
+            return
+        if has_anonymous_mark(check.text):
+            check.note("anonymous_mark", True)
+        else:
+            check.text = add_marks(check.text, [Mark.ANONYMOUS])
+            check.note("anonymous_mark", False, "repaired", f"added {Mark.ANONYMOUS.text}")
 
     # --- helpers ---------------------------------------------------------------------------
     @staticmethod
@@ -312,14 +301,6 @@ class AttributionGuard:
         scores = self.scorer.score_many([(text, self._evidence(passages[n - 1])) for n in options])
         best = max(zip(options, scores, strict=True), key=lambda x: x[1].combined)
         return best[0] if best[1].supported else None
-
-    @staticmethod
-    def _set_citations(text: str, numbers: list[int]) -> str:
-        body = strip_citations(text).rstrip()
-        end = ""
-        if body and body[-1] in ".!?":
-            end, body = body[-1], body[:-1].rstrip()
-        return f"{body} {format_citations(numbers)}{end or '.'}"
 
     @staticmethod
     def _claims_for(text: str, passages: list[Passage]) -> list[Claim]:
@@ -414,18 +395,12 @@ class AttributionGuard:
         )
 
 
-def _display(claim: Claim) -> str:
-    source = (claim.source or "").strip()
-    if claim.speaker and (not source or _norm(source) in _PRONOUNS):
-        return claim.speaker
-    return source or claim.speaker or "the source"
-
-
-def _prefix_attribution(text: str, who: str, context: str = "") -> str:
-    """``According to <who>, <text>``; the first word lower-cased unless it is a proper noun, "I" or a quote."""
-    from app.composers.extractive import _in_sentence, lower_after_comma
-
-    return f"According to {_in_sentence(who)}, {lower_after_comma(text.lstrip(), context)}"
+def _set_citations(text: str, numbers: list[int]) -> str:
+    body = strip_citations(text).rstrip()
+    end = ""
+    if body and body[-1] in ".!?":
+        end, body = body[-1], body[:-1].rstrip()
+    return f"{body} {format_citations(numbers)}{end or '.'}"
 
 
 class _Span:

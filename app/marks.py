@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from indexing.answer_sentences import AnswerSentence, sentence_spans
 
 if TYPE_CHECKING:
     from indexing.models import Claim
@@ -185,86 +186,30 @@ def marks_to_html(text: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class AnswerSentence:
-    """One sentence of an answer with its offsets, citations and marks."""
-
-    text: str
-    start: int
-    end: int
-    citations: list[int]
-    marks: list[Mark]
-
-    @property
-    def claim_text(self) -> str:
-        """The sentence without marks and citations."""
-        return strip_citations(strip_marks(self.text))
-
-
-# A sentence ends at . ! ? (optionally followed by a closing quote), *after* any
-# citation markers that follow the punctuation ("... arise.' [1]"), and before
-# whitespace + the next sentence. Abbreviations like "U.S." or "Mr." are guarded
-# by requiring the next sentence to start with an upper-case letter, a quote or a digit
-# and by not splitting after a single capital letter or a few common abbreviations.
-_END = re.compile(r"""[.!?]["'”’)]*(?:\s*\[\d{1,3}\])*(?=\s+["'“‘(\[]?[A-Z0-9])""")
-_ABBREVIATIONS = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "st",
-    "prof",
-    "gen",
-    "sen",
-    "rep",
-    "gov",
-    "lt",
-    "col",
-    "no",
-    "vs",
-    "inc",
-    "jr",
-    "sr",
-    "co",
-    "corp",
-    "ltd",
-}
-
-
 def quote_open(text: str) -> bool:
     """True when ``text`` leaves a double quotation open (straight or curly)."""
     return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 def answer_sentences(text: str) -> list[AnswerSentence]:
-    """Split an answer into sentences; citations written after the full stop stay with their sentence."""
+    """Split an answer into sentences (``indexing.answer_sentences``: one splitter for the composers and the
+    eval); citations written after the full stop stay with their sentence, and a stray citation run ("[2].")
+    joins the sentence before it."""
     sentences: list[AnswerSentence] = []
-    start = 0
-    for m in _END.finditer(text):
-        end = m.end()
-        before = text[start : m.start()]
-        last_word = re.findall(r"[A-Za-z]+$", before)
-        if last_word and (len(last_word[0]) == 1 or last_word[0].lower() in _ABBREVIATIONS):
-            continue
-        if quote_open(text[start : m.end()]):
-            continue  # a quotation running over several sentences stays in one answer sentence
-        _append(sentences, text, start, end)
-        start = end
-    _append(sentences, text, start, len(text))
+    for start, end in sentence_spans(text):
+        piece = text[start:end]
+        if sentences and not strip_citations(strip_marks(piece)).strip(" ."):
+            prev = sentences.pop()
+            start, piece = prev.start, text[prev.start : end]
+        sentences.append(
+            AnswerSentence(
+                piece,
+                start,
+                end,
+                find_citations(piece),
+                list[str](find_marks(piece)),
+                index=len(sentences),
+                clean=strip_citations(strip_marks(piece)),
+            )
+        )
     return sentences
-
-
-def _append(sentences: list[AnswerSentence], text: str, start: int, end: int) -> None:
-    piece = text[start:end]
-    lead = len(piece) - len(piece.lstrip())
-    piece = piece.strip()
-    if not piece:
-        return
-    s = start + lead
-    # A stray citation run alone ("[2].") belongs to the sentence before it.
-    if sentences and not strip_citations(strip_marks(piece)).strip(" ."):
-        prev = sentences.pop()
-        merged = text[prev.start : s + len(piece)]
-        sentences.append(AnswerSentence(merged, prev.start, s + len(piece), find_citations(merged), find_marks(merged)))
-        return
-    sentences.append(AnswerSentence(piece, s, s + len(piece), find_citations(piece), find_marks(piece)))

@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from eval.matching import content_words, normalise
+from eval.matching import content_words
 from eval.notation import normalise_url
+from indexing.lexicon import ascii_words
 from indexing.models import Article
 
 __all__ = ["CorpusIndex", "best_window"]
@@ -23,7 +24,7 @@ WINDOW_SENTENCES = 3
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", normalise(text)))
+    return ascii_words(text)
 
 
 class CorpusIndex:

@@ -10,14 +10,24 @@ judgement robust when the engine misses a construction.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 from types import ModuleType
 
+from indexing.answer_sentences import AnswerSentence, sentence_spans
+from indexing.lexicon import (
+    ANONYMOUS_HEAD_WORDS,
+    ANSWER_HEDGE_CUES,
+    ANSWER_REPORTING_CUES,
+    MATCH_STOP_WORDS,
+    NAMED_SPEAKER_VERBS,
+    PRONOUNS_WITH_POSSESSIVES,
+    normalise,
+)
 from indexing.models import Claim
+from indexing.quote_match import quote_in_passage, quote_words
 
 __all__ = [
     "AnswerSentence",
@@ -45,100 +55,7 @@ __all__ = [
 
 # --- words ------------------------------------------------------------------------------
 
-_QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "})
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "into",
-        "about",
-        "over",
-        "after",
-        "before",
-        "than",
-        "then",
-        "that",
-        "this",
-        "these",
-        "those",
-        "it",
-        "its",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "will",
-        "shall",
-        "not",
-        "no",
-        "he",
-        "she",
-        "they",
-        "we",
-        "you",
-        "i",
-        "his",
-        "her",
-        "their",
-        "our",
-        "your",
-        "them",
-        "him",
-        "us",
-        "who",
-        "whom",
-        "which",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "there",
-        "here",
-        "so",
-        "such",
-        "also",
-        "just",
-        "very",
-        "more",
-        "most",
-        "can",
-        "says",
-        "said",
-        "say",
-    ]
-)
-
-
-def normalise(text: str) -> str:
-    """NFKC, straight quotes, lower case, single spaces: the form all comparisons use."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TRANSLATION)
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def _stem(word: str) -> str:
@@ -157,7 +74,7 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS]
+    return [w for w in words(text) if w not in MATCH_STOP_WORDS]
 
 
 def key_coverage(sentence: str, key: str) -> float:
@@ -174,59 +91,6 @@ def key_coverage(sentence: str, key: str) -> float:
 # --- answer sentences ----------------------------------------------------------------------
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|[-–])\s*\d+)*)\s*\]")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "sen",
-        "rep",
-        "gov",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "vs",
-        "etc",
-        "no",
-        "fig",
-        "u.s",
-        "u.k",
-        "e.g",
-        "i.e",
-    ]
-)
-
-
-@dataclass
-class AnswerSentence:
-    """One sentence of an answer: its raw text, the citations it makes, its marks, and its text without them."""
-
-    index: int
-    raw: str
-    citations: list[int] = field(default_factory=list)
-    clean: str = ""
-    broken: list[str] = field(default_factory=list)  # references that point to no listed source (a URL, "[^x]")
-    hedge_mark: bool = False  # carries a hedge mark, in the notation being read
-    anonymous_mark: bool = False
-    quote_text: str = ""  # the text quotations are read from (marks removed, so "(hedged: 'may')" is no quotation)
-    answer_level: bool = False  # cites the answer's whole source list (the answer has no inline citations)
-    context: str = ""  # what label lines next to it say of it ("Source: an unnamed official", "Hedge: could")
-
-    @property
-    def judged(self) -> str:
-        """The text its source, attribution and hedges are judged on: with a speaker given on a label line
-        ("Source: an unnamed official"), "According to <speaker>, <sentence>"."""
-        return f"According to {self.context}, {self.clean}" if self.context else self.clean
 
 
 def _marker_numbers(body: str) -> list[int]:
@@ -253,74 +117,17 @@ def cited_numbers(text: str) -> list[int]:
     return out
 
 
-_TRAILING = re.compile(r"\s*\[[^\]\n]{1,40}\]")
-_NEXT = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
-_NEXT_FOREIGN = re.compile(r"\s+[\"'“‘(\[*_【]*[A-Z0-9]")
-
-
-def _boundaries(line: str, trailing: re.Pattern[str] = _TRAILING, next_start: re.Pattern[str] = _NEXT) -> Iterable[int]:
-    """Offsets where a sentence ends: after . ! ? (+ closing quotes + trailing [n]/[mark] groups)."""
-    in_quote = False
-    i = 0
-    n = len(line)
-    while i < n:
-        ch = line[i]
-        if ch == "“":
-            in_quote = True
-        elif ch == "”":
-            in_quote = False
-        elif ch == '"':
-            in_quote = not in_quote
-        elif ch in ".!?" and (not in_quote or line[i + 1 : i + 2] in ('"', "”")):
-            # Inside a quotation only a full stop that closes it ('... for weeks." Officials') can end a sentence.
-            in_quote = False
-            j = i + 1
-            while j < n and line[j] in "\"'”’)":
-                j += 1
-            # Trailing bracket groups ("[1]", "[hedged]") belong to the sentence they follow.
-            while True:
-                m = trailing.match(line[j:])
-                if not m or not m.group(0).strip():
-                    break
-                j += m.end()
-            if j < n and line[j] == ".":  # "arise" [1]. -> the period after the marker
-                j += 1
-            rest = line[j:]
-            if not rest.strip():
-                break
-            if next_start.match(rest):
-                prev = re.search(r"([A-Za-z.]+)\.$", line[: i + 1])
-                abbreviation = (
-                    ch == "."
-                    and prev
-                    and (prev.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(prev.group(1)) == 1)
-                )
-                if not abbreviation:
-                    yield j
-            i = j
-            continue
-        i += 1
-
-
 def split_pieces(answer: str, *, trailing: re.Pattern[str] | None = None, foreign: bool = False) -> list[str]:
-    """Answer text -> raw sentence texts. Lines (bullets) split first; a quotation is split only where it closes."""
-    pieces: list[str] = []
-    for line in answer.splitlines():
-        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
-        if not line:
-            continue
-        start = 0
-        for end in _boundaries(line, trailing or _TRAILING, _NEXT_FOREIGN if foreign else _NEXT):
-            pieces.append(line[start:end])
-            start = end
-        pieces.append(line[start:])
-    return [p.strip() for p in pieces if p.strip()]
+    """Answer text -> raw sentence texts (``indexing.answer_sentences``: lines and bullets first; a quotation
+    is split only where it closes)."""
+    return [answer[start:end] for start, end in sentence_spans(answer, trailing=trailing, foreign=foreign)]
 
 
 def split_sentences(answer: str, strip_marks: Callable[[str], str] | None = None) -> list[AnswerSentence]:
     """Answer text -> sentences with their [n] citations (newsqa's notation; ``eval.notation`` reads the others)."""
     sentences: list[AnswerSentence] = []
-    for raw in split_pieces(answer):
+    for start, end in sentence_spans(answer):
+        raw = answer[start:end]
         clean = _MARKER.sub("", raw)
         if strip_marks is not None:
             clean = strip_marks(clean)
@@ -331,7 +138,15 @@ def split_sentences(answer: str, strip_marks: Callable[[str], str] | None = None
                 sentences[-1].citations.extend(cited_numbers(raw))
             continue
         sentences.append(
-            AnswerSentence(index=len(sentences), raw=raw, citations=cited_numbers(raw), clean=clean, quote_text=raw)
+            AnswerSentence(
+                text=raw,
+                start=start,
+                end=end,
+                index=len(sentences),
+                citations=cited_numbers(raw),
+                clean=clean,
+                quote_text=raw,
+            )
         )
     return sentences
 
@@ -353,49 +168,8 @@ def find_quotations(text: str) -> list[str]:
     return [q for q in found if words(q)]
 
 
-def _quote_words(text: str) -> list[str]:
-    return _WORD.findall(normalise(text))
-
-
-def quote_in_passage(quote: str, passage: str) -> bool:
-    """True when the quotation's words occur in the passage word for word (case and punctuation aside).
-
-    Editorial conventions are honoured: an ellipsis (``...``) stands for any omitted run, a
-    ``[bracketed insertion]`` replaces at most ``_BRACKET_GAP`` words; the pieces must occur in order.
-    """
-    haystack = _quote_words(passage)
-    pieces: list[tuple[list[str], int | None]] = []  # (words, largest gap allowed before them)
-    gap: int | None = 0
-    for token in re.split(r"(\.\.\.|…|\[[^\]]*\])", quote):
-        if token in ("...", "…"):
-            gap = None
-        elif token.startswith("["):
-            gap = None if gap is None else gap + _BRACKET_GAP
-        elif _quote_words(token):
-            pieces.append((_quote_words(token), gap if pieces else None))
-            gap = 0
-    if not pieces:
-        return False
-
-    def match(index: int, position: int) -> bool:
-        if index == len(pieces):
-            return True
-        needle, allowed = pieces[index]
-        last = len(haystack) - len(needle) if allowed is None else min(position + allowed, len(haystack) - len(needle))
-        for at in range(position, last + 1):
-            if haystack[at : at + len(needle)] == needle and match(index + 1, at + len(needle)):
-                return True
-        return False
-
-    return match(0, 0)
-
-
-_BRACKET_GAP = 3
-
-
 # --- sources ----------------------------------------------------------------------------------
 
-PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "his", "hers", "their", "it", "we", "i"])
 # Words that make an organisation's name; on their own they do not identify it.
 _GENERIC_NAME_WORDS = frozenset(
     [
@@ -434,44 +208,6 @@ _GENERIC_NAME_WORDS = frozenset(
         "ledger",
     ]
 )
-ANONYMOUS_HEADS = frozenset(
-    [
-        "source",
-        "official",
-        "expert",
-        "analyst",
-        "critic",
-        "people",
-        "person",
-        "insider",
-        "diplomat",
-        "aide",
-        "observer",
-        "economist",
-        "resident",
-        "witness",
-        "employee",
-        "worker",
-        "staff",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "investigator",
-        "executive",
-        "manager",
-        "member",
-        "officer",
-        "researcher",
-        "scientist",
-        "lawyer",
-        "colleague",
-        "friend",
-        "neighbour",
-        "neighbor",
-        "report",
-        "understood",
-    ]
-)
 _ANONYMOUS_PHRASE = re.compile(
     r"\b(?:an?|one|some|several|two|three|many|unnamed|anonymous|senior|other)\s+(?:\w+\s+){0,2}?"
     r"(?:sources?|officials?|experts?|analysts?|critics?|insiders?|diplomats?|aides?|observers?|people|persons?)\b"
@@ -490,15 +226,15 @@ def _name_part(source: str) -> str:
 def mentions_named_source(sentence: str, name: str) -> bool:
     """Does ``sentence`` name ``name``: the full name, or its last distinctive word (a surname)?"""
     name = _name_part(name)
-    if not name or normalise(name) in PRONOUNS:
+    if not name or normalise(name) in PRONOUNS_WITH_POSSESSIVES:
         return False
     if normalise(name) in normalise(sentence):
         return True
     name_words = words(name)
     present = set(words(sentence))
-    capitalised = [w for w in words(" ".join(re.findall(r"\b[A-Z][\w'’-]*", name))) if w not in STOPWORDS]
+    capitalised = [w for w in words(" ".join(re.findall(r"\b[A-Z][\w'’-]*", name))) if w not in MATCH_STOP_WORDS]
     if not capitalised:
-        return bool(name_words) and all(w in present for w in name_words if w not in STOPWORDS)
+        return bool(name_words) and all(w in present for w in name_words if w not in MATCH_STOP_WORDS)
     distinctive = [w for w in capitalised if w not in _GENERIC_NAME_WORDS]
     if not distinctive:
         return all(w in present for w in capitalised)
@@ -510,7 +246,7 @@ def mentions_named_source(sentence: str, name: str) -> bool:
 
 def anonymous_heads(source: str) -> list[str]:
     """The nouns that carry an anonymous source's identity ('a source within the ministry' -> ['source'])."""
-    heads = [w for w in words(source) if w in ANONYMOUS_HEADS]
+    heads = [w for w in words(source) if w in ANONYMOUS_HEAD_WORDS]
     if heads:
         return heads[:1]
     content = content_words(re.split(r"\b(?:within|close|familiar|from|at|inside|near)\b", source, maxsplit=1)[0])
@@ -526,19 +262,10 @@ def mentions_anonymous_source(sentence: str, source: str) -> bool:
     return bool(heads) and all(h in present for h in heads)
 
 
-_CUE = re.compile(
-    r"\b(?:said|says|say|saying|told|tells|tell|stated|states|according to|claimed|claims|argued|argues|"
-    r"warned|warns|noted|notes|insisted|insists|denied|denies|emphasi[sz]ed|stressed|added|adds|reported|"
-    r"reports|announced|announces|explained|explains|believes|believed|predicted|predicts|estimated|"
-    r"acknowledged|confirmed|confirms|admitted|wrote|writes|described|called|accused|alleged|urged|"
-    r"maintained|contended|countered|conceded|revealed|disclosed|indicated|suggested|"
-    r"in the (?:view|words) of|'s view|has learned|puts the (?:number|figure)|remarks?|statement)\b",
-    re.IGNORECASE,
-)
+_CUE = re.compile(rf"\b(?:{ANSWER_REPORTING_CUES})\b", re.IGNORECASE)
 _NAMED_BEFORE_CUE = re.compile(
     r"\b([A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|de|van|von|al|bin))*)\s*(?:,[^,]{1,80},\s*)?"
-    r"(?:has |had |have )?(?:said|says|told|stated|claimed|argued|warned|noted|insisted|denied|emphasi[sz]ed|"
-    r"stressed|added|announced|explained|confirmed|admitted|wrote|believes|predicted)\b"
+    rf"(?:has |had |have )?(?:{NAMED_SPEAKER_VERBS})\b"
 )
 _NAMED_AFTER_CUE = re.compile(r"\b(?i:according to)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 _SENTENCE_WORDS_THAT_ARE_NOT_NAMES = frozenset(
@@ -571,7 +298,7 @@ def attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
 
 def named_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -> bool:
     """Does the sentence present a *named* speaker (engine: source_type named; else 'Name said' / 'according to Name')?"""
-    if any(c.source_type == "named" and normalise(c.source or "") not in PRONOUNS for c in claims):
+    if any(c.source_type == "named" and normalise(c.source or "") not in PRONOUNS_WITH_POSSESSIVES for c in claims):
         return True
     for pattern in (_NAMED_BEFORE_CUE, _NAMED_AFTER_CUE):
         for match in pattern.finditer(sentence):
@@ -597,13 +324,7 @@ def anonymous_attribution_present(sentence: str, claims: Sequence[Claim] = ()) -
 
 # --- hedges -----------------------------------------------------------------------------------
 
-_HEDGE = re.compile(
-    r"\b(?:may|might|could|would|suggests?|suggested|suggesting|appears?|appeared|seems?|seemed|indicates?|"
-    r"indicated|reportedly|allegedly|possibly|possible|likely|unlikely|probably|perhaps|potential|potentially|"
-    r"apparently|presumably|expected to|believed to|thought to|said to|understood to|estimated|predictions?|"
-    r"forecasts?|speculat\w*|rumou?r\w*|unconfirmed|claims?)\b",
-    re.IGNORECASE,
-)
+_HEDGE = re.compile(rf"\b(?:{ANSWER_HEDGE_CUES})\b", re.IGNORECASE)
 
 
 def hedge_cues(sentence: str, expected: Iterable[str] = (), engine_hedges: Iterable[str] = ()) -> list[str]:
@@ -667,7 +388,7 @@ def load_marks() -> Marks:
 
 def longest_common_run(gold: str, passage: str) -> float:
     """Longest run of the gold text's words found contiguously in the passage, as a share of the gold's words."""
-    gold_words, passage_words = _quote_words(gold), _quote_words(passage)
+    gold_words, passage_words = quote_words(gold), quote_words(passage)
     if not gold_words:
         return 0.0
     matcher = SequenceMatcher(None, gold_words, passage_words, autojunk=False)

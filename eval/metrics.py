@@ -18,7 +18,6 @@ from eval.answers import CitedPassage, RetrievedPassage, SystemAnswer
 from eval.corpus import CorpusIndex, best_window
 from eval.datasets import EvalCase, Evidence, ExpectedClaim
 from eval.matching import (
-    PRONOUNS,
     AnswerSentence,
     Marks,
     anonymous_attribution_present,
@@ -37,6 +36,7 @@ from eval.matching import (
 )
 from eval.notation import Notation, load_notation, read_answer
 from eval.results import CRAG_WRONG_METRICS, METRICS, CaseResult, Failure, MetricValue, PassageView
+from indexing.lexicon import PRONOUNS_WITH_POSSESSIVES
 from indexing.models import Claim
 from indexing.settings import AttributionSettings
 
@@ -292,7 +292,7 @@ def _score_answer_level_precision(
 
 def _score_quotes(sentence: AnswerSentence, passages: dict[int, str], result: CaseResult) -> None:
     cited = [passages[n] for n in sentence.citations if n in passages] or list(passages.values())
-    for quotation in find_quotations(sentence.quote_text or sentence.raw):
+    for quotation in find_quotations(sentence.quote_text or sentence.text):
         ok = any(quote_in_passage(quotation, p) for p in cited)
         result.count("quote_fidelity", ok)
         if not ok:
@@ -319,7 +319,7 @@ def _failure(metric: str, message: str, sentence: AnswerSentence | None, claim: 
     return Failure(
         metric=metric,
         message=message,
-        sentence=sentence.raw if sentence else None,
+        sentence=sentence.text if sentence else None,
         sentence_index=sentence.index if sentence else None,
         citations=list(dict.fromkeys(sentence.citations)) if sentence else [],
         expected=_describe(claim) if claim else None,
@@ -327,7 +327,11 @@ def _failure(metric: str, message: str, sentence: AnswerSentence | None, claim: 
 
 
 def _names_expected_source(sentence: AnswerSentence, claim: ExpectedClaim, claims: Sequence[Claim]) -> bool:
-    names = [n for n in (getattr(claim, "speaker", None), claim.source) if n and normalise(n) not in PRONOUNS]
+    names = [
+        n
+        for n in (getattr(claim, "speaker", None), claim.source)
+        if n and normalise(n) not in PRONOUNS_WITH_POSSESSIVES
+    ]
     if not names:
         # The dataset gives only a pronoun ("he"): any attribution to someone counts as kept.
         return attribution_present(sentence.judged, claims)

@@ -40,10 +40,10 @@ from eval.matching import (
     Marks,
     _marker_numbers,
     load_marks,
-    normalise,
     split_pieces,
 )
 from indexing.errors import BadInputError
+from indexing.lexicon import ascii_words
 
 __all__ = [
     "BUILTIN_NOTATIONS",
@@ -536,7 +536,7 @@ class _Resolver:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", normalise(text)))
+    return ascii_words(text)
 
 
 # --- reading one answer --------------------------------------------------------------------------------
@@ -804,7 +804,7 @@ def read_answer(text: str, notation: Notation, citations: Sequence[Any] = ()) ->
                 continue
             sentence = AnswerSentence(
                 index=len(sentences),
-                raw=raw,
+                text=raw,
                 citations=cites,
                 clean=clean,
                 broken=broken,

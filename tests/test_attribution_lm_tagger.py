@@ -12,7 +12,7 @@ import os
 import numpy as np
 import pytest
 
-from indexing.attribution import analyze_doc
+from indexing.attribution import analyze_doc, refinement
 from indexing.attribution import engine as eng
 from indexing.attribution import lm_tagger as lm
 from indexing.attribution import tagger as tg
@@ -182,13 +182,13 @@ def test_the_recipe_reads_through_the_shared_code(nlp, tmp_path):
 def test_the_rules_roles_the_taggers_read_at_ingest_are_rule_roles(nlp, monkeypatch):
     doc = nlp(TEXT)
     seen = []
-    real = eng.featurize
+    real = refinement.featurize
 
     def spy(doc_, quotes, rule, *args, **kwargs):
         seen.append(rule.copy())
         return real(doc_, quotes, rule, *args, **kwargs)
 
-    monkeypatch.setattr(eng, "featurize", spy)
+    monkeypatch.setattr(refinement, "featurize", spy)
     analyze_doc(doc)
     assert len(seen) == 1 and (seen[0] == eng.rule_roles(doc)).all()
     assert tg.LABELS[seen[0][[t.text for t in doc].index("said")]] == "B-Cue"

@@ -21,15 +21,14 @@ from app.composers.evidence import (
 )
 from app.composers.extractive import (
     ExtractiveComposer,
-    hedges_outside_quotes,
     join_quote_paragraphs,
-    lower_after_comma,
     render_claim,
 )
 from app.guard import AttributionGuard, quotations
 from app.marks import has_anonymous_mark, has_hedge_mark
 from app.models import SearchResult
 from app.support import SupportScorer, as_cached
+from app.wording import hedges_outside_quotes, lower_after_comma
 from indexing.models import Claim, Span
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,11 +13,12 @@ from app.composers.evidence import (
     rank_passages,
     sentence_spans,
 )
-from app.composers.extractive import ExtractiveComposer, has_source, render_claim
+from app.composers.extractive import ExtractiveComposer, render_claim
 from app.composers.llm import format_passages
 from app.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
 from app.models import SearchResult
 from app.support import as_cached
+from app.wording import has_source
 from indexing.models import Claim, Span
 
 

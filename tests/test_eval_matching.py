@@ -27,7 +27,7 @@ def test_sentences_keep_their_citations_and_marks_with_them() -> None:
     sentences = split_sentences(text, load_marks().strip)
     assert [s.citations for s in sentences] == [[], [2], [1, 3], [4]]
     assert sentences[1].clean == "A source said pipelines could come."
-    assert sentences[2].raw.startswith("Mr. Castellanos")
+    assert sentences[2].text.startswith("Mr. Castellanos")
     assert sentences[3].clean == "Farmers reportedly sold cattle."
 
 

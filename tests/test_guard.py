@@ -97,6 +97,22 @@ def test_misquote_is_replaced_by_the_passage_words(setup) -> None:
     assert findings(answer, "quote_fidelity")[0].action == "repaired"
 
 
+def test_a_quote_with_an_editorial_insertion_or_ellipsis_passes(setup) -> None:
+    for quote in ("We will not sail until [it] is fixed", "We will not sail ... is fixed"):
+        answer = check(setup, f'Captain Ilse Brandt said: "{quote}" [1].')
+        assert answer.guard.sentences_out == 1 and f'"{quote}"' in answer.answer
+        assert [f.ok for f in findings(answer, "quote_fidelity")] == [True]
+
+
+def test_a_reordered_quote_is_not_accepted(setup) -> None:
+    answer = check(setup, 'Captain Ilse Brandt said: "the rota is fixed ... We will not sail" [1].')
+    assert [(f.ok, f.action) for f in findings(answer, "quote_fidelity")] in (
+        [(False, "repaired")],
+        [(False, "dropped")],
+    )
+    assert "the rota is fixed ... We will not sail" not in answer.answer
+
+
 def test_citation_to_a_missing_passage_is_repointed(setup) -> None:
     answer = check(setup, "Captain Ilse Brandt said the crews will not sail until the rota is fixed [9].")
     assert answer.answer.endswith("[1].") and "[9]" not in answer.answer

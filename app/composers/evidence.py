@@ -25,6 +25,7 @@ import numpy as np
 
 from app.models import Citation, SearchResult
 from app.support import CachedEmbedder, content_words
+from indexing.lexicon import QUESTION_SAY_VERBS, REFERRING_WORDS, alphanumeric
 from indexing.models import Claim
 
 __all__ = [
@@ -67,40 +68,11 @@ _GENERIC = frozenset(
         "describe summarize summary know known claim claims statement statements view views comment comments"
     )
 )
-_PRONOUNS = frozenset(
-    [
-        "he",
-        "she",
-        "they",
-        "him",
-        "her",
-        "them",
-        "his",
-        "hers",
-        "their",
-        "it",
-        "its",
-        "we",
-        "i",
-        "you",
-        "this",
-        "that",
-        "these",
-        "those",
-    ]
-)
 
 
-_SAY_VERBS = (
-    "say|says|said|tell|told|think|thinks|argue|argued|warn|warned|claim|claimed|describe|described|react|reacted|"
-    "respond|responded|answer|answered|admit|admitted|announce|announced|justify|explain|explained|suggest|suggested|"
-    "estimate|estimated|predict|predicted|expect|expects|believe|believes|want|wants|demand|demanded|insist|insisted|"
-    "promise|promised|reveal|revealed|confirm|confirmed|deny|denied|defend|defended|apologi[sz]e|comment|commented|"
-    "feel|add|added|note|noted|call|called|urge|urged|accuse|accused|blame|blamed|criticise|criticize|welcome|welcomed"
-)
 _ASKED_SOURCE = [
     re.compile(
-        rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{_SAY_VERBS})\b",
+        rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{QUESTION_SAY_VERBS})\b",
         re.IGNORECASE,
     ),
     re.compile(r"\baccording to\s+(?P<src>[^,?;.]+)", re.IGNORECASE),
@@ -284,18 +256,14 @@ def build_passages(results: Sequence[SearchResult]) -> list[Passage]:
     return list(passages.values())
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
-
-
 def source_mentioned(question: str, claim: Claim) -> bool:
     """True when the question names the claim's speaker (full name, surname, or the source as written)."""
-    q = f" {_norm(question)} "
+    q = f" {alphanumeric(question)} "
     for name in (claim.speaker, claim.source):
         if not name:
             continue
-        n = _norm(name.split(",")[0])
-        if not n or n in _PRONOUNS:
+        n = alphanumeric(name.split(",")[0])
+        if not n or n in REFERRING_WORDS:
             continue
         if f" {n} " in q:
             return True

@@ -27,6 +27,8 @@ import numpy as np
 
 from app.marks import add_marks, format_citations, marks_for, quote_open, render_marks
 from app.support import content_words
+from app.wording import has_source, hedges_outside_quotes, in_sentence, lower_first, lowerable
+from indexing.lexicon import ADVERB_HEDGES, PRONOUN_SOURCES_WITH_DEMONSTRATIVES, alphanumeric
 from indexing.models import Claim
 
 from .base import ComposeRequest, Draft, DraftSentence, refusal_draft, should_refuse
@@ -40,8 +42,6 @@ __all__ = [
     "KEEP_MIN",
     "ExtractiveComposer",
     "answer_limit",
-    "has_source",
-    "hedges_outside_quotes",
     "render_claim",
 ]
 
@@ -52,7 +52,6 @@ KEEP_DELTA = 0.30
 NEAR_DUPLICATE_COSINE = 0.86
 NEAR_DUPLICATE_JACCARD = 0.6
 
-_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "him", "her", "them", "this", "that"])
 _NOUN_CUES = frozenset(
     [
         "remarks",
@@ -68,90 +67,17 @@ _NOUN_CUES = frozenset(
         "opinion",
     ]
 )
-_ADVERB_HEDGES = frozenset(
-    ["reportedly", "allegedly", "apparently", "possibly", "probably", "likely", "reported", "purportedly", "supposedly"]
-)
 _QUOTE_CHARS = "\"'“”‘’"
-# First words that are safe to lower-case after "X reported that ..." (not proper nouns).
-_LOWERABLE = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "its",
-        "there",
-        "their",
-        "they",
-        "some",
-        "many",
-        "most",
-        "several",
-        "each",
-        "every",
-        "all",
-        "no",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "after",
-        "before",
-        "during",
-        "while",
-        "as",
-        "with",
-        "without",
-        "since",
-        "until",
-        "although",
-        "but",
-        "however",
-        "meanwhile",
-        "such",
-        "any",
-        "both",
-        "few",
-        "more",
-        "other",
-        "our",
-        "we",
-        "his",
-        "her",
-        "he",
-        "she",
-    ]
-)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
 
 
 def _speaker(claim: Claim) -> str | None:
     """The name to write: the source as written (with apposition) unless it is a pronoun or shorter than the resolved name."""
     source, speaker = (claim.source or "").strip(), (claim.speaker or "").strip()
-    if source and _norm(source) not in _PRONOUNS:
-        if speaker and _norm(speaker) not in _norm(source):
+    if source and alphanumeric(source) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES:
+        if speaker and alphanumeric(speaker) not in alphanumeric(source):
             # "Putin" with speaker "Vladimir Putin": the full name reads better.
-            return speaker if _norm(source) in _norm(speaker) else source
+            return speaker if alphanumeric(source) in alphanumeric(speaker) else source
         return source
     return speaker or None
 
@@ -175,20 +101,6 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _lowerable(sentence: str, context: str) -> bool:
-    """True when the sentence's first word is safe to lower-case (not a proper noun, judged from the context)."""
-    m = re.match(r"[A-Za-z][a-z'’-]*\b", sentence)
-    if not m:
-        return False
-    word = m.group(0)
-    return word.lower() in _LOWERABLE or bool(re.search(rf"(?<=[a-z,;] ){re.escape(word.lower())}\b", context))
-
-
-def _lower_first(sentence: str, context: str) -> str:
-    """Lower-case the sentence's first word when it is not a proper noun (judged from the context)."""
-    return sentence[:1].lower() + sentence[1:] if _lowerable(sentence, context) else sentence
-
-
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{1,40}\s*\([^)]{1,40}\)\s*[-–—]+\s*")
 
 
@@ -197,40 +109,9 @@ def _strip_dateline(text: str) -> str:
     return _DATELINE.sub("", text)
 
 
-def _in_sentence(source: str) -> str:
-    """A source written mid-sentence: 'Sources close to X' -> 'sources close to X', 'The Union' -> 'the Union'."""
-    words = source.split()
-    if words and words[0] in {
-        "The",
-        "A",
-        "An",
-        "One",
-        "Some",
-        "Several",
-        "Two",
-        "Three",
-        "Sources",
-        "Officials",
-        "Analysts",
-        "Experts",
-        "Critics",
-        "People",
-    }:
-        return source[:1].lower() + source[1:]
-    return source
-
-
 def _said_by(speaker: str, cue: str) -> str:
     """'Maria Okafor, the port authority's director' + 'said' -> 'Maria Okafor, the port authority's director, said'."""
     return f"{_cap(speaker)}{',' if ',' in speaker else ''} {cue}"
-
-
-def lower_after_comma(sentence: str, context: str) -> str:
-    """Lower-case the first word of a sentence written after "According to X, " unless it is a proper noun or "I"."""
-    m = re.match(r"([\"“‘']?)([A-Za-z][a-z'’-]*)\b", sentence)
-    if not m or m.group(2) in {"I", "I'm", "I’m", "I've", "I’ve", "I'll", "I’ll", "I'd", "I’d"} or m.group(1):
-        return sentence  # a quotation keeps its capital
-    return _lower_first(sentence, context)
 
 
 def _strip_end(text: str) -> str:
@@ -310,7 +191,7 @@ def _join_inline_reopenings(text: str) -> str:
 def _names_source_in(passage: Passage, claim: Claim) -> bool:
     """True when the passage itself names the source (not by a pronoun)."""
     source = (claim.source or "").strip()
-    return bool(source) and _norm(source) not in _PRONOUNS and source in passage.text
+    return bool(source) and alphanumeric(source) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES and source in passage.text
 
 
 _CONJUNCTION_START = re.compile(r"^(?:but|and|or|so|yet|however|nor)\b", re.IGNORECASE)
@@ -343,8 +224,10 @@ def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | No
         return None
     if not (0 <= start < end <= len(text)):
         return None
-    written = _norm(text[start:end])
-    if written not in _PRONOUNS and not (written != _norm(speaker) and written in _norm(speaker)):
+    written = alphanumeric(text[start:end])
+    if written not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES and not (
+        written != alphanumeric(speaker) and written in alphanumeric(speaker)
+    ):
         return None
     name = speaker if start else _cap(speaker)
     return f"{text[:start]}{name}{text[end:]}"
@@ -417,10 +300,10 @@ def _own_clause(claim: Claim, passage: Passage, text: str) -> str:
     if not mine or any(a < 0 or b > len(text) for a, b in mine):
         return text
     lo, hi = min(a for a, _ in mine), max(b for _, b in mine)
-    who = _norm(_speaker(claim) or claim.source or "")
+    who = alphanumeric(_speaker(claim) or claim.source or "")
     before, after = 0, len(text)
     for other in passage.claims:
-        if other is claim or not other.attributed or _norm(_speaker(other) or other.source or "") == who:
+        if other is claim or not other.attributed or alphanumeric(_speaker(other) or other.source or "") == who:
             continue
         theirs = [(a - base, b - base) for a, b in _pieces_of(other)]
         theirs = [(a, b) for a, b in theirs if b > 0 and a < len(text)]
@@ -443,7 +326,7 @@ def _own_clause(claim: Claim, passage: Passage, text: str) -> str:
         return text
     first = cut.split(maxsplit=1)[0] if cut.split() else ""
     # a pronoun source stays as written, for _source_named_in_full to find and replace with the name
-    return _cap(cut) if before and _norm(first) not in _PRONOUNS else cut
+    return _cap(cut) if before and alphanumeric(first) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES else cut
 
 
 def render_claim(claim: Claim, passage: Passage) -> str:
@@ -477,8 +360,8 @@ def render_claim(claim: Claim, passage: Passage) -> str:
             return f"{outlet or 'The article'} quotes an unnamed speaker: {body}"
         if not outlet:
             return body
-        if _lowerable(body, passage.result.text) and not _CONJUNCTION_START.match(body):
-            return f"{outlet} reported that {_lower_first(body, passage.result.text)}"
+        if lowerable(body, passage.result.text) and not _CONJUNCTION_START.match(body):
+            return f"{outlet} reported that {lower_first(body, passage.result.text)}"
         return f"{outlet} reported: {body}"
     replaced = _source_named_in_full(claim, passage, text)
     if replaced is not None:
@@ -497,37 +380,20 @@ def render_claim(claim: Claim, passage: Passage) -> str:
             return f"{_said_by(speaker, cue or 'said')} {_strip_end(partial)}"
         quoted = f'"{inner}"'
         if anonymous or cue is None:
-            return f"According to {_in_sentence(speaker)}, {quoted}"
+            return f"According to {in_sentence(speaker)}, {quoted}"
         return f"{_said_by(speaker, cue)}: {quoted}"
     body = _strip_end(content).rstrip(".")
-    body = _lower_first(re.sub(r"^that\s+", "", body), passage.result.text)
+    body = lower_first(re.sub(r"^that\s+", "", body), passage.result.text)
     if anonymous or cue is None:
-        sentence = f"According to {_in_sentence(speaker)}, {body}"
+        sentence = f"According to {in_sentence(speaker)}, {body}"
     else:
         sentence = f"{_said_by(speaker, cue)} that {body}"
     missing = [h for h in claim.hedges if h.lower() not in sentence.lower()]
     if missing:
-        adverbs = [h for h in missing if h.lower() in _ADVERB_HEDGES]
+        adverbs = [h for h in missing if h.lower() in ADVERB_HEDGES]
         if adverbs and cue and not anonymous:
             sentence = f"{_said_by(speaker, adverbs[0].lower() + ' ' + cue)} that {body}"
     return sentence
-
-
-def has_source(claim: Claim) -> bool:
-    """True when the claim names someone to credit: a resolved speaker, or a source as written that
-    is not a bare pronoun ("I" in a reader's letter, with no name to point back to, credits nobody)."""
-    source = (claim.source or "").strip()
-    return bool((claim.speaker or "").strip() or (source and _norm(source) not in _PRONOUNS))
-
-
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|(?<![\w])[‘\'][^‘’\']*[’\'](?![\w])')
-
-
-def hedges_outside_quotes(text: str) -> list[str]:
-    """The hedge cues of ``text`` said in the writer's words (quotations left out: a speaker's "would" is theirs)."""
-    from indexing.attribution import find_hedges
-
-    return find_hedges(_QUOTED.sub(" ", text))
 
 
 def _source_inside_content(claim: Claim) -> bool:
@@ -556,7 +422,7 @@ def _numbers(text: str) -> set[str]:
 def _same_speaker(a: Claim, b: Claim) -> bool:
     if not a.attributed and not b.attributed:
         return True
-    na, nb = _norm(_speaker(a) or ""), _norm(_speaker(b) or "")
+    na, nb = alphanumeric(_speaker(a) or ""), alphanumeric(_speaker(b) or "")
     if not na or not nb:
         return False
     return na == nb or na.split()[-1] == nb.split()[-1]

@@ -44,7 +44,7 @@ def classify_source(text: str, *, nlp_name: str = _DEFAULT_NLP) -> SourceType:
     """``named`` or ``anonymous`` for a source mention ("Dmitry Peskov", "a senior official", "he")."""
     from indexing.nlp import load_nlp
 
-    from .sources import classify_tokens
+    from .source_types import classify_tokens
 
     doc = load_nlp(nlp_name)(text.strip() or "someone")
     head = doc[:].root

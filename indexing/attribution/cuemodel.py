@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cues import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PRONOUNS, is_cue_verb
+from ..lexicon import PRONOUN_KINDS
+from .cues import is_cue_verb
+from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -43,8 +45,8 @@ def _shape(tok: Token) -> str:
 def _subject_kind(subj: Token) -> str:
     """What kind of thing the subject is, from words and parse only (no NER: the pipeline may run without it)."""
     low = subj.lower_
-    if low in PRONOUNS:
-        return "pron-" + PRONOUNS[low]
+    if low in PRONOUN_KINDS:
+        return "pron-" + PRONOUN_KINDS[low]
     if low in ANONYMOUS_HEADS:
         return "group"
     if low in ORG_HEADS:

@@ -14,7 +14,7 @@ phrases win over the single words inside them):
   expected", a reduced passive ("those reported to have", "expected to last");
 
 not hedges: "appear" meaning to be seen or to perform ("appeared in Brookside");
-the engine also drops reported speech's "would" (``engine._reported_would``).
+the engine also drops reported speech's "would" (``claim_hedges._reported_would``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ runs again that ingest has not already run: no second encoder pass.
 Weights are learned from PolNeAR train by ``training/train_tagger.py`` and
 shipped as ONNX (``tagger.onnx``, run with onnxruntime) beside a vocabulary of
 words and parse labels (``tagger_vocab.json``); no article text is stored.
-``engine._Engine._refine`` turns the labelled spans back into attributions (see its docstring).
+``refinement.refine`` turns the labelled spans back into attributions (see its docstring).
 
 The features are defined here, once, so training and inference cannot drift.
 """

@@ -1,0 +1,248 @@
+"""Claim building: an attribution turned into a ``Claim`` (spans, source type, quote kind); its hedges
+are ``claim_hedges``.
+
+The functions take the engine (``engine._Engine``: the parsed document, its quotations and speaker
+resolver) as ``eng`` and are reached through its methods of the same name (with a leading underscore).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from indexing.models import Claim, Span
+
+from .hedges import find_hedge_spans
+from .names import person_name
+from .record import Attribution
+from .source_types import classify_tokens
+from .sources import can_speak
+from .syntax import char_span, runs
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from .engine import _Engine
+from .claim_hedges import _BELIEF_CUES
+
+__all__ = ["source_pieces", "to_claim"]
+
+
+def _impersonal(attr: Attribution) -> bool:
+    """ "It is understood that ...", "It is estimated his trial will cost ...", "according to" without a named
+    source: somebody unnamed stands behind the claim. Not "it was announced / revealed that ...": a public act,
+    not a briefing."""
+    if attr.cue[0].lower_ == "according":
+        return True
+    verb = attr.cue[-1]
+    if verb.lower_ not in _BRIEFED:
+        return False
+    for v in (verb, verb.head):
+        if any(c.lower_ == "it" and c.dep_ in ("nsubjpass", "nsubj", "expl") for c in v.children):
+            return True
+    return False
+
+
+# Passives with an impersonal "it" that stand for an unnamed source ("It is understood that ...").
+_BRIEFED = frozenset(
+    [
+        "understood",
+        "believed",
+        "thought",
+        "said",
+        "reported",
+        "claimed",
+        "alleged",
+        "rumoured",
+        "rumored",
+        "estimated",
+        "feared",
+        "expected",
+        "suggested",
+        "suspected",
+        "known",
+        "learned",
+        "learnt",
+        "feared",
+    ]
+)
+
+
+# Singular expert roles a definite description uses to point back to the last person quoted.
+_EXPERT_ROLES = frozenset(
+    [
+        "expert",
+        "economist",
+        "analyst",
+        "researcher",
+        "scientist",
+        "strategist",
+        "academic",
+        "professor",
+        "specialist",
+        "consultant",
+    ]
+)
+
+
+def _expert_back_reference(head: Token) -> bool:
+    """ "The American forensics expert said ...": "the", a singular expert role, no relative clause or name of
+    its own (then it is the last person quoted, not somebody new)."""
+    if head.tag_ != "NN" or head.lower_ not in _EXPERT_ROLES:
+        return False
+    kids = list(head.children)
+    return any(k.dep_ == "det" and k.lower_ == "the" for k in kids) and not any(
+        k.dep_ in ("relcl", "acl", "appos", "prep") for k in kids
+    )
+
+
+def _without_relative_clause(source: list[Token], head: Token) -> list[Token]:
+    """The source as shown to a reader: "the harbour office, which said 19 ships were waiting" -> "the harbour
+    office". The source *span* keeps the clause (PolNeAR's annotators mostly do)."""
+    rel = next((c for c in head.children if c.dep_ == "relcl" and c.i > head.i), None)
+    if rel is None:
+        return source
+    cut = min(t.i for t in rel.subtree)
+    kept = [t for t in source if t.i < cut]
+    while kept and (kept[-1].is_punct or kept[-1].is_space):
+        kept.pop()
+    return kept or source
+
+
+def source_pieces(eng: _Engine, attr: Attribution) -> list[tuple[int, int]]:
+    """Character pieces of the source. PolNeAR convention: an apposition's closing comma belongs to the
+    source ("Bob Smith, a spokesman," said), and so does a closing parenthesis ("Gov. X (R)")."""
+    if not attr.source:
+        return []
+    pieces = runs(attr.source)
+    a, b = pieces[-1]
+    text = eng.text
+    if b < len(text) and text[b] == ")" and text.count("(", a, b) > text.count(")", a, b):
+        b += 1
+    if b < len(text) and text[b] == "," and ", " in text[pieces[0][0] : b] and b < attr.cue_start:
+        b += 1
+    pieces[-1] = (a, b)
+    return pieces
+
+
+def to_claim(eng: _Engine, attr: Attribution) -> Claim:
+    text = eng.text
+    content = sorted(attr.content)
+    start, end = content[0][0], content[-1][1]
+    body = " ... ".join(text[a:b] for a, b in content)
+    cue_spans = runs(attr.cue)
+    cue = " ".join(text[a:b] for a, b in cue_spans)
+    source = None
+    speaker = None
+    source_type = "anonymous"
+    plural = False
+    if attr.source:
+        head = attr.source_head or attr.source[0]
+        shown = [t for t in _without_relative_clause(attr.source, head) if not t.is_space] or attr.source
+        a, b = char_span(shown)
+        source = attr.source_text or text[a:b]
+        resolved, rtype = (None, None)
+        if attr.source_text is not None:
+            # relative pronoun: classify the antecedent
+            ante_head = head.head.head if head.head.dep_ == "relcl" else head.head
+            resolved, rtype = eng.resolver.resolve(ante_head)
+            source_type = classify_tokens(ante_head, resolved, rtype)
+            plural = ante_head.tag_ in ("NNS", "NNPS")
+            speaker = resolved
+            named_by = person_name(ante_head.head) if ante_head.dep_ == "appos" else None
+            if named_by is not None:
+                # "Nadia Ferreira, an independent security researcher, who said ...": the person, not the role
+                speaker, source_type = eng.resolver.full_name(named_by), "named"
+        else:
+            resolved, rtype = eng.resolver.resolve(head)
+            source_type = classify_tokens(head, resolved, rtype)
+            plural = head.tag_ in ("NNS", "NNPS") or head.lower_ in ("they", "we")
+            speaker = resolved if resolved and resolved != source else None
+        if source_type == "anonymous" and attr.source_text is None and _expert_back_reference(head):
+            # "The American forensics expert said ..." right after Max Houck was quoted: the same person
+            last = eng.resolver.last_person(head.i)
+            if last is not None:
+                speaker, source_type = last, "named"
+        name = person_name(head)
+        person = name is not None or (head.lower_ in ("he", "she") and speaker is not None)
+        if name is not None and speaker is None and name != source:
+            speaker = eng.resolver.full_name(name)  # "Ana Ruiz, the head of the cooperative" -> "Ana Ruiz"
+        if attr.source_text is None:
+            eng.resolver.note_source(head.i, speaker or source, source_type, plural, person)  # type: ignore[arg-type]
+    if attr.source:
+        hedge_spans = [h for a, b in content for h in eng._hedge_spans(a, b)]
+    else:
+        # nobody credited: the cue is part of the writer's hedged statement ("those reported to have ...")
+        hedge_spans = eng._hedge_spans(min(attr.cue_start, start), end)
+    # a hedge in the cue itself ("amid speculation that ...", "may have told")
+    for t in attr.cue:
+        hedge_spans += eng._hedge_spans(t.idx, t.idx + len(t.text))
+    # "X reportedly said": a hedge on the cue itself qualifies the claim
+    verb = attr.cue[-1]
+    for c in verb.children:
+        if c.dep_ == "advmod":
+            hedge_spans += find_hedge_spans(text, c.idx, c.idx + len(c.text))
+    if verb.lower_ in _BELIEF_CUES and verb.dep_ != "relcl":
+        # "X believes / expects / estimates / suggests that ...": a belief or estimate, not an assertion (but
+        # "the qualities he hopes to convey" describes the qualities: nothing is asserted less surely)
+        hedge_spans.append((verb.idx, verb.idx + len(verb.text)))
+    for c in verb.children:
+        # "told the paper it expected its exposure to be limited": the reported clause is a belief
+        if (
+            c.dep_ == "ccomp"
+            and c.lower_ in _BELIEF_CUES
+            and any(k.dep_ in ("ccomp", "xcomp") for k in c.children)
+            and any(a <= c.idx < b for a, b in content)
+        ):
+            hedge_spans.append((c.idx, c.idx + len(c.text)))
+        # "said he still admired X and thought his integrity was intact": a belief joined to the reported clause
+        for t in [c, *(k for k in c.children if k.dep_ == "conj")] if c.dep_ in ("conj", "ccomp") else []:
+            if (
+                t.dep_ == "conj"
+                and t.lower_ in _BELIEF_CUES
+                and any(k.dep_ == "ccomp" for k in t.children)
+                and any(a <= t.idx < b for a, b in content)
+            ):
+                hedge_spans.append((t.idx, t.idx + len(t.text)))
+    hedge_spans = sorted(set(hedge_spans))
+    hedges = [" ".join(text[a:b].split()) for a, b in hedge_spans]
+    quote = "direct" if attr.verbatim or any(eng.quotes.overlapping(a, b) for a, b in content) else "indirect"
+    if source_type == "anonymous" and attr.source and not attr.layout and eng._writers_report(attr):
+        # "United fans are planning to wear masks", "a link that points people to others": what an unnamed
+        # group intends or does, told by the writer, credits no claim to them. The spans stay (PolNeAR).
+        source, speaker, source_type = None, None, "unattributed"
+        quote = "direct" if quote == "direct" else "none"
+    if (
+        source_type == "anonymous"
+        and attr.source
+        and not attr.layout
+        and attr.source_text is None
+        and not can_speak(attr.source_head or attr.source[0])
+    ):
+        if (attr.source_head or attr.source[0]).text[:1].isupper():
+            # "US band REM have announced ...": a name the parser read as a common noun
+            source_type = "named"
+        else:
+            # "a final salary scheme promises ...", "broadband predicted ...": the parse took a thing for the
+            # speaker; nobody is credited, the claim is the writer's (the spans stay, PolNeAR)
+            source, speaker, source_type = None, None, "unattributed"
+            quote = "direct" if quote == "direct" else "none"
+    if not attr.source and not _impersonal(attr):
+        # "South Korea's economy is expected to grow", "those reported to have doubts": nobody is credited, so
+        # the claim is the writer's own (hedged) statement, not an anonymous source's; the cue and its spans
+        # stay (PolNeAR annotates them). "It is understood that ..." and "according to" stay anonymous.
+        source_type = "unattributed"
+        quote = "direct" if quote == "direct" else "none"
+    return Claim(
+        text=body,
+        start=start,
+        end=end,
+        source=source,
+        speaker=speaker,
+        source_type=source_type,  # type: ignore[arg-type]
+        cue=cue,
+        hedges=hedges,
+        quote=quote,  # type: ignore[arg-type]
+        source_spans=[Span(start=a, end=b) for a, b in attr.tagged_source or eng._source_pieces(attr)],
+        cue_spans=[Span(start=a, end=b) for a, b in attr.tagged_cue or cue_spans],
+        content_spans=[Span(start=a, end=b) for a, b in attr.tagged_content or content],
+    )

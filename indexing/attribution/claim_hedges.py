@@ -1,0 +1,199 @@
+"""A claim's hedges: the hedge cues of its text, less reported speech's "would" and an obligation's
+"should" (not uncertainty), and the belief cues that hedge a claim themselves.
+
+The functions take the engine (``engine._Engine``) as ``eng`` and are reached through its methods of the
+same name (with a leading underscore).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from ..lexicon import PERSON_PRONOUNS, SPEAKER_PRONOUNS
+from .cues import is_cue_verb
+from .hedges import find_hedge_spans
+from .sources import is_document, is_plausible_source
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from .engine import _Engine
+
+
+__all__ = ["hedge_spans", "is_hedge"]
+
+
+# Cue verbs that report a belief or an estimate rather than an assertion: the claim is hedged.
+_BELIEF_CUES = frozenset(
+    f"{stem}{ending}"
+    for stem, endings in {
+        "believe": ("", "s", "d"),
+        "think": ("", "s"),
+        "thought": ("",),
+        "expect": ("", "s", "ed"),
+        "estimate": ("", "s", "d"),
+        "predict": ("", "s", "ed"),
+        "suspect": ("", "s", "ed"),
+        "reckon": ("", "s", "ed"),
+        "speculate": ("", "s", "d"),
+        "hope": ("", "s", "d"),
+        "hoping": ("",),
+        "believing": ("",),
+        "expecting": ("",),
+        "fear": ("", "s", "ed", "ing"),
+        "predicting": ("",),
+        "estimating": ("",),
+        "suspecting": ("",),
+        "anticipate": ("", "s", "d"),
+        "anticipating": ("",),
+        "forecast": ("", "s", "ing"),
+        # a tentative claim: "a new poll suggests ...", "she suggested the press had a hand in it"
+        "suggest": ("", "s", "ed"),
+        "suggesting": ("",),
+    }.items()
+    for ending in endings
+)
+
+
+def _obligation(verb: Token) -> bool:
+    """ "should" as an obligation: a person or group must do something ("he should apologise", "handlers should
+    have background checks"), a passive ("more care should be taken") or a past duty ("should have come up")."""
+    kids = list(verb.children)
+    if any(k.dep_ == "auxpass" for k in kids) and verb.tag_ == "VBN":
+        return True
+    if verb.tag_ == "VBN" and any(k.dep_ == "aux" and k.lower_ == "have" for k in kids):
+        return True
+    if verb.lower_ == "have" and any(k.dep_ == "dobj" for k in kids):
+        return True  # "baggage handlers should have background checks": a requirement
+    subj = next((k for k in kids if k.dep_ == "nsubj"), None)
+    if subj is None or verb.lower_ == "be":
+        return False  # "it should be fit", "the move should be approved": how things will likely be
+    return (
+        subj.lower_ in PERSON_PRONOUNS
+        or subj.lower_ not in ("it", "this", "that")
+        and is_plausible_source(subj)
+        and not is_document(subj)
+    )
+
+
+# Past reporting/belief words whose "would" is the future of "will" ("was confident X would ...").
+_REPORTED_FUTURE_HEADS = frozenset(
+    ["confident", "sure", "certain", "convinced", "adamant", "determined", "clear", "aware", "hopeful", "optimistic"]
+)
+
+
+_CONDITIONAL_MARKS = frozenset(["if", "unless", "otherwise", "provided", "providing"])
+
+
+def _reported_would(would: Token) -> bool:
+    """Is this "would" the future of "will" in reported speech ("said it would spend", "pledged that ... would")?
+
+    Yes when the verb it helps hangs (through clauses, relative clauses and conjuncts) under a reporting or belief
+    verb in the past ("said", "insisted", "told", "pledged", "was confident") and says what the speaker will do (its
+    subject a pronoun for the speaker: "said it would spend $3.3bn", "insisted they would hold ministers to
+    account"), or sits in a question the speaker would not answer ("did not say when the move would take place");
+    with no "if"/"unless" condition and no "would have done" (a counterfactual). A consequence the speaker predicts
+    of something else stays a hedge ("said the library cuts would fall hardest on families", "the Bank said
+    inflation would rise to 2%")."""
+    verb = would.head
+    if would.dep_ != "aux" or verb is would:
+        return False
+    kids = list(verb.children)
+    if any(k.dep_ == "neg" for k in kids) and is_cue_verb(verb.lower_):
+        return True  # "would not say what proportion ...": a refusal to tell, not a hedge
+    if any(k.dep_ == "aux" and k.lower_ in ("have", "'ve") and k.i > would.i for k in kids) and verb.tag_ == "VBN":
+        return False  # "would have been present": counterfactual
+    if any(
+        k.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONAL_MARKS for m in k.children) for k in kids
+    ):
+        return False  # "would rise if rates stay"
+    cur = verb
+    for _ in range(8):
+        if cur.dep_ == "ROOT" or cur.head is cur:
+            return False
+        dep = cur.dep_
+        cur = cur.head
+        if dep in (
+            "ccomp",
+            "xcomp",
+            "conj",
+            "relcl",
+            "acl",
+            "advcl",
+            "appos",
+            "dobj",
+            "pobj",
+            "prep",
+            "pcomp",
+            "attr",
+            "nsubj",
+            "acomp",
+            "parataxis",
+        ):
+            past = (
+                cur.tag_ in ("VBD", "VBN", "VBG")
+                or cur.tag_ == "VB"
+                and any(k.dep_ == "aux" and k.lower_ in ("did", "had", "would", "could") for k in cur.children)
+            )
+            if past and (is_cue_verb(cur.lower_) or cur.lower_ in _BELIEF_CUES):
+                if any(k.dep_ == "neg" for k in cur.children):
+                    return True  # "did not say when the move would take place": a question left open, no claim
+                subj = next((k for k in kids if k.dep_ in ("nsubj", "nsubjpass")), None)
+                return subj is not None and subj.lower_ in SPEAKER_PRONOUNS  # "said it would spend ..."
+            if cur.lower_ in _REPORTED_FUTURE_HEADS and cur.head.tag_ in ("VBD", "VBN"):
+                return True  # "was confident Mr Davis would set out the position"
+        else:
+            return False
+    return False
+
+
+def hedge_spans(eng: _Engine, start: int, end: int) -> list[tuple[int, int]]:
+    """Hedge cues in ``text[start:end]`` (``hedges.find_hedge_spans``), less reported speech's "would": the
+    future of "will" under a past reporting or belief verb ("said it would spend $3.3bn", "insisted they
+    would hold ministers to account", "an agreement that would bring an end to ..."), which asserts no
+    less surely. A conditional ("would have been present if he fired") and the writer's own hypothetical
+    ("Such a move would align with ...") stay hedges."""
+    spans = find_hedge_spans(eng.text, start, end)
+    if not spans:
+        return spans
+    out = []
+    text = eng.text
+    for a, b in spans:
+        word = text[a:b].lower()
+        k = bisect_left(eng._tok_starts, a)
+        tok = eng.doc[k] if k < len(eng.doc) and eng._tok_starts[k] == a else None
+        if tok is not None and not eng._is_hedge(word, tok):
+            continue
+        out.append((a, b))
+    return out
+
+
+def is_hedge(eng: _Engine, word: str, tok: Token) -> bool:
+    """Is this hedge-pattern word lowering certainty here? Not: reported speech's "would" and "would like";
+    a modal in a "whether" question; "could not" (ability: "they could not yet assess the cost"); an
+    obligation ("baggage handlers should have checks", "he should apologise", "care should be taken",
+    "they should have come up with an offer"; "It should empower the Fed" stays a hedge); "potential" and "hope(s)"
+    as nouns ("growing below its potential", "election hopes"); "as soon as possible", "made possible"."""
+    verb = tok.head
+    if word in ("would", "could", "may", "might", "should"):
+        if word == "would" and (
+            _reported_would(tok)
+            or verb.lower_ in ("like", "love", "prefer", "rather")
+            or any(c.lower_ == "never" for c in verb.children)
+        ):
+            return False  # ("I would never attack him": a promise, not a doubt)
+        if tok.dep_ == "aux" and any(m.dep_ == "mark" and m.lower_ == "whether" for m in verb.children):
+            return False  # "press Labour over whether objectives could be met": a question, not a hedge
+        if word == "could" and any(c.dep_ == "neg" for c in verb.children):
+            return False
+        if word == "should" and tok.dep_ == "aux" and _obligation(verb):
+            return False
+    if word in ("potential", "hope", "hopes") and tok.pos_ == "NOUN":
+        return False  # "below its potential", "Labour's election hopes", "Hopes are high": nouns, no hedge
+    if word == "possible" and tok.i >= 1 and eng.doc[tok.i - 1].lower_ in ("made", "all", "every", "everything"):
+        return False  # "made possible", "all possible energy storage"
+    # "as soon as possible", "where possible"
+    return not (
+        word == "possible" and tok.i >= 2 and eng.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever")
+    )

@@ -1,0 +1,199 @@
+"""Person and group names in a source mention: a person's name (``person_name``), a family named in the
+plural ("the Smiths"), a named group, a surname after a title.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+from .sources import _TITLE, strip_title
+
+__all__ = ["person_name"]
+
+
+_NOT_PERSON_ENTS = frozenset(["ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"])
+
+
+def person_name(head: Token) -> str | None:
+    """The name of a person heading a source mention ("Mayor Ana Ruiz, the head of ..." -> "Ana Ruiz"), or None.
+
+    spaCy's PERSON entity when there is one; without NER (or when it missed the name) a capitalised proper noun
+    with its proper-noun compounds, not an organisation-like word ("Union", "Ministry") and not tagged as a
+    non-person entity."""
+    if (head.pos_ != "PROPN" or head.tag_ == "NNPS") and not _plural_surname(head):
+        return None
+    if (
+        head.ent_type_ in _NOT_PERSON_ENTS
+        or not head.text[:1].isupper()
+        or head.lower_ in ORG_HEADS
+        or head.lower_ in INFO_HEADS
+    ):
+        return None
+    parts = []
+    for c in head.children:
+        if c.i > head.i:
+            break
+        dep = c.dep_
+        if dep == "det":
+            return None  # "the Greens", "the Guardian": a name with "the" is not a person's
+        if dep in ("compound", "flat") and c.pos_ == "PROPN":
+            parts.append(c)
+    if any(c.lower_ in ORG_HEADS or c.ent_type_ in _NOT_PERSON_ENTS or not c.text[:1].isupper() for c in parts):
+        return None
+    toks = sorted([*parts, head], key=lambda t: t.i)
+    if toks[-1].i - toks[0].i + 1 != len(toks):
+        return None
+    return strip_title(" ".join(t.text for t in toks)) or None
+
+
+# Capitalised plurals that name a group, never one person's surname ("House Democrats", "the Lib Dems").
+_GROUP_PLURALS = frozenset(
+    [
+        "democrats",
+        "dems",
+        "republicans",
+        "tories",
+        "conservatives",
+        "liberals",
+        "greens",
+        "nationalists",
+        "unionists",
+        "socialists",
+        "communists",
+        "loyalists",
+        "royals",
+        "islamists",
+        "americans",
+        "britons",
+        "europeans",
+        "saints",
+        "blues",
+        "reds",
+        "whites",
+        "lions",
+        "spurs",
+        "rangers",
+        "rovers",
+        "wanderers",
+        "sports",
+        "games",
+        "awards",
+        "olympics",
+        "commons",
+        "lords",
+        "nations",
+        "states",
+        "islands",
+        "affairs",
+        "relations",
+        "services",
+        "forces",
+    ]
+)
+
+
+_GROUP_SUFFIXES = ("ans", "ists", "ites", "ives", "als", "ics", "ments", "ions")
+
+
+def _plural_surname(head: Token) -> bool:
+    """A surname the tagger read as a plural ("Jimmy Connors", "Ann Evans"): capitalised, after a capitalised
+    first name (a proper-noun compound), no determiner, and not a word that names a group ("House Democrats")."""
+    if head.tag_ not in ("NNS", "NNPS") or not head.text[:1].isupper() or head.text.isupper():
+        return False
+    low = head.lower_
+    if low in _GROUP_PLURALS or low in ANONYMOUS_HEADS or low in _COMPANY_PLURALS or low.endswith(_GROUP_SUFFIXES):
+        return False
+    if any(c.dep_ == "det" for c in head.children):
+        return False
+    firsts = [c for c in head.children if c.dep_ in ("compound", "flat") and c.i < head.i]
+    return (
+        bool(firsts)
+        and all(c.pos_ == "PROPN" and c.text[:1].isupper() and c.lower_ not in ORG_HEADS for c in firsts)
+        and firsts[-1].i == head.i - 1
+    )
+
+
+def _named_group(head: Token) -> bool:
+    """ "the Tories", "The Conservatives", "the Lib Dems", "the Beatles": "the" and a capitalised plural written
+    capitalised where capitals are not forced name one party, band or team. A bare plural ("Democrats", "House
+    Democrats") stays an unnamed group of people."""
+    if head.tag_ not in ("NNS", "NNPS") or not head.text[:1].isupper() or head.text.isupper() or head.is_sent_start:
+        return False
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+        return False
+    return not any(c.dep_ in ("amod", "compound") and c.text[:1].islower() for c in head.children)
+
+
+# The plural last word of a company's name ("General Motors", "Virgin Airways", "Sony Pictures").
+_COMPANY_PLURALS = frozenset(
+    [
+        "motors",
+        "ventures",
+        "industries",
+        "holdings",
+        "systems",
+        "airlines",
+        "airways",
+        "communications",
+        "networks",
+        "brothers",
+        "bros",
+        "sons",
+        "partners",
+        "associates",
+        "technologies",
+        "pictures",
+        "studios",
+        "records",
+        "games",
+        "labs",
+        "laboratories",
+        "foods",
+        "stores",
+        "services",
+        "securities",
+        "resources",
+        "products",
+        "enterprises",
+        "solutions",
+        "investments",
+        "properties",
+        "pharmaceuticals",
+        "telecommunications",
+        "electronics",
+        "chemicals",
+        "mills",
+        "works",
+        "motorsports",
+        "entertainments",
+        "publications",
+        "media",
+    ]
+)
+
+
+def _surname(head: Token) -> bool:
+    """A proper noun the tagger read as a plural ("Deans", "Evans") that is one person's surname:
+    a role or a title before it ("chief executive Karl Deans", "Mr Deans" anywhere in the text), a
+    singular apposition ("Karl Deans, associate director of the network") or a singular present verb ("Evans says").
+    A group ("House Democrats", "Welsh Conservatives") has none of these."""
+    for c in head.children:
+        if c.dep_ == "compound" and c.i < head.i and (_is_title(c) or (c.pos_ == "NOUN" and c.text.islower())):
+            return True
+        if c.dep_ == "appos" and c.tag_ == "NN":
+            return True
+    if head.dep_ == "appos" and head.head.tag_ == "NN":
+        return True  # "its director, Karl Deans"
+    if head.dep_ == "nsubj" and head.head.tag_ == "VBZ":
+        return True
+    doc = head.doc
+    return any(_is_title(t) and t.i + 1 < len(doc) and doc[t.i + 1].text == head.text for t in doc)
+
+
+def _is_title(tok: Token) -> bool:
+    """ "Mr", "Dr.", "Senator": a word :func:`strip_title` takes off a name."""
+    return _TITLE.fullmatch(f"{tok.text} ") is not None

@@ -1,0 +1,140 @@
+"""Who a pronoun or a role points back to: the people and groups named so far in a document
+(``SpeakerResolver``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from indexing.models import SourceType
+
+from ..lexicon import PRONOUN_KINDS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+from .names import _named_group, _plural_surname, person_name
+from .sources import strip_title
+
+__all__ = ["SpeakerResolver"]
+
+
+# Prepositions whose object, a capitalised name, is a place ("at Old Trafford", "in New York").
+_PLACE_PREPOSITIONS = frozenset(
+    ["at", "in", "into", "near", "outside", "inside", "across", "around", "through", "towards", "toward"]
+)
+
+
+class SpeakerResolver:
+    """Resolves pronouns and short back-references to the full name mentioned earlier.
+
+    Walks the document forward: ``observe`` is called with every sentence, and
+    ``note_source`` with every source found; a pronoun resolves to the most
+    recent singular named source (speakers are what news pronouns usually point
+    back to), else the most recent person mentioned.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._full_names: dict[str, str] = {}  # "putin" -> "Vladimir Putin"
+        self._last_person: tuple[int, str] | None = None
+        self._last_source: tuple[int, str, SourceType, bool] | None = None  # (pos, name, type, plural)
+        self._last_group: tuple[int, str, SourceType] | None = None
+        self._ents: list[tuple[int, str]] | None = None
+        self._ent_at = 0
+        self._groups: list[tuple[int, str]] | None = None  # "the Liberal Democrats" mentioned anywhere
+
+    def _people(self) -> list[tuple[int, str]]:
+        """(token index, name) of the people mentioned, in order: spaCy's PERSON entities, or, when the pipeline
+        ran without NER, proper-noun names of two or more words ("Ana Ruiz", "Mayor Lena Okafor")."""
+        doc = self.doc
+        if doc.has_annotation("ENT_IOB"):
+            return [(e.start, e.text) for e in doc.ents if e.label_ == "PERSON"]
+        out = []
+        for t in doc:
+            pos = t.pos_
+            if (pos == "PROPN" or pos == "NOUN" and t.is_title and _plural_surname(t)) and t.dep_ not in (
+                "compound",
+                "flat",
+            ):
+                if t.dep_ == "pobj" and t.head.lower_ in _PLACE_PREPOSITIONS:
+                    continue  # "a new contract at Old Trafford", "talks in New York": a place, not a person
+                name = person_name(t)
+                if name is not None and " " in name:
+                    out.append((min(t.left_edge.i, t.i), name))
+        return out
+
+    def _named_group_before(self, i: int) -> tuple[int, str] | None:
+        if self._groups is None:
+            self._groups = [(t.i, t.doc[t.left_edge.i : t.i + 1].text) for t in self.doc if t.i and _named_group(t)]
+        before = [g for g in self._groups if g[0] < i]
+        return before[-1] if before else None
+
+    def last_person(self, i: int) -> str | None:
+        """The last singular person credited before token ``i`` when named ("the American expert" -> them)."""
+        if self._last_source and self._last_source[0] < i and self._last_source[2] == "named":
+            name = self._last_source[1]
+            return name if " " in strip_title(name) else None
+        return None
+
+    def observe(self, sent: Span) -> None:
+        # Span.ents rebuilds the document's entity list on every call: walk one precomputed list instead.
+        if self._ents is None:
+            self._ents = self._people()
+            self._ent_at = 0
+        ents = self._ents
+        while self._ent_at < len(ents) and ents[self._ent_at][0] < sent.start:
+            self._ent_at += 1
+        while self._ent_at < len(ents) and ents[self._ent_at][0] < sent.end:
+            start, text = ents[self._ent_at]
+            self._ent_at += 1
+            name = strip_title(text.replace("\u2019s", "").replace("'s", "").strip())
+            parts = name.split()
+            if len(parts) >= 2:
+                self._full_names.setdefault(parts[-1].lower(), name)
+            self._last_person = (start, self.full_name(name))
+
+    def full_name(self, name: str) -> str:
+        """ "Putin" / "Mr. Putin" -> "Vladimir Putin" when that full name was seen earlier."""
+        bare = strip_title(name)
+        if " " not in bare:
+            return self._full_names.get(bare.lower(), name)
+        return name
+
+    def note_source(self, pos: int, name: str, source_type: SourceType, plural: bool, person: bool) -> None:
+        """Record a source; only people are candidates for he/she, groups for they."""
+        if plural:
+            self._last_group = (pos, name, source_type)
+        elif person:
+            self._last_source = (pos, name, source_type, plural)
+            parts = strip_title(name).split()
+            if 2 <= len(parts) <= 4:  # a full name seen as a source resolves its surname later ("Ruiz said")
+                self._full_names.setdefault(parts[-1].lower(), strip_title(name))
+
+    def resolve(self, head: Token) -> tuple[str | None, SourceType | None]:
+        """Name and type a pronoun (or short name) refers to; (None, None) when unknown."""
+        low = head.lower_
+        kind = PRONOUN_KINDS.get(low)
+        if kind in ("m", "f"):
+            candidates = []
+            if self._last_source and self._last_source[0] < head.i:
+                candidates.append(self._last_source[:3])
+            if self._last_person and self._last_person[0] < head.i:
+                candidates.append((self._last_person[0], self._last_person[1], "named"))
+            if not candidates:
+                return None, None
+            # The most recent of: last singular source, last person mentioned.
+            _pos, name, st = max(candidates, key=lambda c: c[0])
+            return name, st
+        if kind == "p" and low in ("they", "them", "their"):
+            group = self._last_group if self._last_group and self._last_group[0] < head.i else None
+            mention = self._named_group_before(head.i)
+            if mention is not None and (group is None or mention[0] > group[0]) and head.sent.start - mention[0] < 80:
+                # "... opposed by the Liberal Democrats. They have said ...": a party named just before
+                return mention[1], "named"
+            if group is not None:
+                return group[1], group[2]
+            return None, None
+        if head.pos_ == "PROPN" or (head.text[:1].isupper() and head.tag_ in ("NNS", "NNPS")):
+            full = self.full_name(head.text)  # "Connors", tagged a plural noun, after "Jimmy Connors"
+            return (full if full != head.text else None), None
+        return None, None
