@@ -1,13 +1,14 @@
 """Marks in answers over BBC News: precision and recall of ``[anonymous source]`` and ``[hedged]``.
 
     python bench/marks.py [--bbc ../shared/data/bbc] [--labels tests/fixtures/attribution/bbc_marks.jsonl]
-                          [--split tune|untuned|all] [--show-errors] [--json]
+                          [--split tune|untuned|untuned2|all] [--show-errors] [--json]
+    python bench/marks.py --draw 47     # the untuned2 articles, in the order they were drawn
 
-The labels (``tests/fixtures/attribution/bbc_marks.jsonl``) are one line per sentence of 41 BBC articles:
+The labels (``tests/fixtures/attribution/bbc_marks.jsonl``) are one line per sentence of 88 BBC articles:
 the article's path under the BBC folder, the character offsets of the sentence, and whether an answer quoting
 that sentence's claim must carry ``[anonymous source]`` and ``[hedged]`` (labelled by hand from reading the
-articles, no text copied; ``split`` "tune" was used while changing the engine, "untuned" never was).
-Conventions are in docs/attribution.md ("Marks in answers").
+articles, no text copied; ``split`` "tune" was used while changing the engine, "untuned" and "untuned2" never
+were). Conventions are in docs/attribution.md ("Marks in answers").
 
 The engine reads each article whole (as ingest does); a sentence's predicted marks are those the answer
 notation gives its claims (``app.marks.marks_for``): ``[anonymous source]`` when a claim whose content
@@ -18,7 +19,10 @@ sentence. Writes ``bench/results/marks.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import random
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -31,6 +35,54 @@ from indexing.attribution import analyze
 
 LABELS = ROOT / "tests" / "fixtures" / "attribution" / "bbc_marks.jsonl"
 DEFAULT_BBC = ROOT.parent / "shared" / "data" / "bbc"
+SPLITS = ["tune", "untuned", "untuned2"]
+
+# The untuned2 draw: seed, and the anonymous-source phrasings an article must hold to be in the second pool.
+DRAW_SEED = 16
+ANON_PHRASING = re.compile(
+    r"\b(analysts?|sources?|officials?|experts?|observers|insiders|critics|a spokes(?:man|woman|person)|police|"
+    r"diplomats|economists|it is (?:understood|thought|believed|estimated))\b[^.]{0,40}?\b(said|say|says|believe|"
+    r"believes|think|thinks|suggest|suggests|warned|warn|told|reported)\b|\bit is (?:understood|believed|estimated)\b|"
+    r"\b(?:said|told|according to) (?:analysts|sources|officials|experts|insiders|observers)\b",
+    re.IGNORECASE,
+)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
+
+
+def draw_untuned2(bbc: Path, rows: list[dict]) -> list[tuple[str, str]]:
+    """The untuned2 draw order: (path, "anonymous phrasing" | "random"), alternating between the two pools.
+
+    Candidates are the BBC articles not in the tune and untuned splits (sorted paths). One pool is all of them,
+    the other those matching ``ANON_PHRASING``; each is shuffled with ``random.Random(DRAW_SEED)``. An article
+    already taken, byte-identical to one in the file or taken, or sharing more than half its 8-word shingles
+    with one of those (the corpus holds near-copies of some stories) is passed over.
+    """
+    have = {r["path"] for r in rows if r["split"] in ("tune", "untuned")}
+    paths = sorted(str(p.relative_to(bbc)) for p in bbc.glob("*/*.txt"))
+    paths = [p for p in paths if p not in have]
+    texts = {p: (bbc / p).read_text(encoding="utf-8", errors="replace") for p in paths}
+    anon = [p for p in paths if ANON_PHRASING.search(texts[p])]
+    shuffled_all, shuffled_anon = paths[:], anon[:]
+    random.Random(DRAW_SEED).shuffle(shuffled_all)
+    random.Random(DRAW_SEED).shuffle(shuffled_anon)
+    seen = [(bbc / p).read_bytes() for p in sorted(have)]
+    digests = {hashlib.sha1(b).hexdigest() for b in seen}
+    kept = [_shingles(b.decode("utf-8", errors="replace")) for b in seen]
+    order: list[tuple[str, str]] = []
+    for pair in zip(shuffled_anon, shuffled_all):
+        for path, pool in zip(pair, ("anonymous phrasing", "random")):
+            digest = hashlib.sha1((bbc / path).read_bytes()).hexdigest()
+            sh = _shingles(texts[path])
+            if any(path == p for p, _ in order) or digest in digests or any(len(sh & k) > len(sh) / 2 for k in kept):
+                continue
+            order.append((path, pool))
+            digests.add(digest)
+            kept.append(sh)
+    return order
 
 
 def predicted_marks(text: str, claims, start: int, end: int) -> set[Mark]:
@@ -71,14 +123,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     ap.add_argument("--labels", type=Path, default=LABELS)
-    ap.add_argument("--split", choices=["tune", "untuned", "all"], default="all")
+    ap.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     ap.add_argument("--show-errors", action="store_true", help="print each wrong sentence (path, offsets, marks)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--draw", type=int, metavar="N", help="print the first N articles of the untuned2 draw and stop")
     args = ap.parse_args(argv)
     if not args.bbc.is_dir():
         print(f"error: BBC folder not found: {args.bbc}", file=sys.stderr)
         return 2
     rows = [json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.draw is not None:
+        for path, pool in draw_untuned2(args.bbc, rows)[: args.draw]:
+            print(f"{path}\t{pool}")
+        return 0
     if args.split != "all":
         rows = [r for r in rows if r["split"] == args.split]
     by_path: dict[str, list[int]] = defaultdict(list)
@@ -99,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                         f"predicted={sorted(m.value for m in predicted[k])}"
                     )
     result = {}
-    for split in ["tune", "untuned"] if args.split == "all" else [args.split]:
+    for split in SPLITS if args.split == "all" else [args.split]:
         idx = [k for k, r in enumerate(rows) if r["split"] == split]
         result[split] = score([rows[k] for k in idx], [predicted[k] for k in idx])
     if args.split == "all":
