@@ -1,14 +1,15 @@
 """Marks in answers over BBC News: precision and recall of ``[anonymous source]`` and ``[hedged]``.
 
     python bench/marks.py [--bbc ../shared/data/bbc] [--labels tests/fixtures/attribution/bbc_marks.jsonl]
-                          [--split tune|untuned|untuned2|all] [--show-errors] [--json]
-    python bench/marks.py --draw 47     # the untuned2 articles, in the order they were drawn
+                          [--split tune|untuned|tune2|untuned2|all] [--show-errors] [--json]
+    python bench/marks.py --draw 47     # the tune2 + untuned2 articles, in the order they were drawn
 
 The labels (``tests/fixtures/attribution/bbc_marks.jsonl``) are one line per sentence of 88 BBC articles:
 the article's path under the BBC folder, the character offsets of the sentence, and whether an answer quoting
 that sentence's claim must carry ``[anonymous source]`` and ``[hedged]`` (labelled by hand from reading the
-articles, no text copied; ``split`` "tune" was used while changing the engine, "untuned" and "untuned2" never
-were). Conventions are in docs/attribution.md ("Marks in answers").
+articles, no text copied; ``split`` "tune" and "tune2" are used while changing the engine, "untuned" and
+"untuned2" never are). The third draw (47 articles, ``--draw``) is split by pairs of the draw order: pairs
+0, 2, 4, ... are tune2, pairs 1, 3, 5, ... untuned2, fixed before any of its errors was looked at. Conventions are in docs/attribution.md ("Marks in answers").
 
 The engine reads each article whole (as ingest does); a sentence's predicted marks are those the answer
 notation gives its claims (``app.marks.marks_for``): ``[anonymous source]`` when a claim whose content
@@ -35,7 +36,7 @@ from indexing.attribution import analyze
 
 LABELS = ROOT / "tests" / "fixtures" / "attribution" / "bbc_marks.jsonl"
 DEFAULT_BBC = ROOT.parent / "shared" / "data" / "bbc"
-SPLITS = ["tune", "untuned", "untuned2"]
+SPLITS = ["tune", "untuned", "tune2", "untuned2"]
 
 # The untuned2 draw: seed, and the anonymous-source phrasings an article must hold to be in the second pool.
 DRAW_SEED = 16
@@ -126,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     ap.add_argument("--show-errors", action="store_true", help="print each wrong sentence (path, offsets, marks)")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--draw", type=int, metavar="N", help="print the first N articles of the untuned2 draw and stop")
+    ap.add_argument(
+        "--draw", type=int, metavar="N", help="print the first N articles of the tune2 + untuned2 draw and stop"
+    )
     args = ap.parse_args(argv)
     if not args.bbc.is_dir():
         print(f"error: BBC folder not found: {args.bbc}", file=sys.stderr)
