@@ -16,7 +16,7 @@ from eval.matching import (
     quote_in_passage,
     split_sentences,
 )
-from eval.metrics import evidence_hit
+from eval.retrieval_metrics import evidence_hit
 
 
 def test_sentences_keep_their_citations_and_marks_with_them() -> None:
