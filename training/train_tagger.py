@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.polnear import _pairs, load_ann
+from eval.polnear_data import article_pairs, load_ann
 
 __all__ = ["gold_labels", "main"]
 
@@ -88,7 +88,7 @@ def _prepare(directory: Path, min_count: int, cache: Path | None):
         if saved.get("stamp") == stamp:
             return saved["vocab"], saved["items"]
         print(f"{key} was made with other inputs: rebuilding it", file=sys.stderr)
-    pairs = _pairs(directory)
+    pairs = article_pairs(directory)
     nlp = load_nlp()
     from tqdm import tqdm
 
@@ -265,7 +265,7 @@ def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list
     with tempfile.TemporaryDirectory() as tmp:
         for sub in ("text", "attributions"):
             (Path(tmp) / sub).mkdir()
-        for txt, anns in _pairs(directory)[cut:]:
+        for txt, anns in article_pairs(directory)[cut:]:
             (Path(tmp) / "text" / txt.name).symlink_to(txt.resolve())
             for a in anns:
                 (Path(tmp) / "attributions" / a.name).symlink_to(a.resolve())

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.polnear import _pairs
+from eval.polnear_data import article_pairs
 from indexing.attribution.lm_tagger import FORMAT
 from training.train_reader import _wrap_lora  # the same adapters as the answer reader
 from training.train_tagger import gold_labels
@@ -70,7 +70,7 @@ def _read(directory: Path, limit: int | None, all_annotators: bool, tokenizer):
 
     nlp = load_nlp()
     items = []
-    for txt, anns in _pairs(directory)[: limit or None]:
+    for txt, anns in article_pairs(directory)[: limit or None]:
         doc = nlp(txt.read_text(encoding="utf-8"))
         rule = rule_roles(doc)
         for ann in anns if all_annotators else anns[:1]:
