@@ -44,7 +44,7 @@ import numpy as np
 
 from eval.polnear_data import article_pairs
 from indexing.attribution.lm_tagger import FORMAT
-from training.train_reader import _wrap_lora  # the same adapters as the answer reader
+from training.reader_model import wrap_lora  # the same adapters as the answer reader
 from training.train_tagger import gold_labels
 
 __all__ = ["main"]
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     model = BertModel.from_pretrained(model_dir)
     for p in model.parameters():
         p.requires_grad_(False)
-    adapted = _wrap_lora(model, args.rank, args.alpha, 0.0, args.seed, LORA_TARGETS)
+    adapted = wrap_lora(model, args.rank, args.alpha, 0.0, args.seed, LORA_TARGETS)
     n = len(LABELS)
     head = torch.nn.Linear(model.config.hidden_size + n, n)
     params = [p for m in adapted for p in (m.lora_A, m.lora_B)] + list(head.parameters())
