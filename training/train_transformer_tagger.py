@@ -9,7 +9,7 @@ selected (epoch) on dev. ``indexing/lora_onnx.py`` merges the delta this script
 writes into an ONNX file at run time (``indexing/attribution/lm_tagger.py``).
 What training and ingest share, so they cannot drift:
 
-- labels: ``training.train_tagger.gold_labels`` (BIO per spaCy token from a brat file,
+- labels: ``training.tagger_data.gold_labels`` (BIO per spaCy token from a brat file,
   the precedence and B/I rule of ``indexing.attribution.tagger.role_tags_of``),
   ``tagger.LABELS`` order;
 - sequences and word pieces: ``lm_tagger.windows_of`` (runs of whole sentences
@@ -45,7 +45,7 @@ import numpy as np
 from eval.polnear_data import article_pairs
 from indexing.attribution.lm_tagger import FORMAT
 from training.reader_model import wrap_lora  # the same adapters as the answer reader
-from training.train_tagger import gold_labels
+from training.tagger_data import gold_labels
 
 __all__ = ["main"]
 
