@@ -5,7 +5,7 @@
 
 Hits@k: share of answerable questions with a gold-evidence passage among the first k
 results (a hit is a retrieved passage of the gold article covering >= 50 % of the gold span,
-``eval.metrics.evidence_hit``, MultiHop-RAG's definition). MRR@10: mean reciprocal rank of
+``eval.retrieval_metrics.evidence_hit``, MultiHop-RAG's definition). MRR@10: mean reciprocal rank of
 the first hit within 10 (0 when none).
 """
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from eval.answers import RetrievedPassage
 from eval.datasets import load_dataset
-from eval.metrics import evidence_hit
+from eval.retrieval_metrics import evidence_hit
 
 
 def score(searcher, cases, mode: str, ks=(1, 4, 10)) -> dict:

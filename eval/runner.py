@@ -25,7 +25,8 @@ from app.settings import Settings
 from eval.answers import SystemAnswer, from_newsqa
 from eval.corpus import CorpusIndex
 from eval.datasets import EvalCase, EvalDataset
-from eval.metrics import Judge, LexicalSupport, SupportMeasure, aggregate, score_case
+from eval.judge import Judge, LexicalSupport, SupportMeasure
+from eval.metrics import aggregate, score_case
 from eval.notation import Notation
 from eval.results import CaseResult, EvalReport, SupportAgreement
 from indexing.errors import BadInputError, NewsQAError

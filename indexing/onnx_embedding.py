@@ -183,7 +183,7 @@ class OnnxEmbedder:
         self._executor: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
 
-        # worker processes count word pieces with their own copy (indexing.pipeline)
+        # worker processes count word pieces with their own copy (indexing.parse_pool)
         self.tokenizer_path = model_dir / "tokenizer.json"
         self._encoder = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._encoder.enable_truncation(self.max_tokens + 2)

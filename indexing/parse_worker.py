@@ -4,7 +4,7 @@
 worker reads no setting from its environment.
 
 Reads pickled jobs ``(articles, max_tokens, target_tokens)`` from stdin and
-answers each with the pickled ``(items, failures)`` of ``pipeline._prepare``
+answers each with the pickled ``(items, failures)`` of ``ingest_batch.prepare_batch``
 (parse, attributions, chunks) on stdout; frames are an 8-byte length and the
 pickle. Anything the libraries print goes to stderr, never into the answers.
 
@@ -54,8 +54,8 @@ def main(argv: list[str]) -> int:
     from tokenizers import Tokenizer
 
     from .attribution.tagger import load_tagger
+    from .ingest_batch import prepare_batch
     from .nlp import load_nlp
-    from .pipeline import _prepare
     from .settings import AttributionSettings
 
     attribution = AttributionSettings.from_json(json.loads(attribution_json))
@@ -80,7 +80,9 @@ def main(argv: list[str]) -> int:
             return 0
         write_frame(
             answers,
-            _prepare(articles, nlp, count, max_tokens=max_tokens, target_tokens=target_tokens, attribution=attribution),
+            prepare_batch(
+                articles, nlp, count, max_tokens=max_tokens, target_tokens=target_tokens, attribution=attribution
+            ),
         )
 
 

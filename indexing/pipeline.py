@@ -18,31 +18,34 @@ reader's BM25 index catches up from that log (``indexing.lexical``). A text file
 once. A worker thread parses the next batch while the embedder (which
 releases the GIL) works on the current one; only the calling thread touches
 the store. Figures: ``bench/ingest_vs_naive.py``.
+
+Here: the ``Ingestor`` (the run, the store's writer lock, the embedder check,
+embedding and writing). Its parts: ``indexing.ingest_inputs`` (inputs as
+articles, the progress bar), ``indexing.ingest_batch`` (parse, claims and
+chunks of one batch), ``indexing.parse_pool`` (the thread and worker processes
+that parse), ``indexing.ingest_report`` (``IngestReport``, ``IngestFailure``).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import queue
-import subprocess
-import sys
-import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
-
-from .chunking import chunk_article, embedding_text
+from .chunking import embedding_text
 from .errors import ConfigurationError, NewsQAError, StoreError
+from .ingest_batch import Parsed, prepare_batch
+from .ingest_inputs import iter_articles, progress_bar
+from .ingest_report import IngestFailure, IngestReport
 from .lock import WriterLock
-from .models import Article, Chunk
-from .settings import AttributionSettings, IndexSettings
+from .models import Article
+from .parse_pool import ParsePool
+from .settings import IndexSettings
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -55,74 +58,9 @@ __all__ = ["IngestFailure", "IngestReport", "Ingestor", "iter_articles"]
 logger = logging.getLogger("newsqa.ingest")
 
 ARTICLES_PER_BATCH = 64
-_SINGLE_ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 # Pending records younger than this on a shared Chroma server may belong to a
 # writer that is still running; only older ones are cleaned up.
 _REMOTE_PENDING_GRACE = 3600.0
-
-
-class IngestFailure(BaseModel):
-    source: str = Field(description="The file, line, item or article id that failed.")
-    reason: str = Field(description="One line: why.")
-
-
-class IngestReport(BaseModel):
-    """What an ingest run did. The HTTP API answers this JSON too."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: list[IngestFailure] = Field(default_factory=list)
-    chunks: int = Field(default=0, description="Chunks written in this run.")
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing failed."""
-        return not self.failed
-
-    def merge(self, other: IngestReport) -> None:
-        self.added += other.added
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.failed.extend(other.failed)
-        self.chunks += other.chunks
-        self.seconds += other.seconds
-
-    def summary(self) -> str:
-        return (
-            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"failed {len(self.failed)} ({self.chunks} chunks, {self.seconds:.1f} s)"
-        )
-
-
-def iter_articles(
-    sources: Iterable[str | Path | Article], *, outlet: str | None = None
-) -> Iterator[Article | IngestFailure]:
-    """Articles (or load failures) from paths, URLs and ``Article`` objects, in order."""
-    from .loaders import LoadFailure, discover, load_source
-
-    paths: list[str | Path] = []
-
-    def flush() -> Iterator[Article | IngestFailure]:
-        found, failures = discover(paths)
-        for failure in failures:
-            yield IngestFailure(source=failure.source, reason=failure.reason)
-        for source in found:
-            for item in load_source(source, outlet=outlet):
-                if isinstance(item, LoadFailure):
-                    yield IngestFailure(source=item.source, reason=item.reason)
-                else:
-                    yield item
-        paths.clear()
-
-    for source in sources:
-        if isinstance(source, Article):
-            yield from flush()
-            yield (source if source.outlet or not outlet else source.model_copy(update={"outlet": outlet}))
-        else:
-            paths.append(source)
-    yield from flush()
 
 
 class Ingestor:
@@ -198,9 +136,9 @@ class Ingestor:
         report = IngestReport()
         lock = WriterLock(self.settings)
         lock.acquire()
-        bar = self._bar(sources, progress)
+        bar = progress_bar(sources, progress)
         seen: dict[str, str] = {}
-        workers = _Workers(self)
+        workers = ParsePool(self._prepare, self.embedder, self.settings, overlap=self.overlap, processes=self.workers)
         try:
             older = _REMOTE_PENDING_GRACE if self.store.remote else None
             discarded = self.store.discard_pending(older_than=older)
@@ -264,9 +202,9 @@ class Ingestor:
             bar.update(len(batch) - len(todo))
         return todo, stored
 
-    def _prepare(self, todo: list[Article]) -> _Parsed:
+    def _prepare(self, todo: list[Article]) -> Parsed:
         """Parse, find claims and chunk (runs in the worker thread; touches no store)."""
-        return _prepare(
+        return prepare_batch(
             todo,
             self.nlp,
             self._count_tokens_batch,
@@ -311,174 +249,6 @@ class Ingestor:
         for article in articles:
             report.failed.append(IngestFailure(source=article.source_path or article.id, reason=reason))
 
-    @staticmethod
-    def _bar(sources: Any, progress: bool | str) -> Any:
-        if not progress or (progress != "always" and not sys.stderr.isatty()):
-            return None
-        from tqdm import tqdm
-
-        total: int | None = None
-        if isinstance(sources, Sequence):
-            # one article per plain file: the bar can show a total
-            from .loaders import discover
-
-            articles = [s for s in sources if isinstance(s, Article)]
-            found, _ = discover([s for s in sources if not isinstance(s, Article)])
-            single = all(Path(str(s)).suffix.lower() in _SINGLE_ARTICLE_SUFFIXES for s in found)
-            total = len(articles) + len(found) if single else None
-        return tqdm(total=total, unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True)
-
-
-_Parsed = tuple[list[tuple[Article, list[Chunk]]], list[IngestFailure]]
-
-
-def _prepare(
-    todo: list[Article],
-    nlp: Any,
-    count_tokens_batch: Any,
-    *,
-    max_tokens: int,
-    target_tokens: int,
-    attribution: AttributionSettings,
-) -> _Parsed:
-    """Parse, find claims (with the taggers ``attribution`` chooses) and chunk ``todo`` (in a worker thread or a
-    worker process)."""
-    from .attribution import analyze_doc
-
-    items: list[tuple[Article, list[Chunk]]] = []
-    failures: list[IngestFailure] = []
-    # the same text filed twice (wire copies, re-posts) is parsed once
-    bodies = list(dict.fromkeys(a.body for a in todo))
-    parsed = dict(zip(bodies, nlp.pipe(bodies, batch_size=64), strict=True))
-    for article in todo:
-        doc = parsed[article.body]
-        try:
-            chunks = chunk_article(
-                article,
-                doc,
-                analyze_doc(doc, attribution),
-                count_tokens_batch=count_tokens_batch,
-                max_tokens=max_tokens,
-                target_tokens=target_tokens,
-            )
-            if not chunks:
-                raise _NoText("the article has no text to index")
-            items.append((article, chunks))
-        except NewsQAError as exc:
-            failures.append(IngestFailure(source=article.source_path or article.id, reason=str(exc)))
-        except Exception as exc:
-            logger.debug("analysing %s failed", article.id, exc_info=True)
-            failures.append(
-                IngestFailure(
-                    source=article.source_path or article.id,
-                    reason=f"could not analyse: {type(exc).__name__}: {exc}",
-                )
-            )
-    return items, failures
-
-
-class _Workers:
-    """Where batches are parsed: the first in a thread (no start-up wait), the rest in
-    ``ingestor.workers`` worker processes (``indexing.parse_worker``) when the run has more
-    than one batch to parse and the embedder's word pieces can be counted outside this
-    process (it names a ``tokenizer_path``); else in one thread beside the embedder, or
-    inline (``overlap=False``). A worker that dies hands its batch back to the thread."""
-
-    def __init__(self, ingestor: Ingestor) -> None:
-        self.ingestor = ingestor
-        self.processes = max(0, ingestor.workers)
-        self.tokenizer = getattr(ingestor.embedder, "tokenizer_path", None)
-        self._thread: Any = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsqa-parse") if ingestor.overlap else _Inline()
-        )
-        self._jobs: queue.Queue[tuple[list[Article], Future[_Parsed]] | None] = queue.Queue()
-        self._feeders: list[threading.Thread] = []
-        self._submitted = 0
-        self.depth = 1 if ingestor.overlap else 0
-
-    def submit(self, todo: list[Article]) -> Future[_Parsed]:
-        self._submitted += 1
-        if not (self.ingestor.overlap and self.processes > 1 and self.tokenizer is not None and self._submitted > 1):
-            return self._thread.submit(self.ingestor._prepare, todo)
-        if not self._feeders:
-            logger.info("parsing in %d worker processes", self.processes)
-            for n in range(self.processes):
-                feeder = threading.Thread(target=self._feed, name=f"newsqa-parse-{n}", daemon=True)
-                feeder.start()
-                self._feeders.append(feeder)
-            self.depth = self.processes + 1
-        future: Future[_Parsed] = Future()
-        self._jobs.put((todo, future))
-        return future
-
-    def _feed(self) -> None:
-        """One worker process: send it jobs, one at a time, and deliver its answers."""
-        from .parse_worker import read_frame, write_frame
-
-        process: subprocess.Popen[bytes] | None = None
-        try:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "indexing.parse_worker",
-                    self.ingestor.settings.spacy_model,
-                    str(self.tokenizer),
-                    json.dumps(self.ingestor.settings.attribution_settings.to_json()),
-                ],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                cwd=str(Path(__file__).resolve().parent.parent),
-            )
-            assert process.stdin is not None and process.stdout is not None  # both opened as PIPE
-            read_frame(process.stdout)  # "ready"
-        except (OSError, EOFError) as exc:
-            logger.warning("a parse worker did not start (%s); parsing in this process", exc)
-            process = None
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                break
-            todo, future = job
-            if process is not None:
-                assert process.stdin is not None and process.stdout is not None  # both opened as PIPE
-                try:
-                    write_frame(
-                        process.stdin,
-                        (todo, self.ingestor.embedder.max_tokens, self.ingestor.settings.max_chunk_tokens),
-                    )
-                    future.set_result(read_frame(process.stdout))
-                    continue
-                except (OSError, EOFError) as exc:
-                    logger.warning("a parse worker died (%s); parsing its batch in this process", exc)
-                    process.kill()
-                    process = None
-            try:
-                future.set_result(self._thread.submit(self.ingestor._prepare, todo).result())
-            except BaseException as exc:  # noqa: BLE001 - delivered through the future
-                future.set_exception(exc)
-        if process is not None:
-            assert process.stdin is not None  # opened as PIPE
-            try:
-                process.stdin.close()
-                process.wait(timeout=30)
-            except (OSError, subprocess.TimeoutExpired):
-                process.kill()
-
-    def shutdown(self) -> None:
-        while True:  # a stopped run: batches not yet parsed are dropped
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                break
-            if job is not None:
-                job[1].cancel()
-        for _ in self._feeders:
-            self._jobs.put(None)
-        for feeder in self._feeders:
-            feeder.join()
-        self._thread.shutdown(wait=True, cancel_futures=True)
-
 
 def _embed_unique(embedder: Embedder, texts: list[str]) -> Any:
     """``embedder.embed(texts)``, each distinct text embedded once (duplicate articles are common)."""
@@ -490,31 +260,12 @@ def _embed_unique(embedder: Embedder, texts: list[str]) -> Any:
     return vectors[[row[t] for t in texts]]
 
 
-class _Inline:
-    """An executor that runs each job at once in the calling thread (``overlap=False``)."""
-
-    def submit(self, fn: Any, *args: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - delivered through the future like a thread's
-            future.set_exception(exc)
-        return future
-
-    def shutdown(self, **_: Any) -> None:
-        pass
-
-
 @dataclass
 class _Prepared:
     todo: list[Article]
     stored: dict[str, str]
-    future: Future[_Parsed] | None
+    future: Future[Parsed] | None
 
 
 class _StopRun(Exception):
     """Internal: the store failed; stop the run, keep what is committed."""
-
-
-class _NoText(NewsQAError):
-    pass

@@ -150,7 +150,7 @@ def test_the_recipe_reads_through_the_shared_code(nlp, tmp_path):
     rules' roles as ingest (an invented article and brat file)."""
     pytest.importorskip("torch")
     from indexing.embedding import default_model_path
-    from training.train_tagger import gold_labels
+    from training.tagger_data import gold_labels
     from training.train_transformer_tagger import _read
 
     root = tmp_path / "split"

@@ -266,7 +266,7 @@ def _split(root):
 
 
 def test_training_labels_follow_the_annotation(nlp, tmp_path):
-    from training.train_tagger import gold_labels
+    from training.tagger_data import gold_labels
 
     root = _split(tmp_path / "split")
     doc = nlp((root / "text" / "art.txt").read_text(encoding="utf-8"))
@@ -278,20 +278,20 @@ def test_training_labels_follow_the_annotation(nlp, tmp_path):
 def test_a_feature_cache_made_with_other_inputs_is_rebuilt(tmp_path, capsys, monkeypatch):
     import pickle
 
-    from training.train_tagger import _prepare
+    from training.tagger_data import prepare_articles
 
-    monkeypatch.setenv("NEWSQA_ATTRIBUTION", "rules")  # _prepare sets it; restored after the test
+    monkeypatch.setenv("NEWSQA_ATTRIBUTION", "rules")  # prepare_articles sets it; restored after the test
     root = _split(tmp_path / "split")
     cache = tmp_path / "cache"
-    vocab, items = _prepare(root, 1, cache)
+    vocab, items = prepare_articles(root, 1, cache)
     assert len(items) == 1 and items[0][0].cats.shape[1] == len(tg.CATEGORICAL)
     assert "mill" in vocab["word"]
     saved = pickle.loads((cache / "split.pkl").read_bytes())
     saved["stamp"]["inputs"] = saved["stamp"]["inputs"][:-1]  # as if written before an input was added
     saved["items"] = []
     (cache / "split.pkl").write_bytes(pickle.dumps(saved))
-    _, again = _prepare(root, 1, cache)
+    _, again = prepare_articles(root, 1, cache)
     assert len(again) == 1 and "rebuilding" in capsys.readouterr().err
-    _, reused = _prepare(root, 1, cache)  # and the rebuilt cache is used as it is
+    _, reused = prepare_articles(root, 1, cache)  # and the rebuilt cache is used as it is
     assert len(reused) == 1
     tg.load_tagger.cache_clear()

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from eval.answers import (
-    REFUSAL_PHRASES,
-    WEAK_REFUSAL_PHRASES,
-    SystemAnswer,
-    looks_like_refusal,
-    read_answers,
-)
+from eval.answers import SystemAnswer, read_answers
+from eval.refusals import REFUSAL_PHRASES, WEAK_REFUSAL_PHRASES, looks_like_refusal
 from indexing.errors import BadInputError
 
 QUESTIONS = {"Why was the Kessler Bridge closed?": "bridge-why", "Who designed the Kessler Bridge?": "no-designer"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.answers import RetrievedPassage, SystemAnswer, looks_like_refusal
+from eval.answers import RetrievedPassage, SystemAnswer
 from eval.datasets import Evidence
 from eval.matching import (
     find_quotations,
@@ -16,7 +16,8 @@ from eval.matching import (
     quote_in_passage,
     split_sentences,
 )
-from eval.metrics import evidence_hit
+from eval.refusals import looks_like_refusal
+from eval.retrieval_metrics import evidence_hit
 
 
 def test_sentences_keep_their_citations_and_marks_with_them() -> None:

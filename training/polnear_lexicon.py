@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from eval.polnear import _pairs, load_ann
+from eval.polnear_data import article_pairs, load_ann
 
 __all__ = ["learn_cue_lexicon"]
 
@@ -27,7 +27,7 @@ LEXICON_PATH = Path(__file__).resolve().parent.parent / "indexing" / "attributio
 def learn_cue_lexicon(directory: Path, *, min_count: int = 3, min_share: float = 0.05) -> dict[str, dict[str, float]]:
     in_cue: Counter[str] = Counter()
     total: Counter[str] = Counter()
-    for txt, anns in _pairs(directory):
+    for txt, anns in article_pairs(directory):
         text = txt.read_text(encoding="utf-8")
         words = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
         weight = 1.0 / len(anns)

@@ -16,7 +16,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from eval.polnear import _pairs, load_ann
+from eval.polnear_data import article_pairs, load_ann
 
 __all__ = ["learn_source_heads"]
 
@@ -28,7 +28,7 @@ def learn_source_heads(directory: Path, *, min_count: int = 2) -> list[str]:
 
     nlp = load_nlp()
     counts: Counter[str] = Counter()
-    for txt, anns in _pairs(directory):
+    for txt, anns in article_pairs(directory):
         doc = nlp(txt.read_text(encoding="utf-8"))
         for ann in anns:
             for att in load_ann(ann):

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from eval.polnear import _pairs, load_ann
+from eval.polnear_data import article_pairs, load_ann
 
 __all__ = ["examples_of", "train"]
 
@@ -68,7 +68,7 @@ def _docs(directory: Path, cache: Path | None):
 
     from indexing.nlp import load_nlp
 
-    pairs = _pairs(directory)
+    pairs = article_pairs(directory)
     nlp = load_nlp()
     if cache is not None and cache.exists():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))

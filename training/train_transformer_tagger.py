@@ -9,7 +9,7 @@ selected (epoch) on dev. ``indexing/lora_onnx.py`` merges the delta this script
 writes into an ONNX file at run time (``indexing/attribution/lm_tagger.py``).
 What training and ingest share, so they cannot drift:
 
-- labels: ``training.train_tagger.gold_labels`` (BIO per spaCy token from a brat file,
+- labels: ``training.tagger_data.gold_labels`` (BIO per spaCy token from a brat file,
   the precedence and B/I rule of ``indexing.attribution.tagger.role_tags_of``),
   ``tagger.LABELS`` order;
 - sequences and word pieces: ``lm_tagger.windows_of`` (runs of whole sentences
@@ -42,10 +42,10 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.polnear import _pairs
+from eval.polnear_data import article_pairs
 from indexing.attribution.lm_tagger import FORMAT
-from training.train_reader import _wrap_lora  # the same adapters as the answer reader
-from training.train_tagger import gold_labels
+from training.reader_model import wrap_lora  # the same adapters as the answer reader
+from training.tagger_data import gold_labels
 
 __all__ = ["main"]
 
@@ -70,7 +70,7 @@ def _read(directory: Path, limit: int | None, all_annotators: bool, tokenizer):
 
     nlp = load_nlp()
     items = []
-    for txt, anns in _pairs(directory)[: limit or None]:
+    for txt, anns in article_pairs(directory)[: limit or None]:
         doc = nlp(txt.read_text(encoding="utf-8"))
         rule = rule_roles(doc)
         for ann in anns if all_annotators else anns[:1]:
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     model = BertModel.from_pretrained(model_dir)
     for p in model.parameters():
         p.requires_grad_(False)
-    adapted = _wrap_lora(model, args.rank, args.alpha, 0.0, args.seed, LORA_TARGETS)
+    adapted = wrap_lora(model, args.rank, args.alpha, 0.0, args.seed, LORA_TARGETS)
     n = len(LABELS)
     head = torch.nn.Linear(model.config.hidden_size + n, n)
     params = [p for m in adapted for p in (m.lora_A, m.lora_B)] + list(head.parameters())

@@ -4,13 +4,13 @@ It reads the words of a run of whole sentences with the embedder's encoder
 (all-MiniLM-L6-v2, every linear layer adapted by a rank-8 LoRA delta trained
 on PolNeAR train by ``training/train_transformer_tagger.py``) and
 labels every spaCy token ``O`` or ``B/I-Source``, ``B/I-Cue``,
-``B/I-Content`` (``tagger.LABELS``) from the vector of the token's first word
+``B/I-Content`` (``tagger_labels.LABELS``) from the vector of the token's first word
 piece and a one-hot of the role the rules gave it (``rule_roles``).
 
 What training and inference share, so they cannot drift, is defined here:
 
 - the sequences: :func:`windows_of` (runs of whole sentences of at most
-  ``tagger.WINDOW`` spaCy tokens, whitespace tokens left out);
+  ``tagger_labels.WINDOW`` spaCy tokens, whitespace tokens left out);
 - the word pieces: :func:`encode_words` (the packaged ``tokenizer.json``, one
   first piece per spaCy token, cut at ``MAX_PIECES``);
 - the head's input: :func:`head_input` (the first piece's vector, then the
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .tagger import LABELS, windows
+from .tagger_labels import LABELS, windows
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
