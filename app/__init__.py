@@ -4,11 +4,10 @@
 """
 
 from app.models import Answer, Citation, SearchResponse, SearchResult
+from app.service import NewsQA
 from app.settings import Settings
 from indexing.errors import NewsQAError
 from indexing.models import Article, Chunk, Claim
-
-from .service import NewsQA
 
 __all__ = [
     "Answer",

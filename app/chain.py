@@ -26,21 +26,21 @@ import re
 from collections.abc import AsyncIterator, Container
 from typing import TYPE_CHECKING, Any
 
-from app.composers.base import REFUSE_BELOW, Composer, ComposeRequest, Draft
-from app.composers.evidence import (
+from app.compose.base import REFUSE_BELOW, Composer, ComposeRequest, Draft
+from app.compose.evidence import (
     Passage,
     answerability,
     build_passages,
     rank_passages,
     time_sensitive,
 )
-from app.composers.extractive import ExtractiveComposer
-from app.condense import condense, resolve_filters
-from app.guard import AttributionGuard
+from app.compose.extractive import ExtractiveComposer
+from app.guard.guard import AttributionGuard
+from app.guard.support import SupportScorer, as_cached
 from app.models import Answer, SearchResult
-from app.reader import DEFAULT_DELTA, read, shared_reader
+from app.read.reader import DEFAULT_DELTA, read, shared_reader
+from app.retrieve.condense import condense, resolve_filters
 from app.settings import Settings
-from app.support import SupportScorer, as_cached
 from indexing.errors import GenerationError, NewsQAError, RetrievalError
 
 if TYPE_CHECKING:
@@ -61,8 +61,8 @@ _STATUS = {
 
 def make_composer(settings: Settings, chat_model: BaseChatModel | None = None) -> tuple[Composer, BaseChatModel | None]:
     """The composer for ``settings`` (a given ``chat_model`` wins over ``NEWSQA_LLM``) and its chat model."""
-    from app.composers.llm import LLMComposer
-    from app.llm import make_chat_model
+    from app.compose.chat_models import make_chat_model
+    from app.compose.llm import LLMComposer
 
     model = chat_model if chat_model is not None else make_chat_model(settings)
     if model is None:
@@ -74,7 +74,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
     """The answer Runnable over ``searcher`` (``.search(query, k=, filters=)`` and ``.embedder``)."""
     from langchain_core.runnables import RunnableLambda
 
-    from app.retrieval import NewsRetriever
+    from app.retrieve.retrieval import NewsRetriever
 
     composer, model = make_composer(settings, chat_model)
     embedder = as_cached(searcher.embedder)

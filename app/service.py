@@ -35,10 +35,10 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.runnables import Runnable
 
-    from app.retrieval import HybridSearcher, NewsRetriever, SearchFilters
-    from indexing.embedding import Embedder
-    from indexing.pipeline import IngestReport
-    from indexing.vector_store import VectorStore
+    from app.retrieve.retrieval import HybridSearcher, NewsRetriever, SearchFilters
+    from indexing.embedding.embedder import Embedder
+    from indexing.ingest.pipeline import IngestReport
+    from indexing.store.protocol import VectorStore
 
 __all__ = ["NewsQA", "write_lock"]
 
@@ -48,7 +48,7 @@ _EMBEDDERS_LOCK = threading.Lock()
 
 def shared_embedder(settings: Settings) -> Embedder:
     """One embedder per (model, backend) per process: loading one costs ~1 s."""
-    from indexing.embedding import load_embedder
+    from indexing.embedding.embedder import load_embedder
 
     key = (settings.embed_model, settings.embed_backend, settings.embed_quantize, settings.embed_batch_size)
     with _EMBEDDERS_LOCK:
@@ -102,20 +102,20 @@ class NewsQA:
 
     @cached_property
     def store(self) -> VectorStore:
-        from indexing.store import open_store
+        from indexing.store.chroma import open_store
 
         return open_store(self.settings)
 
     @cached_property
     def searcher(self) -> HybridSearcher:
-        from app.retrieval import HybridSearcher
+        from app.retrieve.retrieval import HybridSearcher
 
         return HybridSearcher(self.store, self.embedder, self.settings)
 
     @cached_property
     def retriever(self) -> NewsRetriever:
         """A LangChain ``BaseRetriever`` over the corpus (Documents carry claims in metadata)."""
-        from app.retrieval import NewsRetriever
+        from app.retrieve.retrieval import NewsRetriever
 
         return NewsRetriever(searcher=self.searcher, k=self.settings.top_k)
 
@@ -135,7 +135,7 @@ class NewsQA:
         progress: bool | str = False,
     ) -> IngestReport:
         """Load, analyse, chunk, embed and store articles from paths, URLs or Article objects."""
-        from indexing.pipeline import Ingestor
+        from indexing.ingest.pipeline import Ingestor
 
         return Ingestor(self.store, self.embedder, self.settings).ingest(
             list(sources), outlet=outlet or self.settings.outlet, progress=progress
@@ -147,7 +147,7 @@ class NewsQA:
         since: str | date | None = None,
         until: str | date | None = None,
     ) -> SearchFilters:
-        from app.retrieval import SearchFilters
+        from app.retrieve.retrieval import SearchFilters
 
         start, end = _as_date(since, "since"), _as_date(until, "until")
         if start and end and end < start:

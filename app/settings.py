@@ -26,7 +26,7 @@ class Settings(IndexSettings):
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     reader_delta: Path | None = Field(
         default=None,
-        description="The answer reader's trained delta (default: the one shipped in app/data/reader_delta.npz); "
+        description="The answer reader's trained delta (default: the one shipped in app/read/data/reader_delta.npz); "
         "merged into an ONNX file in model_cache once per machine.",
     )
     reader_precision: Literal["int8", "fp32"] = Field(

@@ -45,7 +45,7 @@ def main() -> int:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from app.settings import Settings
-    from indexing.embedding import load_embedder
+    from indexing.embedding.embedder import load_embedder
 
     files = sorted(p for p in args.corpus.rglob("*.txt") if p.name.upper() != "README.TXT")[: args.limit]
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)

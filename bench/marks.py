@@ -12,7 +12,7 @@ articles, no text copied; ``split`` "tune" and "tune2" are used while changing t
 0, 2, 4, ... are tune2, pairs 1, 3, 5, ... untuned2, fixed before any of its errors was looked at. Conventions are in docs/attribution.md ("Marks in answers").
 
 The engine reads each article whole (as ingest does); a sentence's predicted marks are those the answer
-notation gives its claims (``app.marks.marks_for``): ``[anonymous source]`` when a claim whose content
+notation gives its claims (``app.compose.marks.marks_for``): ``[anonymous source]`` when a claim whose content
 overlaps the sentence is anonymous, ``[hedged]`` when a claim overlapping it has a hedge written inside the
 sentence. Writes ``bench/results/marks.json``.
 """
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.marks import Mark, marks_for
+from app.compose.marks import Mark, marks_for
 from indexing.attribution import analyze
 
 LABELS = ROOT / "tests" / "fixtures" / "attribution" / "bbc_marks.jsonl"

@@ -34,7 +34,7 @@ def main() -> int:
     files = files[:: args.every]
 
     from indexing.attribution import analyze_doc
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     nlp = load_nlp()
     texts = [f.read_bytes().decode("utf-8", errors="replace") for f in files]

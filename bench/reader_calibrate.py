@@ -2,7 +2,7 @@
 
     python bench/reader_calibrate.py --home BBC_STORE [--split calibrate] [--delta FILE] [--json FILE]
 
-For each question of the split, the chain's candidates (:func:`app.reader.reader_candidates`)
+For each question of the split, the chain's candidates (:func:`app.read.reader.reader_candidates`)
 are scored by the reader. Printed:
 
 - ``gold_in_candidates``: answerable questions whose gold evidence is among the candidates (the ceiling);
@@ -13,7 +13,7 @@ are scored by the reader. Printed:
 - the refusal trade-off: for each threshold on the best score, unanswerable refused and false
   refusals, and the CRAG-style score of answering with the best candidate (+1 gold, 0 refused, -1 else).
 
-The thresholds shipped in ``app/reader.py`` (``ANSWER_AT``, ``ADD_AT``) are chosen here on the
+The thresholds shipped in ``app/read/reader.py`` (``ANSWER_AT``, ``ADD_AT``) are chosen here on the
 ``calibrate`` split: the highest refusal with false refusals <= 0.05.
 """
 
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also time the reader per question, int8 against fp32, in this process (no score cache)",
     )
-    parser.add_argument("--weights", help="a,b,c,d of the combined score (default: app.reader.COMBINE)")
+    parser.add_argument("--weights", help="a,b,c,d of the combined score (default: app.read.reader.COMBINE)")
     parser.add_argument(
         "--fit", action="store_true", help="fit a,b,c,d by logistic regression on this split's candidates"
     )
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if not questions:
         print(f"skipped: no questions in {args.questions}")
         return 0
-    from app.reader import (
+    from app.read.reader import (
         COMBINE,
         DEFAULT_DELTA,
         AnswerReader,

@@ -53,7 +53,7 @@ def _citation_path(answer, number: int) -> tuple[str | None, int, int]:
 
 
 def score(q: Question, answer, hits4: bool, ms: float, sources: list[dict]) -> dict:
-    from app.marks import answer_sentences
+    from app.compose.marks import answer_sentences
 
     row = {
         "id": q.id,

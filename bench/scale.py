@@ -164,7 +164,7 @@ class Filler:
             if len(got["ids"]) < 2000:
                 break
             offset += 2000
-        from indexing.store import ChunkRow
+        from indexing.store.chroma import ChunkRow
 
         for aid, rows in sorted(per_article.items()):
             if aid not in bodies:
@@ -226,7 +226,7 @@ def cpu_seconds() -> float:
 def ingest(qa, articles) -> dict:
     """Ingest ``articles``; wall, CPU, and the wall time spent in store calls (the only part
     of ingest whose cost could depend on the store's size)."""
-    from indexing.pipeline import Ingestor
+    from indexing.ingest.pipeline import Ingestor
 
     store = qa.store
     in_store = [0.0]

@@ -21,8 +21,8 @@ from eval.matching import (
     normalise,
 )
 from eval.results import CaseResult
-from indexing.lexicon import PRONOUNS_WITH_POSSESSIVES
 from indexing.models import Claim
+from indexing.text.lexicon import PRONOUNS_WITH_POSSESSIVES
 
 __all__ = [
     "KEY_COVERAGE_THRESHOLD",

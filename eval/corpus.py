@@ -15,8 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from eval.matching import content_words
 from eval.notation import normalise_url
-from indexing.lexicon import ascii_words
 from indexing.models import Article
+from indexing.text.lexicon import ascii_words
 
 __all__ = ["CorpusIndex", "best_window"]
 
@@ -57,7 +57,7 @@ class CorpusIndex:
 
     def _ensure(self) -> None:
         if not self._loaded and self.root is not None:
-            from indexing.loaders import load_all
+            from indexing.ingest.loaders import load_all
 
             self._loaded = True
             self._index([a for a in load_all([self.root]) if isinstance(a, Article)])

@@ -17,7 +17,7 @@ __all__ = ["Judge", "LexicalSupport", "SupportMeasure"]
 
 
 class SupportMeasure(Protocol):
-    """``app.support.SupportScorer``'s shape: ``score(sentence, evidence).supported``."""
+    """``app.guard.support.SupportScorer``'s shape: ``score(sentence, evidence).supported``."""
 
     def score(self, sentence: str, evidence: str) -> Any: ...
 
@@ -29,9 +29,9 @@ class _LexicalScore:
 
 
 class LexicalSupport:
-    """Stand-in support measure (content-word overlap >= 0.5) for when ``app.support`` is absent."""
+    """Stand-in support measure (content-word overlap >= 0.5) for when ``app.guard.support`` is absent."""
 
-    name = "content-word overlap >= 0.5 (fallback; app.support not installed)"
+    name = "content-word overlap >= 0.5 (fallback; app.guard.support not installed)"
 
     def score(self, sentence: str, evidence: str) -> _LexicalScore:
         wanted = set(content_words(sentence))
@@ -52,7 +52,7 @@ class Judge:
 
     @property
     def marks(self) -> Marks:
-        """newsqa's own marks (``app.marks``), as the notation reads them."""
+        """newsqa's own marks (``app.compose.marks``), as the notation reads them."""
         return self.notation.marks
 
     @classmethod

@@ -16,8 +16,9 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from types import ModuleType
 
-from indexing.answer_sentences import AnswerSentence, sentence_spans
-from indexing.lexicon import (
+from indexing.models import Claim
+from indexing.text.answer_sentences import AnswerSentence, sentence_spans
+from indexing.text.lexicon import (
     ANONYMOUS_HEAD_WORDS,
     ANSWER_HEDGE_CUES,
     ANSWER_REPORTING_CUES,
@@ -26,8 +27,7 @@ from indexing.lexicon import (
     PRONOUNS_WITH_POSSESSIVES,
     normalise,
 )
-from indexing.models import Claim
-from indexing.quote_match import quote_in_passage, quote_words
+from indexing.text.quote_match import quote_in_passage, quote_words
 
 __all__ = [
     "AnswerSentence",
@@ -118,7 +118,7 @@ def cited_numbers(text: str) -> list[int]:
 
 
 def split_pieces(answer: str, *, trailing: re.Pattern[str] | None = None, foreign: bool = False) -> list[str]:
-    """Answer text -> raw sentence texts (``indexing.answer_sentences``: lines and bullets first; a quotation
+    """Answer text -> raw sentence texts (``indexing.text.answer_sentences``: lines and bullets first; a quotation
     is split only where it closes)."""
     return [answer[start:end] for start, end in sentence_spans(answer, trailing=trailing, foreign=foreign)]
 
@@ -338,12 +338,12 @@ def hedge_cues(sentence: str, expected: Iterable[str] = (), engine_hedges: Itera
     return list(dict.fromkeys(found))
 
 
-# --- marks (app.marks) --------------------------------------------------------------------------
+# --- marks (app.compose.marks) --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Marks:
-    """Detects the hedged / anonymous marks of ``app.marks`` (or a plain bracket-tag fallback)."""
+    """Detects the hedged / anonymous marks of ``app.compose.marks`` (or a plain bracket-tag fallback)."""
 
     hedged: Callable[[str], bool]
     anonymous: Callable[[str], bool]
@@ -363,10 +363,10 @@ def _fallback_strip(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_marks() -> Marks:
-    """The marks notation of ``app.marks`` when it is installed, else bracket tags ``[hedged]`` / ``[anonymous source]``."""
+    """The marks notation of ``app.compose.marks`` when it is installed, else bracket tags ``[hedged]`` / ``[anonymous source]``."""
     app_marks: ModuleType | None
     try:
-        from app import marks as app_marks
+        from app.compose import marks as app_marks
     except ImportError:
         app_marks = None
     if app_marks is not None:
@@ -374,7 +374,7 @@ def load_marks() -> Marks:
         anonymous = getattr(app_marks, "has_anonymous_mark", None)
         strip = getattr(app_marks, "strip_marks", None)
         if callable(hedged) and callable(anonymous):
-            return Marks(hedged, anonymous, strip if callable(strip) else _fallback_strip, "app.marks")
+            return Marks(hedged, anonymous, strip if callable(strip) else _fallback_strip, "app.compose.marks")
     return Marks(
         lambda t: bool(_FALLBACK_HEDGE_MARK.search(t)),
         lambda t: bool(_FALLBACK_ANON_MARK.search(t)),

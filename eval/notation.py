@@ -4,7 +4,7 @@ footnotes and the list of sources at its end.
 Two notations are built in, and an evaluator can state a third in a JSON file
 (``--notation FILE.json``, format in ``docs/eval.md``):
 
-- ``newsqa``: newsqa's own notation (``app.marks``): ``[n]`` citations (``[1][2]``, ``[1, 2]``,
+- ``newsqa``: newsqa's own notation (``app.compose.marks``): ``[n]`` citations (``[1][2]``, ``[1, 2]``,
   ``[1-3]``), ``[hedged]`` and ``[anonymous source]`` marks.
 - ``generic`` (the default): everything ``newsqa`` reads, and the notations people and other
   tools write:
@@ -43,7 +43,7 @@ from eval.matching import (
     split_pieces,
 )
 from indexing.errors import BadInputError
-from indexing.lexicon import ascii_words
+from indexing.text.lexicon import ascii_words
 
 __all__ = [
     "BUILTIN_NOTATIONS",
@@ -256,7 +256,7 @@ NEWSQA = "newsqa"
 GENERIC = "generic"
 BUILTIN_NOTATIONS = (GENERIC, NEWSQA)
 _DESCRIPTIONS = {
-    NEWSQA: "[n] citations; [hedged] and [anonymous source] marks (app.marks)",
+    NEWSQA: "[n] citations; [hedged] and [anonymous source] marks (app.compose.marks)",
     GENERIC: (
         "newsqa's [n], [hedged], [anonymous source]; citations as [^n], (n), 【n】, [n](url), superscripts, URLs and "
         "listed titles; marks in words (unnamed, not named, unconfirmed ...), in brackets or parentheses, "

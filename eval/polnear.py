@@ -94,7 +94,7 @@ def score_polnear(
     """
     from indexing.attribution import analyze_doc
     from indexing.attribution.tagger import DEFAULT_SETTINGS, load_lm_tagger, load_tagger
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     directory = Path(directory)
     pairs = article_pairs(directory)[: limit or None]

@@ -43,7 +43,7 @@ def score_source_types(
     """
     from indexing.attribution import analyze_doc
     from indexing.attribution.engine import classify_mention
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     directory = Path(directory)
     rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]

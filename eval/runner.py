@@ -146,13 +146,13 @@ def run_newsqa(
 def build_judge(
     settings: Settings, *, embedder: Any = None, notation: Notation | None = None, corpus: CorpusIndex | None = None
 ) -> tuple[Judge, str]:
-    """The judge over ``app.support.SupportScorer`` (the guard's measure), its description for the report.
+    """The judge over ``app.guard.support.SupportScorer`` (the guard's measure), its description for the report.
 
     ``notation`` is how answers are read (default: generic); ``corpus`` is where a citation that gives
     no text is looked up.
     """
     try:
-        from app import support as support_module
+        from app.guard import support as support_module
     except ImportError:
         return (
             Judge.default(LexicalSupport(), notation, corpus, settings.attribution_settings),
@@ -172,7 +172,7 @@ def build_judge(
         getattr(scorer, "threshold", None),
     )
     name = (
-        "app.support.SupportScorer: embedding similarity + content-word overlap"
+        "app.guard.support.SupportScorer: embedding similarity + content-word overlap"
         + (f", supported when combined >= {threshold}" if threshold is not None else "")
         + " (a heuristic, not an NLI model)"
     )
@@ -267,7 +267,7 @@ def evaluate(
     stray = [i for i in answers if i not in known]
     if stray:
         notes.append(f"{len(stray)} answer(s) match no case id and were ignored (e.g. {stray[0]!r})")
-    if judge.notation.marks.origin != "app.marks":
+    if judge.notation.marks.origin != "app.compose.marks":
         notes.append(f"newsqa's marks read as: {judge.notation.marks.origin}")
     corpus_used = sum(
         1 for r in results for c in r.citations if c.text and judge.corpus is not None and _whole(r, c.id, answers)

@@ -3,7 +3,7 @@
 Imports nothing from ``app`` or ``eval``.
 """
 
-from .errors import (
+from indexing.errors import (
     BadInputError,
     ConfigurationError,
     GenerationError,
@@ -13,13 +13,13 @@ from .errors import (
     StoreError,
     StoreLockedError,
 )
-from .models import (
+from indexing.models import (
     Article,
     Chunk,
     Claim,
     Span,
 )
-from .settings import IndexSettings
+from indexing.settings import IndexSettings
 
 __all__ = [
     "Article",

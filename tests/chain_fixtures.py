@@ -183,7 +183,7 @@ def fixture_articles() -> list[FixtureArticle]:
 
 
 class FakeSearcher:
-    """In-memory stand-in for ``app.retrieval.HybridSearcher``: one chunk per article, cosine ranking."""
+    """In-memory stand-in for ``app.retrieve.retrieval.HybridSearcher``: one chunk per article, cosine ranking."""
 
     def __init__(self, embedder: Any, articles: list[FixtureArticle] | None = None) -> None:
         self.embedder = embedder
@@ -233,12 +233,12 @@ def compose_and_guard(question: str, searcher: Any, k: int = 4, *, reader: Any =
     The chain's steps without the chain; without a reader every question counts as answerable
     and the composer chooses passages by their ranking alone.
     """
-    from app.composers.base import ComposeRequest
-    from app.composers.evidence import answerability, build_passages, rank_passages, time_sensitive
-    from app.composers.extractive import ExtractiveComposer
-    from app.guard import AttributionGuard
-    from app.reader import read
-    from app.support import SupportScorer, as_cached
+    from app.compose.base import ComposeRequest
+    from app.compose.evidence import answerability, build_passages, rank_passages, time_sensitive
+    from app.compose.extractive import ExtractiveComposer
+    from app.guard.guard import AttributionGuard
+    from app.guard.support import SupportScorer, as_cached
+    from app.read.reader import read
 
     results = searcher.search(question, k=k)
     passages = rank_passages(question, build_passages(results), as_cached(searcher.embedder))

@@ -42,7 +42,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(scope="session")
 def embedder():
     """The real packaged all-MiniLM-L6-v2 on the default backend (ONNX Runtime), loaded once."""
-    from indexing.embedding import load_embedder
+    from indexing.embedding.embedder import load_embedder
 
     return load_embedder(Settings())
 
@@ -50,7 +50,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def nlp():
     """The real packaged en_core_web_sm pipeline, loaded once."""
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     return load_nlp()
 

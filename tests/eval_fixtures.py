@@ -1,5 +1,5 @@
 """Invented answers for the eval suite's tests: one correct answer per case of tests/fixtures/eval/dataset.json,
-and damaged variants, each with the metric that must flag it. Answers use the app.marks notation."""
+and damaged variants, each with the metric that must flag it. Answers use the app.compose.marks notation."""
 
 from __future__ import annotations
 

@@ -149,7 +149,7 @@ def assert_clean_store(settings: Settings, expected: dict[str, str] | None = Non
     ``expected`` maps article id -> content hash when the caller knows what must
     be there. Returns ``{article_id: chunk count}``.
     """
-    from indexing.store import open_store
+    from indexing.store.chroma import open_store
 
     store = open_store(settings)
     try:

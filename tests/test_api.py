@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from app.models import Answer, SearchResponse
 from app.settings import Settings
 from app.surfaces.http import create_app
+from indexing.ingest.pipeline import IngestReport
 from indexing.models import Article
-from indexing.pipeline import IngestReport
 from tests.api_fixtures import sample_qa  # noqa: F401 - session fixture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ui"

@@ -17,8 +17,8 @@ from indexing.attribution import engine as eng
 from indexing.attribution import lm_tagger as lm
 from indexing.attribution import tagger as tg
 from indexing.errors import ConfigurationError
-from indexing.nlp import load_nlp
 from indexing.settings import IndexSettings
+from indexing.text.nlp import load_nlp
 
 TEXT = (
     "The council met on Monday.\n\nThe mayor said on Tuesday that the bridge could reopen in May. "
@@ -83,7 +83,7 @@ def test_a_corrupt_or_foreign_weight_file_is_a_clear_error_naming_it(tmp_path, d
         data = lm.DELTA_FILE.read_bytes()
         broken.write_bytes(data[: len(data) // 2])
     else:  # a valid delta file of another model: the answer reader's
-        from app.reader import DEFAULT_DELTA
+        from app.read.reader import DEFAULT_DELTA
 
         broken.write_bytes(DEFAULT_DELTA.read_bytes())
     with pytest.raises(ConfigurationError, match="broken.npz"):
@@ -121,7 +121,7 @@ def test_windows_cover_each_word_once_and_keep_only_the_sentences_asked_for(nlp)
 
 
 def test_every_word_points_at_its_own_first_word_piece(nlp):
-    tok = lm.load_tokenizer(__import__("indexing.embedding", fromlist=["x"]).default_model_path())
+    tok = lm.load_tokenizer(__import__("indexing.embedding.embedder", fromlist=["x"]).default_model_path())
     words = ["Ms", "Okonkwo-Baptiste", "said", "unbelievably", ",", "\u201cno\u201d", "."]
     ids, first = lm.encode_words(tok, words)
     assert (first >= 1).all() and (np.diff(first) > 0).all()  # after [CLS], in order
@@ -149,7 +149,7 @@ def test_the_recipe_reads_through_the_shared_code(nlp, tmp_path):
     """``training/train_transformer_tagger`` builds its training items from the same windows, word pieces and
     rules' roles as ingest (an invented article and brat file)."""
     pytest.importorskip("torch")
-    from indexing.embedding import default_model_path
+    from indexing.embedding.embedder import default_model_path
     from training.tagger_data import gold_labels
     from training.train_transformer_tagger import _read
 

@@ -14,8 +14,8 @@ import pytest
 from indexing.attribution import analyze_doc
 from indexing.attribution import tagger as tg
 from indexing.attribution.quotes import QuoteIndex
-from indexing.nlp import load_nlp
 from indexing.settings import AttributionSettings, IndexSettings
+from indexing.text.nlp import load_nlp
 
 
 @pytest.fixture(scope="module")

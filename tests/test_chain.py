@@ -14,10 +14,10 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from app.chain import astream_answer, build_chain
-from app.condense import condense_rules, resolve_filters, speakers_in
-from app.marks import answer_sentences, has_hedge_mark
+from app.compose.marks import answer_sentences, has_hedge_mark
 from app.models import Answer
-from app.retrieval import SearchFilters
+from app.retrieve.condense import condense_rules, resolve_filters, speakers_in
+from app.retrieve.retrieval import SearchFilters
 
 
 class PromptAwareModel(BaseChatModel):

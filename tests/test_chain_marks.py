@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.marks import (
+from app.compose.marks import (
     ANONYMOUS_MARK,
     HEDGE_MARK,
     Mark,

@@ -11,24 +11,24 @@ from pathlib import Path
 import pytest
 from chain_fixtures import FakeSearcher
 
-from app.composers.base import ComposeRequest
-from app.composers.evidence import (
+from app.compose.base import ComposeRequest
+from app.compose.evidence import (
     Passage,
     asked_source,
     build_passages,
     rank_passages,
     speaks_for,
 )
-from app.composers.extractive import (
+from app.compose.extractive import (
     ExtractiveComposer,
     join_quote_paragraphs,
     render_claim,
 )
-from app.guard import AttributionGuard, quotations
-from app.marks import has_anonymous_mark, has_hedge_mark
+from app.compose.marks import has_anonymous_mark, has_hedge_mark
+from app.compose.wording import hedges_outside_quotes, lower_after_comma
+from app.guard.guard import AttributionGuard, quotations
+from app.guard.support import SupportScorer, as_cached
 from app.models import SearchResult
-from app.support import SupportScorer, as_cached
-from app.wording import hedges_outside_quotes, lower_after_comma
 from indexing.models import Claim, Span
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,7 +225,7 @@ def _one_article(text: str, title: str, claims: list[Claim] | None = None, artic
 
 
 def test_question_terms_are_looked_up_as_the_lexical_index_cuts_them(embedder) -> None:
-    from app.composers.evidence import _absent_from, answerability
+    from app.compose.evidence import _absent_from, answerability
 
     # bm25s keeps runs of two or more word characters: "3,000m" is "000m", a lone "m" is never a token
     vocabulary = {"000m", "000", "runner", "ferri", "race"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.support import SUPPORT_THRESHOLD, SupportScorer, calibrate, content_words, load_labels
+from app.guard.support import SUPPORT_THRESHOLD, SupportScorer, calibrate, content_words, load_labels
 
 LABELS = Path(__file__).parent / "fixtures" / "support_labels.jsonl"
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from indexing.chunking import chunk_article, embedding_header, embedding_text
+from indexing.chunks.chunking import chunk_article, embedding_header, embedding_text
 from indexing.models import Article, Claim, Span
 
 SUBJECTS = [

@@ -5,20 +5,20 @@ from __future__ import annotations
 import pytest
 from chain_fixtures import FakeSearcher, compose_and_guard
 
-from app.composers.base import ComposeRequest, should_refuse
-from app.composers.evidence import (
+from app.compose.base import ComposeRequest, should_refuse
+from app.compose.evidence import (
     Passage,
     build_passages,
     find_instructions,
     rank_passages,
     sentence_spans,
 )
-from app.composers.extractive import ExtractiveComposer, render_claim
-from app.composers.llm import format_passages
-from app.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
+from app.compose.extractive import ExtractiveComposer, render_claim
+from app.compose.llm import format_passages
+from app.compose.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
+from app.compose.wording import has_source
+from app.guard.support import as_cached
 from app.models import SearchResult
-from app.support import as_cached
-from app.wording import has_source
 from indexing.models import Claim, Span
 
 
@@ -486,8 +486,8 @@ def test_the_writers_hedge_marks_only_its_own_sentence(embedder) -> None:
     )
     hedged = {s.text.split()[0]: has_hedge_mark(s.text) for s in draft.sentences}
     assert hedged == {"To": True, "When": False}
-    from app.guard import AttributionGuard
-    from app.support import SupportScorer
+    from app.guard.guard import AttributionGuard
+    from app.guard.support import SupportScorer
 
     answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=passages)
     assert {s.text.split()[0]: has_hedge_mark(s.text) for s in answer_sentences(answer.answer)} == {

@@ -178,9 +178,9 @@ def test_every_sample_passage_sits_at_its_offsets(sample: EvalDataset) -> None:
 
 
 def test_sample_offsets_hold_in_the_bodies_the_loader_produces(sample: EvalDataset) -> None:
-    if importlib.util.find_spec("indexing.loaders") is None:
-        pytest.skip("indexing.loaders not written yet")
-    from indexing.loaders import LoadFailure, load_all
+    if importlib.util.find_spec("indexing.ingest.loaders") is None:
+        pytest.skip("indexing.ingest.loaders not written yet")
+    from indexing.ingest.loaders import LoadFailure, load_all
 
     loaded: dict[str, list[str]] = {}
     for item in load_all([CORPUS]):

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from app.settings import Settings
-from indexing.embedding import SentenceTransformerEmbedder, default_model_path, load_embedder
+from indexing.embedding.embedder import SentenceTransformerEmbedder, default_model_path, load_embedder
+from indexing.embedding.onnx import OnnxEmbedder
 from indexing.errors import ConfigurationError
-from indexing.onnx_embedding import OnnxEmbedder
 
 # invented news sentences
 DOCS = [
@@ -125,7 +125,7 @@ def test_a_fresh_cache_is_built_once_and_reused_without_torch(tmp_path):
     stamp = first.path.stat().st_mtime_ns
     # a new process reuses the file and never imports torch or transformers
     code = (
-        "import sys, numpy as np; from indexing.onnx_embedding import OnnxEmbedder; "
+        "import sys, numpy as np; from indexing.embedding.onnx import OnnxEmbedder; "
         f"e = OnnxEmbedder(cache_dir={str(cache)!r}, precision='int8'); v = e.embed(['a test sentence']); "
         "print(v.shape[1], 'torch' in sys.modules, 'transformers' in sys.modules)"
     )

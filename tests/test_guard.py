@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from chain_fixtures import FakeSearcher
 
-from app.composers.base import Draft, DraftSentence
-from app.composers.evidence import build_passages
-from app.guard import AttributionGuard, names_source, quotations
-from app.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
-from app.support import SupportScorer
+from app.compose.base import Draft, DraftSentence
+from app.compose.evidence import build_passages
+from app.compose.marks import answer_sentences, has_anonymous_mark, has_hedge_mark
+from app.guard.guard import AttributionGuard, names_source, quotations
+from app.guard.support import SupportScorer
 from indexing.models import Claim
 
 

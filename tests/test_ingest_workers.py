@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from app.settings import Settings
-from indexing.lexical import LexicalIndex
-from indexing.pipeline import Ingestor
-from indexing.store import open_store
+from indexing.ingest.pipeline import Ingestor
+from indexing.store.chroma import open_store
+from indexing.store.lexical import LexicalIndex
 from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import assert_clean_store, many_articles, write_corpus
 

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from app.settings import Settings
-from indexing.chunking import embedding_text
-from indexing.lexical import LexicalIndex
-from indexing.pipeline import Ingestor
-from indexing.store import ChunkRow, open_store
+from indexing.chunks.chunking import embedding_text
+from indexing.ingest.pipeline import Ingestor
+from indexing.store.chroma import ChunkRow, open_store
+from indexing.store.lexical import LexicalIndex
 from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, article
 
@@ -31,9 +31,9 @@ QUERIES = ["Tollbridge ferry fares", "glacier meltwater", "bakery strike night s
 READER = textwrap.dedent(
     """
     import json, sys
-    from indexing.lexical import LexicalIndex
+    from indexing.store.lexical import LexicalIndex
     from app.settings import Settings
-    from indexing.store import open_store
+    from indexing.store.chroma import open_store
     settings = Settings(home=sys.argv[1], chroma_url=sys.argv[2], collection=sys.argv[3])
     store = open_store(settings)
     index = LexicalIndex(settings)

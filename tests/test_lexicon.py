@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.guard import names_source
-from app.marks import answer_sentences
+from app.compose.marks import answer_sentences
+from app.guard.guard import names_source
 from eval.matching import split_sentences
-from indexing.answer_sentences import sentence_spans
-from indexing.lexicon import (
+from indexing.models import Claim
+from indexing.text.answer_sentences import sentence_spans
+from indexing.text.lexicon import (
     PRONOUN_SOURCES,
     PRONOUN_SOURCES_WITH_DEMONSTRATIVES,
     PRONOUNS_WITH_POSSESSIVES,
@@ -18,8 +19,7 @@ from indexing.lexicon import (
     normalise,
     word_form,
 )
-from indexing.models import Claim
-from indexing.quote_match import quote_in_passage
+from indexing.text.quote_match import quote_in_passage
 
 
 def test_the_pronoun_sets_nest_as_documented() -> None:

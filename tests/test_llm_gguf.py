@@ -12,10 +12,10 @@ import pytest
 from chain_fixtures import FakeSearcher
 
 from app.chain import astream_answer, build_chain
-from app.guard import names_source
-from app.llm import make_chat_model
-from app.marks import answer_sentences, find_citations, strip_citations, strip_marks
-from app.retrieval import SearchFilters
+from app.compose.chat_models import make_chat_model
+from app.compose.marks import answer_sentences, find_citations, strip_citations, strip_marks
+from app.guard.guard import names_source
+from app.retrieve.retrieval import SearchFilters
 from app.service import NewsQA
 from app.settings import Settings
 from indexing.errors import ConfigurationError
@@ -135,7 +135,7 @@ async def test_smollm2_answers_and_the_guard_repairs_what_it_gets_wrong(smollm2_
 def test_smollm2_streams_the_same_greedy_text_it_returns() -> None:
     from langchain_core.messages import HumanMessage, SystemMessage
 
-    from app.gguf_chat import load_gguf_chat_model, packaged_smollm2
+    from app.compose.gguf_chat import load_gguf_chat_model, packaged_smollm2
 
     model = load_gguf_chat_model(packaged_smollm2(), max_new_tokens=12)  # the file is read once per process
     messages = [SystemMessage("Answer in one short sentence."), HumanMessage("What is the capital of France?")]

@@ -10,8 +10,8 @@ from chain_fixtures import FakeSearcher
 from openai_stub import OpenAIStub
 
 from app.chain import astream_answer, build_chain
-from app.llm import make_chat_model
-from app.retrieval import SearchFilters
+from app.compose.chat_models import make_chat_model
+from app.retrieve.retrieval import SearchFilters
 from app.settings import Settings
 from indexing.errors import ConfigurationError, GenerationError
 

@@ -19,8 +19,8 @@ from typing import ClassVar
 
 import pytest
 
-from indexing import loaders
-from indexing.loaders import (
+from indexing.ingest import loaders
+from indexing.ingest.loaders import (
     DiscoveredSource,
     LoadFailure,
     articles_from_json,
@@ -586,8 +586,8 @@ def test_unreachable_url_is_a_failure() -> None:
 
 
 def test_oversized_download_is_refused(site: str) -> None:
-    from indexing.loaders._common import Reject
-    from indexing.loaders._fetch import fetch
+    from indexing.ingest.loaders._common import Reject
+    from indexing.ingest.loaders._fetch import fetch
 
     with pytest.raises(Reject, match="larger than"):
         fetch(f"{site}/feed", max_bytes=100)

@@ -1,4 +1,4 @@
-"""The LoRA-delta loader (indexing/lora_onnx.py): packaged MiniLM + a delta file -> merged weights -> ONNX.
+"""The LoRA-delta loader (indexing/embedding/lora_onnx.py): packaged MiniLM + a delta file -> merged weights -> ONNX.
 
 Real packaged MiniLM, real torch export and ONNX Runtime; the deltas are random
 arrays written by the tests.
@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from indexing.embedding.lora_onnx import ensure_merged_onnx, load_delta
 from indexing.errors import ConfigurationError
-from indexing.lora_onnx import ensure_merged_onnx, load_delta
 
 QUERY = "encoder.layer.0.attention.self.query.weight"
 
@@ -36,7 +36,7 @@ def test_a_merged_model_computes_the_base_weights_plus_the_low_rank_update(tmp_p
     import transformers
     from tokenizers import Tokenizer
 
-    from indexing.embedding import default_model_path
+    from indexing.embedding.embedder import default_model_path
 
     rng = np.random.default_rng(0)
     a = rng.normal(0, 0.05, (4, 384)).astype(np.float16)
@@ -72,7 +72,7 @@ def test_a_merged_model_computes_the_base_weights_plus_the_low_rank_update(tmp_p
 
 
 def test_a_delta_that_does_not_fit_the_model_is_refused_with_its_name(tmp_path, model_cache) -> None:
-    from indexing.embedding import default_model_path
+    from indexing.embedding.embedder import default_model_path
 
     bad = _write_delta(tmp_path / "bad.npz", np.zeros((4, 100), np.float16), np.zeros((384, 4), np.float16))
     with pytest.raises(ConfigurationError, match="bad.npz"):

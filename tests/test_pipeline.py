@@ -15,9 +15,9 @@ import pytest
 
 from app.settings import Settings
 from indexing.errors import StoreLockedError
-from indexing.lock import StoreOwnedError, WriterLock
-from indexing.pipeline import Ingestor, IngestReport
-from indexing.store import NewsStore, open_store
+from indexing.ingest.pipeline import Ingestor, IngestReport
+from indexing.store.chroma import NewsStore, open_store
+from indexing.store.lock import StoreOwnedError, WriterLock
 from tests.chroma_server import ChromaServer, chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, assert_clean_store, write_corpus
 
@@ -166,7 +166,7 @@ def test_server_store_ingests_incrementally(tmp_path, chroma_url, embedder, nlp)
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from indexing.lock import WriterLock
+    from indexing.store.lock import WriterLock
     from app.settings import Settings
     lock = WriterLock(Settings(home=sys.argv[1]))
     lock.acquire(owner_url=sys.argv[2] or None, command="newsqa serve")

@@ -3,8 +3,8 @@ the attribution engine through to the answer sentence (invented article)."""
 
 from __future__ import annotations
 
-from app.composers.evidence import Passage
-from app.composers.extractive import render_claim
+from app.compose.evidence import Passage
+from app.compose.extractive import render_claim
 from app.models import SearchResult
 from indexing.attribution import analyze
 

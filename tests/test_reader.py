@@ -1,4 +1,4 @@
-"""The answer reader's run-time path (app/reader.py): delta file -> merged ONNX -> scores.
+"""The answer reader's run-time path (app/read/reader.py): delta file -> merged ONNX -> scores.
 
 Most tests use a random delta with a head, written by the test: they check what a
 user of the module relies on (scores are probabilities, one per passage,
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.reader import AnswerReader, render_context
+from app.read.reader import AnswerReader, render_context
 from indexing.errors import ConfigurationError
 
 QUERY = "encoder.layer.0.attention.self.query.weight"
@@ -79,7 +79,7 @@ def test_a_pronoun_speaker_is_named_for_the_reader() -> None:
 
 
 def test_the_shipped_delta_loads_offline_and_a_corrupt_one_names_its_file(tmp_path) -> None:
-    from app.reader import DEFAULT_DELTA
+    from app.read.reader import DEFAULT_DELTA
 
     reader = AnswerReader(tmp_path / "cache", DEFAULT_DELTA)
     yes, no = reader.score(
@@ -97,7 +97,7 @@ def test_the_shipped_delta_loads_offline_and_a_corrupt_one_names_its_file(tmp_pa
 
 
 def test_the_int8_reader_keeps_the_float_readers_order_and_an_unknown_precision_is_refused(tmp_path) -> None:
-    from app.reader import DEFAULT_DELTA
+    from app.read.reader import DEFAULT_DELTA
 
     question = "How many jobs will go when the plant closes?"
     contexts = [
@@ -117,7 +117,7 @@ def test_the_int8_reader_keeps_the_float_readers_order_and_an_unknown_precision_
 
 
 def test_a_question_asking_for_a_figure_or_a_time_prefers_passages_that_hold_one() -> None:
-    from app.reader import asked_kind, combine, typed_match
+    from app.read.reader import asked_kind, combine, typed_match
 
     assert asked_kind("How many crew members joined the strike?") == "figure"
     assert asked_kind("Roughly what did the new terminal cost?") == "figure"
@@ -134,7 +134,7 @@ def test_a_question_asking_for_a_figure_or_a_time_prefers_passages_that_hold_one
 
 
 def test_a_question_asking_several_things_is_read_part_by_part() -> None:
-    from app.reader import split_question
+    from app.read.reader import split_question
 
     assert split_question("What did the union and the ministry each say about the deal?") == [
         "What did the union say about the deal?",
@@ -160,7 +160,7 @@ def test_a_question_asking_several_things_is_read_part_by_part() -> None:
 
 
 def test_a_question_with_several_actors_may_use_more_passages() -> None:
-    from app.composers.extractive import MULTI_PASSAGES, ONE_FACT_PASSAGES, answer_limit
+    from app.compose.extractive import MULTI_PASSAGES, ONE_FACT_PASSAGES, answer_limit
 
     assert answer_limit("How did the dockers and the shipping lines react to the new tariff?") == MULTI_PASSAGES
     assert answer_limit("How did the dockers react to the new tariff?") == ONE_FACT_PASSAGES

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.marks import answer_sentences
+from app.compose.marks import answer_sentences
 from app.service import NewsQA
 from app.settings import Settings
 

@@ -13,12 +13,12 @@ import pytest
 from langchain_core.documents import Document
 
 from app.models import SearchResult
-from app.retrieval import HybridSearcher, NewsRetriever, SearchFilters
+from app.retrieve.retrieval import HybridSearcher, NewsRetriever, SearchFilters
 from app.settings import Settings
 from indexing.errors import BadInputError
-from indexing.lexical import LexicalIndex
-from indexing.pipeline import Ingestor
-from indexing.store import open_store
+from indexing.ingest.pipeline import Ingestor
+from indexing.store.chroma import open_store
+from indexing.store.lexical import LexicalIndex
 from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.store_fixtures import ARTICLES, write_corpus
 

@@ -15,7 +15,7 @@ pytest.importorskip("langchain_tests")
 
 from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from app.retrieval import NewsRetriever
+from app.retrieve.retrieval import NewsRetriever
 from app.settings import Settings
 from tests.conftest import SAMPLE_CORPUS
 

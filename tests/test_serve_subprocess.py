@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from app.settings import Settings
-from indexing.lock import WriterLock
+from indexing.store.lock import WriterLock
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "ui"

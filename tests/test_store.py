@@ -7,7 +7,7 @@ import pytest
 
 from app.settings import Settings
 from indexing.errors import BadInputError, StoreError
-from indexing.store import open_store
+from indexing.store.chroma import open_store
 from tests.chroma_server import chroma_url, free_port, unique_collection  # noqa: F401 - fixture
 from tests.contracts.store_contract import write
 from tests.store_fixtures import ARTICLES, assert_clean_store
@@ -122,7 +122,7 @@ def test_a_store_keeps_the_embedder_its_vectors_were_made_with(tmp_path, sample_
 def test_ingesting_other_vectors_into_a_store_is_refused_before_anything_is_written(tmp_path, sample_corpus):
     from app.service import NewsQA, shared_embedder
     from indexing.errors import ConfigurationError
-    from indexing.pipeline import Ingestor
+    from indexing.ingest.pipeline import Ingestor
 
     settings = Settings(home=tmp_path / "home", embed_backend="onnx")
     qa = NewsQA(settings)

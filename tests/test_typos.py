@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.settings import Settings
-from indexing.lexical import LexicalIndex
-from indexing.store import ChunkRow
+from indexing.store.chroma import ChunkRow
+from indexing.store.lexical import LexicalIndex
 
 TEXTS = [
     "The fisheries minister said the cod quota would be cut by a fifth next year.",

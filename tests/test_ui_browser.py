@@ -164,7 +164,7 @@ MARKED_QUESTIONS = [
 
 def test_hedged_and_anonymous_badges_with_the_legend(page, sample_qa) -> None:  # noqa: F811
     # Pick (through the Python API) a question whose answer has both marks, then check the UI shows them as badges.
-    from app.marks import Mark, find_marks
+    from app.compose.marks import Mark, find_marks
 
     question = next(
         (q for q in MARKED_QUESTIONS if {Mark.HEDGED, Mark.ANONYMOUS} <= set(find_marks(sample_qa.ask(q).answer))),

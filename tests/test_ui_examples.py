@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.surfaces.ui.examples import _topic, corpus_examples
-from indexing.loaders import load_bytes
+from indexing.ingest.loaders import load_bytes
 from indexing.models import Article
 from tests.api_fixtures import sample_qa  # noqa: F401 - session fixture
 

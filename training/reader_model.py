@@ -45,7 +45,7 @@ def start_run(args: argparse.Namespace):
     import transformers
     from tokenizers import Tokenizer
 
-    from indexing.embedding import default_model_path
+    from indexing.embedding.embedder import default_model_path
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)

@@ -5,7 +5,7 @@ Two sources, both real text written by people:
 - **analyst questions over BBC News** (``../shared/data/questions``, the
   ``train`` split of :mod:`training.questions` only): each question goes
   through the chain's own retrieval and ranking over a BBC store
-  (:func:`app.reader.reader_candidates`), and every candidate the reader would
+  (:func:`app.read.reader.reader_candidates`), and every candidate the reader would
   see is a pair, labelled 1 when it overlaps the question's gold evidence.
   The negatives are what the reader must learn to pass over: the story's
   neighbouring sentences, a namesake's quote, and every candidate of a near
@@ -54,7 +54,7 @@ __all__ = ["question_pairs", "snli_pairs"]
 
 def question_pairs(qa, questions: list[Question], *, positives_repeat: int = 3) -> list[dict]:
     """Pairs from the chain's reader candidates for each question (positives repeated ``positives_repeat`` times)."""
-    from app.reader import passage_context, reader_candidates
+    from app.read.reader import passage_context, reader_candidates
 
     rows: list[dict] = []
     for q in questions:

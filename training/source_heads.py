@@ -24,7 +24,7 @@ HEADS_PATH = Path(__file__).resolve().parent.parent / "indexing" / "attribution"
 
 
 def learn_source_heads(directory: Path, *, min_count: int = 2) -> list[str]:
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     nlp = load_nlp()
     counts: Counter[str] = Counter()

@@ -54,8 +54,8 @@ def prepare_articles(directory: Path, min_count: int, cache: Path | None):
     from indexing.attribution import analyze_doc
     from indexing.attribution.quotes import QuoteIndex
     from indexing.attribution.tagger import CATEGORICAL, featurize, role_tags
-    from indexing.nlp import load_nlp
     from indexing.settings import AttributionSettings
+    from indexing.text.nlp import load_nlp
 
     rules_only = AttributionSettings(mode="rules")  # the tagger's input is the rules' reading, never its own
     key = cache / f"{directory.name}.pkl" if cache else None

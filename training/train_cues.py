@@ -66,7 +66,7 @@ def _docs(directory: Path, cache: Path | None):
     """(doc, first annotation file) per article; parses, or reads a DocBin cache written by an earlier run."""
     from spacy.tokens import DocBin
 
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     pairs = article_pairs(directory)
     nlp = load_nlp()

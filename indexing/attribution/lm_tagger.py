@@ -20,7 +20,7 @@ What training and inference share, so they cannot drift, is defined here:
 
 The delta ships as ``tagger_lora.npz`` (float16, about 0.65 MB); the merged
 ONNX encoder is built from it and the packaged base weights once per machine
-(``indexing.lora_onnx``, under a file lock) in ``NEWSQA_MODEL_CACHE``.
+(``indexing.embedding.lora_onnx``, under a file lock) in ``NEWSQA_MODEL_CACHE``.
 """
 
 from __future__ import annotations
@@ -166,9 +166,9 @@ class TransformerTagger:
     ) -> None:
         import onnxruntime
 
-        from indexing.default_model import default_model_path
+        from indexing.embedding.default_model import default_model_path
+        from indexing.embedding.lora_onnx import ensure_merged_onnx, load_delta
         from indexing.errors import ConfigurationError
-        from indexing.lora_onnx import ensure_merged_onnx, load_delta
 
         delta_path = Path(delta_path)
         if not delta_path.is_file():

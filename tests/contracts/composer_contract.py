@@ -1,8 +1,8 @@
-"""The contract every ``Composer`` passes (``app.composers.base.Composer``).
+"""The contract every ``Composer`` passes (``app.compose.base.Composer``).
 
 ``ComposerContract`` holds the behaviours; a composer's test module subclasses
 it as ``Test...`` and gives the ``composer`` fixture. Every test starts from the
-same request: the passages ``app.composers.evidence`` builds and ranks from the
+same request: the passages ``app.compose.evidence`` builds and ranks from the
 invented news world of ``tests/chain_fixtures.py``. What one composer writes
 (the extractive composer's wording, the LLM composer's prompt) is tested beside
 it (``tests/test_composers.py``, ``tests/test_chain.py``).
@@ -14,9 +14,9 @@ import dataclasses
 
 import pytest
 
-from app.composers.base import Composer, ComposeRequest, refusal_draft
-from app.composers.evidence import answerability, build_passages, rank_passages
-from app.support import as_cached
+from app.compose.base import Composer, ComposeRequest, refusal_draft
+from app.compose.evidence import answerability, build_passages, rank_passages
+from app.guard.support import as_cached
 from tests.chain_fixtures import FakeSearcher
 
 __all__ = ["QUESTION", "ComposerContract", "answerable_request"]

@@ -2,7 +2,7 @@
 
 ``StoreContract`` holds the behaviours; a store's test module subclasses it as
 ``Test...`` and gives the ``store`` fixture (a fresh, empty store). The tests use
-only ``indexing.vector_store.VectorStore``'s methods, never a backend's
+only ``indexing.store.protocol.VectorStore``'s methods, never a backend's
 internals; what one backend does beyond them (Chroma's kill-safe layout, its
 error messages) is tested beside it (``tests/test_store.py``).
 """
@@ -14,7 +14,7 @@ import re
 import numpy as np
 
 from indexing.models import Article, Chunk, Claim
-from indexing.vector_store import VectorStore
+from indexing.store.protocol import VectorStore
 from tests.store_fixtures import ARTICLES
 
 __all__ = ["StoreContract", "paragraph_chunks", "vectors", "write"]

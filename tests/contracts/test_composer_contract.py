@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from app.composers.extractive import ExtractiveComposer
-from app.composers.llm import LLMComposer
+from app.compose.extractive import ExtractiveComposer
+from app.compose.llm import LLMComposer
 from tests.contracts.composer_contract import ComposerContract
 
 # what a chat model following the prompt answers: the passages' words, each sentence with its [n]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.settings import Settings
-from indexing.store import open_store
+from indexing.store.chroma import open_store
 from tests.chroma_server import chroma_url, unique_collection  # noqa: F401 - fixture
 from tests.contracts.store_contract import StoreContract
 

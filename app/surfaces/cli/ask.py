@@ -25,7 +25,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from app.marks import LEGEND, find_marks
+from app.compose.marks import LEGEND, find_marks
 from app.models import Answer
 from app.settings import Settings
 from app.surfaces.cli.common import add_filter_arguments, call_server, print_result, serving_owner

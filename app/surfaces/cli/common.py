@@ -14,7 +14,7 @@ from app.settings import Settings
 from indexing.errors import BadInputError, StoreError
 
 if TYPE_CHECKING:
-    from indexing.lock import OwnerInfo
+    from indexing.store.lock import OwnerInfo
 
 __all__ = ["add_filter_arguments", "call_server", "print_result", "serving_owner"]
 
@@ -45,7 +45,7 @@ def serving_owner(settings: Settings) -> OwnerInfo | None:
     """
     if settings.chroma_url:
         return None  # a Chroma server is shared by design; nobody owns it
-    from indexing.lock import WriterLock
+    from indexing.store.lock import WriterLock
 
     owner = WriterLock(settings).owner()
     return owner if owner is not None and owner.url else None

@@ -16,9 +16,9 @@ from typing import Any
 
 from app.settings import Settings
 from indexing.errors import BadInputError, NewsQAError, StoreError
-from indexing.lock import OwnerInfo, StoreOwnedError, WriterLock
+from indexing.ingest.pipeline import IngestFailure, IngestReport, iter_articles
 from indexing.models import Article
-from indexing.pipeline import IngestFailure, IngestReport, iter_articles
+from indexing.store.lock import OwnerInfo, StoreOwnedError, WriterLock
 
 __all__ = ["register", "run", "send_to_server"]
 

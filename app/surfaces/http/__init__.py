@@ -24,7 +24,7 @@ Modules: :mod:`.application` (``create_app``, the meta routes), :mod:`.answers` 
 :mod:`.limits` (body size), :mod:`.errors` (the error body and handlers).
 """
 
-from .application import API_PREFIX, create_app
-from .models import AskRequest, ChatTurn, SearchRequest
+from app.surfaces.http.application import API_PREFIX, create_app
+from app.surfaces.http.models import AskRequest, ChatTurn, SearchRequest
 
 __all__ = ["API_PREFIX", "AskRequest", "ChatTurn", "SearchRequest", "create_app"]

@@ -12,9 +12,8 @@ from fastapi.responses import StreamingResponse
 
 from app.models import Answer, SearchResponse
 from app.service import NewsQA
+from app.surfaces.http.models import ERROR_RESPONSES, AskRequest, SearchRequest
 from indexing.errors import BadInputError, NewsQAError
-
-from .models import ERROR_RESPONSES, AskRequest, SearchRequest
 
 __all__ = ["answer_routes"]
 

@@ -12,13 +12,12 @@ from fastapi_offline import FastAPIOffline
 
 from app.service import NewsQA, write_lock
 from app.settings import Settings
-
-from .answers import answer_routes
-from .articles import article_routes
-from .auth import read_access, write_access
-from .errors import install_error_handlers
-from .limits import BodyLimitMiddleware
-from .models import ERROR_RESPONSES
+from app.surfaces.http.answers import answer_routes
+from app.surfaces.http.articles import article_routes
+from app.surfaces.http.auth import read_access, write_access
+from app.surfaces.http.errors import install_error_handlers
+from app.surfaces.http.limits import BodyLimitMiddleware
+from app.surfaces.http.models import ERROR_RESPONSES
 
 __all__ = ["API_PREFIX", "create_app"]
 

@@ -17,11 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from app.service import NewsQA
+from app.surfaces.http.models import ERROR_RESPONSES, ArticlePage, ArticleSummary, Deleted
 from indexing.errors import BadInputError
+from indexing.ingest.pipeline import IngestFailure, IngestReport
 from indexing.models import Article
-from indexing.pipeline import IngestFailure, IngestReport
-
-from .models import ERROR_RESPONSES, ArticlePage, ArticleSummary, Deleted
 
 __all__ = ["CLIENT_HEADER", "article_routes"]
 
@@ -110,7 +109,7 @@ def _media_type(request: Request) -> str:
 
 async def _articles_from_request(request: Request, outlet: str | None) -> tuple[list[Article], list[Any]]:
     """Articles and per-item load failures from any accepted body; never reads a server path."""
-    from indexing.loaders import articles_from_json, load_bytes
+    from indexing.ingest.loaders import articles_from_json, load_bytes
 
     if not request.headers.get("content-type"):
         raise HTTPException(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import error_response
+from app.surfaces.http.errors import error_response
 
 __all__ = ["BodyLimitMiddleware", "PayloadTooLarge"]
 

@@ -14,8 +14,8 @@ Modules: :mod:`.blocks` (the layout and its wiring), :mod:`.chat` (the chat hand
 :mod:`.render` (HTML), :mod:`.assets` (CSS, script, theme).
 """
 
-from .assets import UI_CSS, ui_theme
-from .blocks import build_ui
-from .examples import corpus_examples
+from app.surfaces.ui.assets import UI_CSS, ui_theme
+from app.surfaces.ui.blocks import build_ui
+from app.surfaces.ui.examples import corpus_examples
 
 __all__ = ["UI_CSS", "build_ui", "corpus_examples", "ui_theme"]

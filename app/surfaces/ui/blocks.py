@@ -11,11 +11,10 @@ from dataclasses import dataclass
 import gradio as gr
 
 from app.service import NewsQA
-
-from .assets import PANEL_JS
-from .chat import ChatHandlers, chat_handlers
-from .corpus import CorpusHandlers, corpus_handlers
-from .render import render_chat, render_corpus, render_legend, render_passage
+from app.surfaces.ui.assets import PANEL_JS
+from app.surfaces.ui.chat import ChatHandlers, chat_handlers
+from app.surfaces.ui.corpus import CorpusHandlers, corpus_handlers
+from app.surfaces.ui.render import render_chat, render_corpus, render_legend, render_passage
 
 __all__ = ["build_ui"]
 

@@ -17,10 +17,9 @@ import gradio as gr
 
 from app.models import Answer
 from app.service import NewsQA
+from app.surfaces.ui.render import Turn, render_chat, render_passage
 from indexing.errors import BadInputError, NewsQAError
 from indexing.models import Article
-
-from .render import Turn, render_chat, render_passage
 
 __all__ = ["ChatHandlers", "chat_handlers"]
 

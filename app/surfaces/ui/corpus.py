@@ -14,11 +14,10 @@ from typing import Any, NamedTuple
 import gradio as gr
 
 from app.service import NewsQA, write_lock
+from app.surfaces.ui.examples import corpus_examples
+from app.surfaces.ui.render import esc, outlet_counts, render_corpus, render_examples, render_notice
 from indexing.errors import NewsQAError
 from indexing.models import Article
-
-from .examples import corpus_examples
-from .render import esc, outlet_counts, render_corpus, render_examples, render_notice
 
 __all__ = ["CorpusHandlers", "corpus_handlers"]
 
@@ -67,7 +66,7 @@ def corpus_handlers(qa: NewsQA, *, api_key: str | None = None) -> CorpusHandlers
         key: str | None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects progress this way
     ) -> tuple[Any, ...]:
-        from indexing.loaders import load_bytes
+        from indexing.ingest.loaders import load_bytes
 
         if api_key and not hmac.compare_digest((key or "").encode(), api_key.encode()):
             message = "Adding articles needs the server's API key." if not key else "That API key is not valid."

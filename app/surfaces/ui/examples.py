@@ -69,7 +69,7 @@ def _topic(title: str, avoid: str = "", body: str = "") -> str | None:
     bare name gets "the".
     """
     try:
-        from indexing.nlp import load_nlp
+        from indexing.text.nlp import load_nlp
 
         doc = load_nlp()(title)
     except Exception:  # noqa: BLE001 - examples are a nicety; never fail the page for them

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.marks import LEGEND, MARK_PATTERN, Mark
+from app.compose.marks import LEGEND, MARK_PATTERN, Mark
 from app.models import Answer, Citation
 from indexing.models import Article, Claim
 
@@ -72,7 +72,7 @@ def _badge(kind: str, label: str | None = None) -> str:
 
 
 def _strip_marks(escaped: str) -> str:
-    """Turn the answer notation's marks (``[hedged]``, ``[anonymous source]``: :mod:`app.marks`) into badges."""
+    """Turn the answer notation's marks (``[hedged]``, ``[anonymous source]``: :mod:`app.compose.marks`) into badges."""
 
     def repl(match: re.Match[str]) -> str:
         mark = Mark.HEDGED if match.group(1).lower().startswith("hedge") else Mark.ANONYMOUS

@@ -1,0 +1,425 @@
+"""Evidence for composers: retrieved chunks cut into citable *passages* and ranked for a question.
+
+A **passage** is the sentence (or run of sentences) of a retrieved chunk that
+holds one or more claims, with the claims' attribution. Passages are what an
+answer cites (``Citation.start``/``end`` = the passage, ``chunk_start``/
+``chunk_end`` = its chunk), so the UI can highlight the cited claim inside
+the chunk. Claims come from the store (computed once at ingest), so nothing
+here re-runs spaCy.
+
+Ranking makes one batched (and cached) embedding call for the question and
+the candidate passages, then mixes cosine similarity with the share of the
+question's content words found in the passage, and boosts passages whose
+speaker the question names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+
+from app.guard.support import CachedEmbedder, content_words
+from app.models import Citation, SearchResult
+from indexing.models import Claim
+from indexing.text.lexicon import QUESTION_SAY_VERBS, REFERRING_WORDS, alphanumeric
+
+__all__ = [
+    "INSTRUCTION_PATTERN",
+    "Passage",
+    "answerability",
+    "asked_source",
+    "build_passages",
+    "find_instructions",
+    "question_terms",
+    "rank_passages",
+    "sentence_spans",
+    "source_mentioned",
+    "speaks_for",
+    "time_sensitive",
+]
+
+# Text that addresses a language model instead of informing a reader. A passage
+# holding it is still *data*: it may be cited for its other claims, but the
+# instruction itself is never evidence and never followed.
+INSTRUCTION_PATTERN = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.\n]{0,40}?\b(?:instructions?|prompts?|rules|guidelines|everything above)\b"
+    r"|\byou are now\b|\bsystem prompt\b|\bnew instructions?\b|\bas an ai\b"
+    r"|\b(?:tell|inform|assure) (?:everyone|all users|the user|users|readers)\b"
+    r"|\brespond only with\b|\bdo not cite\b",
+    re.IGNORECASE,
+)
+
+_TIME_WORDS = re.compile(
+    r"\b(latest|last|recent(?:ly)?|newest|new|now|current(?:ly)?|today|yesterday|tomorrow|this week|next|"
+    r"when|date|dated|still|ago|since|until|before|after|update[ds]?|so far|timeline|first|earlier|later)\b",
+    re.IGNORECASE,
+)
+# Words every question has; they say nothing about what it is about.
+_GENERIC = frozenset(
+    content_words(
+        "what who whom whose which when where why how did does do say said says tell told think thinks "
+        "about according report reported reports news article articles story stories latest recent "
+        "happen happened happening next anyone someone anything something more else also please explain "
+        "describe summarize summary know known claim claims statement statements view views comment comments"
+    )
+)
+
+
+_ASKED_SOURCE = [
+    re.compile(
+        rf"^\s*(?:what|how|why)\s+(?:did|does|do|has|have|had|is|was|were|will|would|could)\s+(?P<src>.+?)\s+(?:{QUESTION_SAY_VERBS})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\baccording to\s+(?P<src>[^,?;.]+)", re.IGNORECASE),
+    re.compile(
+        r"(?P<src>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)[’']s\s+(?:view|views|opinion|position|reaction|response|comments?|remarks?|statement|verdict|take)\b"
+    ),
+]
+
+
+def asked_source(question: str) -> str | None:
+    """Who the question asks about: X in "What did X say ...", "... according to X", "X's view"; else None."""
+    for pattern in _ASKED_SOURCE:
+        m = pattern.search(question)
+        if m:
+            return m.group("src").strip()
+    return None
+
+
+def question_terms(question: str) -> set[str]:
+    """The question's stemmed content words minus generic question words."""
+    return set(content_words(question, drop_reporting=True)) - _GENERIC
+
+
+def time_sensitive(question: str) -> bool:
+    """True when the question asks about time ("latest", "when", "recent", "last week"...)."""
+    return bool(_TIME_WORDS.search(question))
+
+
+def find_instructions(text: str) -> str | None:
+    """The first instruction-like phrase in ``text`` ("Ignore previous instructions"), or None."""
+    m = INSTRUCTION_PATTERN.search(text)
+    return m.group(0) if m else None
+
+
+_SENT_END = re.compile(r"""[.!?…]["'”’)]*(?=\s+["'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\s*\S)""")
+_ABBREV = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Gov|Lt|Col|No|vs|Inc|Jr|Sr|Co|Corp|Ltd)\.$")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text`` (a chunk), whitespace trimmed; light rules, no parser."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        if _ABBREV.search(text[start : m.start() + 1]):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if e - trail > s + lead:
+            out.append((s + lead, e - trail))
+    return out
+
+
+@dataclass
+class Passage:
+    """A citable sentence (run) of a retrieved chunk, with the claims inside it."""
+
+    result: SearchResult
+    start: int
+    end: int
+    text: str
+    claims: list[Claim]
+    injection: str | None = None
+    similarity: float = 0.0
+    overlap: float = 0.0
+    relevance: float = 0.0
+    vector: np.ndarray | None = field(default=None, repr=False)
+    # The answer reader's P(this passage gives what is asked), for the candidates it read (app.read.reader).
+    reading: float | None = None
+
+    @property
+    def article_id(self) -> str:
+        return self.result.article_id
+
+    @property
+    def outlet(self) -> str | None:
+        return self.result.outlet
+
+    @property
+    def published_at(self) -> date | None:
+        return self.result.published_at
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.result.article_id, self.start, self.end)
+
+    def dateline(self) -> str:
+        """``"(Harbor Gazette, 2026-09-14)"``, or the part of it that is known, or ``""``."""
+        parts = [p for p in (self.outlet, self.published_at.isoformat() if self.published_at else None) if p]
+        return f"({', '.join(parts)})" if parts else ""
+
+    def citation(self, number: int) -> Citation:
+        r = self.result
+        return Citation(
+            id=number,
+            chunk_id=r.chunk_id,
+            article_id=r.article_id,
+            title=r.title,
+            outlet=r.outlet,
+            published_at=r.published_at,
+            url=r.url,
+            source_path=r.source_path,
+            text=self.text,
+            start=self.start,
+            end=self.end,
+            score=round(float(self.relevance), 4),
+            chunk_start=r.start,
+            chunk_end=r.end,
+        )
+
+    def evidence_text(self) -> str:
+        """The passage as evidence: instruction-like sentences removed (they are never evidence)."""
+        if not self.injection:
+            return self.text
+        kept = [self.text[s:e] for s, e in sentence_spans(self.text) if not find_instructions(self.text[s:e])]
+        return " ".join(kept)
+
+
+def _claim_local_span(claim: Claim, result: SearchResult, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The sentences holding the claim (content, plus source and cue when they share those sentences), chunk-local."""
+    n = len(result.text)
+    if claim.start is not None and claim.end is not None:
+        s, e = claim.start - result.start, claim.end - result.start
+    else:
+        found = result.text.find(claim.text)
+        if found < 0:
+            return None
+        s, e = found, found + len(claim.text)
+    s, e = max(0, s), min(n, e)
+    if e <= s:
+        return None
+    ps = max((a for a, _ in spans if a <= s), default=0)
+    pe = min((b for _, b in spans if b >= e), default=n)
+    # Source and cue count only inside the content's own sentences: a source in
+    # the next sentence is more often the engine's mistake than a real pattern.
+    return ps, pe
+
+
+def build_passages(results: Sequence[SearchResult]) -> list[Passage]:
+    """Cut retrieved chunks into passages (one per claim sentence), dropping duplicates across chunks."""
+    from indexing.attribution import find_hedges
+
+    passages: dict[tuple[str, int, int], Passage] = {}
+    seen_chunks: set[str] = set()
+    for result in results:
+        if result.chunk_id in seen_chunks:
+            continue
+        seen_chunks.add(result.chunk_id)
+        spans = sentence_spans(result.text)
+        located: list[tuple[int, int, Claim]] = []
+        for claim in result.claims:
+            local = _claim_local_span(claim, result, spans)
+            if local is not None:
+                located.append((*local, claim))
+        if not located:
+            # No stored claims (an old store, or an engine that found none): each
+            # sentence is the journalist's own statement, hedges found here.
+            for s, e in spans:
+                text = result.text[s:e]
+                located.append((s, e, Claim(text=text, hedges=find_hedges(text))))
+        for ps, pe, claim in located:
+            key = (result.article_id, result.start + ps, result.start + pe)
+            if key in passages:
+                if claim not in passages[key].claims:
+                    passages[key].claims.append(claim)
+                continue
+            text = result.text[ps:pe]
+            passages[key] = Passage(
+                result=result,
+                start=key[1],
+                end=key[2],
+                text=text,
+                claims=[claim],
+                injection=find_instructions(text),
+            )
+    return list(passages.values())
+
+
+def source_mentioned(question: str, claim: Claim) -> bool:
+    """True when the question names the claim's speaker (full name, surname, or the source as written)."""
+    q = f" {alphanumeric(question)} "
+    for name in (claim.speaker, claim.source):
+        if not name:
+            continue
+        n = alphanumeric(name.split(",")[0])
+        if not n or n in REFERRING_WORDS:
+            continue
+        if f" {n} " in q:
+            return True
+        words = [w for w in n.split() if len(w) > 2 and w not in {"the", "and", "of"}]
+        # Surname or a distinctive word of an organisation ("ministry", "Okafor").
+        if (
+            words
+            and f" {words[-1]} " in q
+            and words[-1] not in {"officials", "source", "sources", "analysts", "experts"}
+        ):
+            return True
+    return False
+
+
+def speaks_for(asked: str, claim: Claim, context: str = "") -> bool:
+    """True when ``claim``'s source is who the question asks about ("the port authority" in "Maria Okafor, the port authority's director").
+
+    The asked phrase's head (before a preposition, after a possessor: "Lumora's
+    *chief executive*", "*a trade official* in Astor") must be wholly in the
+    source as written (apposition included) or its resolved speaker; a name is
+    found by its surname.
+    """
+    if not claim.attributed:
+        return False
+    head = re.split(r"\s+(?:in|of|at|from|for|with|on|within|close to)\s+", asked.strip(), maxsplit=1)[0]
+    *owner, head = re.split(r"[’']s\s+", head)
+    words = set(content_words(head)) - {"one", "former"}
+    have = set(content_words(f"{claim.source or ''} {claim.speaker or ''}"))
+    if not words or not have:
+        return False
+    # "Lumora's chief executive": Lumora must be the source's or the passage's (``context``), not Valrail.
+    if owner and not set(content_words(owner[0])) <= have | set(content_words(context)):
+        return False
+    surname = content_words(asked.split()[-1])
+    return words <= have or (asked.split()[-1][:1].isupper() and bool(surname) and surname[-1] in have)
+
+
+def rank_passages(
+    question: str,
+    passages: list[Passage],
+    embedder: CachedEmbedder,
+    *,
+    max_embedded: int = 16,
+) -> list[Passage]:
+    """Score passages for ``question`` (similarity, overlap, relevance) and return them best first.
+
+    Only the ``max_embedded`` lexically most promising passages are embedded
+    (one batched, cached call); the rest keep relevance 0.
+    """
+    if not passages:
+        return []
+    asked = asked_source(question)
+    # Who is asked about is matched by the boost below; the rest says what about.
+    terms = question_terms(question) - (set(content_words(asked)) if asked else set())
+    terms = terms or question_terms(question)
+    for p in passages:
+        # The passage's own words and its speakers (the title is shared by every passage of an article).
+        speakers = " ".join(f"{c.speaker or ''} {c.source or ''}" for c in p.claims)
+        words = set(content_words(f"{p.text} {speakers}"))
+        p.overlap = len(terms & words) / len(terms) if terms else 0.0
+    # Pre-select by lexical overlap, then by retrieval rank (chunk order).
+    order = sorted(range(len(passages)), key=lambda i: (-passages[i].overlap, passages[i].result.rank))
+    chosen = [passages[i] for i in order[:max_embedded]]
+    vectors = embedder.embed([question] + [p.text for p in chosen])
+    qv = vectors[0]
+    for p, v in zip(chosen, vectors[1:], strict=True):
+        p.vector = v
+        p.similarity = float(np.dot(qv, v))
+        boost = (
+            0.3
+            if any(
+                source_mentioned(question, c) or (asked and speaks_for(asked, c, f"{p.result.title} {p.result.text}"))
+                for c in p.claims
+                if c.attributed
+            )
+            else 0.0
+        )
+        p.relevance = 0.6 * p.similarity + 0.4 * p.overlap + boost
+    return sorted(passages, key=lambda p: -p.relevance)
+
+
+_NOUNISH = frozenset({"NOUN", "PROPN", "NUM"})
+_OTHER_WEIGHT = 0.35
+
+
+@lru_cache(maxsize=512)
+def parse_question(question: str):
+    """One spaCy parse of a question, shared by ranking and the refusal checks (cached)."""
+    try:
+        from indexing.text.nlp import load_nlp
+
+        return load_nlp()(question)
+    except Exception:  # noqa: BLE001 - the callers fall back to plain word lists
+        return None
+
+
+@lru_cache(maxsize=2048)
+def _term_weights(question: str) -> dict[str, float]:
+    """Weight of each question term: 1 for nouns, names and numbers, 0.35 for verbs/adjectives ("big", "react").
+
+    A question's nouns say what it is about; a missing verb is usually a paraphrase.
+    One spaCy parse of the question (a few ms); the passages are never parsed.
+    """
+    doc = parse_question(question)
+    if doc is None:  # without the parser every term weighs the same
+        return {}
+    weights: dict[str, float] = {}
+    for token in doc:
+        weight = 1.0 if token.pos_ in _NOUNISH else _OTHER_WEIGHT
+        for stem in content_words(token.text, drop_reporting=True):
+            weights[stem] = max(weights.get(stem, 0.0), weight)
+    return weights
+
+
+# How the lexical index (bm25s) cuts text into tokens: runs of two or more word characters.
+_INDEX_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def _absent_from(term: str, vocabulary: Container[str]) -> bool:
+    """A question term the corpus never uses, judged by the lexical index's own tokens.
+
+    The index drops one-letter tokens and splits at commas ("3,000m" is "000m"),
+    so "m" or "3,000" are not absent words, only differently cut ones.
+    """
+    pieces = _INDEX_TOKEN.findall(term)
+    return bool(pieces) and not any(p in vocabulary for p in pieces)
+
+
+def answerability(
+    question: str,
+    passages: Sequence[Passage],
+    results: Sequence[SearchResult],
+    *,
+    vocabulary: Container[str] | None = None,
+) -> float:
+    """How well the retrieved text can answer ``question`` (refusal compares it with ``REFUSE_BELOW``).
+
+    ``0.5 * best passage cosine + 0.5 * weighted term coverage of the best chunk
+    (title + text) - 0.1 per question noun the corpus vocabulary lacks`` (when the
+    lexical index's vocabulary is available). Terms weigh 1 for nouns and names,
+    0.35 otherwise, so "How big is the fire?" is not refused for lacking "big".
+    """
+    terms = question_terms(question)
+    sims = [p.similarity for p in passages if p.vector is not None]
+    if not sims or not results:
+        return 0.0
+    weights = _term_weights(question)
+    total = sum(weights.get(t, _OTHER_WEIGHT) for t in terms)
+    coverage = 0.0
+    if total:
+        for r in results:
+            words = set(content_words(f"{r.title} {r.text}"))
+            coverage = max(coverage, sum(weights.get(t, _OTHER_WEIGHT) for t in terms if t in words) / total)
+    else:
+        coverage = 1.0
+    absent = 0
+    if vocabulary is not None:
+        absent = sum(1 for t in terms if weights.get(t) == 1.0 and _absent_from(t, vocabulary))
+    return 0.5 * max(sims) + 0.5 * coverage - 0.1 * absent

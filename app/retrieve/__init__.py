@@ -1,0 +1,1 @@
+"""Retrieve: follow-ups made standalone (``condense``) and hybrid retrieval over the store (``retrieval``)."""

@@ -1,0 +1,1 @@
+"""Chunks: an article cut into passages that fit the embedder, each carrying its claims."""

