@@ -10,7 +10,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from ..lexicon import PERSON_PRONOUNS, SPEAKER_PRONOUNS
+from indexing.text.lexicon import PERSON_PRONOUNS, SPEAKER_PRONOUNS
+
 from .cues import is_cue_verb
 from .hedges import find_hedge_spans
 from .sources import is_document, is_plausible_source

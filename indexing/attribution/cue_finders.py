@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..lexicon import RECIPIENT_VERBS
+from indexing.text.lexicon import RECIPIENT_VERBS
+
 from .cues import XCOMP_CUES, _inflect, is_cue_verb
 from .record import Attribution, _quoted_as_saying
 from .sources import is_document, is_plausible_source, source_tokens

@@ -18,7 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..lexicon import PRONOUN_KINDS
+from indexing.text.lexicon import PRONOUN_KINDS
+
 from .cues import is_cue_verb
 from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS
 

@@ -14,7 +14,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ..lexicon import IRREGULAR_VERB_FORMS
+from indexing.text.lexicon import IRREGULAR_VERB_FORMS
 
 __all__ = ["LEARNED_THRESHOLD", "REPORTING_NOUNS", "WEAK_CUES", "XCOMP_CUES", "cue_verb_forms", "is_cue_verb"]
 

@@ -8,8 +8,8 @@ import re
 from typing import TYPE_CHECKING
 
 from indexing.models import SourceType
+from indexing.text.lexicon import PRONOUN_KINDS
 
-from ..lexicon import PRONOUN_KINDS
 from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..lexicon import PRONOUN_KINDS
+from indexing.text.lexicon import PRONOUN_KINDS
+
 from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PEOPLE_FIGURE_MODIFIERS
 
 if TYPE_CHECKING:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from indexing.models import SourceType
-
-from ..lexicon import PRONOUN_KINDS
+from indexing.text.lexicon import PRONOUN_KINDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
