@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
     from .engine import _Engine
-from .claim_hedges import _BELIEF_CUES
+from .claim_hedges import _BELIEF_CUES, _intention
 
 __all__ = ["source_pieces", "to_claim"]
 
@@ -181,7 +181,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
     for c in verb.children:
         if c.dep_ == "advmod":
             hedge_spans += find_hedge_spans(text, c.idx, c.idx + len(c.text))
-    if verb.lower_ in _BELIEF_CUES and verb.dep_ != "relcl":
+    if verb.lower_ in _BELIEF_CUES and verb.dep_ != "relcl" and not _intention(verb):
         # "X believes / expects / estimates / suggests that ...": a belief or estimate, not an assertion (but
         # "the qualities he hopes to convey" describes the qualities: nothing is asserted less surely)
         hedge_spans.append((verb.idx, verb.idx + len(verb.text)))

@@ -67,8 +67,12 @@ def _obligation(verb: Token) -> bool:
     if verb.lower_ == "have" and any(k.dep_ == "dobj" for k in kids):
         return True  # "baggage handlers should have background checks": a requirement
     subj = next((k for k in kids if k.dep_ == "nsubj"), None)
-    if subj is None or verb.lower_ == "be":
+    # "only judges should be able to order detention" is who must have a power, as "should do" is
+    able = any(k.dep_ == "acomp" and k.lower_ == "able" for k in kids)
+    if subj is None or (verb.lower_ == "be" and not able):
         return False  # "it should be fit", "the move should be approved": how things will likely be
+    if able and subj.tag_ in ("NNS", "NNPS"):
+        return True  # "judges should be able to": a plural is most often a group of people
     return (
         subj.lower_ in PERSON_PRONOUNS
         or subj.lower_ not in ("it", "this", "that")
@@ -148,6 +152,44 @@ def _reported_would(would: Token) -> bool:
     return False
 
 
+def _in_question(tok: Token) -> bool:
+    """Is the word inside an embedded yes/no question ("to see whether it is possible", "asked whether X could
+    win")? A question asserts nothing, so nothing is hedged."""
+    cur = tok
+    for _ in range(8):
+        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in cur.children):
+            return True
+        if cur.head is cur:
+            return False
+        cur = cur.head
+    return False
+
+
+def _concessive(verb: Token) -> bool:
+    """ "They may be the underdogs, but we will ...": "may" granting a point the next clause answers."""
+    return any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in verb.children) and any(
+        c.dep_ == "conj" and c.i > verb.i for c in verb.children
+    )
+
+
+def _intention(tok: Token) -> bool:
+    """ "The firm had hoped to market a drug", "the qualities he hopes to convey": what the subject means to do,
+    not a belief that something will happen ("organisers are hoping she will run" stays a hedge)."""
+    return (
+        tok.lower_ in ("hope", "hopes", "hoped", "hoping")
+        and tok.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "xcomp" for c in tok.children)
+    )
+
+
+def _denied_doubt(tok: Token) -> bool:
+    """ "Nobody should doubt that ...", "I do not doubt that ...": a doubt denied is a certainty."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    return any(
+        c.dep_ == "neg" or (c.dep_ == "nsubj" and c.lower_ in ("nobody", "none", "noone")) for c in verb.children
+    )
+
+
 def hedge_spans(eng: _Engine, start: int, end: int) -> list[tuple[int, int]]:
     """Hedge cues in ``text[start:end]`` (``hedges.find_hedge_spans``), less reported speech's "would": the
     future of "will" under a past reporting or belief verb ("said it would spend $3.3bn", "insisted they
@@ -176,6 +218,8 @@ def is_hedge(eng: _Engine, word: str, tok: Token) -> bool:
     "they should have come up with an offer"; "It should empower the Fed" stays a hedge); "potential" and "hope(s)"
     as nouns ("growing below its potential", "election hopes"); "as soon as possible", "made possible"."""
     verb = tok.head
+    if _in_question(tok):
+        return False  # "to see whether it is possible to ...", "asked whether X could win": a question, no claim
     if word in ("would", "could", "may", "might", "should"):
         if word == "would" and (
             _reported_would(tok)
@@ -189,10 +233,24 @@ def is_hedge(eng: _Engine, word: str, tok: Token) -> bool:
             return False
         if word == "should" and tok.dep_ == "aux" and _obligation(verb):
             return False
+        if word == "may" and tok.dep_ == "aux" and _concessive(verb):
+            return False
     if word in ("potential", "hope", "hopes") and tok.pos_ == "NOUN":
-        return False  # "below its potential", "Labour's election hopes", "Hopes are high": nouns, no hedge
-    if word == "possible" and tok.i >= 1 and eng.doc[tok.i - 1].lower_ in ("made", "all", "every", "everything"):
-        return False  # "made possible", "all possible energy storage"
+        # "below its potential", "Labour's election hopes", "Hopes are high": nouns, no hedge; but "the potential
+        # for miscarriages of justice" is a possibility
+        return word == "potential" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children)
+    if word in ("hope", "hopes", "hoped") and _intention(tok):
+        return False
+    if word.startswith("doubt") and _denied_doubt(tok):
+        return False
+    if word.startswith("seem") and any(c.lower_ in ("than", "what") for c in tok.children if c.i < tok.i):
+        return False  # "lower than they seem", "what seems like a long list": a comparison, not a hedge
+    if (
+        word == "possible"
+        and tok.i >= 1
+        and (eng.doc[tok.i - 1].lower_ in ("all", "every", "everything", "make", "makes", "made", "making"))
+    ):
+        return False  # "made possible", "the experiences it makes possible", "all possible energy storage"
     # "as soon as possible", "where possible"
     return not (
         word == "possible" and tok.i >= 2 and eng.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever")

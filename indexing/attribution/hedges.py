@@ -12,9 +12,11 @@ phrases win over the single words inside them):
 - phrases: "is expected to", "is believed to", "is thought to", "is said to",
   "predictions suggesting", "reports indicate", "I think", "we reckon", "widely
   expected", a reduced passive ("those reported to have", "expected to last");
+- figures estimated or forecast rather than counted: "estimated", "projected", "5% growth forecast for 2005";
 
-not hedges: "appear" meaning to be seen or to perform ("appeared in Brookside");
-the engine also drops reported speech's "would" (``claim_hedges._reported_would``).
+not hedges: "appear" meaning to be seen or to perform ("appeared in Brookside"); "is set to" and "poised to"
+(a plan under way, asserted); "than expected" (a figure that came in);
+the engine also drops reported speech's "would" and the other uses ``claim_hedges.is_hedge`` lists.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ _EVIDENCE_NOUN = (
 
 _PHRASES = [
     # "is expected to", "are believed to", "was said to", "is thought to"
-    rf"{_BE}\s+(?:widely\s+|generally\s+|also\s+)?(?:expected|believed|thought|said|reported|rumou?red|understood|presumed|alleged|likely|unlikely|poised|set)\s+to\b",
+    rf"{_BE}\s+(?:widely\s+|generally\s+|also\s+)?(?:expected|believed|thought|said|reported|rumou?red|understood|presumed|alleged|likely|unlikely)\s+to\b",
     # "predictions suggesting", "reports indicate"
     rf"{_EVIDENCE_NOUN}\s+{_EPISTEMIC_VERB}",
     r"it\s+(?:is|was)\s+(?:possible|likely|unlikely|unclear|believed|thought|understood)\b",
@@ -50,6 +52,8 @@ _PHRASES = [
     r"doubtful",
     # "the election, widely expected on 5 May"
     r"(?:widely|generally|largely)\s+(?:expected|believed|thought|tipped|predicted)\b",
+    # a figure forecast rather than measured: "5% growth forecast for 2005", "growth of 5% expected in 2004"
+    r"(?<!than\s)(?<!as\s)(?:expected|forecast|predicted)\s+(?:in|for|by|over|this|next)\b",
 ]
 _WORDS = [
     r"may|might|could|would|should",
@@ -60,6 +64,8 @@ _WORDS = [
         r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly"
     ),
     r"potential|possible|alleged|suspected|purported|rumou?red|speculat(?:ed|ive|ion)|unconfirmed|unverified",
+    # an estimate, not a count: "costs are estimated in the tens of billions", "projected increases"
+    r"estimated|projected",
     r"unclear|unsure|hopeful",
 ]
 

@@ -1,0 +1,82 @@
+"""Marks by class of wording: each test is one class of wrong ``[hedged]`` / ``[anonymous source]`` mark seen
+on the BBC marks set (``tests/fixtures/attribution/bbc_marks.jsonl``, tune splits), written with invented
+sentences so that the rule, not the article, is what passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexing.attribution import analyze
+from indexing.models import Claim
+
+
+def claim_with(text: str, words: str) -> Claim:
+    """The claim whose content holds ``words``."""
+    claims = [c for c in analyze(text) if words in c.text]
+    assert claims, [(c.source, c.cue, c.text) for c in analyze(text)]
+    return claims[0]
+
+
+def hedges_of(text: str) -> list[str]:
+    return [h for c in analyze(text) for h in c.hedges]
+
+
+# --- hedges: what lowers certainty and what only looks like it --------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The new stadium is set to open in March.",
+        "Rebel councillors are poised to vote against the budget.",
+    ],
+    ids=["set-to", "poised-to"],
+)
+def test_a_plan_under_way_is_not_a_hedge(text: str) -> None:
+    assert hedges_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hedge"),
+    [
+        ("Repair costs are already estimated at $4bn across the coast.", "estimated"),
+        ("The county will vote on Monday, when projected rises are twice inflation.", "projected"),
+        ("The port is busy again, with 4% growth forecast for next year.", "forecast for"),
+        ("Exports recovered, with growth of 3% expected in 2005.", "expected in"),
+        ("The minister warned of the potential for long delays at the border.", "potential"),
+    ],
+    ids=["estimated", "projected", "forecast-for", "expected-in", "potential-for"],
+)
+def test_an_estimate_or_forecast_figure_is_a_hedge(text: str, hedge: str) -> None:
+    assert hedge in hedges_of(text)
+    # a figure that came in against the forecast is a fact
+    assert hedges_of("Sales rose faster than expected in the spring.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will look at the ruling to see whether it is possible to change the rules," the minister said.',
+        "Asked whether it was realistic to think the Greens could win the seat, she laughed.",
+        '"The tools and the ideas it makes possible matter most," she told the audience.',
+        "The airline had hoped to sell the jets to a Brazilian carrier.",
+        "Nobody should doubt that the harbour can be rebuilt, the mayor argued.",
+        "The danger here is smaller than it seems.",
+        '"Wales may be the underdogs, but we will give them a hard game," said the coach.',
+        "Critics say only the courts, not ministers, should be able to close a newspaper.",
+    ],
+    ids=[
+        "whether-possible",
+        "asked-whether-could",
+        "makes-possible",
+        "hoped-to",
+        "nobody-doubt",
+        "than-it-seems",
+        "concessive-may",
+        "should-be-able",
+    ],
+)
+def test_a_question_an_intention_or_a_concession_is_not_a_hedge(text: str) -> None:
+    assert hedges_of(text) == []
+    # while a belief about what will happen, an open doubt and a plain "may" stay hedged
+    assert "hoping" in claim_with("Organisers are hoping the champion will run.", "champion").hedges
+    assert "doubts that" in hedges_of("There are doubts that the stand will be ready.")
+    assert "may" in hedges_of("The harbour may reopen next month.")
