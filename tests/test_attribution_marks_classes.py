@@ -80,3 +80,30 @@ def test_a_question_an_intention_or_a_concession_is_not_a_hedge(text: str) -> No
     assert "hoping" in claim_with("Organisers are hoping the champion will run.", "champion").hedges
     assert "doubts that" in hedges_of("There are doubts that the stand will be ready.")
     assert "may" in hedges_of("The harbour may reopen next month.")
+
+
+# --- reported speech's "would": the speaker's own plans are asserted, judgments and opinions are hedged ----------
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("The home secretary vowed the prisoners would stay in custody.", "prisoners"),
+        ("Ms Tal announced that Corvex was building a plant which would open in 2006.", "plant"),
+        ("Mr Reid said his party would cut fuel duty for hauliers.", "fuel duty"),
+    ],
+    ids=["vowed", "announced-relative", "his-party"],
+)
+def test_a_commitment_or_the_speakers_own_plan_is_not_hedged(text: str, words: str) -> None:
+    assert claim_with(text, words).hedges == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("The mayor said it would be wrong to close the pool.", "close the pool"),
+        ('"I would look at the rally as a one-day event," said Mr Pike.', "rally"),
+        ("The Bank said rents would rise faster than wages.", "rents"),
+    ],
+    ids=["it-would-be-wrong-to", "i-would-look-at", "consequence"],
+)
+def test_a_judgment_an_opinion_or_a_prediction_keeps_its_would(text: str, words: str) -> None:
+    assert "would" in claim_with(text, words).hedges

@@ -90,6 +90,43 @@ _REPORTED_FUTURE_HEADS = frozenset(
 _CONDITIONAL_MARKS = frozenset(["if", "unless", "otherwise", "provided", "providing"])
 
 
+# Reporting verbs of a commitment or a plan made public: what follows is what the speaker will do or has arranged
+# ("vowed the men would remain in prison", "announced a service which would launch in May"), asserted.
+_COMMITMENT_CUES = frozenset(
+    ["vowed", "pledged", "promised", "announced", "confirmed", "guaranteed", "undertook", "committed", "agreed"]
+)
+_SPEAKER_POSSESSIVES = frozenset(["his", "her", "its", "their", "our", "my"])
+
+
+def _speakers_own(subj: Token) -> bool:
+    """Is the subject the speaker or the speaker's own side: a pronoun for the speaker ("said it would spend") or
+    a possession of it ("said his party would introduce a grant")? An "it" that announces a clause after the verb
+    ("it would be rash to ignore their advice") is nobody: what follows is a judgment, hedged."""
+    if subj.lower_ == "it" and _extraposed(subj.head):
+        return False
+    if subj.lower_ in SPEAKER_PRONOUNS:
+        return True
+    return any(c.dep_ == "poss" and c.lower_ in _SPEAKER_POSSESSIVES for c in subj.children)
+
+
+def _extraposed(verb: Token) -> bool:
+    """ "it would be wrong to close the pool", "it would be a mistake to sell": "be" with a to- or that-clause."""
+    if verb.lower_ != "be":
+        return False
+    return any(
+        t.dep_ in ("xcomp", "ccomp", "relcl", "acl")
+        and any(c.dep_ in ("aux", "mark") and c.lower_ in ("to", "that") for c in t.children)
+        for t in verb.subtree
+        if t.i > verb.i
+    )
+
+
+# "I would say / think / look at X as ...": a speaker softening an opinion of their own.
+_OPINION_VERBS = frozenset(
+    ["say", "think", "argue", "suggest", "imagine", "guess", "expect", "look", "describe", "call", "consider", "see"]
+)
+
+
 def _reported_would(would: Token) -> bool:
     """Is this "would" the future of "will" in reported speech ("said it would spend", "pledged that ... would")?
 
@@ -97,15 +134,19 @@ def _reported_would(would: Token) -> bool:
     verb in the past ("said", "insisted", "told", "pledged", "was confident") and says what the speaker will do (its
     subject a pronoun for the speaker: "said it would spend $3.3bn", "insisted they would hold ministers to
     account"), or sits in a question the speaker would not answer ("did not say when the move would take place");
-    with no "if"/"unless" condition and no "would have done" (a counterfactual). A consequence the speaker predicts
-    of something else stays a hedge ("said the library cuts would fall hardest on families", "the Bank said
-    inflation would rise to 2%")."""
+    with no "if"/"unless" condition and no "would have done" (a counterfactual). Under a commitment or a plan made
+    public ("vowed", "pledged", "announced") it is the future whoever its subject is. A consequence the speaker
+    predicts of something else stays a hedge ("said the library cuts would fall hardest on families", "the Bank said
+    inflation would rise to 2%"), and so does a speaker's softened opinion of their own ('"I would look at the rally
+    as a one-day event," said Ken Mayland', "we would argue")."""
     verb = would.head
     if would.dep_ != "aux" or verb is would:
         return False
     kids = list(verb.children)
     if any(k.dep_ == "neg" for k in kids) and is_cue_verb(verb.lower_):
         return True  # "would not say what proportion ...": a refusal to tell, not a hedge
+    if verb.lower_ in _OPINION_VERBS and any(k.dep_ == "nsubj" and k.lower_ in ("i", "we") for k in kids):
+        return False
     if any(k.dep_ == "aux" and k.lower_ in ("have", "'ve") and k.i > would.i for k in kids) and verb.tag_ == "VBN":
         return False  # "would have been present": counterfactual
     if any(
@@ -143,8 +184,10 @@ def _reported_would(would: Token) -> bool:
             if past and (is_cue_verb(cur.lower_) or cur.lower_ in _BELIEF_CUES):
                 if any(k.dep_ == "neg" for k in cur.children):
                     return True  # "did not say when the move would take place": a question left open, no claim
+                if cur.lower_ in _COMMITMENT_CUES:
+                    return True
                 subj = next((k for k in kids if k.dep_ in ("nsubj", "nsubjpass")), None)
-                return subj is not None and subj.lower_ in SPEAKER_PRONOUNS  # "said it would spend ..."
+                return subj is not None and _speakers_own(subj)  # "said it would spend ...", "his party would"
             if cur.lower_ in _REPORTED_FUTURE_HEADS and cur.head.tag_ in ("VBD", "VBN"):
                 return True  # "was confident Mr Davis would set out the position"
         else:
