@@ -107,3 +107,43 @@ def test_a_commitment_or_the_speakers_own_plan_is_not_hedged(text: str, words: s
 )
 def test_a_judgment_an_opinion_or_a_prediction_keeps_its_would(text: str, words: str) -> None:
     assert "would" in claim_with(text, words).hedges
+
+
+# --- anonymous sources: unnamed people and research, and the unnamed words that point to a named one -------------
+def source_type_of(text: str, words: str) -> str:
+    claim = claim_with(text, words)
+    assert claim.attributed, (claim.source, claim.cue)
+    return claim.source_type
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Scientists have expressed concerns that the new rules could hamper research.", "new rules"),
+        ("Local fans voiced fears that the stand would not be ready.", "stand"),
+        ("One Leeds trader said the market was calm.", "market"),
+        ("A Labour backbencher said the vote was lost.", "vote was lost"),
+        ("Research suggests that most people never print their photos.", "photos"),
+    ],
+    ids=["expressed-concerns", "voiced-fears", "one-trader", "a-backbencher", "bare-research"],
+)
+def test_an_unnamed_person_group_or_study_is_anonymous(text: str, words: str) -> None:
+    assert source_type_of(text, words) == "anonymous"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Ms Hale and Mr Ortiz met voters in Leeds. Both candidates pledged to cut the deficit.", "deficit"),
+        (
+            'The Department of Transport would not comment on the plan. A spokeswoman said: "We do not discuss leaks."',
+            "leaks",
+        ),
+        ("Research by the Audit Office suggests that most councils overspend.", "councils"),
+    ],
+    ids=["both-candidates", "body-then-spokeswoman", "research-by-a-body"],
+)
+def test_words_that_point_to_a_named_person_or_body_are_named(text: str, words: str) -> None:
+    assert source_type_of(text, words) == "named"
+    # a spokeswoman with no body before her stays unnamed
+    assert source_type_of('The plan was leaked. A spokeswoman said: "We do not discuss leaks."', "leaks") == "anonymous"

@@ -159,6 +159,8 @@ def _vague_research(head: Token) -> bool:
     determiners = [c.lower_ for c in children if c.dep_ in ("det", "amod", "quantmod", "nummod")]
     if any(d in ("the", "this", "that", "these", "those") for d in determiners):
         return False  # "the report" points back to one the article has named
+    if not determiners and head.lower_ in ("research", "analysis"):
+        return True  # "Research suggests ...": a mass noun with nothing to say whose research it is
     return head.tag_ in ("NNS", "NNPS") or any(d in _VAGUE_DETERMINERS for d in determiners)
 
 
@@ -245,6 +247,22 @@ def _institution_name(head: Token) -> bool:
     return False
 
 
+def _body_just_named(head: Token) -> bool:
+    """Is the subject of the sentence before this one a named organisation ("The Department for Education and
+    Skills would not comment on the concerns.")? A spokesman with no body of their own is that body's."""
+    start = head.sent.start
+    if start == 0:
+        return False
+    before = head.doc[start - 1].sent
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass")
+        and t.head == before.root
+        and t.pos_ == "PROPN"
+        and (t.lower_ in ORG_HEADS or _institution_name(t) or any(c.lower_ in ORG_HEADS for c in t.children))
+        for t in before
+    )
+
+
 def _is_named_np(head: Token) -> bool | None:
     """True named, False anonymous, None when the head says nothing (a pronoun)."""
     low = head.lower_
@@ -276,6 +294,8 @@ def _is_named_np(head: Token) -> bool | None:
         )
     ):
         return True  # "a Pentagon spokesman", "a spokeswoman for Hanover Re": the named body speaks
+    if low in _SPOKES and _body_just_named(head):
+        return True  # "The Department for Education would not comment. A spokeswoman said: ...": its spokeswoman
     if _named_group(head) or _named_role(head):
         return True  # "the Tories and the Lib Dems have called for ...", "The Tory leader said ..."
     if head.pos_ == "PROPN" and not known_common:
@@ -287,6 +307,8 @@ def _is_named_np(head: Token) -> bool | None:
             # "Democrats" is an unnamed group; "the Republican" (singular, definite) is one known person
             return not plural and _definite(head)
         return True
+    if plural and any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in head.children):
+        return True  # "both candidates pledged ...": the two the article has named
     if low in ANONYMOUS_HEADS:
         return False
     if low in INFO_HEADS:
@@ -295,6 +317,8 @@ def _is_named_np(head: Token) -> bool | None:
         return _proper_modifier(head) or _definite(head) or _institution_name(head)
     if head.ent_type_ in ("PERSON", "ORG") or _looks_like_name(head):
         return True
+    if any((c.dep_ == "det" and c.lower_ in ("a", "an", "another")) or c.lower_ == "one" for c in head.children):
+        return False  # "one Bombay trader", "a Labour backbencher": some person of that kind, unnamed
     # role nouns: "the South Carolina senator", "the New York businessman" point back to one named person
     return not plural and (_definite(head) or _proper_modifier(head))
 
