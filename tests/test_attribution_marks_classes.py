@@ -147,3 +147,32 @@ def test_words_that_point_to_a_named_person_or_body_are_named(text: str, words: 
     assert source_type_of(text, words) == "named"
     # a spokeswoman with no body before her stays unnamed
     assert source_type_of('The plan was leaked. A spokeswoman said: "We do not discuss leaks."', "leaks") == "anonymous"
+
+
+@pytest.mark.parametrize(
+    ("text", "hedge"),
+    [
+        ("The visitors looked set to win until the last minute.", "looked set to"),
+        ("Winger Tom Pike is a doubt for Saturday with a hamstring strain.", "is a doubt for"),
+        ("Shares fell amid concerns that fuel costs will rise.", "concerns that"),
+        ("The charity is worried that the scheme will fail.", "worried that"),
+        ('"I thought we played well," said the coach.', "I thought"),
+    ],
+    ids=["looked-set-to", "a-doubt-for", "concerns-that", "worried-that", "i-thought"],
+)
+def test_an_appearance_a_fitness_doubt_or_a_worry_is_a_hedge(text: str, hedge: str) -> None:
+    assert hedge in hedges_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The insurers sought to calm fears that premiums will double.",
+        "Mr Oduya had indicated he was not planning to stand again.",
+    ],
+    ids=["calm-fears", "person-indicated"],
+)
+def test_a_worry_answered_or_a_person_indicating_is_not_a_hedge(text: str) -> None:
+    assert hedges_of(text) == []
+    # while evidence that indicates stays a hedge
+    assert "indicate" in hedges_of("Early figures indicate that sales have slowed.")

@@ -195,6 +195,39 @@ def _reported_would(would: Token) -> bool:
     return False
 
 
+# Verbs that answer a worry ("calm fears that", "dismissed concerns that"): what follows is not held as likely.
+_DISMISSING = frozenset(
+    [
+        "calm",
+        "calmed",
+        "calming",
+        "allay",
+        "allayed",
+        "allaying",
+        "ease",
+        "eased",
+        "easing",
+        "dispel",
+        "dispelled",
+        "dispelling",
+        "quell",
+        "quelled",
+        "quelling",
+        "dismiss",
+        "dismissed",
+        "dismissing",
+    ]
+)
+
+
+def _person_subject(verb: Token) -> bool:
+    """Is the verb's subject a person: a personal pronoun or a proper name ("Mr Clarke", "she")?"""
+    return any(
+        c.dep_ == "nsubj" and (c.lower_ in PERSON_PRONOUNS or c.pos_ == "PROPN") and not is_document(c)
+        for c in verb.children
+    )
+
+
 def _in_question(tok: Token) -> bool:
     """Is the word inside an embedded yes/no question ("to see whether it is possible", "asked whether X could
     win")? A question asserts nothing, so nothing is hedged."""
@@ -286,6 +319,10 @@ def is_hedge(eng: _Engine, word: str, tok: Token) -> bool:
         return False
     if word.startswith("doubt") and _denied_doubt(tok):
         return False
+    if word.startswith("indicat") and tok.pos_ == "VERB" and _person_subject(tok):
+        return False  # "Mr Clarke had indicated he was not planning to ...": a person telling, as "said"
+    if word.startswith(("concern", "fear", "worr")) and tok.dep_ == "dobj" and tok.head.lower_ in _DISMISSING:
+        return False  # "insurers sought to calm fears that ...": the worry is answered, not held
     if word.startswith("seem") and any(c.lower_ in ("than", "what") for c in tok.children if c.i < tok.i):
         return False  # "lower than they seem", "what seems like a long list": a comparison, not a hedge
     if (
