@@ -176,3 +176,14 @@ def test_a_worry_answered_or_a_person_indicating_is_not_a_hedge(text: str) -> No
     assert hedges_of(text) == []
     # while evidence that indicates stays a hedge
     assert "indicate" in hedges_of("Early figures indicate that sales have slowed.")
+
+
+def test_a_hedge_phrase_that_starts_in_the_cue_hedges_the_claim() -> None:
+    claim = claim_with("Spamhaus is worried that the trick will spread to other mail.", "trick")
+    assert claim.attributed and "worried that" in claim.hedges, (claim.cue, claim.hedges)
+
+
+def test_polls_with_only_a_time_are_vague_research() -> None:
+    text = "Successive polls in the run-up to the vote had shown the two men level."
+    assert source_type_of(text, "two men") == "anonymous"
+    assert source_type_of("A poll by Gallup in May had shown the two men level.", "two men") == "named"

@@ -173,9 +173,12 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
     else:
         # nobody credited: the cue is part of the writer's hedged statement ("those reported to have ...")
         hedge_spans = eng._hedge_spans(min(attr.cue_start, start), end)
-    # a hedge in the cue itself ("amid speculation that ...", "may have told")
+    # a hedge in the cue itself ("amid speculation that ...", "may have told"), or a hedge phrase that starts in
+    # the cue and runs on past it ("Spamhaus is worried that ...", "Ancic looked set to push Safin")
     for t in attr.cue:
         hedge_spans += eng._hedge_spans(t.idx, t.idx + len(t.text))
+    cue_start, cue_end = attr.cue[0].idx, attr.cue[-1].idx + len(attr.cue[-1].text)
+    hedge_spans += [(a, b) for a, b in eng._hedge_spans(cue_start, cue_end + 20) if a < cue_end < b]
     # "X reportedly said": a hedge on the cue itself qualifies the claim
     verb = attr.cue[-1]
     for c in verb.children:

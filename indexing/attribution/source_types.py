@@ -143,6 +143,10 @@ _VAGUE_DETERMINERS = frozenset(
 )
 
 
+# Prepositions that say when or about what, not whose: "polls in the run-up to the election", "a study on diet".
+_NOT_ORIGIN = frozenset(["in", "during", "before", "after", "over", "on", "into", "about", "since", "ahead"])
+
+
 def _vague_research(head: Token) -> bool:
     """Studies, reports or polls with no origin: "some studies", "polls show", "a new report" (no "by X", no name)."""
     if head.lower_ not in _RESEARCH_HEADS:
@@ -151,7 +155,9 @@ def _vague_research(head: Token) -> bool:
     if _proper_modifier(head) or any(c.dep_ in ("compound", "poss") for c in children):
         return False  # "a Gallup poll", "ministry estimates", "the agency's report"
     if any(
-        c.dep_ in ("prep", "acl", "relcl") and any(t.pos_ in ("PROPN", "NOUN") for t in c.subtree) for c in children
+        (c.dep_ in ("acl", "relcl") or c.dep_ == "prep" and c.lower_ not in _NOT_ORIGIN)
+        and any(t.pos_ in ("PROPN", "NOUN") for t in c.subtree)
+        for c in children
     ):
         return False  # "a report by the Audit Office", "a study published by the institute"
     if _named_elsewhere(head):
@@ -220,7 +226,8 @@ def _named_elsewhere(head: Token) -> bool:
     low = head.lower_.rstrip("s")
     text = head.doc.text
     pattern = re.compile(r"\b([A-Z][\w&.-]*)(?:'s|\u2019s)?\s+" + re.escape(low) + r"s?\b")
-    return any(m.group(1) not in _NOT_A_NAME and m.start() != head.idx for m in pattern.finditer(text))
+    # the mention itself is not "elsewhere", even when a capitalised word opens it ("Successive polls ...")
+    return any(m.group(1) not in _NOT_A_NAME and not m.start() <= head.idx < m.end() for m in pattern.finditer(text))
 
 
 def _proper_modifier(head: Token) -> bool:
