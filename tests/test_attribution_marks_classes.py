@@ -78,6 +78,7 @@ def test_a_question_an_intention_or_a_concession_is_not_a_hedge(text: str) -> No
     assert hedges_of(text) == []
     # while a belief about what will happen, an open doubt and a plain "may" stay hedged
     assert "hoping" in claim_with("Organisers are hoping the champion will run.", "champion").hedges
+    assert "hopes" in hedges_of("The chipmaker hopes to put its chips in fridges.")
     assert "doubts that" in hedges_of("There are doubts that the stand will be ready.")
     assert "may" in hedges_of("The harbour may reopen next month.")
 
@@ -102,8 +103,9 @@ def test_a_commitment_or_the_speakers_own_plan_is_not_hedged(text: str, words: s
         ("The mayor said it would be wrong to close the pool.", "close the pool"),
         ('"I would look at the rally as a one-day event," said Mr Pike.', "rally"),
         ("The Bank said rents would rise faster than wages.", "rents"),
+        ('"My own choice would be the Lisbon bid," said Ms Kerr.', "Lisbon"),
     ],
-    ids=["it-would-be-wrong-to", "i-would-look-at", "consequence"],
+    ids=["it-would-be-wrong-to", "i-would-look-at", "consequence", "my-choice-would-be"],
 )
 def test_a_judgment_an_opinion_or_a_prediction_keeps_its_would(text: str, words: str) -> None:
     assert "would" in claim_with(text, words).hedges

@@ -95,7 +95,8 @@ _CONDITIONAL_MARKS = frozenset(["if", "unless", "otherwise", "provided", "provid
 _COMMITMENT_CUES = frozenset(
     ["vowed", "pledged", "promised", "announced", "confirmed", "guaranteed", "undertook", "committed", "agreed"]
 )
-_SPEAKER_POSSESSIVES = frozenset(["his", "her", "its", "their", "our", "my"])
+# third person only: a quoted speaker's "my choice would be Sideways" is their own hypothetical, a hedge
+_SPEAKER_POSSESSIVES = frozenset(["his", "her", "its", "their"])
 
 
 def _speakers_own(subj: Token) -> bool:
@@ -249,13 +250,12 @@ def _concessive(verb: Token) -> bool:
 
 
 def _intention(tok: Token) -> bool:
-    """ "The firm had hoped to market a drug", "the qualities he hopes to convey": what the subject means to do,
-    not a belief that something will happen ("organisers are hoping she will run" stays a hedge)."""
-    return (
-        tok.lower_ in ("hope", "hopes", "hoped", "hoping")
-        and tok.pos_ in ("VERB", "AUX")
-        and any(c.dep_ == "xcomp" for c in tok.children)
-    )
+    """ "The firm had initially hoped to market a drug", "the qualities he hopes to convey": a plan told as past or
+    as a description, not a belief that something will happen ("Sony hopes to put chips in fridges" and
+    "organisers are hoping she will run" stay hedges)."""
+    if tok.lower_ not in ("hope", "hopes", "hoped") or not any(c.dep_ == "xcomp" for c in tok.children):
+        return False
+    return tok.dep_ == "relcl" or any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children)
 
 
 def _denied_doubt(tok: Token) -> bool:

@@ -15,7 +15,7 @@ from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS
 if TYPE_CHECKING:
     from spacy.tokens import Token
 from .names import _COMPANY_PLURALS, _named_group, _surname, person_name
-from .sources import _NAMED_ENTS, _looks_like_name, is_document
+from .sources import _AGENT_ENDINGS, _NAMED_ENTS, _PEOPLE_NOUNS, _looks_like_name, _source_heads, is_document
 
 __all__ = ["classify_tokens"]
 
@@ -270,6 +270,12 @@ def _body_just_named(head: Token) -> bool:
     )
 
 
+def _person_noun(head: Token) -> bool:
+    """A noun for a person by role ("trader", "backbencher", "doctor"), not a thing ("inquiry", "agenda")."""
+    low = head.lower_
+    return low in _PEOPLE_NOUNS or low in _source_heads() or low.endswith(_AGENT_ENDINGS)
+
+
 def _is_named_np(head: Token) -> bool | None:
     """True named, False anonymous, None when the head says nothing (a pronoun)."""
     low = head.lower_
@@ -324,7 +330,9 @@ def _is_named_np(head: Token) -> bool | None:
         return _proper_modifier(head) or _definite(head) or _institution_name(head)
     if head.ent_type_ in ("PERSON", "ORG") or _looks_like_name(head):
         return True
-    if any((c.dep_ == "det" and c.lower_ in ("a", "an", "another")) or c.lower_ == "one" for c in head.children):
+    if _person_noun(head) and any(
+        (c.dep_ == "det" and c.lower_ in ("a", "an", "another")) or c.lower_ == "one" for c in head.children
+    ):
         return False  # "one Bombay trader", "a Labour backbencher": some person of that kind, unnamed
     # role nouns: "the South Carolina senator", "the New York businessman" point back to one named person
     return not plural and (_definite(head) or _proper_modifier(head))
