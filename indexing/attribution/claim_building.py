@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
     from .engine import _Engine
-from .claim_hedges import _BELIEF_CUES
+from .claim_hedges import _BELIEF_CUES, _intention
 
 __all__ = ["source_pieces", "to_claim"]
 
@@ -173,15 +173,18 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
     else:
         # nobody credited: the cue is part of the writer's hedged statement ("those reported to have ...")
         hedge_spans = eng._hedge_spans(min(attr.cue_start, start), end)
-    # a hedge in the cue itself ("amid speculation that ...", "may have told")
+    # a hedge in the cue itself ("amid speculation that ...", "may have told"), or a hedge phrase that starts in
+    # the cue and runs on past it ("Spamhaus is worried that ...", "Ancic looked set to push Safin")
     for t in attr.cue:
         hedge_spans += eng._hedge_spans(t.idx, t.idx + len(t.text))
+    cue_start, cue_end = attr.cue[0].idx, attr.cue[-1].idx + len(attr.cue[-1].text)
+    hedge_spans += [(a, b) for a, b in eng._hedge_spans(cue_start, cue_end + 20) if a < cue_end < b]
     # "X reportedly said": a hedge on the cue itself qualifies the claim
     verb = attr.cue[-1]
     for c in verb.children:
         if c.dep_ == "advmod":
             hedge_spans += find_hedge_spans(text, c.idx, c.idx + len(c.text))
-    if verb.lower_ in _BELIEF_CUES and verb.dep_ != "relcl":
+    if verb.lower_ in _BELIEF_CUES and verb.dep_ != "relcl" and not _intention(verb):
         # "X believes / expects / estimates / suggests that ...": a belief or estimate, not an assertion (but
         # "the qualities he hopes to convey" describes the qualities: nothing is asserted less surely)
         hedge_spans.append((verb.idx, verb.idx + len(verb.text)))

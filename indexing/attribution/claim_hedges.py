@@ -68,8 +68,12 @@ def _obligation(verb: Token) -> bool:
     if verb.lower_ == "have" and any(k.dep_ == "dobj" for k in kids):
         return True  # "baggage handlers should have background checks": a requirement
     subj = next((k for k in kids if k.dep_ == "nsubj"), None)
-    if subj is None or verb.lower_ == "be":
+    # "only judges should be able to order detention" is who must have a power, as "should do" is
+    able = any(k.dep_ == "acomp" and k.lower_ == "able" for k in kids)
+    if subj is None or (verb.lower_ == "be" and not able):
         return False  # "it should be fit", "the move should be approved": how things will likely be
+    if able and subj.tag_ in ("NNS", "NNPS"):
+        return True  # "judges should be able to": a plural is most often a group of people
     return (
         subj.lower_ in PERSON_PRONOUNS
         or subj.lower_ not in ("it", "this", "that")
@@ -87,6 +91,44 @@ _REPORTED_FUTURE_HEADS = frozenset(
 _CONDITIONAL_MARKS = frozenset(["if", "unless", "otherwise", "provided", "providing"])
 
 
+# Reporting verbs of a commitment or a plan made public: what follows is what the speaker will do or has arranged
+# ("vowed the men would remain in prison", "announced a service which would launch in May"), asserted.
+_COMMITMENT_CUES = frozenset(
+    ["vowed", "pledged", "promised", "announced", "confirmed", "guaranteed", "undertook", "committed", "agreed"]
+)
+# third person only: a quoted speaker's "my choice would be Sideways" is their own hypothetical, a hedge
+_SPEAKER_POSSESSIVES = frozenset(["his", "her", "its", "their"])
+
+
+def _speakers_own(subj: Token) -> bool:
+    """Is the subject the speaker or the speaker's own side: a pronoun for the speaker ("said it would spend") or
+    a possession of it ("said his party would introduce a grant")? An "it" that announces a clause after the verb
+    ("it would be rash to ignore their advice") is nobody: what follows is a judgment, hedged."""
+    if subj.lower_ == "it" and _extraposed(subj.head):
+        return False
+    if subj.lower_ in SPEAKER_PRONOUNS:
+        return True
+    return any(c.dep_ == "poss" and c.lower_ in _SPEAKER_POSSESSIVES for c in subj.children)
+
+
+def _extraposed(verb: Token) -> bool:
+    """ "it would be wrong to close the pool", "it would be a mistake to sell": "be" with a to- or that-clause."""
+    if verb.lower_ != "be":
+        return False
+    return any(
+        t.dep_ in ("xcomp", "ccomp", "relcl", "acl")
+        and any(c.dep_ in ("aux", "mark") and c.lower_ in ("to", "that") for c in t.children)
+        for t in verb.subtree
+        if t.i > verb.i
+    )
+
+
+# "I would say / think / look at X as ...": a speaker softening an opinion of their own.
+_OPINION_VERBS = frozenset(
+    ["say", "think", "argue", "suggest", "imagine", "guess", "expect", "look", "describe", "call", "consider", "see"]
+)
+
+
 def _reported_would(would: Token) -> bool:
     """Is this "would" the future of "will" in reported speech ("said it would spend", "pledged that ... would")?
 
@@ -94,15 +136,19 @@ def _reported_would(would: Token) -> bool:
     verb in the past ("said", "insisted", "told", "pledged", "was confident") and says what the speaker will do (its
     subject a pronoun for the speaker: "said it would spend $3.3bn", "insisted they would hold ministers to
     account"), or sits in a question the speaker would not answer ("did not say when the move would take place");
-    with no "if"/"unless" condition and no "would have done" (a counterfactual). A consequence the speaker predicts
-    of something else stays a hedge ("said the library cuts would fall hardest on families", "the Bank said
-    inflation would rise to 2%")."""
+    with no "if"/"unless" condition and no "would have done" (a counterfactual). Under a commitment or a plan made
+    public ("vowed", "pledged", "announced") it is the future whoever its subject is. A consequence the speaker
+    predicts of something else stays a hedge ("said the library cuts would fall hardest on families", "the Bank said
+    inflation would rise to 2%"), and so does a speaker's softened opinion of their own ('"I would look at the rally
+    as a one-day event," said Ken Mayland', "we would argue")."""
     verb = would.head
     if would.dep_ != "aux" or verb is would:
         return False
     kids = list(verb.children)
     if any(k.dep_ == "neg" for k in kids) and is_cue_verb(verb.lower_):
         return True  # "would not say what proportion ...": a refusal to tell, not a hedge
+    if verb.lower_ in _OPINION_VERBS and any(k.dep_ == "nsubj" and k.lower_ in ("i", "we") for k in kids):
+        return False
     if any(k.dep_ == "aux" and k.lower_ in ("have", "'ve") and k.i > would.i for k in kids) and verb.tag_ == "VBN":
         return False  # "would have been present": counterfactual
     if any(
@@ -140,13 +186,85 @@ def _reported_would(would: Token) -> bool:
             if past and (is_cue_verb(cur.lower_) or cur.lower_ in _BELIEF_CUES):
                 if any(k.dep_ == "neg" for k in cur.children):
                     return True  # "did not say when the move would take place": a question left open, no claim
+                if cur.lower_ in _COMMITMENT_CUES:
+                    return True
                 subj = next((k for k in kids if k.dep_ in ("nsubj", "nsubjpass")), None)
-                return subj is not None and subj.lower_ in SPEAKER_PRONOUNS  # "said it would spend ..."
+                return subj is not None and _speakers_own(subj)  # "said it would spend ...", "his party would"
             if cur.lower_ in _REPORTED_FUTURE_HEADS and cur.head.tag_ in ("VBD", "VBN"):
                 return True  # "was confident Mr Davis would set out the position"
         else:
             return False
     return False
+
+
+# Verbs that answer a worry ("calm fears that", "dismissed concerns that"): what follows is not held as likely.
+_DISMISSING = frozenset(
+    [
+        "calm",
+        "calmed",
+        "calming",
+        "allay",
+        "allayed",
+        "allaying",
+        "ease",
+        "eased",
+        "easing",
+        "dispel",
+        "dispelled",
+        "dispelling",
+        "quell",
+        "quelled",
+        "quelling",
+        "dismiss",
+        "dismissed",
+        "dismissing",
+    ]
+)
+
+
+def _person_subject(verb: Token) -> bool:
+    """Is the verb's subject a person: a personal pronoun or a proper name ("Mr Clarke", "she")?"""
+    return any(
+        c.dep_ == "nsubj" and (c.lower_ in PERSON_PRONOUNS or c.pos_ == "PROPN") and not is_document(c)
+        for c in verb.children
+    )
+
+
+def _in_question(tok: Token) -> bool:
+    """Is the word inside an embedded yes/no question ("to see whether it is possible", "asked whether X could
+    win")? A question asserts nothing, so nothing is hedged."""
+    cur = tok
+    for _ in range(8):
+        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in cur.children):
+            return True
+        if cur.head is cur:
+            return False
+        cur = cur.head
+    return False
+
+
+def _concessive(verb: Token) -> bool:
+    """ "They may be the underdogs, but we will ...": "may" granting a point the next clause answers."""
+    return any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in verb.children) and any(
+        c.dep_ == "conj" and c.i > verb.i for c in verb.children
+    )
+
+
+def _intention(tok: Token) -> bool:
+    """ "The firm had initially hoped to market a drug", "the qualities he hopes to convey": a plan told as past or
+    as a description, not a belief that something will happen ("Sony hopes to put chips in fridges" and
+    "organisers are hoping she will run" stay hedges)."""
+    if tok.lower_ not in ("hope", "hopes", "hoped") or not any(c.dep_ == "xcomp" for c in tok.children):
+        return False
+    return tok.dep_ == "relcl" or any(c.dep_ == "aux" and c.lower_ == "had" for c in tok.children)
+
+
+def _denied_doubt(tok: Token) -> bool:
+    """ "Nobody should doubt that ...", "I do not doubt that ...": a doubt denied is a certainty."""
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    return any(
+        c.dep_ == "neg" or (c.dep_ == "nsubj" and c.lower_ in ("nobody", "none", "noone")) for c in verb.children
+    )
 
 
 def hedge_spans(eng: _Engine, start: int, end: int) -> list[tuple[int, int]]:
@@ -177,6 +295,8 @@ def is_hedge(eng: _Engine, word: str, tok: Token) -> bool:
     "they should have come up with an offer"; "It should empower the Fed" stays a hedge); "potential" and "hope(s)"
     as nouns ("growing below its potential", "election hopes"); "as soon as possible", "made possible"."""
     verb = tok.head
+    if _in_question(tok):
+        return False  # "to see whether it is possible to ...", "asked whether X could win": a question, no claim
     if word in ("would", "could", "may", "might", "should"):
         if word == "would" and (
             _reported_would(tok)
@@ -190,10 +310,28 @@ def is_hedge(eng: _Engine, word: str, tok: Token) -> bool:
             return False
         if word == "should" and tok.dep_ == "aux" and _obligation(verb):
             return False
+        if word == "may" and tok.dep_ == "aux" and _concessive(verb):
+            return False
     if word in ("potential", "hope", "hopes") and tok.pos_ == "NOUN":
-        return False  # "below its potential", "Labour's election hopes", "Hopes are high": nouns, no hedge
-    if word == "possible" and tok.i >= 1 and eng.doc[tok.i - 1].lower_ in ("made", "all", "every", "everything"):
-        return False  # "made possible", "all possible energy storage"
+        # "below its potential", "Labour's election hopes", "Hopes are high": nouns, no hedge; but "the potential
+        # for miscarriages of justice" is a possibility
+        return word == "potential" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children)
+    if word in ("hope", "hopes", "hoped") and _intention(tok):
+        return False
+    if word.startswith("doubt") and _denied_doubt(tok):
+        return False
+    if word.startswith("indicat") and tok.pos_ == "VERB" and _person_subject(tok):
+        return False  # "Mr Clarke had indicated he was not planning to ...": a person telling, as "said"
+    if word.startswith(("concern", "fear", "worr")) and tok.dep_ == "dobj" and tok.head.lower_ in _DISMISSING:
+        return False  # "insurers sought to calm fears that ...": the worry is answered, not held
+    if word.startswith("seem") and any(c.lower_ in ("than", "what") for c in tok.children if c.i < tok.i):
+        return False  # "lower than they seem", "what seems like a long list": a comparison, not a hedge
+    if (
+        word == "possible"
+        and tok.i >= 1
+        and (eng.doc[tok.i - 1].lower_ in ("all", "every", "everything", "make", "makes", "made", "making"))
+    ):
+        return False  # "made possible", "the experiences it makes possible", "all possible energy storage"
     # "as soon as possible", "where possible"
     return not (
         word == "possible" and tok.i >= 2 and eng.doc[tok.i - 1].lower_ in ("as", "where", "if", "wherever", "whenever")

@@ -12,9 +12,12 @@ phrases win over the single words inside them):
 - phrases: "is expected to", "is believed to", "is thought to", "is said to",
   "predictions suggesting", "reports indicate", "I think", "we reckon", "widely
   expected", a reduced passive ("those reported to have", "expected to last");
+- appearances and worries: "looked set to", "is a doubt for Saturday", "concerns that", "worried that";
+- figures estimated or forecast rather than counted: "estimated", "projected", "5% growth forecast for 2005";
 
-not hedges: "appear" meaning to be seen or to perform ("appeared in Brookside");
-the engine also drops reported speech's "would" (``claim_hedges._reported_would``).
+not hedges: "appear" meaning to be seen or to perform ("appeared in Brookside"); "is set to" and "poised to"
+(a plan under way, asserted); "than expected" (a figure that came in);
+the engine also drops reported speech's "would" and the other uses ``claim_hedges.is_hedge`` lists.
 """
 
 from __future__ import annotations
@@ -31,13 +34,13 @@ _EVIDENCE_NOUN = (
 
 _PHRASES = [
     # "is expected to", "are believed to", "was said to", "is thought to"
-    rf"{_BE}\s+(?:widely\s+|generally\s+|also\s+)?(?:expected|believed|thought|said|reported|rumou?red|understood|presumed|alleged|likely|unlikely|poised|set)\s+to\b",
+    rf"{_BE}\s+(?:widely\s+|generally\s+|also\s+)?(?:expected|believed|thought|said|reported|rumou?red|understood|presumed|alleged|likely|unlikely)\s+to\b",
     # "predictions suggesting", "reports indicate"
     rf"{_EVIDENCE_NOUN}\s+{_EPISTEMIC_VERB}",
     r"it\s+(?:is|was)\s+(?:possible|likely|unlikely|unclear|believed|thought|understood)\b",
     r"(?:in\s+all\s+likelihood|not\s+(?:yet\s+)?clear|it\s+remains\s+to\s+be\s+seen)\b",
     # a speaker's own hedge: "I think we'll reach a good agreement", "we reckon"
-    r"(?:I|we)\s+(?:think|guess|suppose|reckon)\b",
+    r"(?:I|we)\s+(?:think|thought|guess|suppose|reckon)\b",
     # a reduced passive: "those reported to have doubts", "the trial, expected to last five months"
     r"(?:expected|believed|thought|understood|rumou?red|alleged|tipped)\s+to\s+[a-z]+",
     r"(?:reported|said)\s+to\s+(?:have|be)\b",
@@ -50,6 +53,15 @@ _PHRASES = [
     r"doubtful",
     # "the election, widely expected on 5 May"
     r"(?:widely|generally|largely)\s+(?:expected|believed|thought|tipped|predicted)\b",
+    # "looked set to push Safin all the way", "looks likely to": how things appeared, not how they went
+    r"(?:looks?|looked|looking)\s+(?:set|likely|certain|poised)\s+to\b",
+    # a player "is a doubt for Saturday", "remains a major doubt with a knee injury"
+    rf"(?:{_BE}|remains?|remained)\s+(?:now\s+|also\s+|still\s+)?(?:a\s+)?(?:big\s+|major\s+|serious\s+|late\s+)?doubt\s+(?:for|with|after|because)\b",
+    # a worry about what will happen: "amid concerns that costs will rise", "Spamhaus is worried that ..."
+    r"(?:concerns?|fears?|worries)\s+that\b",
+    r"(?:worried|concerned|fearful)\s+(?:that|about)\b",
+    # a figure forecast rather than measured: "5% growth forecast for 2005", "growth of 5% expected in 2004"
+    r"(?<!than\s)(?<!as\s)(?:expected|forecast|predicted)\s+(?:in|for|by|over|this|next)\b",
 ]
 _WORDS = [
     r"may|might|could|would|should",
@@ -60,6 +72,8 @@ _WORDS = [
         r"supposedly|seemingly|arguably|maybe|potentially|conceivably|ostensibly|plausibly"
     ),
     r"potential|possible|alleged|suspected|purported|rumou?red|speculat(?:ed|ive|ion)|unconfirmed|unverified",
+    # an estimate, not a count: "costs are estimated in the tens of billions", "projected increases"
+    r"estimated|projected",
     r"unclear|unsure|hopeful",
 ]
 

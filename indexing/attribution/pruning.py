@@ -55,6 +55,32 @@ _INTENT_FORMS = frozenset(
 ) | {"sought", "tried", "tries", "trying"}
 
 
+# Nouns for a view a group expresses ("expressed concerns that ...", "voiced fears that ...").
+_VIEW_NOUNS = frozenset(
+    [
+        "concern",
+        "concerns",
+        "fear",
+        "fears",
+        "doubt",
+        "doubts",
+        "worry",
+        "worries",
+        "hope",
+        "hopes",
+        "belief",
+        "beliefs",
+        "view",
+        "views",
+        "warning",
+        "warnings",
+        "claim",
+        "claims",
+        "suspicion",
+        "suspicions",
+        "confidence",
+    ]
+)
 # A view held, outside the reporting lexicon: "is regarded by US officials as a way to ..." credits the officials.
 _VIEW_FORMS = frozenset(
     f for v in ["regard", "view", "see", "deem", "judge", "rate", "rank", "compare", "liken"] for f in _inflect(v)
@@ -158,5 +184,12 @@ def writers_report(eng: _Engine, attr: Attribution) -> bool:
         for k in verb.children
     ):
         return False
+    if any(
+        k.dep_ == "dobj"
+        and k.lower_ in _VIEW_NOUNS
+        and any(c.dep_ in ("acl", "ccomp") and any(m.lower_ == "that" for m in c.children) for c in k.children)
+        for k in verb.children
+    ):
+        return False  # "scientists have expressed concerns that ...", "fans voiced fears that ...": a view reported
     low = verb.lower_
     return low in _INTENT_FORMS or low not in cue_verb_forms() and low not in _VIEW_FORMS

@@ -15,7 +15,7 @@ from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS
 if TYPE_CHECKING:
     from spacy.tokens import Token
 from .names import _COMPANY_PLURALS, _named_group, _surname, person_name
-from .sources import _NAMED_ENTS, _looks_like_name, is_document
+from .sources import _AGENT_ENDINGS, _NAMED_ENTS, _PEOPLE_NOUNS, _looks_like_name, _source_heads, is_document
 
 __all__ = ["classify_tokens"]
 
@@ -143,6 +143,10 @@ _VAGUE_DETERMINERS = frozenset(
 )
 
 
+# Prepositions that say when or about what, not whose: "polls in the run-up to the election", "a study on diet".
+_NOT_ORIGIN = frozenset(["in", "during", "before", "after", "over", "on", "into", "about", "since", "ahead"])
+
+
 def _vague_research(head: Token) -> bool:
     """Studies, reports or polls with no origin: "some studies", "polls show", "a new report" (no "by X", no name)."""
     if head.lower_ not in _RESEARCH_HEADS:
@@ -151,7 +155,9 @@ def _vague_research(head: Token) -> bool:
     if _proper_modifier(head) or any(c.dep_ in ("compound", "poss") for c in children):
         return False  # "a Gallup poll", "ministry estimates", "the agency's report"
     if any(
-        c.dep_ in ("prep", "acl", "relcl") and any(t.pos_ in ("PROPN", "NOUN") for t in c.subtree) for c in children
+        (c.dep_ in ("acl", "relcl") or c.dep_ == "prep" and c.lower_ not in _NOT_ORIGIN)
+        and any(t.pos_ in ("PROPN", "NOUN") for t in c.subtree)
+        for c in children
     ):
         return False  # "a report by the Audit Office", "a study published by the institute"
     if _named_elsewhere(head):
@@ -159,6 +165,8 @@ def _vague_research(head: Token) -> bool:
     determiners = [c.lower_ for c in children if c.dep_ in ("det", "amod", "quantmod", "nummod")]
     if any(d in ("the", "this", "that", "these", "those") for d in determiners):
         return False  # "the report" points back to one the article has named
+    if not determiners and head.lower_ in ("research", "analysis"):
+        return True  # "Research suggests ...": a mass noun with nothing to say whose research it is
     return head.tag_ in ("NNS", "NNPS") or any(d in _VAGUE_DETERMINERS for d in determiners)
 
 
@@ -218,7 +226,8 @@ def _named_elsewhere(head: Token) -> bool:
     low = head.lower_.rstrip("s")
     text = head.doc.text
     pattern = re.compile(r"\b([A-Z][\w&.-]*)(?:'s|\u2019s)?\s+" + re.escape(low) + r"s?\b")
-    return any(m.group(1) not in _NOT_A_NAME and m.start() != head.idx for m in pattern.finditer(text))
+    # the mention itself is not "elsewhere", even when a capitalised word opens it ("Successive polls ...")
+    return any(m.group(1) not in _NOT_A_NAME and not m.start() <= head.idx < m.end() for m in pattern.finditer(text))
 
 
 def _proper_modifier(head: Token) -> bool:
@@ -243,6 +252,28 @@ def _institution_name(head: Token) -> bool:
         if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i == head.i + 1:
             return any(c.dep_ == "pobj" and c.pos_ == "PROPN" and c.text[:1].isupper() for c in prep.children)
     return False
+
+
+def _body_just_named(head: Token) -> bool:
+    """Is the subject of the sentence before this one a named organisation ("The Department for Education and
+    Skills would not comment on the concerns.")? A spokesman with no body of their own is that body's."""
+    start = head.sent.start
+    if start == 0:
+        return False
+    before = head.doc[start - 1].sent
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass")
+        and t.head == before.root
+        and t.pos_ == "PROPN"
+        and (t.lower_ in ORG_HEADS or _institution_name(t) or any(c.lower_ in ORG_HEADS for c in t.children))
+        for t in before
+    )
+
+
+def _person_noun(head: Token) -> bool:
+    """A noun for a person by role ("trader", "backbencher", "doctor"), not a thing ("inquiry", "agenda")."""
+    low = head.lower_
+    return low in _PEOPLE_NOUNS or low in _source_heads() or low.endswith(_AGENT_ENDINGS)
 
 
 def _is_named_np(head: Token) -> bool | None:
@@ -276,6 +307,8 @@ def _is_named_np(head: Token) -> bool | None:
         )
     ):
         return True  # "a Pentagon spokesman", "a spokeswoman for Hanover Re": the named body speaks
+    if low in _SPOKES and _body_just_named(head):
+        return True  # "The Department for Education would not comment. A spokeswoman said: ...": its spokeswoman
     if _named_group(head) or _named_role(head):
         return True  # "the Tories and the Lib Dems have called for ...", "The Tory leader said ..."
     if head.pos_ == "PROPN" and not known_common:
@@ -287,6 +320,8 @@ def _is_named_np(head: Token) -> bool | None:
             # "Democrats" is an unnamed group; "the Republican" (singular, definite) is one known person
             return not plural and _definite(head)
         return True
+    if plural and any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in head.children):
+        return True  # "both candidates pledged ...": the two the article has named
     if low in ANONYMOUS_HEADS:
         return False
     if low in INFO_HEADS:
@@ -295,6 +330,10 @@ def _is_named_np(head: Token) -> bool | None:
         return _proper_modifier(head) or _definite(head) or _institution_name(head)
     if head.ent_type_ in ("PERSON", "ORG") or _looks_like_name(head):
         return True
+    if _person_noun(head) and any(
+        (c.dep_ == "det" and c.lower_ in ("a", "an", "another")) or c.lower_ == "one" for c in head.children
+    ):
+        return False  # "one Bombay trader", "a Labour backbencher": some person of that kind, unnamed
     # role nouns: "the South Carolina senator", "the New York businessman" point back to one named person
     return not plural and (_definite(head) or _proper_modifier(head))
 
