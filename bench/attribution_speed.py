@@ -33,7 +33,7 @@ def main() -> int:
     if args.limit:
         files = files[:: max(1, len(files) // args.limit)][: args.limit]  # spread over the categories
 
-    from indexing.attribution import analyze_doc
+    from indexing.claims import analyze_doc
     from indexing.text.nlp import load_nlp
 
     nlp = load_nlp()

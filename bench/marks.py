@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.compose.marks import Mark, marks_for
-from indexing.attribution import analyze
+from indexing.claims import analyze
 
 LABELS = ROOT / "tests" / "fixtures" / "attribution" / "bbc_marks.jsonl"
 DEFAULT_BBC = ROOT.parent / "shared" / "data" / "bbc"

@@ -33,7 +33,7 @@ def main() -> int:
         return 0
     files = files[:: args.every]
 
-    from indexing.attribution import analyze_doc
+    from indexing.claims import analyze_doc
     from indexing.text.nlp import load_nlp
 
     nlp = load_nlp()

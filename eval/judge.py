@@ -64,7 +64,7 @@ class Judge:
         attribution_settings: AttributionSettings | None = None,
     ) -> Judge:
         """The judge over newsqa's attribution engine, run with ``attribution_settings`` (None: the defaults)."""
-        from indexing import attribution
+        from indexing import claims as attribution
 
         return cls(
             support=support,

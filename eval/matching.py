@@ -2,7 +2,7 @@
 quotations, who is named, which hedges and marks are present.
 
 Everything here works on plain text, so answers from any system can be scored.
-The attribution engine (``indexing.attribution``) is consulted where it knows more
+The attribution engine (``indexing.claims``) is consulted where it knows more
 (resolved speakers, source types, hedge cues); the lexical rules below keep the
 judgement robust when the engine misses a construction.
 """

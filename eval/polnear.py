@@ -89,11 +89,11 @@ def score_polnear(
 ) -> PolnearReport:
     """Run the attribution engine over ``directory`` (PolNeAR ``text/`` + ``attributions/``) and score it.
 
-    ``analyzer`` (default ``indexing.attribution.analyze_doc`` with ``settings``, the taggers to run; None: the
+    ``analyzer`` (default ``indexing.claims.analyze_doc`` with ``settings``, the taggers to run; None: the
     default settings) takes a spaCy Doc.
     """
-    from indexing.attribution import analyze_doc
-    from indexing.attribution.tagger import DEFAULT_SETTINGS, load_lm_tagger, load_tagger
+    from indexing.claims import analyze_doc
+    from indexing.claims.tagger import DEFAULT_SETTINGS, load_lm_tagger, load_tagger
     from indexing.text.nlp import load_nlp
 
     directory = Path(directory)

@@ -41,8 +41,8 @@ def score_source_types(
     The engine's own claim supplies the type when it found this source; otherwise
     the mention is classified in context (pronouns resolved from the text before it).
     """
-    from indexing.attribution import analyze_doc
-    from indexing.attribution.engine import classify_mention
+    from indexing.claims import analyze_doc
+    from indexing.claims.engine import classify_mention
     from indexing.text.nlp import load_nlp
 
     directory = Path(directory)

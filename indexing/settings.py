@@ -142,10 +142,10 @@ class IndexSettings(BaseSettings):
 
 @dataclass(frozen=True)
 class AttributionSettings:
-    """What the attribution engine (``indexing.attribution``) runs with: ``IndexSettings.attribution_settings``.
+    """What the attribution engine (``indexing.claims``) runs with: ``IndexSettings.attribution_settings``.
 
     The defaults are those of ``IndexSettings``; ``model_cache`` None means the default model cache folder.
-    ``mode`` and ``tagger_threads`` are checked where the taggers load (``indexing.attribution.tagger``).
+    ``mode`` and ``tagger_threads`` are checked where the taggers load (``indexing.claims.tagger``).
     """
 
     mode: str = "tagger"

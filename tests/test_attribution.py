@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexing.attribution import analyze, classify_source, find_hedges
-from indexing.attribution.quotes import find_quotes
+from indexing.claims import analyze, classify_source, find_hedges
+from indexing.claims.quotes import find_quotes
 from indexing.models import Claim
 
 
@@ -258,7 +258,7 @@ def test_offsets_point_into_the_text() -> None:
         assert text[claim.content_spans[0].start : claim.content_spans[0].end] in claim.text
 
 
-# --- learned cue detector (indexing/attribution/cue_model.json) ------------------------------
+# --- learned cue detector (indexing/claims/cue_model.json) ------------------------------
 def test_transcript_name_colon_is_an_attribution() -> None:
     text = "Moderator Ellen Park: Tonight we talk about the harbor tunnel and its budget."
     claims = attributed(text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexing.attribution import analyze
-from indexing.attribution.signoffs import find_sign_offs
+from indexing.claims import analyze
+from indexing.claims.signoffs import find_sign_offs
 from indexing.models import Claim
 
 

@@ -12,10 +12,10 @@ import os
 import numpy as np
 import pytest
 
-from indexing.attribution import analyze_doc, refinement
-from indexing.attribution import engine as eng
-from indexing.attribution import lm_tagger as lm
-from indexing.attribution import tagger as tg
+from indexing.claims import analyze_doc, refinement
+from indexing.claims import engine as eng
+from indexing.claims import lm_tagger as lm
+from indexing.claims import tagger as tg
 from indexing.errors import ConfigurationError
 from indexing.settings import IndexSettings
 from indexing.text.nlp import load_nlp

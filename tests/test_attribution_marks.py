@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexing.attribution import analyze
+from indexing.claims import analyze
 from indexing.models import Claim
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexing.attribution import analyze
+from indexing.claims import analyze
 from indexing.models import Claim
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from indexing.attribution import analyze
+from indexing.claims import analyze
 from indexing.models import Claim
 
 

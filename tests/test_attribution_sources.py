@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexing.attribution import analyze, classify_source
+from indexing.claims import analyze, classify_source
 from indexing.models import Claim
 
 
@@ -225,7 +225,7 @@ def nlp_without_ner():
 
 
 def test_without_ner_names_pronouns_and_types_still_work(nlp_without_ner) -> None:
-    from indexing.attribution import analyze_doc
+    from indexing.claims import analyze_doc
 
     text = (
         "Ana Ruiz, the head of the fishermen's cooperative, welcomed the ruling. \"This is the day we waited "

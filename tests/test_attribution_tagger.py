@@ -11,9 +11,9 @@ import json
 import numpy as np
 import pytest
 
-from indexing.attribution import analyze_doc
-from indexing.attribution import tagger as tg
-from indexing.attribution.quotes import QuoteIndex
+from indexing.claims import analyze_doc
+from indexing.claims import tagger as tg
+from indexing.claims.quotes import QuoteIndex
 from indexing.settings import AttributionSettings, IndexSettings
 from indexing.text.nlp import load_nlp
 

@@ -128,7 +128,7 @@ def test_dev_split_reaches_a_floor(shared_data: Path) -> None:
 
 
 def test_report_says_which_engine_read_the_articles(tmp_path: Path, monkeypatch) -> None:
-    from indexing.attribution import tagger
+    from indexing.claims import tagger
     from indexing.settings import IndexSettings
 
     root = _write_split(tmp_path / "split", {"aaaa": ANN})

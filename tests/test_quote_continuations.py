@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.compose.evidence import Passage
 from app.compose.extractive import render_claim
 from app.models import SearchResult
-from indexing.attribution import analyze
+from indexing.claims import analyze
 
 BODY = (
     "The island ferry operator will raise fares by 12 percent in March, the company said on Monday.\n\n"

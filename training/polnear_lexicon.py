@@ -1,6 +1,6 @@
 """Learn the cue lexicon from PolNeAR train: which word forms annotators mark as attribution cues.
 
-Writes ``indexing/attribution/cue_lexicon.json``: ``{"verbs": {form: P(cue | form)}}`` for
+Writes ``indexing/claims/cue_lexicon.json``: ``{"verbs": {form: P(cue | form)}}`` for
 word forms seen at least ``min_count`` times inside a gold Cue span, where P is the
 share of the form's occurrences in train text that lie inside a Cue span. Only
 single lower-cased words and two numbers each are stored: no article text.
@@ -21,7 +21,7 @@ from eval.polnear_data import article_pairs, load_ann
 __all__ = ["learn_cue_lexicon"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*[A-Za-z]|[A-Za-z]")
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "indexing" / "attribution" / "cue_lexicon.json"
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "indexing" / "claims" / "cue_lexicon.json"
 
 
 def learn_cue_lexicon(directory: Path, *, min_count: int = 3, min_share: float = 0.05) -> dict[str, dict[str, float]]:

@@ -1,6 +1,6 @@
 """Learn which common nouns head a speaker in PolNeAR train: the nouns annotators mark as the head of a Source.
 
-Writes ``indexing/attribution/source_heads.json``: ``{"nouns": [word, ...]}``, the lower-cased forms of the
+Writes ``indexing/claims/source_heads.json``: ``{"nouns": [word, ...]}``, the lower-cased forms of the
 common nouns that head a gold Source span at least ``min_count`` times in train ("traders", "resident",
 "campaigners"). ``sources.can_speak`` reads it to tell an unnamed person or group ("traders said") from a
 thing the parse took for a speaker ("the scheme promises"). Only single lower-cased words are stored: no
@@ -20,7 +20,7 @@ from eval.polnear_data import article_pairs, load_ann
 
 __all__ = ["learn_source_heads"]
 
-HEADS_PATH = Path(__file__).resolve().parent.parent / "indexing" / "attribution" / "source_heads.json"
+HEADS_PATH = Path(__file__).resolve().parent.parent / "indexing" / "claims" / "source_heads.json"
 
 
 def learn_source_heads(directory: Path, *, min_count: int = 2) -> list[str]:

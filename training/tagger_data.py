@@ -19,7 +19,7 @@ __all__ = ["build_vocab", "gold_labels", "prepare_articles", "sequences"]
 def gold_labels(doc, ann_path: Path) -> np.ndarray:
     """BIO label index per token of ``doc`` from one brat file (tagger.LABELS order; the same precedence and
     B/I rule as the rules' own roles, ``tagger.role_tags_of``), pieces stripped of leading whitespace."""
-    from indexing.attribution.tagger import ROLE_NAMES, role_tags_of
+    from indexing.claims.tagger import ROLE_NAMES, role_tags_of
 
     text = doc.text
 
@@ -51,9 +51,9 @@ def build_vocab(docs, min_count: int) -> dict[str, dict[str, int]]:
 
 def prepare_articles(directory: Path, min_count: int, cache: Path | None):
     """Parse, run the rules, featurize. Returns (vocab, items[(feats, [labels per ann file])])."""
-    from indexing.attribution import analyze_doc
-    from indexing.attribution.quotes import QuoteIndex
-    from indexing.attribution.tagger import CATEGORICAL, featurize, role_tags
+    from indexing.claims import analyze_doc
+    from indexing.claims.quotes import QuoteIndex
+    from indexing.claims.tagger import CATEGORICAL, featurize, role_tags
     from indexing.settings import AttributionSettings
     from indexing.text.nlp import load_nlp
 
@@ -94,7 +94,7 @@ def prepare_articles(directory: Path, min_count: int, cache: Path | None):
 
 
 def sequences(items, *, all_annotators: bool):
-    from indexing.attribution.tagger import windows
+    from indexing.claims.tagger import windows
 
     out = []
     for feats, labels in items:

@@ -16,7 +16,7 @@ def build_model(vocab: dict[str, dict[str, int]], vec_width: int, hidden: int):
     import torch
     from torch import nn
 
-    from indexing.attribution.tagger import CATEGORICAL, LABELS
+    from indexing.claims.tagger import CATEGORICAL, LABELS
 
     sizes = {
         "word": len(vocab["word"]) + 2,

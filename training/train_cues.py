@@ -1,9 +1,9 @@
-"""Train the cue detector (``indexing/attribution/cue_model.json``) on PolNeAR train.
+"""Train the cue detector (``indexing/claims/cue_model.json``) on PolNeAR train.
 
 Every token of a candidate part of speech (``cuemodel.CANDIDATE_POS``) is an
 example; it is positive when it is the syntactic head of a gold Cue span (the
 token of the span whose parse head lies outside it). Features come from
-``indexing.attribution.cuemodel.token_features``; the model is an L2 logistic
+``indexing.claims.cuemodel.token_features``; the model is an L2 logistic
 regression (scikit-learn). Only feature names (words, parse labels) and
 weights are written, pruned to the ``--max-features`` largest weights.
 
@@ -25,7 +25,7 @@ from eval.polnear_data import article_pairs, load_ann
 
 __all__ = ["examples_of", "train"]
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "indexing" / "attribution" / "cue_model.json"
+MODEL_PATH = Path(__file__).resolve().parent.parent / "indexing" / "claims" / "cue_model.json"
 
 
 def _cue_heads(doc, ann_path: Path) -> set[int]:
@@ -49,8 +49,8 @@ def _cue_heads(doc, ann_path: Path) -> set[int]:
 
 
 def examples_of(doc, heads: set[int]) -> tuple[list[list[str]], list[int]]:
-    from indexing.attribution.cuemodel import CANDIDATE_POS, token_features
-    from indexing.attribution.quotes import QuoteIndex
+    from indexing.claims.cuemodel import CANDIDATE_POS, token_features
+    from indexing.claims.quotes import QuoteIndex
 
     quotes = QuoteIndex(doc.text)
     feats, labels = [], []
@@ -124,8 +124,8 @@ def train(items, *, c: float = 0.5, max_features: int = 30000, min_head: int = 2
 
 def evaluate(weights: dict[str, float], heads: list[str], items, thresholds) -> list[tuple[float, float, float, float]]:
     """Token-level (threshold, P, R, F1) of cue-head detection on held-out (doc, ann) items."""
-    from indexing.attribution.cuemodel import CANDIDATE_POS, CueModel
-    from indexing.attribution.quotes import QuoteIndex
+    from indexing.claims.cuemodel import CANDIDATE_POS, CueModel
+    from indexing.claims.quotes import QuoteIndex
 
     scores, golds = [], []
     model = CueModel(weights, 0.5, frozenset(heads))

@@ -1,7 +1,7 @@
-"""Train the span tagger (``indexing/attribution/tagger.onnx`` + ``tagger_vocab.json``) on PolNeAR train.
+"""Train the span tagger (``indexing/claims/tagger.onnx`` + ``tagger_vocab.json``) on PolNeAR train.
 
 Every article is parsed with the shipped spaCy pipeline and read by the rule
-engine; each token gets the inputs of ``indexing.attribution.tagger.featurize``
+engine; each token gets the inputs of ``indexing.claims.tagger.featurize``
 (the rules' own role among them) and, from every annotation file of the
 article, a BIO label (Cue over Source over Content where annotations overlap;
 a piece's first token is ``B``). The model is a one-layer BiLSTM over those
@@ -35,7 +35,7 @@ from training.tagger_model import export, fit
 
 __all__ = ["main", "tune_bias"]
 
-HERE = Path(__file__).resolve().parent.parent / "indexing" / "attribution"
+HERE = Path(__file__).resolve().parent.parent / "indexing" / "claims"
 
 
 def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list[float]):
@@ -43,7 +43,7 @@ def tune_bias(directory: Path, cut: int, out_dir: Path, meta: dict, biases: list
     import tempfile
 
     from eval.polnear import score_polnear
-    from indexing.attribution import tagger as tagger_mod
+    from indexing.claims import tagger as tagger_mod
     from indexing.settings import IndexSettings
 
     # the default engine (rules + span tagger) with the tagger being tuned; the other settings as NEWSQA_* give them

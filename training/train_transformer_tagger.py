@@ -6,11 +6,11 @@ encoder with a rank-8 LoRA delta on every linear layer of its six layers, and a
 linear BIO head over each spaCy token's first word piece plus a one-hot of the
 role the rules gave it, trained on PolNeAR train (every annotation file) and
 selected (epoch) on dev. ``indexing/embedding/lora_onnx.py`` merges the delta this script
-writes into an ONNX file at run time (``indexing/attribution/lm_tagger.py``).
+writes into an ONNX file at run time (``indexing/claims/lm_tagger.py``).
 What training and ingest share, so they cannot drift:
 
 - labels: ``training.tagger_data.gold_labels`` (BIO per spaCy token from a brat file,
-  the precedence and B/I rule of ``indexing.attribution.tagger.role_tags_of``),
+  the precedence and B/I rule of ``indexing.claims.tagger.role_tags_of``),
   ``tagger.LABELS`` order;
 - sequences and word pieces: ``lm_tagger.windows_of`` (runs of whole sentences
   of at most ``tagger.WINDOW`` spaCy tokens) and ``lm_tagger.encode_words``;
@@ -18,7 +18,7 @@ What training and ingest share, so they cannot drift:
 - the head's input: ``lm_tagger.head_input``.
 
     python -m training.train_transformer_tagger ../shared/data/polnear/train ../shared/data/polnear/dev \\
-        --out indexing/attribution/tagger_lora.npz --epochs 3 --threads 1
+        --out indexing/claims/tagger_lora.npz --epochs 3 --threads 1
 
 The shipped delta: 3 epochs, lr 5e-4, rank 8, alpha 16, seed 16 (dev
 role-token F1 0.873 after epoch 3, recorded in the file's ``meta``); about
@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from eval.polnear_data import article_pairs
-from indexing.attribution.lm_tagger import FORMAT
+from indexing.claims.lm_tagger import FORMAT
 from training.reader_model import wrap_lora  # the same adapters as the answer reader
 from training.tagger_data import gold_labels
 
@@ -64,8 +64,8 @@ LORA_TARGETS = (
 def _read(directory: Path, limit: int | None, all_annotators: bool, tokenizer):
     """(ids, first piece per word, rules' roles, gold labels) per window of every article (all annotators'
     files in training, the first in selection)."""
-    from indexing.attribution.engine import rule_roles
-    from indexing.attribution.lm_tagger import encode_words, windows_of
+    from indexing.claims.engine import rule_roles
+    from indexing.claims.lm_tagger import encode_words, windows_of
     from indexing.text.nlp import load_nlp
 
     nlp = load_nlp()
@@ -83,7 +83,7 @@ def _read(directory: Path, limit: int | None, all_annotators: bool, tokenizer):
 def _forward(model, head, item):
     import torch
 
-    from indexing.attribution.lm_tagger import head_input
+    from indexing.claims.lm_tagger import head_input
 
     ids, first, rule, _gold = item
     ids_t = torch.as_tensor(ids)[None]
@@ -96,7 +96,7 @@ def _role_f1(model, head, items) -> float:
     """Token-level F1 of role labels (anything but O, label exact) after BIO-constrained decoding."""
     import torch
 
-    from indexing.attribution.tagger import decode
+    from indexing.claims.tagger import decode
 
     tp = fp = fn = 0
     with torch.no_grad():
@@ -158,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from transformers import BertModel
 
-    from indexing.attribution.lm_tagger import load_tokenizer
-    from indexing.attribution.tagger import LABELS
+    from indexing.claims.lm_tagger import load_tokenizer
+    from indexing.claims.tagger import LABELS
     from indexing.embedding.embedder import default_model_path
 
     torch.set_num_threads(args.threads)

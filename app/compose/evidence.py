@@ -218,7 +218,7 @@ def _claim_local_span(claim: Claim, result: SearchResult, spans: list[tuple[int,
 
 def build_passages(results: Sequence[SearchResult]) -> list[Passage]:
     """Cut retrieved chunks into passages (one per claim sentence), dropping duplicates across chunks."""
-    from indexing.attribution import find_hedges
+    from indexing.claims import find_hedges
 
     passages: dict[tuple[str, int, int], Passage] = {}
     seen_chunks: set[str] = set()

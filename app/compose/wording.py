@@ -159,7 +159,7 @@ _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|(?<![\w])[‘\'][^‘’\']*[’\']
 
 def hedges_outside_quotes(text: str) -> list[str]:
     """The hedge cues of ``text`` said in the writer's words (quotations left out: a speaker's "would" is theirs)."""
-    from indexing.attribution import find_hedges
+    from indexing.claims import find_hedges
 
     return find_hedges(_QUOTED.sub(" ", text))
 

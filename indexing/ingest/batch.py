@@ -31,7 +31,7 @@ def prepare_batch(
 ) -> Parsed:
     """Parse, find claims (with the taggers ``attribution`` chooses) and chunk ``todo`` (in a worker thread or a
     worker process)."""
-    from indexing.attribution import analyze_doc
+    from indexing.claims import analyze_doc
 
     items: list[tuple[Article, list[Chunk]]] = []
     failures: list[IngestFailure] = []

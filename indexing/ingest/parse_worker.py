@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     spacy_model, tokenizer_path, attribution_json = argv
     from tokenizers import Tokenizer
 
-    from indexing.attribution.tagger import load_tagger
+    from indexing.claims.tagger import load_tagger
     from indexing.ingest.batch import prepare_batch
     from indexing.settings import AttributionSettings
     from indexing.text.nlp import load_nlp

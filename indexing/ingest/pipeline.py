@@ -128,7 +128,7 @@ class Ingestor:
         not match those in the store (before anything is read); everything else
         is reported.
         """
-        from indexing.attribution.tagger import load_tagger
+        from indexing.claims.tagger import load_tagger
 
         # a bad NEWSQA_ATTRIBUTION / NEWSQA_TAGGER_* fails the run once, not every article
         load_tagger(self.settings.attribution_settings)

@@ -184,7 +184,7 @@ IRREGULAR_VERB_FORMS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
 # Adverbs (and "reported") that hedge a whole sentence when the journalist writes them.
 ADVERB_HEDGES = _words("reportedly allegedly apparently possibly probably likely reported purportedly supposedly")
 # A regular-expression alternation of hedge cues an evaluator looks for in an answer sentence, wider than
-# the engine's (``indexing.attribution.hedges``) because it reads text it did not parse (eval.matching).
+# the engine's (``indexing.claims.hedges``) because it reads text it did not parse (eval.matching).
 ANSWER_HEDGE_CUES = (
     r"may|might|could|would|suggests?|suggested|suggesting|appears?|appeared|seems?|seemed|indicates?|"
     r"indicated|reportedly|allegedly|possibly|possible|likely|unlikely|probably|perhaps|potential|potentially|"
