@@ -1,0 +1,124 @@
+"""What a question asks: its parts (a question asking several things is read part by part) and its kind
+(a figure or a time), which the reader's combined score uses."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["asked_kind", "split_question", "typed_match"]
+
+_NOMINAL = frozenset({"NOUN", "PROPN"})
+
+
+# "What did A and B (each) say about Z?" -> one question per speaker.
+_TWO_SPEAKERS = re.compile(
+    r"^(?P<lead>(?:what|how|why)\s+(?:did|do|does|have|has|had|will|would))\s+(?P<a>[^?,]{2,60}?)\s+and\s+(?P<b>[^?,]{2,60}?)"
+    r"\s+(?:each\s+|both\s+)?(?P<verb>say|said|think|react|respond|explain|describe|view|see|make\s+of)\b(?P<rest>[^?]*)\??\s*$",
+    re.IGNORECASE,
+)
+# "..., and what does X plan?" / "... and how did Y react?": a second question joined to the first.
+_JOINED = re.compile(
+    r"[,;]?\s+and\s+(?=(?:what|who|how|why|when|where|which|does|do|did|is|are|was|were|has|have|will|would)\b)",
+    re.IGNORECASE,
+)
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks several things (the question itself when it asks one).
+
+    "Has X turned it down? What are its ministers saying?" -> two questions; "What has X threatened,
+    and what does Y plan?" -> two; "What did the union and the ministry each say about the deal?" ->
+    one per speaker.
+    """
+    text = " ".join(question.split())
+    parts = [p.strip() for p in re.split(r"(?<=\?)\s+(?=[A-Z])", text) if p.strip()]
+    out: list[str] = []
+    for part in parts:
+        pieces = _JOINED.split(part)
+        if len(pieces) > 1 and all(len(x.split()) >= 3 for x in pieces):
+            out.extend(_as_question(x) for x in pieces)
+            continue
+        m = _TWO_SPEAKERS.match(part)
+        if m:
+            tail = f"{m['verb']}{m['rest']}".strip()
+            out.extend(_as_question(f"{m['lead']} {who} {tail}") for who in (m["a"], m["b"]))
+            continue
+        out.extend(_per_subject(part))
+    return out or [question]
+
+
+def _per_subject(question: str) -> list[str]:
+    """One question per subject when the question's subject is a coordination of speakers or actors.
+
+    "How have Willie Walsh and Ireland's transport minister addressed the concerns?" -> "How have Willie
+    Walsh addressed the concerns?", "How have Ireland's transport minister addressed the concerns?" (the
+    grammar of the parts does not matter to the reader). Read from the question's dependency parse: a
+    nominal subject with nominal conjuncts joined by "and". A coordination elsewhere ("about pay and
+    conditions") is one thing asked about, not several askers, and stays whole.
+    """
+    from app.compose.evidence import parse_question
+
+    doc = parse_question(question)
+    if doc is None:
+        return [question]
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ not in _NOMINAL:
+            continue
+        conjuncts = [c for c in token.conjuncts if c.pos_ in _NOMINAL]
+        joined = any(t.dep_ == "cc" and t.lower_ == "and" for c in (token, *conjuncts) for t in c.children)
+        if not conjuncts or not joined:
+            continue
+        span = list(token.subtree)
+        start, end = span[0].i, span[-1].i
+        head, tail = doc[:start].text_with_ws, doc[end + 1 :].text
+        parts = []
+        for c in (token, *conjuncts):
+            dropped = {t.i for k in c.children if k.dep_ in ("conj", "cc") or k.is_punct for t in k.subtree}
+            phrase = " ".join(t.text for t in c.subtree if t.i not in dropped and t.lower_ not in ("each", "both"))
+            parts.append(_as_question(f"{head}{phrase} {tail}".replace(" 's", "'s")))
+        return parts
+    return [question]
+
+
+def _as_question(text: str) -> str:
+    text = text.strip().rstrip("?.! ,;")
+    return f"{text[:1].upper()}{text[1:]}?"
+
+
+# What a question asks for, when its wording says so: a figure ("how many", "how much", "what did it
+# cost") or a time ("when", "what year"). A candidate then either holds one (+1) or not (-1).
+_ASKS_FIGURE = re.compile(
+    r"\b(?:how\s+(?:many|much)|by\s+how|what\s+(?:percentage|proportion|share|figure|price|sum|amount|number|fee|fine|salary|budget)"
+    r"|how\s+(?:big|large|high|low|far|fast)\b|\bcost\b|\bworth\b)",
+    re.IGNORECASE,
+)
+_ASKS_TIME = re.compile(
+    r"^\s*(?:and\s+)?when\b|\bwhat\s+(?:year|date|day|month)\b|\bby\s+when\b|\bhow\s+long\s+ago\b", re.IGNORECASE
+)
+_FIGURE = re.compile(
+    r"\d|[£$€%]|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?"
+    r"|millions?|billions?|trillions?|dozens?|half|third|quarter|doubled?|tripled?|per\s*cent)\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|ago|next\s+(?:week|month|year)"
+    r"|last\s+(?:week|month|year)|(?:this|next|last)\s+(?:spring|summer|autumn|winter)|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_kind(question: str) -> str | None:
+    """``"figure"`` or ``"time"`` when the question's wording asks for one, else None."""
+    if _ASKS_TIME.search(question):
+        return "time"
+    if _ASKS_FIGURE.search(question):
+        return "figure"
+    return None
+
+
+def typed_match(kind: str | None, text: str) -> int:
+    """+1 when ``text`` holds what ``kind`` asks for, -1 when it does not, 0 for a question of no such kind."""
+    if kind is None:
+        return 0
+    return 1 if (_FIGURE if kind == "figure" else _TIME).search(text) else -1
