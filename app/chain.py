@@ -26,10 +26,10 @@ import re
 from collections.abc import AsyncIterator, Container
 from typing import TYPE_CHECKING, Any
 
+from app.compose.answerability import answerability
 from app.compose.base import REFUSE_BELOW, Composer, ComposeRequest, Draft
 from app.compose.evidence import (
     Passage,
-    answerability,
     build_passages,
     rank_passages,
     time_sensitive,

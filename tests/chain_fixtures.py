@@ -233,8 +233,9 @@ def compose_and_guard(question: str, searcher: Any, k: int = 4, *, reader: Any =
     The chain's steps without the chain; without a reader every question counts as answerable
     and the composer chooses passages by their ranking alone.
     """
+    from app.compose.answerability import answerability
     from app.compose.base import ComposeRequest
-    from app.compose.evidence import answerability, build_passages, rank_passages, time_sensitive
+    from app.compose.evidence import build_passages, rank_passages, time_sensitive
     from app.compose.extractive import ExtractiveComposer
     from app.guard.guard import AttributionGuard
     from app.guard.support import SupportScorer, as_cached

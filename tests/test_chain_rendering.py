@@ -225,7 +225,7 @@ def _one_article(text: str, title: str, claims: list[Claim] | None = None, artic
 
 
 def test_question_terms_are_looked_up_as_the_lexical_index_cuts_them(embedder) -> None:
-    from app.compose.evidence import _absent_from, answerability
+    from app.compose.answerability import _absent_from, answerability
 
     # bm25s keeps runs of two or more word characters: "3,000m" is "000m", a lone "m" is never a token
     vocabulary = {"000m", "000", "runner", "ferri", "race"}

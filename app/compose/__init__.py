@@ -6,8 +6,9 @@ chat model). ``evidence`` cuts retrieved chunks into citable passages and
 ranks them; ``base`` holds the draft types and the refusal decision.
 """
 
+from app.compose.answerability import answerability
 from app.compose.base import REFUSE_BELOW, Composer, ComposeRequest, Draft, DraftSentence, should_refuse
-from app.compose.evidence import Passage, answerability, build_passages, rank_passages
+from app.compose.evidence import Passage, build_passages, rank_passages
 from app.compose.extractive import ExtractiveComposer
 from app.compose.llm import LLMComposer
 

@@ -33,7 +33,7 @@ __all__ = [
     "should_refuse",
 ]
 
-# An answerability (app.compose.evidence.answerability) below this means the
+# An answerability (app.compose.answerability.answerability) below this means the
 # retrieved passages are not about the question: the refusal then says nothing in
 # the index covers it. At or above it, a question the reader finds no answer for
 # is refused as covered but not given (app.read.reader, ANSWER_AT). Chosen on 457

@@ -56,7 +56,7 @@ def _per_subject(question: str) -> list[str]:
     nominal subject with nominal conjuncts joined by "and". A coordination elsewhere ("about pay and
     conditions") is one thing asked about, not several askers, and stays whole.
     """
-    from app.compose.evidence import parse_question
+    from app.compose.answerability import parse_question
 
     doc = parse_question(question)
     if doc is None:

@@ -229,7 +229,7 @@ def _points_back(question: str) -> bool:
     ("Is it true that ..."): those name nothing earlier. Uses the cached spaCy parse of
     the question; without the parser nothing points back.
     """
-    from app.compose.evidence import parse_question
+    from app.compose.answerability import parse_question
 
     if not _DEMONSTRATIVE_WORD.search(question):
         return False

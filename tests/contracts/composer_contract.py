@@ -14,8 +14,9 @@ import dataclasses
 
 import pytest
 
+from app.compose.answerability import answerability
 from app.compose.base import Composer, ComposeRequest, refusal_draft
-from app.compose.evidence import answerability, build_passages, rank_passages
+from app.compose.evidence import build_passages, rank_passages
 from app.guard.support import as_cached
 from tests.chain_fixtures import FakeSearcher
 
