@@ -255,8 +255,8 @@ def _institution_name(head: Token) -> bool:
 
 
 def _body_just_named(head: Token) -> bool:
-    """Is the subject of the sentence before this one a named organisation ("The Department for Education and
-    Skills would not comment on the concerns.")? A spokesman with no body of their own is that body's."""
+    """Is the subject of the sentence before this one a named organisation ("The Harbour Authority declined to
+    discuss the dispute.")? A spokesman with no body of their own is that body's."""
     start = head.sent.start
     if start == 0:
         return False
