@@ -26,10 +26,9 @@ the answer becomes a refusal.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from app.compose.base import Draft, DraftSentence, closest_articles
+from app.compose.base import Draft, DraftSentence
 from app.compose.evidence import Passage, find_instructions
 from app.compose.marks import (
     Mark,
@@ -42,24 +41,13 @@ from app.compose.marks import (
     strip_marks,
 )
 from app.compose.wording import display_source, has_source, hedges_outside_quotes, names_source, prefix_attribution
+from app.guard.answers import assemble_answer, quotations, refusal_answer
 from app.guard.support import SupportScorer, content_words
-from app.models import Answer, GuardFinding, GuardReport
+from app.models import Answer, GuardFinding
 from indexing.models import Claim
 from indexing.text.quote_match import quote_in_passage
 
 __all__ = ["AttributionGuard", "names_source", "quotations"]
-
-_QUOTE = re.compile(r'"([^"]{3,}?)"|“([^”]{3,}?)”|(?:(?<=\s)|^)[‘\']([^‘’\']{3,}?)[’\'](?=[\s,.;:!?]|$)')
-
-
-def quotations(sentence: str) -> list[str]:
-    """The quoted passages of a sentence (straight or curly quotes, at least three characters)."""
-    out = []
-    for m in _QUOTE.finditer(sentence):
-        q = next(g for g in m.groups() if g is not None)
-        if len(q.split()) >= 2:
-            out.append(q)
-    return out
 
 
 class _SentenceCheck:
@@ -100,7 +88,7 @@ class AttributionGuard:
                 )
             )
         if draft.refused:
-            return self._refusal(draft, draft.refusal, findings, sentences_in=0)
+            return refusal_answer(draft, draft.refusal, findings, sentences_in=0)
 
         sentences = list(draft.sentences)
         kept: list[DraftSentence] = []
@@ -118,8 +106,8 @@ class AttributionGuard:
                 if sentences
                 else "The indexed news does not answer this question."
             )
-            return self._refusal(draft, text, findings, sentences_in=len(sentences))
-        return self._assemble(draft, kept, findings, len(sentences))
+            return refusal_answer(draft, text, findings, sentences_in=len(sentences))
+        return assemble_answer(draft, kept, findings, len(sentences))
 
     # --- one sentence ---------------------------------------------------------------------
     def _check_sentence(
@@ -338,62 +326,6 @@ class AttributionGuard:
                     best = (share, candidate.strip().rstrip(",;:").rstrip())
         return best[1] if best and best[0] >= 0.5 else None
 
-    def _assemble(self, draft: Draft, kept: list[DraftSentence], findings: list[GuardFinding], n_in: int) -> Answer:
-        # Renumber citations in order of first appearance, so [1] is the first cited passage.
-        order: list[int] = []
-        for s in kept:
-            for n in s.citations:
-                if n not in order:
-                    order.append(n)
-        renumber = {old: new for new, old in enumerate(order, start=1)}
-        texts = []
-        for s in kept:
-            t = re.sub(r"\[(\d{1,3})\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", s.text)
-            texts.append(t.strip())
-        answer_text = " ".join(texts)
-        citations = [draft.passages[old - 1].citation(new) for old, new in renumber.items()]
-        claims: list[Claim] = []
-        # The answer is the kept sentences joined by single spaces: their offsets are known exactly.
-        for s, sent in zip(kept, _spans(texts), strict=True):
-            base = s.claim
-            claims.append(
-                Claim(
-                    text=sent.claim_text,
-                    start=sent.start,
-                    end=sent.end,
-                    source=base.source if base and base.attributed else None,
-                    source_type=base.source_type if base else "unattributed",
-                    speaker=base.speaker if base and base.attributed else None,
-                    cue=base.cue if base and base.attributed else None,
-                    hedges=list(base.hedges) if base else [],
-                    quote="direct" if quotations(sent.text) else ("indirect" if base and base.attributed else "none"),
-                    citations=[renumber[n] for n in s.citations],
-                )
-            )
-        return Answer(
-            question=draft.question,
-            answer=answer_text,
-            refused=False,
-            claims=claims,
-            citations=citations,
-            standalone_question=draft.standalone_question,
-            guard=GuardReport(findings=findings, sentences_in=n_in, sentences_out=len(kept)),
-            composer=draft.composer,
-        )
-
-    @staticmethod
-    def _refusal(draft: Draft, text: str, findings: list[GuardFinding], *, sentences_in: int) -> Answer:
-        closest = draft.closest or closest_articles(draft.passages)
-        return Answer(
-            question=draft.question,
-            answer=text,
-            refused=True,
-            standalone_question=draft.standalone_question,
-            closest=closest,
-            guard=GuardReport(findings=findings, sentences_in=sentences_in, sentences_out=0),
-            composer=draft.composer,
-        )
-
 
 def _set_citations(text: str, numbers: list[int]) -> str:
     body = strip_citations(text).rstrip()
@@ -401,17 +333,3 @@ def _set_citations(text: str, numbers: list[int]) -> str:
     if body and body[-1] in ".!?":
         end, body = body[-1], body[:-1].rstrip()
     return f"{body} {format_citations(numbers)}{end or '.'}"
-
-
-class _Span:
-    def __init__(self, text: str, start: int) -> None:
-        self.text, self.start, self.end = text, start, start + len(text)
-        self.claim_text = strip_citations(strip_marks(text))
-
-
-def _spans(texts: list[str]) -> list[_Span]:
-    out, pos = [], 0
-    for t in texts:
-        out.append(_Span(t, pos))
-        pos += len(t) + 1
-    return out
