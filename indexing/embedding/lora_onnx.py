@@ -26,7 +26,6 @@ import hashlib
 import json
 import logging
 import os
-import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from indexing.embedding.export import export_encoder
 from indexing.errors import ConfigurationError
 
 __all__ = ["LoraDelta", "build_merged_onnx", "ensure_merged_onnx", "load_delta", "merge_into"]
@@ -105,30 +105,7 @@ def build_merged_onnx(model_dir: Path, delta: LoraDelta, target: Path) -> Path:
             state = dict(model.named_parameters())
             merge_into(state, delta)
 
-        class _Encoder(torch.nn.Module):
-            def __init__(self, inner: Any) -> None:
-                super().__init__()
-                self.inner = inner
-
-            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                return self.inner(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-                ).last_hidden_state
-
-        names = ["input_ids", "attention_mask", "token_type_ids"]
-        sample = torch.ones((2, 8), dtype=torch.long)
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                _Encoder(model),
-                (sample, sample, torch.zeros_like(sample)),
-                str(tmp),
-                input_names=names,
-                output_names=["last_hidden_state"],
-                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
-                opset_version=17,
-                dynamo=False,
-            )
+        export_encoder(model, tmp)
         tmp.replace(target)
     except ConfigurationError:
         raise

@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import threading
-import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from indexing.embedding.export import export_encoder
 from indexing.errors import ConfigurationError
 
 __all__ = ["OnnxEmbedder", "build_onnx_model"]
@@ -97,7 +97,6 @@ def build_onnx_model(model_dir: Path, target: Path, precision: Precision = "fp32
     Needs torch and transformers (both dependencies of newsqa); writes through a
     temporary file so a killed build leaves nothing that looks finished.
     """
-    import torch
     import transformers
 
     transformers.utils.logging.set_verbosity_error()
@@ -108,30 +107,7 @@ def build_onnx_model(model_dir: Path, target: Path, precision: Precision = "fp32
     try:
         model = transformers.AutoModel.from_pretrained(str(model_dir)).eval()
 
-        class _Encoder(torch.nn.Module):
-            def __init__(self, inner: Any) -> None:
-                super().__init__()
-                self.inner = inner
-
-            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                return self.inner(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-                ).last_hidden_state
-
-        names = ["input_ids", "attention_mask", "token_type_ids"]
-        sample = torch.ones((2, 8), dtype=torch.long)
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                _Encoder(model),
-                (sample, sample, torch.zeros_like(sample)),
-                str(fp32),
-                input_names=names,
-                output_names=["last_hidden_state"],
-                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},
-                opset_version=17,
-                dynamo=False,
-            )
+        export_encoder(model, fp32)
         if precision == "int8":
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
