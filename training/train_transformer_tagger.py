@@ -44,21 +44,12 @@ import numpy as np
 
 from eval.polnear_data import article_pairs
 from indexing.claims.lm_tagger import FORMAT
-from training.reader_model import wrap_lora  # the same adapters as the answer reader
+
+# the same adapters as the answer reader: every linear layer of each encoder layer (attention and feed-forward)
+from training.reader_model import LORA_TARGETS, wrap_lora
 from training.tagger_data import gold_labels
 
 __all__ = ["main"]
-
-# every linear layer of each encoder layer (attention and feed-forward): a token classifier needs more than the
-# query/value adapters a sentence scorer gets by with
-LORA_TARGETS = (
-    "attention.self.query",
-    "attention.self.key",
-    "attention.self.value",
-    "attention.output.dense",
-    "intermediate.dense",
-    "output.dense",
-)
 
 
 def _read(directory: Path, limit: int | None, all_annotators: bool, tokenizer):
