@@ -40,6 +40,7 @@ from app.compose.evidence import Passage, asked_source, source_mentioned, speaks
 from app.compose.marks import add_marks, format_citations, marks_for, render_marks
 from app.compose.wording import has_source, hedges_outside_quotes
 from app.guard.support import content_words
+from app.read.questions import split_question
 from indexing.models import Claim
 
 if TYPE_CHECKING:
@@ -90,8 +91,6 @@ MULTI_PASSAGES = 4
 
 def answer_limit(question: str) -> int:
     """How many passages an answer to ``question`` may use: more for a question asking several things."""
-    from app.read.reader import split_question
-
     return MULTI_PASSAGES if _MULTI_PART.search(question) or len(split_question(question)) > 1 else ONE_FACT_PASSAGES
 
 
