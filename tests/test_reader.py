@@ -184,3 +184,31 @@ def test_training_labels_come_from_gold_offsets_or_key_phrases() -> None:
     assert gold_overlap(q, "/data/bbc/business/001.txt", 190, 400) == -1  # mostly outside it
     assert gold_overlap(q, "/data/bbc/tech/001.txt", 120, 180) == -1  # another article
     assert holds_key(q, "They agreed on  Night-shift pay at last.") and not holds_key(q, "They agreed on pay.")
+
+
+def test_the_snli_stage_writes_labelled_pairs_without_a_store(tmp_path: Path) -> None:
+    import json
+
+    from training.reader_pairs import main
+
+    rows = [
+        {
+            "gold_label": label,
+            "sentence1": f"A clerk files form {i}.",
+            "sentence2": f"Someone files form {i}.",
+            "captionID": f"c{i}",
+        }
+        for i, label in enumerate(["entailment", "neutral", "contradiction", "-"] * 3)
+    ]
+    snli = tmp_path / "snli.jsonl"
+    snli.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "pairs.jsonl"
+    assert main(["--snli-only", "--snli", str(snli), "--snli-n", "6", "--out", str(out)]) == 0
+    pairs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # two of each gold label ("-", no consensus, is never used); the hypothesis is the question
+    assert len(pairs) == 6 and sum(p["y"] for p in pairs) == 2
+    assert all(p["q"].startswith("Someone") and p["ctx"].startswith("A clerk") for p in pairs)
+    with pytest.raises(SystemExit):
+        main(["--snli-only", "--out", str(out)])  # no --snli
+    with pytest.raises(SystemExit):
+        main(["--out", str(out)])  # questions need a store

@@ -22,6 +22,7 @@ Two sources, both real text written by people:
   ``data/snli_1.0_train_subset.jsonl``).
 
     python -m training.reader_pairs --home BBC_STORE --out pairs.jsonl [--chain-set FILE ...] [--snli FILE --snli-n 6000]
+    python -m training.reader_pairs --snli-only --snli FILE --snli-n 99000 --out snli.jsonl   # the SNLI stage's pairs
 
 BBC_STORE is a newsqa store holding all of ``../shared/data/bbc``
 (``NEWSQA_HOME=BBC_STORE newsqa ingest ../shared/data/bbc``). Each line of the
@@ -105,9 +106,7 @@ def snli_pairs(path: Path, n: int, seed: int = 7) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        "--home", type=Path, required=True, help="a newsqa store holding the corpus the questions ask about (BBC)"
-    )
+    parser.add_argument("--home", type=Path, help="a newsqa store holding the corpus the questions ask about (BBC)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     parser.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
@@ -126,7 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--snli", type=Path, help="snli_1.0_train_subset.jsonl")
     parser.add_argument("--snli-n", type=int, default=6000)
+    parser.add_argument(
+        "--snli-only", action="store_true", help="only the --snli pairs (the first training stage; no store needed)"
+    )
     args = parser.parse_args(argv)
+    if args.snli_only:
+        if not args.snli:
+            parser.error("--snli-only needs --snli")
+        return _write(args.out, snli_pairs(args.snli, args.snli_n))
+    if args.home is None:
+        parser.error("--home is required (a store of the corpus the questions ask about)")
 
     from app.service import NewsQA
     from app.settings import Settings
@@ -150,11 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.snli:
         rows += snli_pairs(args.snli, args.snli_n)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as fh:
+    return _write(args.out, rows)
+
+
+def _write(out: Path, rows: list[dict]) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"wrote {len(rows)} pairs to {args.out}")
+    print(f"wrote {len(rows)} pairs to {out}")
     return 0
 
 

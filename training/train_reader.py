@@ -40,7 +40,7 @@ import numpy as np
 
 from training.reader_data import balance, batches, encode, load_pairs, split_by_article, tensors
 from training.reader_listwise import train_listwise
-from training.reader_model import FORMAT, MAX_TOKENS, new_reader, pool, save_delta, start_run
+from training.reader_model import FORMAT, MAX_TOKENS, load_into, new_reader, pool, save_delta, start_run
 
 __all__ = ["main", "train"]
 
@@ -84,6 +84,8 @@ def train(args: argparse.Namespace) -> dict:
     )
 
     model, adapted, head = new_reader(args, base_dir)
+    if args.init:
+        load_into(args.init, adapted, head)
     params = [p for m in adapted for p in (m.lora_A, m.lora_B)]
     optim = torch.optim.AdamW(
         [{"params": params, "lr": args.lr}, {"params": head.parameters(), "lr": args.lr * 2}], weight_decay=0.01
@@ -112,8 +114,9 @@ def train(args: argparse.Namespace) -> dict:
         running = 0.0
         for idx in batches(train_enc, train_y, args.batch_size, rng, shuffle=True):
             ids, types, mask, y = tensors(train_enc, train_y, idx)
-            hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
-            logits = head(pool(hidden, mask)).squeeze(-1)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+                hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+                logits = head(pool(hidden, mask)).squeeze(-1).float()
             loss = loss_fn(logits, y * (1 - 2 * args.smoothing) + args.smoothing)
             optim.zero_grad()
             loss.backward()
@@ -151,12 +154,14 @@ def train(args: argparse.Namespace) -> dict:
         "rank": args.rank,
         "alpha": args.alpha,
         "seed": args.seed,
+        "init": args.init.name if args.init else None,
         "steps": step,
         "train_pairs": len(train_rows),
         "caps": [args.cap_pos, args.cap_neg],
         "validation": history,
         "minutes": round((time.time() - start) / 60, 1),
         "smoothing": args.smoothing,
+        "bf16": args.bf16,
     }
     save_delta(args.out, adapted, head, meta)
     print(json.dumps({k: round(float(np.mean(v)), 3) for k, v in sorted(per_kind.items())}, indent=0))
@@ -195,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         help="--listwise: a question's gold candidates and random others, this many in all",
     )
     parser.add_argument(
-        "--init", type=Path, help="start from this delta's adapters and head (a pointwise reader, for example)"
+        "--init", type=Path, help="start from this delta's adapters and head (the SNLI stage's delta, for example)"
+    )
+    parser.add_argument(
+        "--bf16", action="store_true", help="bfloat16 autocast (fast on CPUs with AMX or AVX-512 BF16; float32 weights)"
     )
     parser.add_argument("--none-lr", type=float, default=0.02, help="--listwise: learning rate of the none score")
     parser.add_argument("--snli-weight", type=float, default=0.5, help="--listwise: weight of the pointwise SNLI loss")
