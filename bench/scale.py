@@ -33,7 +33,8 @@ disk. At the largest size, ``bench/load.py`` at 8 and 32 concurrent clients agai
 server. Last, the size trend measured fairly: search/ask latency on a fresh copy of the base
 store and on the largest store back to back, then ``--real`` articles ingested into each,
 alternately, ``--trend-rounds`` times
-(``--trend-only`` runs just this on the store an earlier run left in ``--work``).
+(``--trend-only`` runs just this on the store an earlier run left in ``--work``; give it a new
+``--trend-tag`` each time, so its articles are new to that store).
 Results: ``bench/results/scale.json``.
 """
 
@@ -285,7 +286,7 @@ def trend(args, sources) -> dict:
         log(f"trend {name} latency: {out[name]['latency']}")
     for round_no in range(args.trend_rounds):
         for name, qa in stores.items():
-            batch = recombined(sources, args.real, f"t{round_no}{name}", seed=5000 + round_no)
+            batch = recombined(sources, args.real, f"t{args.trend_tag}{round_no}{name}", seed=5000 + round_no)
             out[name]["runs"].append(ingest(qa, batch))
             log(f"trend {name}: {out[name]['runs'][-1]}")
     for name, qa in stores.items():
@@ -382,6 +383,9 @@ def main() -> int:
     parser.add_argument("--real", type=int, default=200, help="real articles ingested at each size for the rate")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--load-duration", type=float, default=30.0)
+    parser.add_argument(
+        "--trend-tag", default="", help="in the trend's article ids, so a --trend-only rerun adds new articles"
+    )
     parser.add_argument("--trend-rounds", type=int, default=2, help="alternating base/large ingest runs at the end")
     parser.add_argument(
         "--trend-only",
