@@ -345,3 +345,15 @@ def test_bbc_marks_offsets_fall_on_sentences(shared_data: Path) -> None:
         text = (shared_data / "bbc" / r["path"]).read_text(encoding="utf-8", errors="replace")
         span = text[r["start"] : r["end"]]
         assert span == span.strip() and len(span) > 1 and r["end"] <= len(text)
+
+
+def test_a_belief_told_in_the_passive_is_hedged_like_the_active() -> None:
+    # the cue is "was predicted by": its verb is "predicted", not the agent's "by"
+    for text, words, hedge in [
+        ("The increase was predicted by economists.", "increase", "predicted"),
+        ("A thaw was expected by diplomats.", "thaw", "expected"),
+    ]:
+        claim = claim_with(text, words)
+        assert claim.source_type == "anonymous" and hedge in claim.hedges, (claim.cue, claim.hedges)
+    # a passive that reports no belief stays unhedged
+    assert claim_with("The new timetable was welcomed by the ferry union.", "timetable").hedges == []

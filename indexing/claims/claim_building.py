@@ -181,6 +181,8 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
     hedge_spans += [(a, b) for a, b in eng._hedge_spans(cue_start, cue_end + 20) if a < cue_end < b]
     # "X reportedly said": a hedge on the cue itself qualifies the claim
     verb = attr.cue[-1]
+    if verb.dep_ == "agent" and verb.head in attr.cue:
+        verb = verb.head  # "was expected by analysts": the cue's verb is the passive's, not "by"
     for c in verb.children:
         if c.dep_ == "advmod":
             hedge_spans += find_hedge_spans(text, c.idx, c.idx + len(c.text))
