@@ -212,3 +212,35 @@ def test_the_snli_stage_writes_labelled_pairs_without_a_store(tmp_path: Path) ->
         main(["--snli-only", "--out", str(out)])  # no --snli
     with pytest.raises(SystemExit):
         main(["--out", str(out)])  # questions need a store
+
+
+def test_a_training_run_starts_from_a_saved_delta(tmp_path: Path) -> None:
+    import argparse
+
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from tokenizers import Tokenizer
+
+    from indexing.embedding.embedder import default_model_path
+    from training.reader_model import logits, new_reader, save_delta
+
+    base = Path(default_model_path())
+    settings = {"rank": 2, "alpha": 4.0, "dropout": 0.0}
+    model, adapted, head = new_reader(argparse.Namespace(seed=1, init=None, **settings), base)
+    for m in adapted:  # lora_B starts at zero: give the adapters an effect to carry over
+        torch.nn.init.normal_(m.lora_B, std=0.05)
+    save_delta(tmp_path / "stage1.npz", adapted, head, {})
+    started, _, started_head = new_reader(argparse.Namespace(seed=2, init=tmp_path / "stage1.npz", **settings), base)
+    fresh, _, fresh_head = new_reader(argparse.Namespace(seed=2, init=None, **settings), base)
+
+    pair = Tokenizer.from_file(str(base / "tokenizer.json")).encode("How many jobs go?", "It will cut 300 jobs.")
+    ids, types = torch.tensor([pair.ids]), torch.tensor([pair.type_ids])
+    mask = torch.ones_like(ids)
+    with torch.no_grad():
+        saved = logits(model.eval(), head, ids, types, mask)
+        resumed = logits(started.eval(), started_head, ids, types, mask)
+        other = logits(fresh.eval(), fresh_head, ids, types, mask)
+        half = logits(started, started_head, ids, types, mask, bf16=True)
+    # the delta is stored in float16: the resumed reader scores as the saved one did, a fresh one does not
+    assert abs(float(resumed[0] - saved[0])) < 1e-2 < abs(float(other[0] - saved[0]))
+    assert half.dtype == torch.float32 and abs(float(half[0] - resumed[0])) < 0.1

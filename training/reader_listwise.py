@@ -8,7 +8,7 @@ import math
 import time
 
 from training.reader_data import encode, load_pairs, question_groups, split_by_article, tensors
-from training.reader_model import FORMAT, MAX_TOKENS, load_into, new_reader, pool, save_delta, start_run
+from training.reader_model import FORMAT, MAX_TOKENS, logits, new_reader, save_delta, start_run
 
 __all__ = ["train_listwise"]
 
@@ -46,8 +46,6 @@ def train_listwise(args: argparse.Namespace) -> dict:
 
     model, adapted, head = new_reader(args, base_dir)
     none = torch.nn.Parameter(torch.zeros(()))
-    if args.init:
-        load_into(args.init, adapted, head)
     params = [p for m in adapted for p in (m.lora_A, m.lora_B)]
     optim = torch.optim.AdamW(
         [
@@ -61,8 +59,7 @@ def train_listwise(args: argparse.Namespace) -> dict:
 
     def scores(enc, idx):
         ids, types, mask, _ = tensors(enc, [0] * len(enc), idx)
-        hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
-        return head(pool(hidden, mask)).squeeze(-1)
+        return logits(model, head, ids, types, mask, bf16=args.bf16)
 
     per_step = max(1, args.questions_per_step)
     snli_per_step = max(0, round(len(snli) / max(1, math.ceil(len(groups) / per_step)))) if snli else 0
@@ -135,6 +132,7 @@ def train_listwise(args: argparse.Namespace) -> dict:
         "snli": len(snli),
         "validation": history,
         "minutes": round((time.time() - start) / 60, 1),
+        "bf16": args.bf16,
     }
     save_delta(args.out, adapted, head, meta)
     print(f"saved {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")

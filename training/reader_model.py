@@ -1,5 +1,5 @@
 """The answer reader being trained: the packaged MiniLM with LoRA adapters and a linear head (``new_reader``),
-the run's start (``start_run``: seeds, threads, tokenizer) and the delta file (``save_delta``, ``load_into``;
+its score of a batch of pairs (``logits``), the run's start (``start_run``: seeds, threads, tokenizer) and the delta file (``save_delta``, ``load_into``;
 its layout: ``training.train_reader``)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ __all__ = [
     "LORA_TARGETS",
     "MAX_TOKENS",
     "load_into",
+    "logits",
     "new_reader",
     "pool",
     "save_delta",
@@ -61,7 +62,7 @@ def start_run(args: argparse.Namespace):
 
 def new_reader(args: argparse.Namespace, base_dir: Path):
     """The base encoder (frozen) with LoRA adapters (``args.rank``, ``args.alpha``, ``args.dropout``) and a fresh
-    head. Returns ``(model, adapted, head)``."""
+    head, or those of the delta ``args.init`` when it is set. Returns ``(model, adapted, head)``."""
     import torch
     import transformers
 
@@ -72,7 +73,18 @@ def new_reader(args: argparse.Namespace, base_dir: Path):
     head = torch.nn.Linear(model.config.hidden_size, 1)
     torch.nn.init.normal_(head.weight, std=0.02)
     torch.nn.init.zeros_(head.bias)
+    if getattr(args, "init", None):
+        load_into(args.init, adapted, head)
     return model, adapted, head
+
+
+def logits(model, head, ids, types, mask, *, bf16: bool = False):
+    """The reader's logit for each pair of a batch (float32; under bfloat16 autocast when ``bf16``)."""
+    import torch
+
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+        return head(pool(hidden, mask)).squeeze(-1).float()
 
 
 def wrap_lora(model, r: int, alpha: float, dropout: float, seed: int, targets: tuple[str, ...] = LORA_TARGETS):

@@ -40,7 +40,7 @@ import numpy as np
 
 from training.reader_data import balance, batches, encode, load_pairs, split_by_article, tensors
 from training.reader_listwise import train_listwise
-from training.reader_model import FORMAT, MAX_TOKENS, load_into, new_reader, pool, save_delta, start_run
+from training.reader_model import FORMAT, MAX_TOKENS, logits, new_reader, save_delta, start_run
 
 __all__ = ["main", "train"]
 
@@ -54,8 +54,7 @@ def _evaluate(model, head, encoded, labels, batch_size: int) -> dict:
         for s in range(0, len(encoded), batch_size):
             idx = list(range(s, min(len(encoded), s + batch_size)))
             ids, types, mask, _ = tensors(encoded, labels, idx)
-            hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
-            scores.extend(torch.sigmoid(head(pool(hidden, mask)).squeeze(-1)).tolist())
+            scores.extend(torch.sigmoid(logits(model, head, ids, types, mask)).tolist())
     model.train()
     y = np.asarray(labels)
     p = np.asarray(scores)
@@ -84,8 +83,6 @@ def train(args: argparse.Namespace) -> dict:
     )
 
     model, adapted, head = new_reader(args, base_dir)
-    if args.init:
-        load_into(args.init, adapted, head)
     params = [p for m in adapted for p in (m.lora_A, m.lora_B)]
     optim = torch.optim.AdamW(
         [{"params": params, "lr": args.lr}, {"params": head.parameters(), "lr": args.lr * 2}], weight_decay=0.01
@@ -114,10 +111,8 @@ def train(args: argparse.Namespace) -> dict:
         running = 0.0
         for idx in batches(train_enc, train_y, args.batch_size, rng, shuffle=True):
             ids, types, mask, y = tensors(train_enc, train_y, idx)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
-                hidden = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
-                logits = head(pool(hidden, mask)).squeeze(-1).float()
-            loss = loss_fn(logits, y * (1 - 2 * args.smoothing) + args.smoothing)
+            out = logits(model, head, ids, types, mask, bf16=args.bf16)
+            loss = loss_fn(out, y * (1 - 2 * args.smoothing) + args.smoothing)
             optim.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -215,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.pairs.exists():
         print(f"{args.pairs} not found; generate it with training/reader_pairs.py", file=sys.stderr)
+        return 1
+    if args.init and not args.init.exists():
+        print(f"--init {args.init} not found (a delta written by training/train_reader.py)", file=sys.stderr)
         return 1
     (train_listwise if args.listwise else train)(args)
     return 0
