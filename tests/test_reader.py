@@ -227,8 +227,12 @@ def test_a_training_run_starts_from_a_saved_delta(tmp_path: Path) -> None:
     base = Path(default_model_path())
     settings = {"rank": 2, "alpha": 4.0, "dropout": 0.0}
     model, adapted, head = new_reader(argparse.Namespace(seed=1, init=None, **settings), base)
+    torch.manual_seed(0)
     for m in adapted:  # lora_B starts at zero: give the adapters an effect to carry over
         torch.nn.init.normal_(m.lora_B, std=0.05)
+    with torch.no_grad():  # and a head far from a fresh one (std 0.02, bias 0)
+        head.weight.normal_(std=1.0)
+        head.bias.fill_(2.0)
     save_delta(tmp_path / "stage1.npz", adapted, head, {})
     started, _, started_head = new_reader(argparse.Namespace(seed=2, init=tmp_path / "stage1.npz", **settings), base)
     fresh, _, fresh_head = new_reader(argparse.Namespace(seed=2, init=None, **settings), base)
@@ -242,5 +246,5 @@ def test_a_training_run_starts_from_a_saved_delta(tmp_path: Path) -> None:
         other = logits(fresh.eval(), fresh_head, ids, types, mask)
         half = logits(started, started_head, ids, types, mask, bf16=True)
     # the delta is stored in float16: the resumed reader scores as the saved one did, a fresh one does not
-    assert abs(float(resumed[0] - saved[0])) < 1e-2 < abs(float(other[0] - saved[0]))
-    assert half.dtype == torch.float32 and abs(float(half[0] - resumed[0])) < 0.1
+    assert abs(float(resumed[0] - saved[0])) < 0.05 < 1.0 < abs(float(other[0] - saved[0]))
+    assert half.dtype == torch.float32 and abs(float(half[0] - resumed[0])) < 0.25
