@@ -2,7 +2,7 @@
 
 The delta (LoRA adapters on the attention and feed-forward layers plus a linear head on the mean-pooled
 output) is merged into the base weights and exported to ONNX once per machine, in the model cache
-(:mod:`indexing.embedding.lora_onnx`), then quantised to int8 once (:func:`_quantized`). Scoring needs ONNX
+(:mod:`indexing.embedding.lora_onnx`), then quantised to int8 once (:func:`indexing.embedding.lora_onnx.quantized_int8`). Scoring needs ONNX
 Runtime, tokenizers and numpy only; scores are cached per (question, passage).
 """
 
@@ -42,7 +42,7 @@ class AnswerReader:
         except ImportError as exc:  # pragma: no cover - dependencies of the package
             raise ConfigurationError(f"the answer reader needs onnxruntime and tokenizers: {exc}") from exc
         from indexing.embedding.embedder import default_model_path
-        from indexing.embedding.lora_onnx import ensure_merged_onnx, load_delta
+        from indexing.embedding.lora_onnx import ensure_merged_onnx, load_delta, quantized_int8
 
         delta_path = Path(delta or DEFAULT_DELTA)
         if not delta_path.exists():
@@ -62,7 +62,7 @@ class AnswerReader:
         self.precision = precision
         self.path = ensure_merged_onnx(model_dir, loaded, Path(cache_dir), "newsqa-reader")
         if precision == "int8":
-            self.path = _quantized(self.path)
+            self.path = quantized_int8(self.path, "reader")
         # One thread per model call, and up to ``threads`` calls at once: the pairs of a question are
         # independent, and small single-pair calls gain little from splitting one matrix product over
         # threads (bench/reader_calibrate.py --time).
@@ -144,34 +144,6 @@ class AnswerReader:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self._threads, thread_name_prefix="newsqa-reader")
             return self._executor
-
-
-def _quantized(path: Path) -> Path:
-    """The int8 copy of the merged reader ``path`` (dynamic quantisation, per-channel weights; built once, under a file lock).
-
-    About 0.6x the float model's time on CPU (one pair per call); on the calibrate split its best
-    candidate holds the gold evidence for 20 of 42 answerable questions, the float model's for 21
-    (bench/reader_calibrate.py --precision).
-    """
-    target = path.with_name(f"{path.stem}-int8.onnx")
-    if target.exists():
-        return target
-    from filelock import FileLock, Timeout
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with FileLock(str(target) + ".lock").acquire(timeout=600):
-            if not target.exists():
-                quantize_dynamic(str(path), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
-                tmp.replace(target)
-    except Timeout as exc:
-        raise ConfigurationError(f"waited 10 minutes for another process to build {target}") from exc
-    except OSError as exc:
-        raise ConfigurationError(f"cannot write the reader's int8 model {target} ({exc.strerror or exc})") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
 
 
 _READERS: dict[tuple[str, str, str], AnswerReader] = {}

@@ -127,34 +127,6 @@ def head_input(hidden: Any, first: np.ndarray, rule: np.ndarray, xp: Any = np) -
     return xp.cat([vec, onehot], dim=1)
 
 
-def _quantized(fp32: Path) -> Path:
-    """The int8 copy of a merged model (per-channel weights, ONNX Runtime dynamic quantisation), built once
-    beside it under a file lock; a half-written file is never used."""
-    import os
-
-    from filelock import FileLock
-
-    from indexing.errors import ConfigurationError
-
-    target = fp32.with_name(fp32.stem + "-int8.onnx")
-    if target.exists():
-        return target
-    try:
-        with FileLock(str(target) + ".lock").acquire(timeout=600):
-            if not target.exists():
-                from onnxruntime.quantization import QuantType, quantize_dynamic
-
-                tmp = target.with_name(target.stem + f".{os.getpid()}.tmp")
-                try:
-                    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
-                    tmp.replace(target)
-                finally:
-                    tmp.unlink(missing_ok=True)
-    except Exception as exc:  # quantisation and the lock raise many kinds; one clear line for the user
-        raise ConfigurationError(f"cannot build the int8 span tagger model {target}: {exc}") from exc
-    return target
-
-
 class TransformerTagger:
     """The merged encoder (ONNX Runtime) and the BIO head; :meth:`log_probs` labels the tokens of some sentences.
 
@@ -167,7 +139,7 @@ class TransformerTagger:
         import onnxruntime
 
         from indexing.embedding.default_model import default_model_path
-        from indexing.embedding.lora_onnx import ensure_merged_onnx, load_delta
+        from indexing.embedding.lora_onnx import ensure_merged_onnx, load_delta, quantized_int8
         from indexing.errors import ConfigurationError
 
         delta_path = Path(delta_path)
@@ -200,7 +172,7 @@ class TransformerTagger:
         model_dir = Path(default_model_path())
         self.path = ensure_merged_onnx(model_dir, delta, Path(cache_dir), "newsqa-span-tagger")
         if int8:
-            self.path = _quantized(self.path)
+            self.path = quantized_int8(self.path, "span tagger")
         opts = onnxruntime.SessionOptions()
         opts.intra_op_num_threads = max(1, threads)
         opts.inter_op_num_threads = 1

@@ -36,7 +36,7 @@ import numpy as np
 from indexing.embedding.export import export_encoder
 from indexing.errors import ConfigurationError
 
-__all__ = ["LoraDelta", "build_merged_onnx", "ensure_merged_onnx", "load_delta", "merge_into"]
+__all__ = ["LoraDelta", "build_merged_onnx", "ensure_merged_onnx", "load_delta", "merge_into", "quantized_int8"]
 
 logger = logging.getLogger("newsqa.lora")
 
@@ -154,4 +154,30 @@ def ensure_merged_onnx(model_dir: Path, delta: LoraDelta, cache_dir: Path, name:
         raise ConfigurationError(
             f"cannot write the model cache {cache_dir} ({exc.strerror or exc}); set NEWSQA_MODEL_CACHE to a writable folder"
         ) from exc
+    return target
+
+
+def quantized_int8(fp32: Path, what: str) -> Path:
+    """The int8 copy of the merged model ``fp32`` (ONNX Runtime dynamic quantisation, per-channel weights),
+    built once beside it, under a file lock, through a temporary file so a half-written file is never used.
+    ``what`` names the model in the error raised when it cannot be built."""
+    target = fp32.with_name(f"{fp32.stem}-int8.onnx")
+    if target.exists():
+        return target
+    from filelock import FileLock, Timeout
+
+    tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp")
+    try:
+        with FileLock(str(target) + ".lock").acquire(timeout=600):
+            if not target.exists():
+                from onnxruntime.quantization import QuantType, quantize_dynamic
+
+                quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+                tmp.replace(target)
+    except Timeout as exc:
+        raise ConfigurationError(f"waited 10 minutes for another process to build {target}") from exc
+    except Exception as exc:  # quantisation and the file system raise many kinds; one clear line for the user
+        raise ConfigurationError(f"cannot build the int8 {what} model {target}: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
     return target
