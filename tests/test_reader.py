@@ -249,3 +249,50 @@ def test_a_training_run_starts_from_a_saved_delta(tmp_path: Path) -> None:
     assert abs(float(resumed[0] - saved[0])) < 0.05
     assert abs(float(other[0] - saved[0])) > 1.0
     assert half.dtype == torch.float32 and abs(float(half[0] - resumed[0])) < 0.25
+
+
+def _search_result(rank: int, text: str, title: str):
+    from app.models import SearchResult
+
+    return SearchResult(
+        rank=rank,
+        chunk_id=f"a{rank}.md:0",
+        article_id=f"a{rank}.md",
+        title=title,
+        outlet="Harbor Gazette",
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0 / rank,
+        claims=[],
+    )
+
+
+def test_every_sentence_of_the_best_retrieved_chunk_is_read(embedder) -> None:
+    """The sentence that gives the fact shares no word with the question; it still reaches the reader when
+    its chunk was retrieved first, however many sentences of other chunks share the question's words."""
+    from app.compose.evidence import build_passages, rank_passages
+    from app.guard.support import as_cached
+    from app.read.reader import READ_N, TOP_CHUNK_EXTRA, choose_candidates
+
+    question = "How many ferry crew members joined the strike over rota changes?"
+    answer = "About 300 of them walked out at dawn."
+    first = _search_result(
+        1,
+        "Ferry crews stopped work on Monday. " + answer + " Passengers were told to expect delays.",
+        "Ferry strike",
+    )
+    others = [
+        _search_result(
+            r,
+            f"Crew members at port {r} discussed the strike. The rota changes worried ferry crew members {r}.",
+            f"Port {r}",
+        )
+        for r in range(2, 14)
+    ]
+    passages = rank_passages(question, build_passages([first, *others]), as_cached(embedder))
+    candidates = choose_candidates(passages)
+    assert any(p.text == answer for p in candidates)
+    assert len(candidates) <= READ_N + TOP_CHUNK_EXTRA
+    # the widening is the best chunk's only: a sentence of another chunk beyond READ_N stays unread
+    assert all(p in candidates[:READ_N] or p.result.rank == 1 for p in candidates)

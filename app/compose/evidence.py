@@ -308,8 +308,8 @@ def rank_passages(
 ) -> list[Passage]:
     """Score passages for ``question`` (similarity, overlap, relevance) and return them best first.
 
-    Only the ``max_embedded`` lexically most promising passages are embedded
-    (one batched, cached call); the rest keep relevance 0.
+    Only the ``max_embedded`` lexically most promising passages, and every passage of the
+    best-retrieved chunk, are embedded (one batched, cached call); the rest keep relevance 0.
     """
     if not passages:
         return []
@@ -325,6 +325,8 @@ def rank_passages(
     # Pre-select by lexical overlap, then by retrieval rank (chunk order).
     order = sorted(range(len(passages)), key=lambda i: (-passages[i].overlap, passages[i].result.rank))
     chosen = [passages[i] for i in order[:max_embedded]]
+    top = min(p.result.rank for p in passages)
+    chosen += [p for p in passages if p.result.rank == top and all(p is not c for c in chosen)]
     vectors = embedder.embed([question] + [p.text for p in chosen])
     qv = vectors[0]
     for p, v in zip(chosen, vectors[1:], strict=True):
