@@ -357,3 +357,18 @@ def test_a_belief_told_in_the_passive_is_hedged_like_the_active() -> None:
         assert claim.source_type == "anonymous" and hedge in claim.hedges, (claim.cue, claim.hedges)
     # a passive that reports no belief stays unhedged
     assert claim_with("The new timetable was welcomed by the ferry union.", "timetable").hedges == []
+
+
+def test_a_headlines_name_after_says_is_the_speaker() -> None:
+    # "<what> says <who>" on a title line: the name after the verb speaks; the words before it are what was said
+    for text, source, content in [
+        ("Harbour fees to double says Valrail\n\nThe operator wrote to shippers on Monday.", "Valrail", "Harbour fees"),
+        ("Tram depot 'safe' say Greens\n\nCouncillors visited the site.", "Greens", "Tram depot"),
+        ("Rents may climb, warns Okafor\n\nThe port director spoke at a conference.", "Okafor", "Rents may climb"),
+    ]:
+        claim = next(c for c in analyze(text) if c.start < text.index("\n"))
+        assert claim.source == source and claim.source_type == "named", (claim.source, claim.source_type)
+        assert text[claim.start : claim.end].startswith(content), text[claim.start : claim.end]
+    # a sentence with its full stop is not a headline; "said" there keeps the ordinary reading
+    claim = analyze("Fees will double, said the operator.")[0]
+    assert claim.source == "the operator"

@@ -7,6 +7,7 @@ resolver) as ``eng`` and are reached through its methods of the same name (with 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from indexing.text.lexicon import RECIPIENT_VERBS
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "according_to",
     "cue_p",
+    "headline_attributions",
     "in_poll",
     "learned_cue",
     "noun_attribution",
@@ -339,3 +341,42 @@ def noun_attribution(eng: _Engine, noun: Token) -> Attribution | None:
     attr = Attribution(cue=cue, source=src, source_head=src_head, content=content)
     eng._attach_quotes(attr)
     return attr if attr.content else None
+
+
+# A headline's "<what> says <who>" ("House prices rebound says Halifax", "Fares to rise, say operators").
+_HEADLINE = re.compile(
+    r"^(?P<content>[^\n]*?\S)[ ,\u00a0]+(?P<verb>says|say|warns|warn|claims|claim|insists|insist|admits|urges)"
+    r"[ \u00a0]+(?P<source>[^\n]*?\S)[ \u00a0]*$",
+    re.MULTILINE,
+)
+_LINE_CLOSERS = ".!?:;\"'\u201d\u2019"
+
+
+def headline_attributions(eng: _Engine) -> list[Attribution]:
+    """Every headline's "<what> says <who>" in the text, read the right way round.
+
+    "House prices rebound says Halifax", "Nat Insurance to rise, say Tories": on a line of its own with no
+    closing punctuation, a present-tense reporting verb followed by one to three words that end the line,
+    a name or a noun for people who speak, has them as its source and the line before it as its content.
+    The parse reads such a line the wrong way round (the words before the verb as the speaker, the name
+    as what was said) or finds no attribution in it at all.
+    """
+    out = []
+    text = eng.text
+    for m in _HEADLINE.finditer(text):
+        words = m["source"].split()
+        if not 1 <= len(words) <= 3 or len(m["content"].split()) < 2 or m["source"][-1] in _LINE_CLOSERS:
+            continue
+        verb = eng.doc.char_span(*m.span("verb"))
+        source = eng.doc.char_span(*m.span("source"))
+        if verb is None or source is None or not len(source):
+            continue
+        # a name ("says Halifax", "say Tories") or a noun for people who speak ("warn economists")
+        if not all(w[:1].isupper() for w in words) and not is_plausible_source(source[-1]):
+            continue
+        out.append(
+            Attribution(
+                cue=list(verb), source=list(source), source_head=source.root, content=[m.span("content")], layout=True
+            )
+        )
+    return out

@@ -216,6 +216,11 @@ class _Engine:
             if any(not qs <= a.cue_start < qe and any(x < qe and qs < y for x, y in a.content) for a in found):
                 continue
             found.append(attr)
+        # a headline's "<what> says <who>": the name after the verb speaks; what the parse made of the line goes
+        headlines = cue_finders.headline_attributions(self)
+        if headlines:
+            lines = [(a.content[0][0], a.source[-1].idx + len(a.source[-1].text)) for a in headlines]
+            found = [a for a in found if not any(s <= a.cue_start < e for s, e in lines)] + headlines
         return found
 
     def _inside_name(self, tok: Token) -> bool:
