@@ -164,6 +164,9 @@ def test_a_question_with_several_actors_may_use_more_passages() -> None:
 
     assert answer_limit("How did the dockers and the shipping lines react to the new tariff?") == MULTI_PASSAGES
     assert answer_limit("How did the dockers react to the new tariff?") == ONE_FACT_PASSAGES
+    # a question asking for both sides of an argument
+    assert answer_limit("What are the arguments for and against a toll on the harbour bridge?") == MULTI_PASSAGES
+    assert answer_limit("What are the pros and cons of the night-shift rota?") == MULTI_PASSAGES
 
 
 def test_training_labels_come_from_gold_offsets_or_key_phrases() -> None:

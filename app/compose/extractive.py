@@ -81,7 +81,7 @@ class _Item:
 # "What did the union and the ministry say": up to MULTI_PASSAGES passages; one fact: up to ONE_FACT_PASSAGES.
 _MULTI_PART = re.compile(
     r"\b(?:and|or)\s+(?:what|who|how|why|when|where|which|does|do|did|is|are|was|were|has|have|will|would)\b"
-    r"|\beach\b|\bboth\b|\bsides\b|\brespectively\b|\bthe two\b"
+    r"|\beach\b|\bboth\b|\bsides\b|\brespectively\b|\bthe two\b|\bfor\s+and\s+against\b|\bpros\s+and\s+cons\b"
     r"|^\s*what\s+(?:did|do|does|have|has)\s+[^?]{2,60}?\s+and\s+[^?]{2,60}?\s+(?:say|said|think|claim|argue)\b",
     re.IGNORECASE,
 )
