@@ -55,6 +55,22 @@ def test_scores_are_probabilities_one_per_passage_and_do_not_depend_on_the_batch
     assert reader.score(q, []).shape == (0,)
 
 
+def test_a_passage_given_twice_is_scored_once_with_one_score(reader, monkeypatch) -> None:
+    # the same sentence retrieved in two overlapping chunks: one model call, the same score in both places
+    q = "How many crew members joined the ferry strike?"
+    same = render_context("Ferry strike", "About 300 crew members joined the strike, the union said.")
+    other = render_context("Ferry strike", "Talks resume on Monday.")
+    fresh = AnswerReader(reader.path.parent, reader_delta_path(reader), cache_size=0)
+    calls: list[int] = []
+    run = fresh._run
+    monkeypatch.setattr(
+        fresh, "_run", lambda question, contexts: calls.append(len(contexts)) or run(question, contexts)
+    )
+    scores = fresh.score(q, [same, other, same])
+    assert calls == [2] and scores[0] == scores[2]
+    assert scores[0] == pytest.approx(reader.score(q, [same])[0], abs=1e-5)
+
+
 def reader_delta_path(reader: AnswerReader) -> Path:
     return reader.path.parent.parent / "delta.npz"
 

@@ -96,11 +96,13 @@ class AnswerReader:
                     self._cache.move_to_end((question, ctx))
                     out[i] = hit
         if todo:
-            scores = self._run(question, [contexts[i] for i in todo])
+            # the same sentence retrieved in two overlapping chunks is scored once
+            unique = list(dict.fromkeys(contexts[i] for i in todo))
+            scored = dict(zip(unique, self._run(question, unique), strict=True))
             with self._lock:
-                for i, s in zip(todo, scores, strict=True):
-                    out[i] = s
-                    self._cache[(question, contexts[i])] = float(s)
+                for i in todo:
+                    out[i] = scored[contexts[i]]
+                    self._cache[(question, contexts[i])] = float(scored[contexts[i]])
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return out
