@@ -156,6 +156,19 @@ def test_short_name_resolves_to_full_name() -> None:
     assert claims[-1].speaker == "Maria Oyelaran"
 
 
+def test_a_pronoun_follows_the_person_the_story_turned_to() -> None:
+    # the last speaker was Haddad, but the sentence before the pronoun is about Marlowe, its subject
+    text = (
+        "Residents packed the first hearing on Mayor Ines Marlowe's budget.\n\n"
+        "Fatima Haddad, a mother of three, said the branch library was the only quiet place for homework. "
+        '"If you close it, you are closing their classroom," she told the council.\n\n'
+        "Marlowe listened for almost four hours before responding. At the end of the hearing she said she was "
+        "willing to look again at the library hours."
+    )
+    claims = attributed(text)
+    assert [c.speaker for c in claims if c.source == "she"] == ["Fatima Haddad", "Ines Marlowe"]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

@@ -17,6 +17,7 @@ from .sources import strip_title
 __all__ = ["SpeakerResolver"]
 
 
+_SUBJECTS = ("nsubj", "nsubjpass")
 # Prepositions whose object, a capitalised name, is a place ("at Old Trafford", "in New York").
 _PLACE_PREPOSITIONS = frozenset(
     ["at", "in", "into", "near", "outside", "inside", "across", "around", "through", "towards", "toward"]
@@ -41,14 +42,17 @@ class SpeakerResolver:
         self._ents: list[tuple[int, str]] | None = None
         self._ent_at = 0
         self._groups: list[tuple[int, str]] | None = None  # "the Liberal Democrats" mentioned anywhere
+        self._subjects: list[tuple[int, str]] | None = None  # people named as a main clause's subject
 
     def _people(self) -> list[tuple[int, str]]:
         """(token index, name) of the people mentioned, in order: spaCy's PERSON entities, or, when the pipeline
-        ran without NER, proper-noun names of two or more words ("Ana Ruiz", "Mayor Lena Okafor")."""
+        ran without NER, proper-noun names of two or more words ("Ana Ruiz", "Mayor Lena Okafor") and, as the
+        subject of its clause, the surname of one named before ("Marlowe listened ...")."""
         doc = self.doc
         if doc.has_annotation("ENT_IOB"):
             return [(e.start, e.text) for e in doc.ents if e.label_ == "PERSON"]
         out = []
+        surnames: set[str] = set()
         for t in doc:
             pos = t.pos_
             if (pos == "PROPN" or pos == "NOUN" and t.is_title and _plural_surname(t)) and t.dep_ not in (
@@ -60,7 +64,30 @@ class SpeakerResolver:
                 name = person_name(t)
                 if name is not None and " " in name:
                     out.append((min(t.left_edge.i, t.i), name))
+                    surnames.add(name.split()[-1].lower())
+                elif name is not None and name.lower() in surnames and t.dep_ in _SUBJECTS:
+                    out.append((t.i, name))
         return out
+
+    def _subject_before(self, head: Token) -> tuple[int, str] | None:
+        """The person who is the subject of the main clause of ``head``'s sentence (before it) or of the sentence
+        just before ("Marlowe listened for almost four hours. At the end of the hearing she said ...")."""
+        if self._subjects is None:
+            doc = self.doc
+            self._subjects = []
+            for start, name in self._people():
+                words = len(name.split())
+                token = next(
+                    (t for t in doc[start : start + words + 1] if t.pos_ == "PROPN" and t.dep_ in _SUBJECTS), None
+                )
+                if token is not None and token.head == token.sent.root:
+                    bare = strip_title(name.replace("\u2019s", "").replace("'s", "").strip())
+                    self._subjects.append((token.i, self.full_name(bare)))
+        sent = head.sent
+        previous = sent.start - 1
+        earliest = self.doc[previous].sent.start if previous >= 0 else sent.start
+        before = [s for s in self._subjects if earliest <= s[0] < head.i]
+        return before[-1] if before else None
 
     def _named_group_before(self, i: int) -> tuple[int, str] | None:
         if self._groups is None:
@@ -119,9 +146,16 @@ class SpeakerResolver:
                 candidates.append(self._last_source[:3])
             if self._last_person and self._last_person[0] < head.i:
                 candidates.append((self._last_person[0], self._last_person[1], "named"))
+            # claims are built once the whole document was observed, so the last person observed may come
+            # after the pronoun: the person who is the main clause's subject in the pronoun's sentence or the
+            # one before is a candidate too ("Haddad said ... Marlowe listened for hours. At the end of the
+            # hearing she said ...": Marlowe)
+            subject = self._subject_before(head)
+            if subject is not None:
+                candidates.append((subject[0], subject[1], "named"))
             if not candidates:
                 return None, None
-            # The most recent of: last singular source, last person mentioned.
+            # The most recent of: last singular source, last person mentioned, the recent main subject.
             _pos, name, st = max(candidates, key=lambda c: c[0])
             return name, st
         if kind == "p" and low in ("they", "them", "their"):
