@@ -156,6 +156,21 @@ def test_short_name_resolves_to_full_name() -> None:
     assert claims[-1].speaker == "Maria Oyelaran"
 
 
+def test_a_source_set_off_by_commas_mid_sentence_is_the_speaker() -> None:
+    # the parser hangs "a source" on "Kelby" as an apposition and leaves "told" without a subject
+    text = (
+        "Investigators have not ruled out the damaged power line near Kelby, a source close to the inquiry "
+        "told the Ledger, although lightning remains the leading theory."
+    )
+    claim = next(c for c in attributed(text) if c.cue == "told")
+    assert claim.source == "a source close to the inquiry" and claim.source_type == "anonymous"
+    assert text[claim.start : claim.end].startswith("Investigators have not ruled out")
+    # a colon after the verb reports what follows, not the clause before the comma
+    text = 'Asked about compensation, the carmaker\'s chief executive Helmut Panke said: "We will solve it first."'
+    claim = next(c for c in attributed(text) if c.cue.startswith("said"))
+    assert "We will solve it first" in text[claim.start : claim.end]
+
+
 def test_a_pronoun_follows_the_person_the_story_turned_to() -> None:
     # the last speaker was Haddad, but the sentence before the pronoun is about Marlowe, its subject
     text = (

@@ -101,6 +101,16 @@ def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) ->
     finds one (complement clause, object, "called for X", the clause before ", said X", the clause the cue
     hangs under)."""
     cue = cue_tokens(verb)
+    paren = _parenthetical(eng, verb)
+    if paren is not None:
+        # "The line was not ruled out, a source close to the inquiry told the Ledger, although ...": the parser
+        # hung the source on the clause before it as an apposition and left the verb without a subject
+        source, content = paren
+        attr = Attribution(
+            cue=cue, source=source, source_head=eng.doc[source[0].i : source[-1].i + 1].root, content=content
+        )
+        eng._attach_quotes(attr)
+        return attr
     src_head, ante, in_name = _verb_source(eng, verb)
     src = source_tokens(src_head) if src_head is not None else []
     if ante is not None and src_head is not None:
@@ -131,6 +141,32 @@ def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) ->
     attr = Attribution(cue=cue, source=src, source_text=ante, source_head=src_head, content=content)
     eng._attach_quotes(attr)
     return attr if attr.content else None
+
+
+def _parenthetical(eng: _Engine, verb: Token) -> tuple[list[Token], list[tuple[int, int]]] | None:
+    """(source, content) of "<clause>, <source> <verb> [whom], <rest>" when the parser left the verb without a
+    subject and hung the source on the clause before it (an apposition or a conjunct); else None."""
+    if any(c.dep_ in _SUBJ for c in verb.children) or eng.quotes.containing(verb.idx):
+        return None
+    sent, doc = verb.sent, verb.doc
+    comma = next((t for t in reversed(doc[sent.start : verb.i]) if t.text == ","), None)
+    if comma is None or comma.i <= sent.start + 2 or not 1 <= verb.i - comma.i - 1 <= 10:
+        return None
+    span = doc[comma.i + 1 : verb.i]
+    root = span.root
+    if root.dep_ not in ("appos", "conj", "npadvmod") or not comma.i > root.head.i >= sent.start:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") for t in span) or not is_plausible_source(root):
+        return None
+    # the verb, finite, closes the aside: a comma or the sentence's full stop after it and at most a recipient
+    # (not a colon or a quotation: '..., the chief executive said: "..."' reports what follows)
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    after = next((t for t in doc[verb.i + 1 : sent.end] if t.is_punct), None)
+    if after is None or after.text not in (",", ".") or after.i - verb.i > 4:
+        return None
+    content = [r for r in [trim(eng.text, sent.start_char, comma.idx)] if r[1] > r[0]]
+    return (list(span), content) if content else None
 
 
 def _verb_source(eng: _Engine, verb: Token) -> tuple[Token | None, str | None, list[Token]]:
