@@ -171,6 +171,12 @@ def test_a_source_set_off_by_commas_mid_sentence_is_the_speaker() -> None:
     assert "We will solve it first" in text[claim.start : claim.end]
 
 
+def test_a_definite_owner_names_a_body_an_indefinite_one_does_not() -> None:
+    assert only("The dockers' union said the talks had stalled.").source_type == "named"
+    assert only("Her campaign said the figures were wrong.").source_type == "named"
+    assert only("A parents' association said the school should stay open.").source_type == "anonymous"
+
+
 def test_a_pronoun_follows_the_person_the_story_turned_to() -> None:
     # the last speaker was Haddad, but the sentence before the pronoun is about Marlowe, its subject
     text = (
@@ -194,6 +200,7 @@ def test_a_pronoun_follows_the_person_the_story_turned_to() -> None:
         "Analysts said the talks had stalled.",
         "Critics said the talks had stalled.",
         "People familiar with the matter said the talks had stalled.",
+        "A residents' group in the Eastport district said the talks had stalled.",
     ],
 )
 def test_anonymous_sources(sentence: str) -> None:

@@ -106,8 +106,13 @@ def _own_relative(head: Token) -> bool:
 
 
 def _definite(head: Token) -> bool:
-    """ "the senator", "her campaign": a determiner or possessor picking out one known referent."""
-    return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or (c.dep_ == "poss") for c in head.children)
+    """ "the senator", "her campaign": a determiner or possessor picking out one known referent. A possessor
+    that is itself indefinite describes rather than picks out ("a residents' group": some group of residents)."""
+    return any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+        or (c.dep_ == "poss" and not any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children))
+        for c in head.children
+    )
 
 
 def _headline_case(head: Token) -> bool:
