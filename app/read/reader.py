@@ -6,7 +6,8 @@ trained by ``training/train_reader.py`` on analyst questions over BBC News and
 SNLI; docs/answers.md, "The reader"). It reads
 ``[CLS] question [SEP] title | speaker: passage [SEP]`` and returns the
 probability that the passage gives what is asked. The chain reads its 12
-best-ranked candidate passages (:func:`read`); the combined score
+best-ranked candidate passages and the other sentences of the best-retrieved
+chunk (:func:`choose_candidates`, :func:`read`); the combined score
 (:func:`combine`) orders the answer, chooses its passages and decides refusal.
 
 The model and its loading are :mod:`app.read.model`; what a question asks (its

@@ -18,7 +18,7 @@ from .sources import is_document, is_plausible_source, source_tokens
 from .syntax import content_from_head, cue_tokens, find_source, runs, trim
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
     from .engine import _Engine
 
@@ -106,9 +106,7 @@ def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) ->
         # "The line was not ruled out, a source close to the inquiry told the Ledger, although ...": the parser
         # hung the source on the clause before it as an apposition and left the verb without a subject
         source, content = paren
-        attr = Attribution(
-            cue=cue, source=source, source_head=eng.doc[source[0].i : source[-1].i + 1].root, content=content
-        )
+        attr = Attribution(cue=cue, source=list(source), source_head=source.root, content=content)
         eng._attach_quotes(attr)
         return attr
     src_head, ante, in_name = _verb_source(eng, verb)
@@ -143,7 +141,7 @@ def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) ->
     return attr if attr.content else None
 
 
-def _parenthetical(eng: _Engine, verb: Token) -> tuple[list[Token], list[tuple[int, int]]] | None:
+def _parenthetical(eng: _Engine, verb: Token) -> tuple[Span, list[tuple[int, int]]] | None:
     """(source, content) of "<clause>, <source> <verb> [whom], <rest>" when the parser left the verb without a
     subject and hung the source on the clause before it (an apposition or a conjunct); else None."""
     if any(c.dep_ in _SUBJ for c in verb.children) or eng.quotes.containing(verb.idx):
@@ -166,7 +164,7 @@ def _parenthetical(eng: _Engine, verb: Token) -> tuple[list[Token], list[tuple[i
     if after is None or after.text not in (",", ".") or after.i - verb.i > 4:
         return None
     content = [r for r in [trim(eng.text, sent.start_char, comma.idx)] if r[1] > r[0]]
-    return (list(span), content) if content else None
+    return (span, content) if content else None
 
 
 def _verb_source(eng: _Engine, verb: Token) -> tuple[Token | None, str | None, list[Token]]:

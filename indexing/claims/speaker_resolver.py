@@ -24,6 +24,11 @@ _PLACE_PREPOSITIONS = frozenset(
 )
 
 
+def _bare_name(text: str) -> str:
+    """A mention as a name: without a possessive "'s" and a title ("Mayor Ines Marlowe's" -> "Ines Marlowe")."""
+    return strip_title(text.replace("\u2019s", "").replace("'s", "").strip())
+
+
 class SpeakerResolver:
     """Resolves pronouns and short back-references to the full name mentioned earlier.
 
@@ -81,8 +86,7 @@ class SpeakerResolver:
                     (t for t in doc[start : start + words + 1] if t.pos_ == "PROPN" and t.dep_ in _SUBJECTS), None
                 )
                 if token is not None and token.head == token.sent.root:
-                    bare = strip_title(name.replace("\u2019s", "").replace("'s", "").strip())
-                    self._subjects.append((token.i, self.full_name(bare)))
+                    self._subjects.append((token.i, self.full_name(_bare_name(name))))
         sent = head.sent
         previous = sent.start - 1
         earliest = self.doc[previous].sent.start if previous >= 0 else sent.start
@@ -113,7 +117,7 @@ class SpeakerResolver:
         while self._ent_at < len(ents) and ents[self._ent_at][0] < sent.end:
             start, text = ents[self._ent_at]
             self._ent_at += 1
-            name = strip_title(text.replace("\u2019s", "").replace("'s", "").strip())
+            name = _bare_name(text)
             parts = name.split()
             if len(parts) >= 2:
                 self._full_names.setdefault(parts[-1].lower(), name)
