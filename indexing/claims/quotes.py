@@ -39,6 +39,13 @@ def _is_closer(text: str, i: int) -> bool:
     return not before.isspace() and (after in _CLOSE_AFTER or after in "'\u2019")
 
 
+def _is_spaced_closer(text: str, i: int) -> bool:
+    """'... from Germany and France, " EPP spokesman Alexander Radwan said': a closing mark printed with a space
+    before it, after the quotation's last punctuation and before a space (it cannot open: nothing follows it)."""
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return i >= 2 and text[i - 1] == " " and text[i - 2] in ",.?!" and after.isspace()
+
+
 def _next_para_opens(text: str, i: int) -> bool:
     """True when the paragraph break at ``i`` is followed by an opening quotation mark."""
     m = _PARA.match(text, i)
@@ -70,7 +77,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             elif (ch == _SINGLE_OPEN or ch == "'") and _is_opener(text, i):
                 open_at, kind = i, "s"
         elif kind == "d":
-            if ch == _DOUBLE_CLOSE or (ch == '"' and (_is_closer(text, i) or i + 1 == n)):
+            if ch == _DOUBLE_CLOSE or (ch == '"' and (_is_closer(text, i) or _is_spaced_closer(text, i) or i + 1 == n)):
                 spans.append((open_at, i + 1))
                 open_at = None
             elif ch == '"' and _is_opener(text, i) and text[i - 2 : i] not in _SENTENCE_ENDS:
