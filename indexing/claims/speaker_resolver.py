@@ -12,6 +12,7 @@ from indexing.text.lexicon import PRONOUN_KINDS
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 from .names import _named_group, _plural_surname, person_name
+from .quotes import QuoteIndex
 from .sources import strip_title
 
 __all__ = ["SpeakerResolver"]
@@ -48,6 +49,15 @@ class SpeakerResolver:
         self._ent_at = 0
         self._groups: list[tuple[int, str]] | None = None  # "the Liberal Democrats" mentioned anywhere
         self._subjects: list[tuple[int, str]] | None = None  # people named as a main clause's subject
+        self._quotes: QuoteIndex | None = None
+
+    def _quoted_apart(self, candidate: int, head: Token) -> bool:
+        """Is token ``candidate`` inside a quotation that ``head`` is outside of? A person named in a quote is
+        who it talks about, not who speaks it ('"Patrick Vieira is 6ft 4in and having a go at us," he said')."""
+        if self._quotes is None:
+            self._quotes = QuoteIndex(self.doc.text)
+        span = self._quotes.containing(self.doc[candidate].idx)
+        return span is not None and not span[0] <= head.idx < span[1]
 
     def _people(self) -> list[tuple[int, str]]:
         """(token index, name) of the people mentioned, in order: spaCy's PERSON entities, or, when the pipeline
@@ -157,6 +167,7 @@ class SpeakerResolver:
             subject = self._subject_before(head)
             if subject is not None:
                 candidates.append((subject[0], subject[1], "named"))
+            candidates = [c for c in candidates if not self._quoted_apart(c[0], head)]
             if not candidates:
                 return None, None
             # The most recent of: last singular source, last person mentioned, the recent main subject.
