@@ -76,6 +76,22 @@ def test_quote_running_over_paragraphs() -> None:
     assert find_quotes(text) == [(text.index('"'), len(text))]
 
 
+def test_closing_mark_printed_after_a_space_closes_the_quote() -> None:
+    # BBC News sometimes prints '..., " said X': the quote ends there, and X is its speaker (not the speaker of
+    # the story's previous quotation, carried on)
+    text = (
+        'The party attacked the board. "The board is buckling under pressure from the banks, " party spokesman '
+        'Olek Varga said. "The scary fact is that nobody is fined."'
+    )
+    assert [text[s:e] for s, e in find_quotes(text)] == [
+        '"The board is buckling under pressure from the banks, "',
+        '"The scary fact is that nobody is fined."',
+    ]
+    claim = next(c for c in attributed(text) if "buckling" in c.text)
+    assert claim.speaker == "Olek Varga"
+    assert claim.cue == "said"
+
+
 def test_partial_quote_inside_reported_speech_is_direct() -> None:
     claim = only('The coach said the referee had been "completely blind" all evening.')
     assert claim.quote == "direct"
@@ -188,6 +204,15 @@ def test_a_pronoun_follows_the_person_the_story_turned_to() -> None:
     )
     claims = attributed(text)
     assert [c.speaker for c in claims if c.source == "she"] == ["Fatima Haddad", "Ines Marlowe"]
+
+
+def test_a_person_named_inside_a_quotation_is_not_its_speaker() -> None:
+    text = (
+        "After the match, Ivo Brankov accused Daniel Ostrow of starting the row. "
+        '"Daniel Ostrow is 6ft 4in and was having a go at our youngest player," he said.'
+    )
+    claim = next(c for c in attributed(text) if c.source == "he")
+    assert claim.speaker == "Ivo Brankov"
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,59 @@ def test_a_sentence_naming_its_source_is_given_word_for_word_not_rewritten() -> 
     assert render_claim(claim, passage) == text.rstrip(".")
 
 
+def test_a_split_quote_printed_on_one_line_is_rendered_as_one_quotation() -> None:
+    from indexing.claims import analyze
+
+    article = (
+        "Opposition leader Olek Varga attacked the budget on Wednesday.\n\n"
+        '"This budget is built on bad sums," he said. "You will borrow more. "Nobody believes the forecasts."'
+    )
+    start = article.index('"This')
+    text = article[start:]
+    claim = next(c for c in analyze(article) if c.start is not None and c.start >= start)
+    result = SearchResult(
+        rank=1,
+        chunk_id="b:0",
+        article_id="b",
+        title="T",
+        outlet=None,
+        text=text,
+        start=start,
+        end=len(article),
+        score=1.0,
+    )
+    rendered = render_claim(claim, Passage(result=result, start=start, end=len(article), text=text, claims=[claim]))
+    # one quotation, the split marked by an elision, its speaker named first: no stray ',"' nor an inner mark
+    assert rendered.startswith('Olek Varga said: "This budget is built on bad sums ... You will borrow more.')
+    assert rendered.count('"') == 2
+
+
+def test_a_cue_with_its_colon_is_written_as_a_finite_verb() -> None:
+    from indexing.claims import analyze
+
+    article = (
+        'Coach Tomas Brandt never managed the champions. But he is not envious, insisting: "I do not have to be '
+        'jealous about them because they have a long history."'
+    )
+    (claim,) = [c for c in analyze(article) if c.attributed]
+    assert claim.cue == "insisting:"  # the cue span holds its colon
+    start = article.index('"I do')
+    text = article[start:]
+    result = SearchResult(
+        rank=1,
+        chunk_id="t:0",
+        article_id="t",
+        title="T",
+        outlet=None,
+        text=text,
+        start=start,
+        end=len(article),
+        score=1.0,
+    )
+    rendered = render_claim(claim, Passage(result=result, start=start, end=len(article), text=text, claims=[claim]))
+    assert 'Tomas Brandt said: "I do not have to be jealous' in rendered and "::" not in rendered, rendered
+
+
 def test_a_quotation_running_past_the_passage_is_closed(searcher) -> None:
     text = '"There was some unhelpful comment and that is simply not the case.'
     result = SearchResult(
@@ -306,6 +359,36 @@ def test_one_sentence_holding_two_claims_carries_the_marks_of_both(embedder) -> 
     (sentence,) = draft.sentences
     assert has_hedge_mark(sentence.text) and has_anonymous_mark(sentence.text)
     assert sentence.text.endswith("[hedged] [anonymous source] [1].")
+
+
+def test_a_quotation_with_a_cue_on_either_side_is_said_once(embedder) -> None:
+    from indexing.claims import analyze
+
+    text = (
+        'Minister Ada Kowal praised the clubs and said: "The police will crack down on those who incite hatred. '
+        '"We will consider banning orders for the worst offenders," she said.'
+    )
+    claims = [c for c in analyze(text) if c.attributed]
+    assert sum("banning orders" in c.text for c in claims) == 2  # "said:" before it and "she said" after it
+    result = SearchResult(
+        rank=1,
+        chunk_id="k:0",
+        article_id="k",
+        title="Clubs praised",
+        outlet=None,
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        claims=claims,
+    )
+    question = "What did Ada Kowal say about banning orders?"
+    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+    draft = ExtractiveComposer().compose(
+        ComposeRequest(question=question, standalone_question=question, passages=passages)
+    )
+    answer = " ".join(s.text for s in draft.sentences)
+    assert answer.count("banning orders") == 1, answer
 
 
 def test_two_speakers_in_one_sentence_each_get_their_own_clause_and_marks(embedder) -> None:

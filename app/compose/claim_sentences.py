@@ -57,7 +57,9 @@ def _cue_verb(cue: str | None) -> str | None:
     """The reporting verb to write after the speaker, or None for the 'According to X,' form."""
     if not cue:
         return None
-    c = cue.strip().lower()
+    c = cue.strip().lower().rstrip(":,;").rstrip()  # a cue span may hold its colon ("insisting:")
+    if not c:
+        return None
     last = c.split()[-1]
     if c.startswith("according") or last in _NOUN_CUES:
         return None
@@ -107,7 +109,8 @@ def _unquote(text: str) -> str | None:
     """
     inners = []
     for part in text.strip().split(" ... "):
-        paragraphs = [x for x in _PARAGRAPH.split(part.strip()) if x]
+        # a quote's paragraphs printed on one line ('"A. "B."') are one quotation
+        paragraphs = [x for x in _PARAGRAPH.split(_join_inline_reopenings(part.strip())) if x]
         if not paragraphs or paragraphs[0][0] not in _OPEN_QUOTES:
             return None
         pieces = []

@@ -261,6 +261,9 @@ class ExtractiveComposer:
         """Add a claim, merging it into an earlier one that says the same (another outlet's report)."""
         for item in items:
             if item.passage.article_id == passage.article_id:
+                if (item.claim.start, item.claim.end) == (claim.start, claim.end) and _same_speaker(item.claim, claim):
+                    # one quotation with a cue on either side ('Ms Jamieson said: "..." she said'): said once
+                    return
                 continue
             similar = self._similar(item, claim, passage)
             if not similar:
