@@ -206,6 +206,20 @@ def test_a_pronoun_follows_the_person_the_story_turned_to() -> None:
     assert [c.speaker for c in claims if c.source == "she"] == ["Fatima Haddad", "Ines Marlowe"]
 
 
+def test_a_figure_with_a_unit_ends_its_sentence() -> None:
+    # "$375m." was read as the abbreviation "m.", so the parse ran three sentences together and one claim
+    # took all three as its content
+    text = (
+        "The cuts are expected to save more than $375m. As part of the plan, the company said it was halving its "
+        "dividend to save $360m. Looking ahead, Mr Ostrow forecast profitable growth for the year ahead."
+    )
+    claims = attributed(text)
+    company = next(c for c in claims if c.source == "the company")
+    assert "save more than" not in company.text and "halving its dividend" in company.text
+    forecast = next(c for c in claims if c.cue == "forecast")
+    assert forecast.text.startswith("profitable growth")
+
+
 def test_a_person_named_inside_a_quotation_is_not_its_speaker() -> None:
     text = (
         "After the match, Ivo Brankov accused Daniel Ostrow of starting the row. "
