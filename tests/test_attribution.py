@@ -220,6 +220,21 @@ def test_a_figure_with_a_unit_ends_its_sentence() -> None:
     assert forecast.text.startswith("profitable growth")
 
 
+def test_a_quotation_closed_by_a_full_stop_is_not_the_next_cues() -> None:
+    text = (
+        'Director, Ines Varga, said fees played a part. She told the radio: "Students want good courses. '
+        '"They will not come for the fees alone." Mr Olek agreed and said the figures had to be read in context.'
+    )
+    claims = attributed(text)
+    assert [c.speaker for c in claims if "good courses" in c.text] == ["Ines Varga"]
+    olek = [c for c in claims if c.source == "Mr Olek"]
+    assert olek and all("good courses" not in c.text for c in olek)
+
+
+def test_a_capitalised_role_named_in_apposition_is_that_person() -> None:
+    assert only("Director, Ines Varga, said fees played a part.").speaker == "Ines Varga"
+
+
 def test_a_person_named_inside_a_quotation_is_not_its_speaker() -> None:
     text = (
         "After the match, Ivo Brankov accused Daniel Ostrow of starting the row. "

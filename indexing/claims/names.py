@@ -44,6 +44,13 @@ def person_name(head: Token) -> str | None:
             parts.append(c)
     if any(c.lower_ in ORG_HEADS or c.ent_type_ in _NOT_PERSON_ENTS or not c.text[:1].isupper() for c in parts):
         return None
+    if not parts:
+        # "Director, David Caldwell, said ...": a one-word role, capitalised, whose apposition names the person
+        for c in head.children:
+            if c.dep_ == "appos" and c.i > head.i:
+                named = person_name(c)
+                if named is not None and " " in named:
+                    return named
     toks = sorted([*parts, head], key=lambda t: t.i)
     if toks[-1].i - toks[0].i + 1 != len(toks):
         return None
