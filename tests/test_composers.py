@@ -391,6 +391,41 @@ def test_a_quotation_with_a_cue_on_either_side_is_said_once(embedder) -> None:
     assert answer.count("banning orders") == 1, answer
 
 
+def test_a_sentence_in_two_overlapping_passages_is_said_once_citing_both(embedder) -> None:
+    # two chunks of one article: the engine read the first sentence alone in one and with the next in the other
+    article = (
+        "The e-Academy was scrapped last year, having attracted only 900 students at a cost of 50m pounds. "
+        "Its chief executive was paid a bonus despite failing to find private backers."
+    )
+    cut = article.index(" Its")
+
+    def chunk(n: int, claim_end: int) -> SearchResult:
+        claim = Claim(text=article[:claim_end], start=0, end=claim_end)
+        return SearchResult(
+            rank=n + 1,
+            chunk_id=f"e:{n}",
+            article_id="e",
+            title="E-Academy scrapped",
+            outlet=None,
+            text=article,
+            start=0,
+            end=len(article),
+            score=1.0,
+            claims=[claim],
+        )
+
+    question = "How many students had the e-Academy attracted when it was scrapped?"
+    passages = rank_passages(question, build_passages([chunk(0, cut), chunk(1, len(article))]), as_cached(embedder))
+    assert len(passages) == 2
+    draft = ExtractiveComposer().compose(
+        ComposeRequest(question=question, standalone_question=question, passages=passages)
+    )
+    texts = [s.text for s in draft.sentences]
+    assert sum("900 students" in t for t in texts) == 1, texts
+    (said,) = [s for s in draft.sentences if "900 students" in s.text]
+    assert said.citations == [1, 2], texts
+
+
 def test_two_speakers_in_one_sentence_each_get_their_own_clause_and_marks(embedder) -> None:
     """'The researchers believe ..., although she cautioned ...': said whole under each claim, the sentence came
     twice, and the anonymous researchers' mark landed on the named scientist's words."""

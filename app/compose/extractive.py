@@ -37,7 +37,7 @@ from app.compose.claim_sentences import (
     render_claim,
 )
 from app.compose.evidence import Passage, asked_source, source_mentioned, speaks_for
-from app.compose.marks import add_marks, format_citations, marks_for, render_marks
+from app.compose.marks import add_marks, format_citations, marks_for, render_marks, with_citations
 from app.compose.wording import has_source, hedges_outside_quotes
 from app.guard.support import content_words
 from app.read.questions import split_question
@@ -134,6 +134,7 @@ class ExtractiveComposer:
         passages: list[Passage] = []
         sentences: list[DraftSentence] = []
         written: dict[str, DraftSentence] = {}
+        said_pieces: dict[str, DraftSentence] = {}
         for item in items:
             numbers = []
             for p in item.passages:
@@ -155,9 +156,17 @@ class ExtractiveComposer:
             # each gets the marks and citations, so no answer sentence goes uncited.
             for piece in pieces:
                 claim = _piece_claim(item.claim, piece) if len(pieces) > 1 else item.claim
+                said = said_pieces.get(piece)
+                if said is not None:
+                    # the same sentence in two chosen passages (overlapping chunks, or one passage holding the
+                    # other): said once, citing both, with every mark either needs
+                    said.citations.extend(n for n in numbers if n not in said.citations)
+                    said.text = with_citations(add_marks(said.text, marks_for(claim)), said.citations)
+                    continue
                 marks = render_marks(marks_for(claim))
                 sentence = f"{piece}{' ' + marks if marks else ''} {format_citations(numbers)}."
                 written[text] = DraftSentence(text=sentence, citations=numbers, claim=claim)
+                said_pieces[piece] = written[text]
                 sentences.append(written[text])
         return Draft(
             question=request.question,

@@ -54,6 +54,7 @@ __all__ = [
     "render_marks",
     "strip_citations",
     "strip_marks",
+    "with_citations",
 ]
 
 
@@ -150,6 +151,13 @@ def add_marks(sentence: str, marks: list[Mark]) -> str:
     existing = find_marks(body)
     body = strip_marks(body)
     return f"{body} {render_marks(existing + missing)}{tail}"
+
+
+def with_citations(sentence: str, numbers: list[int]) -> str:
+    """The answer sentence with its citations replaced by ``numbers`` (marks and end punctuation kept)."""
+    body, tail = _split_tail(sentence)
+    end = tail[-1] if tail and tail[-1] in ".!?" else "."
+    return f"{body} {format_citations(numbers)}{end}"
 
 
 def _split_tail(sentence: str) -> tuple[str, str]:
