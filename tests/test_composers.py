@@ -426,6 +426,34 @@ def test_a_sentence_in_two_overlapping_passages_is_said_once_citing_both(embedde
     assert said.citations == [1, 2], texts
 
 
+def test_a_sentence_cut_from_inside_another_starts_with_a_capital(embedder) -> None:
+    from indexing.claims import analyze
+
+    text = (
+        "While Varnia has signed the treaty, it has never ratified it - which some lawyers say could make it "
+        "difficult for Tessaly Holdings to press its claim."
+    )
+    result = SearchResult(
+        rank=1,
+        chunk_id="t:0",
+        article_id="t",
+        title="Treaty claim",
+        outlet=None,
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        claims=analyze(text),
+    )
+    question = "What did lawyers say about the Tessaly Holdings claim?"
+    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+    draft = ExtractiveComposer().compose(
+        ComposeRequest(question=question, standalone_question=question, passages=passages)
+    )
+    lawyers = [s.text for s in draft.sentences if "lawyers say" in s.text]
+    assert lawyers and all(t[:1].isupper() for t in lawyers), lawyers
+
+
 def test_two_speakers_in_one_sentence_each_get_their_own_clause_and_marks(embedder) -> None:
     """'The researchers believe ..., although she cautioned ...': said whole under each claim, the sentence came
     twice, and the anonymous researchers' mark landed on the named scientist's words."""

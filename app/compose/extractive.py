@@ -89,6 +89,15 @@ ONE_FACT_PASSAGES = 2
 MULTI_PASSAGES = 4
 
 
+def _sentence_case(text: str) -> str:
+    """An answer sentence cut from inside an article's sentence ("However, the court said ..." -> "the court
+    said ...") starts with a capital; a word written with one inside it ("eBay", "iPod") stays as it is."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    if first.isalpha() and first.islower():
+        return text[:1].upper() + text[1:]
+    return text
+
+
 def answer_limit(question: str) -> int:
     """How many passages an answer to ``question`` may use: more for a question asking several things."""
     return MULTI_PASSAGES if _MULTI_PART.search(question) or len(split_question(question)) > 1 else ONE_FACT_PASSAGES
@@ -156,6 +165,7 @@ class ExtractiveComposer:
             # each gets the marks and citations, so no answer sentence goes uncited.
             for piece in pieces:
                 claim = _piece_claim(item.claim, piece) if len(pieces) > 1 else item.claim
+                piece = _sentence_case(piece)
                 said = said_pieces.get(piece)
                 if said is not None:
                     # the same sentence in two chosen passages (overlapping chunks, or one passage holding the
