@@ -126,11 +126,22 @@ def source_type_of(text: str, words: str) -> str:
         ("One Leeds trader said the market was calm.", "market"),
         ("A Labour backbencher said the vote was lost.", "vote was lost"),
         ("Research suggests that most people never print their photos.", "photos"),
+        ("The plant will be rebuilt, and there are rumours that a new paint shop could be included.", "paint shop"),
+        ("Shares jumped amid reports that the two banks will merge.", "two banks"),
     ],
-    ids=["expressed-concerns", "voiced-fears", "one-trader", "a-backbencher", "bare-research"],
+    ids=["expressed-concerns", "voiced-fears", "one-trader", "a-backbencher", "bare-research", "rumours", "reports"],
 )
 def test_an_unnamed_person_group_or_study_is_anonymous(text: str, words: str) -> None:
     assert source_type_of(text, words) == "anonymous"
+
+
+def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
+    # "speculation that" is the writer's hedge; "the BBC's reports" and rumours "that circulated" are not hearsay
+    for text in (
+        "Shares rose amid speculation that the firm would be sold.",
+        "The rumours that circulated last week were denied by the club.",
+    ):
+        assert all(c.source_type != "anonymous" for c in analyze(text)), text
 
 
 @pytest.mark.parametrize(

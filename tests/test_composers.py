@@ -454,6 +454,31 @@ def test_a_sentence_cut_from_inside_another_starts_with_a_capital(embedder) -> N
     assert lawyers and all(t[:1].isupper() for t in lawyers), lawyers
 
 
+def test_rumours_in_the_writers_sentence_keep_the_anonymous_mark(embedder) -> None:
+    from indexing.claims import analyze
+
+    text = "The Corvale plant will be rebuilt, and there are rumours that a new paint shop could be included."
+    result = SearchResult(
+        rank=1,
+        chunk_id="c:0",
+        article_id="c",
+        title="Plant rebuild",
+        outlet=None,
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        claims=analyze(text),
+    )
+    question = "Could the Corvale rebuild include a new paint shop?"
+    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+    draft = ExtractiveComposer().compose(
+        ComposeRequest(question=question, standalone_question=question, passages=passages)
+    )
+    (sentence,) = draft.sentences
+    assert has_anonymous_mark(sentence.text) and has_hedge_mark(sentence.text), sentence.text
+
+
 def test_two_speakers_in_one_sentence_each_get_their_own_clause_and_marks(embedder) -> None:
     """'The researchers believe ..., although she cautioned ...': said whole under each claim, the sentence came
     twice, and the anonymous researchers' mark landed on the named scientist's words."""

@@ -42,6 +42,7 @@ from app.compose.wording import has_source, hedges_outside_quotes
 from app.guard.support import content_words
 from app.read.questions import split_question
 from indexing.models import Claim
+from indexing.text.lexicon import HEARSAY_NOUNS
 
 if TYPE_CHECKING:
     from langchain_core.runnables import RunnableConfig
@@ -260,10 +261,15 @@ class ExtractiveComposer:
         # "It is understood that ...": nobody is named, yet somebody unnamed told the journalist (DESIGN:
         # anonymous), so the sentence keeps the anonymous mark; "Union members are expected to vote" is the
         # journalist's own hedge, not a source
+        # the same for rumours or reports credited to nobody ("there are rumours that ...")
         unnamed = _bare_quotation(passage.text) or any(
             c.source_type == "anonymous"
             and c.cue
-            and re.search(rf"\bit\s+{re.escape(c.cue)}\b", passage.text, re.IGNORECASE)
+            and (
+                not (c.source or "").strip()
+                and c.cue.lower() in HEARSAY_NOUNS
+                or re.search(rf"\bit\s+{re.escape(c.cue)}\b", passage.text, re.IGNORECASE)
+            )
             for c in passage.claims
         )
         return [

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from indexing.models import Claim, Span
 
+from .cues import HEARSAY_NOUNS
 from .hedges import find_hedge_spans
 from .names import person_name
 from .record import Attribution
@@ -31,8 +32,8 @@ def _impersonal(attr: Attribution) -> bool:
     """ "It is understood that ...", "It is estimated his trial will cost ...", "according to" without a named
     source: somebody unnamed stands behind the claim. Not "it was announced / revealed that ...": a public act,
     not a briefing."""
-    if attr.cue[0].lower_ == "according":
-        return True
+    if attr.cue[0].lower_ == "according" or not attr.source and attr.cue[0].lower_ in HEARSAY_NOUNS:
+        return True  # "according to reports", "there are rumours that ..."
     verb = attr.cue[-1]
     if verb.lower_ not in _BRIEFED:
         return False

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from indexing.text.lexicon import RECIPIENT_VERBS
 
-from .cues import XCOMP_CUES, _inflect, is_cue_verb
+from .cues import HEARSAY_NOUNS, XCOMP_CUES, _inflect, is_cue_verb
 from .record import Attribution, _quoted_as_saying
 from .sources import is_document, is_plausible_source, source_tokens
 from .syntax import content_from_head, cue_tokens, find_source, runs, trim
@@ -228,6 +228,28 @@ def _prepositional_content(
     if pobj is not None and prep is not None:
         return [*cue, prep], content_from_head(pobj, exclude | {prep.i}, eng.text)
     return cue, []
+
+
+def hearsay(eng: _Engine, noun: Token) -> Attribution | None:
+    """ "There are rumours that a new paint shop could be included", "amid reports that ...": the clause is
+    credited to nobody named (no owner: "X's reports", "reports by X" are ``noun_attribution``'s). A relative
+    clause ("rumours that circulated") reports nothing."""
+    if noun.lower_ not in HEARSAY_NOUNS or any(
+        c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ in ("by", "from") for c in noun.children
+    ):
+        return None
+    for c in noun.children:
+        if (
+            c.dep_ in ("acl", "ccomp")
+            and c.i > noun.i
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ):
+            content = content_from_head(c, {noun.i}, eng.text)
+            if content:
+                attr = Attribution(cue=[noun], content=content)
+                eng._attach_quotes(attr)
+                return attr if attr.content else None
+    return None
 
 
 def according_to(eng: _Engine, tok: Token) -> Attribution | None:

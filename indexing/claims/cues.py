@@ -14,9 +14,17 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from indexing.text.lexicon import IRREGULAR_VERB_FORMS
+from indexing.text.lexicon import HEARSAY_NOUNS, IRREGULAR_VERB_FORMS
 
-__all__ = ["LEARNED_THRESHOLD", "REPORTING_NOUNS", "WEAK_CUES", "XCOMP_CUES", "cue_verb_forms", "is_cue_verb"]
+__all__ = [
+    "HEARSAY_NOUNS",
+    "LEARNED_THRESHOLD",
+    "REPORTING_NOUNS",
+    "WEAK_CUES",
+    "XCOMP_CUES",
+    "cue_verb_forms",
+    "is_cue_verb",
+]
 
 
 # Reporting and belief verbs (lemmas). Speech, writing, belief, intention:

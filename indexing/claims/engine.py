@@ -20,7 +20,7 @@ from indexing.models import Claim, Span
 
 from . import claim_building, claim_hedges, cue_finders, pruning, quote_attribution, refinement, speakers
 from .cuemodel import load_cue_model
-from .cues import LEARNED_THRESHOLD, REPORTING_NOUNS, _learned, cue_verb_forms, is_cue_verb
+from .cues import HEARSAY_NOUNS, LEARNED_THRESHOLD, REPORTING_NOUNS, _learned, cue_verb_forms, is_cue_verb
 from .names import person_name
 from .quotes import QuoteIndex
 from .record import Attribution
@@ -192,6 +192,8 @@ class _Engine:
                     attr = self._verb_attribution(tok)
                 elif tok.pos_ == "NOUN" and low in REPORTING_NOUNS:
                     attr = self._noun_view(tok)
+                if attr is None and tok.pos_ == "NOUN" and low in HEARSAY_NOUNS:
+                    attr = cue_finders.hearsay(self, tok)
                 if (
                     attr is None
                     and self.model is not None
@@ -330,7 +332,9 @@ def _watch_words() -> frozenset[str]:
     learned = {w for w, share in _learned().items() if share >= LEARNED_THRESHOLD}
     model = load_cue_model()
     heads = model.heads if model is not None else frozenset()
-    return frozenset(cue_verb_forms() | learned | REPORTING_NOUNS | heads | {"according", "in", "with", ":"})
+    return frozenset(
+        cue_verb_forms() | learned | REPORTING_NOUNS | HEARSAY_NOUNS | heads | {"according", "in", "with", ":"}
+    )
 
 
 def classify_mention(doc: Doc, start: int, end: int) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .cues import WEAK_CUES, cue_verb_forms
+from .cues import HEARSAY_NOUNS, WEAK_CUES, cue_verb_forms
 from .record import Attribution
 from .source_types import classify_tokens
 from .sources import is_plausible_source
@@ -190,6 +190,9 @@ def _redraw(runs: _TaggedRuns, a: Attribution) -> bool:
             or a.learned == 0
             and a.source
             and (a.cue[-1].lower_ in cue_verb_forms() or a.cue[0].lower_ in ("according", "with", "in"))
+            or a.learned == 0
+            and not a.source
+            and a.cue[0].lower_ in HEARSAY_NOUNS
         ):
             # its pieces are taken: the tagger's runs there do not make a rival attribution
             inside = runs.tok_idx(a.content) | {t.i for t in a.source}
@@ -287,7 +290,7 @@ def plausible(eng: _Engine, attr: Attribution) -> bool:
         return True
     if head is None:
         # no source: only a passive cue ("is expected to", "was asked") or "according to" stands alone
-        return attr.cue[0].lower_ == "according" or attr.cue[-1].tag_ == "VBN"
+        return attr.cue[0].lower_ in ("according", *HEARSAY_NOUNS) or attr.cue[-1].tag_ == "VBN"
     if attr.cue[-1].lower_ in WEAK_CUES or (
         attr.cue[-1].text == ":" and len(attr.cue) > 1 and attr.cue[-2].lower_ in WEAK_CUES
     ):

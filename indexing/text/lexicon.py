@@ -24,6 +24,7 @@ __all__ = [
     "ANONYMOUS_SOURCE_NOUNS",
     "ANSWER_HEDGE_CUES",
     "ANSWER_REPORTING_CUES",
+    "HEARSAY_NOUNS",
     "IRREGULAR_VERB_FORMS",
     "MATCH_STOP_WORDS",
     "NAMED_SPEAKER_VERBS",
@@ -111,6 +112,11 @@ PRONOUNS_WITH_POSSESSIVES = _words("he she they him her them his hers their it w
 REFERRING_WORDS = _words("he she they him her them his hers their it its we i you this that these those")
 
 # --- reporting verbs ----------------------------------------------------------------------------
+
+# What is going round with nobody named behind it: "there are rumours that ...", "amid reports that ...". With a
+# that-clause and no owner (no "X's", "by X") they credit the clause to unnamed people. "Speculation that ..."
+# is the writer's hedge, not a source (the BBC marks labels read it so).
+HEARSAY_NOUNS = _words("rumour rumours rumor rumors reports")
 
 # Verbs whose direct object is the person addressed, not what was said ("told reporters").
 RECIPIENT_VERBS = _words(
