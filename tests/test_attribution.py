@@ -92,6 +92,19 @@ def test_closing_mark_printed_after_a_space_closes_the_quote() -> None:
     assert claim.cue == "said"
 
 
+def test_a_quotation_whose_closing_mark_was_left_out_ends_with_its_last_sentence() -> None:
+    # the paragraphs of Varga's quote are printed on one line and its closing mark is missing before "He added"
+    text = (
+        'Varga is determined the album will be released. He said: "The injunction is ludicrous. "I signed with a '
+        'new label because I had no support. "I was with them a year and released one record. He added: "The '
+        'whole world is waiting for this album."'
+    )
+    quotes = [text[s:e] for s, e in find_quotes(text)]
+    assert quotes[0].startswith('"The injunction') and quotes[0].endswith("released one record.")
+    claim = next(c for c in attributed(text) if c.cue == "said:")
+    assert "I signed with a new label" in claim.text and claim.quote == "direct"
+
+
 def test_partial_quote_inside_reported_speech_is_direct() -> None:
     claim = only('The coach said the referee had been "completely blind" all evening.')
     assert claim.quote == "direct"

@@ -53,6 +53,16 @@ def _next_para_opens(text: str, i: int) -> bool:
     return j < len(text) and (text[j] in _DOUBLE_OPEN or text[j] == '"')
 
 
+_SENTENCE_END_AT = re.compile(r"[.?!](?=[ \u00a0]+[A-Z])")
+
+
+def _last_sentence_end(text: str, start: int, stop: int) -> int | None:
+    """The end of the last sentence of ``text[start:stop]`` that the writer's words follow ('... promoted. He added:
+    '), or None when no sentence ended there."""
+    ends = [m.end() for m in _SENTENCE_END_AT.finditer(text, start, stop)]
+    return ends[-1] if ends else None
+
+
 def find_quotes(text: str) -> list[tuple[int, int]]:
     """Half-open spans of top-level quotations, including their quotation marks, in order."""
     spans: list[tuple[int, int]] = []
@@ -81,8 +91,14 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 spans.append((open_at, i + 1))
                 open_at = None
             elif ch == '"' and _is_opener(text, i) and text[i - 2 : i] not in _SENTENCE_ENDS:
-                # a stray straight mark: restart from here. After a sentence end it is a multi-paragraph quote
-                # printed on one line ('... products. "As always ...'): its next paragraph, which runs on
+                # a mark that opens a new quotation while one is open. After a sentence end it is a multi-paragraph
+                # quote printed on one line ('... products. "As always ...'): its next paragraph, which runs on.
+                # Otherwise the open quotation was never closed: it ends with its last full sentence when the
+                # writer's words follow one ('"A. "B. He added: "C."': '"A. "B.' is a quotation), else the
+                # first mark was a stray one; the new quotation starts here
+                end = _last_sentence_end(text, open_at, i)
+                if end is not None:
+                    spans.append((open_at, end))
                 open_at = i
         else:  # single
             if (ch == _SINGLE_CLOSE or ch == "'") and _is_closer(text, i) and i > open_at + 1:
