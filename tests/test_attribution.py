@@ -244,6 +244,18 @@ def test_a_quotation_closed_by_a_full_stop_is_not_the_next_cues() -> None:
     assert olek and all("good courses" not in c.text for c in olek)
 
 
+def test_a_role_and_the_full_name_after_it_are_one_named_source() -> None:
+    # the parser makes "Varga's lawyer" and "Gregory Ostrow" two subjects of "described"
+    text = (
+        'Varga\'s lawyer Gregory Ostrow described the decision as "not unexpected" but told reporters he did not '
+        "expect it so soon."
+    )
+    claims = attributed(text)
+    assert claims and all(c.source_type == "named" and c.speaker == "Gregory Ostrow" for c in claims), [
+        (c.source, c.speaker, c.source_type) for c in claims
+    ]
+
+
 def test_a_capitalised_role_named_in_apposition_is_that_person() -> None:
     assert only("Director, Ines Varga, said fees played a part.").speaker == "Ines Varga"
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from indexing.text.lexicon import PRONOUN_KINDS
 
 from .source_nouns import ANONYMOUS_HEADS, INFO_HEADS, ORG_HEADS, PEOPLE_FIGURE_MODIFIERS
+from .syntax import double_subject_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -46,6 +47,9 @@ def source_tokens(head: Token) -> list[Token]:
     """The tokens of the source mention headed by ``head``: its whole subtree (apposition included),
     trimmed of edge punctuation. Contiguous by construction of a projective parse."""
     toks = list(head.subtree)
+    role = double_subject_name(head)
+    if role is not None:
+        toks = [*role.subtree, *toks]  # "Kenteris' lawyer Gregory Ioannidis", parsed as two subjects
     # a mention never runs over a paragraph break or a full stop before its head (a headline or the previous
     # sentence the parser joined to it: "US bank 'loses' customer details\n\nThe Bank of America has revealed")
     cut = max(
