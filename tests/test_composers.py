@@ -31,6 +31,43 @@ def compose(question: str, searcher: FakeSearcher, k: int = 4):
     return compose_and_guard(question, searcher, k)
 
 
+def _tail_passage(article: str, start: int, claim: Claim) -> Passage:
+    """The passage of ``article`` from ``start`` to its end (one chunk), holding ``claim``."""
+    text = article[start:]
+    result = SearchResult(
+        rank=1,
+        chunk_id="tail:0",
+        article_id="tail",
+        title="T",
+        outlet=None,
+        text=text,
+        start=start,
+        end=len(article),
+        score=1.0,
+    )
+    return Passage(result=result, start=start, end=len(article), text=text, claims=[claim])
+
+
+def _draft_for(embedder, question: str, text: str, claims: list[Claim], title: str = "T"):
+    """The extractive draft for ``question`` over one article holding ``text`` (one chunk) and its ``claims``."""
+    result = SearchResult(
+        rank=1,
+        chunk_id="one:0",
+        article_id="one",
+        title=title,
+        outlet=None,
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        claims=claims,
+    )
+    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+    return ExtractiveComposer().compose(
+        ComposeRequest(question=question, standalone_question=question, passages=passages)
+    )
+
+
 def test_direct_quote_keeps_speaker_and_exact_words(searcher) -> None:
     _, answer = compose("What did Captain Ilse Brandt say about sailing and the rota?", searcher)
     assert not answer.refused
@@ -91,20 +128,8 @@ def test_a_split_quote_printed_on_one_line_is_rendered_as_one_quotation() -> Non
         '"This budget is built on bad sums," he said. "You will borrow more. "Nobody believes the forecasts."'
     )
     start = article.index('"This')
-    text = article[start:]
     claim = next(c for c in analyze(article) if c.start is not None and c.start >= start)
-    result = SearchResult(
-        rank=1,
-        chunk_id="b:0",
-        article_id="b",
-        title="T",
-        outlet=None,
-        text=text,
-        start=start,
-        end=len(article),
-        score=1.0,
-    )
-    rendered = render_claim(claim, Passage(result=result, start=start, end=len(article), text=text, claims=[claim]))
+    rendered = render_claim(claim, _tail_passage(article, start, claim))
     # one quotation, the split marked by an elision, its speaker named first: no stray ',"' nor an inner mark
     assert rendered.startswith('Olek Varga said: "This budget is built on bad sums ... You will borrow more.')
     assert rendered.count('"') == 2
@@ -120,19 +145,7 @@ def test_a_cue_with_its_colon_is_written_as_a_finite_verb() -> None:
     (claim,) = [c for c in analyze(article) if c.attributed]
     assert claim.cue == "insisting:"  # the cue span holds its colon
     start = article.index('"I do')
-    text = article[start:]
-    result = SearchResult(
-        rank=1,
-        chunk_id="t:0",
-        article_id="t",
-        title="T",
-        outlet=None,
-        text=text,
-        start=start,
-        end=len(article),
-        score=1.0,
-    )
-    rendered = render_claim(claim, Passage(result=result, start=start, end=len(article), text=text, claims=[claim]))
+    rendered = render_claim(claim, _tail_passage(article, start, claim))
     assert 'Tomas Brandt said: "I do not have to be jealous' in rendered and "::" not in rendered, rendered
 
 
@@ -370,23 +383,7 @@ def test_a_quotation_with_a_cue_on_either_side_is_said_once(embedder) -> None:
     )
     claims = [c for c in analyze(text) if c.attributed]
     assert sum("banning orders" in c.text for c in claims) == 2  # "said:" before it and "she said" after it
-    result = SearchResult(
-        rank=1,
-        chunk_id="k:0",
-        article_id="k",
-        title="Clubs praised",
-        outlet=None,
-        text=text,
-        start=0,
-        end=len(text),
-        score=1.0,
-        claims=claims,
-    )
-    question = "What did Ada Kowal say about banning orders?"
-    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
-    draft = ExtractiveComposer().compose(
-        ComposeRequest(question=question, standalone_question=question, passages=passages)
-    )
+    draft = _draft_for(embedder, "What did Ada Kowal say about banning orders?", text, claims, "Clubs praised")
     answer = " ".join(s.text for s in draft.sentences)
     assert answer.count("banning orders") == 1, answer
 
@@ -433,23 +430,8 @@ def test_a_sentence_cut_from_inside_another_starts_with_a_capital(embedder) -> N
         "While Varnia has signed the treaty, it has never ratified it - which some lawyers say could make it "
         "difficult for Tessaly Holdings to press its claim."
     )
-    result = SearchResult(
-        rank=1,
-        chunk_id="t:0",
-        article_id="t",
-        title="Treaty claim",
-        outlet=None,
-        text=text,
-        start=0,
-        end=len(text),
-        score=1.0,
-        claims=analyze(text),
-    )
     question = "What did lawyers say about the Tessaly Holdings claim?"
-    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
-    draft = ExtractiveComposer().compose(
-        ComposeRequest(question=question, standalone_question=question, passages=passages)
-    )
+    draft = _draft_for(embedder, question, text, analyze(text), "Treaty claim")
     lawyers = [s.text for s in draft.sentences if "lawyers say" in s.text]
     assert lawyers and all(t[:1].isupper() for t in lawyers), lawyers
 
@@ -458,23 +440,8 @@ def test_rumours_in_the_writers_sentence_keep_the_anonymous_mark(embedder) -> No
     from indexing.claims import analyze
 
     text = "The Corvale plant will be rebuilt, and there are rumours that a new paint shop could be included."
-    result = SearchResult(
-        rank=1,
-        chunk_id="c:0",
-        article_id="c",
-        title="Plant rebuild",
-        outlet=None,
-        text=text,
-        start=0,
-        end=len(text),
-        score=1.0,
-        claims=analyze(text),
-    )
     question = "Could the Corvale rebuild include a new paint shop?"
-    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
-    draft = ExtractiveComposer().compose(
-        ComposeRequest(question=question, standalone_question=question, passages=passages)
-    )
+    draft = _draft_for(embedder, question, text, analyze(text), "Plant rebuild")
     (sentence,) = draft.sentences
     assert has_anonymous_mark(sentence.text) and has_hedge_mark(sentence.text), sentence.text
 
@@ -583,23 +550,8 @@ def test_it_is_understood_keeps_the_anonymous_mark(embedder) -> None:
         quote="indirect",
         cue_spans=[Span(start=3, end=16)],
     )
-    result = SearchResult(
-        rank=1,
-        chunk_id="b:0",
-        article_id="b",
-        title="Board meets on resignation",
-        outlet=None,
-        text=text,
-        start=0,
-        end=len(text),
-        score=1.0,
-        claims=[claim],
-    )
     question = "What did the board do about the chairman's resignation?"
-    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
-    draft = ExtractiveComposer().compose(
-        ComposeRequest(question=question, standalone_question=question, passages=passages)
-    )
+    draft = _draft_for(embedder, question, text, [claim], "Board meets on resignation")
     (sentence,) = draft.sentences
     assert has_anonymous_mark(sentence.text) and has_hedge_mark(sentence.text)
     assert sentence.text.startswith("It is understood that the board")
@@ -638,29 +590,14 @@ def test_a_quotation_nobody_is_credited_with_is_shown_as_an_unnamed_speakers(emb
 def test_the_writers_hedge_marks_only_its_own_sentence(embedder) -> None:
     text = "To pay for the expansion the airline may sell a stake to an investor. When it was set up the airline offered cheap tickets."
     claims = [Claim(text=text, start=0, end=len(text), hedges=["may"])]
-    result = SearchResult(
-        rank=1,
-        chunk_id="a:0",
-        article_id="a",
-        title="Budget airline expands",
-        outlet=None,
-        text=text,
-        start=0,
-        end=len(text),
-        score=1.0,
-        claims=claims,
-    )
     question = "How will the airline pay for the expansion?"
-    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
-    draft = ExtractiveComposer().compose(
-        ComposeRequest(question=question, standalone_question=question, passages=passages)
-    )
+    draft = _draft_for(embedder, question, text, claims, "Budget airline expands")
     hedged = {s.text.split()[0]: has_hedge_mark(s.text) for s in draft.sentences}
     assert hedged == {"To": True, "When": False}
     from app.guard.guard import AttributionGuard
     from app.guard.support import SupportScorer
 
-    answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=passages)
+    answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=draft.passages)
     assert {s.text.split()[0]: has_hedge_mark(s.text) for s in answer_sentences(answer.answer)} == {
         "To": True,
         "When": False,
