@@ -135,6 +135,11 @@ def test_an_unnamed_person_group_or_study_is_anonymous(text: str, words: str) ->
     assert source_type_of(text, words) == "anonymous"
 
 
+def test_unnamed_governments_and_a_reporter_stay_anonymous() -> None:
+    assert source_type_of("Several European governments said the rules were too strict.", "rules") == "anonymous"
+    assert source_type_of("A reporter at the scene said the talks had stalled.", "talks") == "anonymous"
+
+
 def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
     # "speculation that" is the writer's hedge; "the BBC's reports" and rumours "that circulated" are not hearsay
     for text in (
@@ -153,8 +158,18 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
             "leaks",
         ),
         ("Research by the Audit Office suggests that most councils overspend.", "councils"),
+        ("The Danish and German governments are challenging the ruling on state aid.", "ruling"),
+        ("The director is in talks to make a sequel, according to the Hollywood Reporter.", "sequel"),
+        ("Ask Jeeves said it was not planning to change the service.", "change the service"),
     ],
-    ids=["both-candidates", "body-then-spokeswoman", "research-by-a-body"],
+    ids=[
+        "both-candidates",
+        "body-then-spokeswoman",
+        "research-by-a-body",
+        "countries-governments",
+        "a-title",
+        "a-name-read-as-a-clause",
+    ],
 )
 def test_words_that_point_to_a_named_person_or_body_are_named(text: str, words: str) -> None:
     assert source_type_of(text, words) == "named"

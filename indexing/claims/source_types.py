@@ -281,6 +281,11 @@ def _person_noun(head: Token) -> bool:
     return low in _PEOPLE_NOUNS or low in _source_heads() or low.endswith(_AGENT_ENDINGS)
 
 
+def _conjuncts_of_modifiers(head: Token) -> list[Token]:
+    """The words joined to the head's modifiers ("Danish and German": "German")."""
+    return [k for c in head.children if c.dep_ in ("amod", "compound") for k in c.conjuncts]
+
+
 def _is_named_np(head: Token) -> bool | None:
     """True named, False anonymous, None when the head says nothing (a pronoun)."""
     low = head.lower_
@@ -292,6 +297,26 @@ def _is_named_np(head: Token) -> bool | None:
             return True
     if _asks_anonymity(head) or _own_relative(head):
         return False
+    if head.dep_ == "csubj" and all(t.text[:1].isupper() for t in head.subtree if t.is_alpha):
+        return True  # "Ask Jeeves said ...": a name the parser read as a clause
+    if (
+        low == "governments"
+        and _definite(head)
+        and any(
+            c.dep_ in ("amod", "compound", "conj") and c.text[:1].isupper() and c.i != c.sent.start
+            for c in [*head.children, *_conjuncts_of_modifiers(head)]
+        )
+    ):
+        return True  # "the Danish and German governments": each country's government, named by its country
+    if (
+        low in ANONYMOUS_HEADS
+        and head.pos_ == "PROPN"
+        and head.text[:1].isupper()
+        and head.i != head.sent.start
+        and head.tag_ == "NNP"
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+    ):
+        return True  # "according to the Hollywood Reporter", "the Observer": a title, capitalised mid-sentence
     known_common = low in ANONYMOUS_HEADS or low in ORG_HEADS or low in INFO_HEADS
     plural = head.tag_ in ("NNS", "NNPS")
     if is_document(head):
