@@ -161,6 +161,10 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         ("The Danish and German governments are challenging the ruling on state aid.", "ruling"),
         ("The director is in talks to make a sequel, according to the Hollywood Reporter.", "sequel"),
         ("Ask Jeeves said it was not planning to change the service.", "change the service"),
+        (
+            "Fund manager Ivo Brandt - Borussia Dortmund's largest investor - said he would only invest more money.",
+            "invest more",
+        ),
     ],
     ids=[
         "both-candidates",
@@ -169,6 +173,7 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         "countries-governments",
         "a-title",
         "a-name-read-as-a-clause",
+        "name-then-dash-apposition",
     ],
 )
 def test_words_that_point_to_a_named_person_or_body_are_named(text: str, words: str) -> None:

@@ -15,6 +15,7 @@ from .cues import HEARSAY_NOUNS
 from .hedges import find_hedge_spans
 from .names import person_name
 from .record import Attribution
+from .source_nouns import ORG_HEADS
 from .source_types import classify_tokens
 from .sources import can_speak
 from .syntax import char_span, runs
@@ -26,6 +27,32 @@ if TYPE_CHECKING:
 from .claim_hedges import _BELIEF_CUES, _intention
 
 __all__ = ["source_pieces", "to_claim"]
+
+
+_APPOSITION_MARKS = frozenset([",", "-", "\u2013", "\u2014", "("])
+
+
+def _leading_name(source: list[Token]) -> str | None:
+    """The full name a source mention opens with, after role words only, and sets off with a comma, dash or
+    bracket ("Jeff Joseph, from ...", "Fund manager Florian Hamm - ..."); None otherwise ("a spokesman for Ana
+    Ruiz, ...", "including Ferguson and Graeme Souness, who ..." are not)."""
+    toks = [t for t in source if not t.is_space]
+    k = 0
+    while (
+        k < len(toks)
+        and toks[k].pos_ in ("NOUN", "ADJ")
+        and (toks[k].text.islower() or toks[k].i == toks[k].sent.start)
+    ):
+        k += 1  # role words: "fund manager", "chief executive"
+    run = []
+    while k < len(toks) and toks[k].pos_ == "PROPN" and toks[k].is_alpha and toks[k].text[:1].isupper():
+        run.append(toks[k])
+        k += 1
+    if len(run) < 2 or k >= len(toks) or toks[k].text not in _APPOSITION_MARKS:
+        return None
+    if any(t.lower_ in ORG_HEADS for t in run):
+        return None  # "Consumer Electronics Association, ...": a body, not a person
+    return " ".join(t.text for t in run)
 
 
 def _impersonal(attr: Attribution) -> bool:
@@ -163,6 +190,12 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             last = eng.resolver.last_person(head.i)
             if last is not None:
                 speaker, source_type = last, "named"
+        if source_type == "anonymous" and speaker is None and attr.source_text is None:
+            leading = _leading_name(attr.source)
+            if leading is not None:
+                # "Jeff Joseph, from the Consumer Electronics Association", "Fund manager Florian Hamm - Borussia
+                # Dortmund's largest investor -": the parser took the apposition for the head; the person speaks
+                speaker, source_type = eng.resolver.full_name(leading), "named"
         name = person_name(head)
         person = name is not None or (head.lower_ in ("he", "she") and speaker is not None)
         if name is not None and speaker is None and name != source:
