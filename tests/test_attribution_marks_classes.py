@@ -126,7 +126,7 @@ def source_type_of(text: str, words: str) -> str:
         ("One Leeds trader said the market was calm.", "market"),
         ("A Labour backbencher said the vote was lost.", "vote was lost"),
         ("Research suggests that most people never print their photos.", "photos"),
-        ("The plant will be rebuilt, and there are rumours that a new paint shop could be included.", "paint shop"),
+        ("The depot will be rebuilt, and there are rumours that a second cargo crane could be added.", "cargo crane"),
         ("Shares jumped amid reports that the two banks will merge.", "two banks"),
     ],
     ids=["expressed-concerns", "voiced-fears", "one-trader", "a-backbencher", "bare-research", "rumours", "reports"],
@@ -162,8 +162,8 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         ("The director is in talks to make a sequel, according to the Hollywood Reporter.", "sequel"),
         ("Ask Jeeves said it was not planning to change the service.", "change the service"),
         (
-            "Fund manager Ivo Brandt - Borussia Dortmund's largest investor - said he would only invest more money.",
-            "invest more",
+            "Fund manager Ivo Brandt - Corvale United's largest investor - said he would put in no more cash.",
+            "no more cash",
         ),
     ],
     ids=[
