@@ -233,6 +233,13 @@ _TRAILING_LINK = re.compile(
     r"(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|as|however|yet|so|which|who)\b)+$",
     re.IGNORECASE,
 )
+# A cut that ends on a word needing what follows it ("after", "of", "that") leaves the clause unfinished.
+_DANGLING_END = re.compile(
+    r"\b(?:after|before|because|since|until|unless|if|when|whether|than|that|of|to|for|by|with|from|in|on|at|"
+    r"about|over|amid|despite|following|into|the|a|an)$",
+    re.IGNORECASE,
+)
+_DANGLING_START = re.compile(r"^(?:after|before|following|amid|despite|by|of|over)\b", re.IGNORECASE)
 _LEADING_LINK = re.compile(
     r"^(?:[\s,;:\u2013\u2014-]+|\b(?:although|though|but|and|while|whereas|however|yet|so)\b)+", re.IGNORECASE
 )
@@ -296,7 +303,9 @@ def _own_clause(claim: Claim, passage: Passage, text: str) -> str:
     if any(quote_open(part) for part in (text[:before], text[:after])):
         return text  # a cut inside a quotation would unbalance it
     cut = _LEADING_LINK.sub("", _TRAILING_LINK.sub("", cut))
-    if len(content_words(cut)) < 4:
+    if len(content_words(cut)) < 4 or _DANGLING_END.search(cut) or _DANGLING_START.match(cut):
+        # "... has defended the courts after" / "after criticism of the surface by Hewitt": each claim is part of
+        # the other's clause, so neither stands alone
         return text
     first = cut.split(maxsplit=1)[0] if cut.split() else ""
     # a pronoun source stays as written, for _source_named_in_full to find and replace with the name
