@@ -181,3 +181,10 @@ def test_a_possessive_names_its_owner() -> None:
     assert names_source("Lind's view is that regulators will ask for a second trial [1].", claim)
     assert names_source("Halvard Lind’s view is that regulators will ask for a second trial [1].", claim)
     assert not names_source("The view is that regulators will ask for a second trial [1].", claim)
+
+
+def test_a_source_written_with_a_possessive_is_named_by_the_sentence_as_written() -> None:
+    # the guard had put "According to the site's controllers, " before a sentence that already said so
+    claim = Claim(text="x", source="the site's controllers", source_type="anonymous", cue="said")
+    assert names_source("In a message on Sunday, the site's controllers said it would close [1].", claim)
+    assert not names_source("In a message on Sunday, the site said it would close [1].", claim)

@@ -177,7 +177,8 @@ def names_source(sentence: str, claim: Claim) -> bool:
     # a possessive names its owner: "Lind's view is that ..." names Lind
     plain = _POSSESSIVE.sub("", strip_citations(strip_marks(sentence)))
     text = f" {word_form(plain)} "
-    names = [n for n in (claim.speaker, claim.source) if n and word_form(n) not in PRONOUN_SOURCES]
+    # the names lose their possessives too ("the site's controllers" is written so in the sentence)
+    names = [_POSSESSIVE.sub("", n) for n in (claim.speaker, claim.source) if n and word_form(n) not in PRONOUN_SOURCES]
     for name in names:
         full = word_form(name)
         if f" {full} " in text or f" {word_form(name.split(',')[0])} " in text:
