@@ -169,6 +169,18 @@ def test_a_follow_up_with_its_own_verb_keeps_it() -> None:
     )
 
 
+def test_a_follow_up_to_a_follow_up_keeps_the_first_questions_topic() -> None:
+    history = [
+        {"role": "user", "content": "What did the union say about the ferry strike?"},
+        {"role": "assistant", "content": "The union said the strike would go on [1]."},
+        {"role": "user", "content": "And what did the ministry say?"},
+        {"role": "assistant", "content": "A ministry spokesman said talks were planned [1]."},
+    ]
+    # the previous turn is read as it stood alone ("What did the ministry say about the ferry strike?")
+    assert condense_rules("Why?", history) == "Why? (What did the ministry say about the ferry strike?)"
+    assert condense_rules("And the mediator?", history) == "What did the mediator say about the ferry strike?"
+
+
 def test_filters_carry_over_unless_changed(searcher, settings) -> None:
     chain = build_chain(searcher, settings)
     history = [

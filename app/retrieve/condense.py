@@ -132,11 +132,22 @@ def _last(history: Sequence[dict[str, Any]], role: str) -> str:
     return ""
 
 
-def condense_rules(question: str, history: Sequence[dict[str, Any]]) -> str:
+def _previous_question(history: Sequence[dict[str, Any]], depth: int) -> str:
+    """The last user question as it stood alone: itself rewritten against the turns before it ("And what did the
+    IMF say?" -> "What did the IMF say about debt relief?"), so that a follow-up to a follow-up keeps the topic."""
+    for k in range(len(history) - 1, -1, -1):
+        turn = history[k]
+        if turn.get("role") == "user" and str(turn.get("content") or "").strip():
+            question = str(turn["content"])
+            return condense_rules(question, history[:k], depth=depth + 1) if depth < 4 else question
+    return ""
+
+
+def condense_rules(question: str, history: Sequence[dict[str, Any]], *, depth: int = 0) -> str:
     """The rule-based standalone rewrite of ``question`` (unchanged when it needs none)."""
     if not history:
         return question
-    prev_q, prev_a = _last(history, "user"), _last(history, "assistant")
+    prev_q, prev_a = _previous_question(history, depth), _last(history, "assistant")
     speakers = speakers_in(prev_a) if prev_a else []
     people = _people_in(prev_q)
 
