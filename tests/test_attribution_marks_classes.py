@@ -161,6 +161,7 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         ("The Danish and German governments are challenging the ruling on state aid.", "ruling"),
         ("The director is in talks to make a sequel, according to the Hollywood Reporter.", "sequel"),
         ("Ask Jeeves said it was not planning to change the service.", "change the service"),
+        ("The fraud is being investigated by the Varnian police and the IMF has called for a report.", "report"),
         (
             "Fund manager Ivo Brandt - Corvale United's largest investor - said he would put in no more cash.",
             "no more cash",
@@ -173,6 +174,7 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         "countries-governments",
         "a-title",
         "a-name-read-as-a-clause",
+        "a-named-body-among-those-credited",
         "name-then-dash-apposition",
     ],
 )

@@ -374,6 +374,8 @@ def classify_tokens(head: Token, resolved: str | None = None, resolved_type: Sou
         if ante.dep_ == "appos" and person_name(ante.head) is not None:
             return "named"  # "Heather Samuelson, a campaign assistant who made ...": the person, not the role
     named = _is_named_np(head)
+    if named is False and any(c.pos_ == "PROPN" and _is_named_np(c) is True for c in head.conjuncts):
+        named = True  # "the Liberian authorities and the IMF": a body named by its name is among those credited
     if named is False and resolved and head.text[:1].isupper() and resolved.split()[-1] == head.text:
         return "named"  # "said Connors" after "Jimmy Connors": one person's surname, not a group
     if named is None:
