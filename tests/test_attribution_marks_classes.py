@@ -135,6 +135,12 @@ def test_an_unnamed_person_group_or_study_is_anonymous(text: str, words: str) ->
     assert source_type_of(text, words) == "anonymous"
 
 
+def test_someone_related_to_a_named_person_stays_anonymous() -> None:
+    text = "A close associate of former Varnoil boss Ivo Brandt said the charges were political."
+    assert source_type_of(text, "charges") == "anonymous"
+    assert source_type_of("Police said the man had been arrested.", "arrested") == "anonymous"
+
+
 def test_unnamed_governments_and_a_reporter_stay_anonymous() -> None:
     assert source_type_of("Several European governments said the rules were too strict.", "rules") == "anonymous"
     assert source_type_of("A reporter at the scene said the talks had stalled.", "talks") == "anonymous"
@@ -162,6 +168,9 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         ("The director is in talks to make a sequel, according to the Hollywood Reporter.", "sequel"),
         ("Ask Jeeves said it was not planning to change the service.", "change the service"),
         ("The fraud is being investigated by the Varnian police and the IMF has called for a report.", "report"),
+        ("Commission for Racial Equality chairman Ivo Brandt said complaints had fallen by a third.", "complaints"),
+        ("West Varnia police confirmed they had arrested a 45-year-old man.", "arrested"),
+        ("A Conservative spokesperson said the plan would fail.", "plan"),
         (
             "Fund manager Ivo Brandt - Corvale United's largest investor - said he would put in no more cash.",
             "no more cash",
@@ -175,6 +184,9 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         "a-title",
         "a-name-read-as-a-clause",
         "a-named-body-among-those-credited",
+        "a-body-parsed-as-head-of-its-chairman",
+        "a-named-force",
+        "a-party-spokesperson",
         "name-then-dash-apposition",
     ],
 )

@@ -55,6 +55,25 @@ def _leading_name(source: list[Token]) -> str | None:
     return " ".join(t.text for t in run)
 
 
+def _trailing_name(source: list[Token], head: Token) -> str | None:
+    """The full name a source mention ends with, right after a role noun, when the parser made a body's name the
+    head ("Commission for Racial Equality chairman Trevor Phillips": "Commission"); None otherwise, and always when
+    the head is a common noun ("a close associate of former Yukos boss X", "viewers of the channel X": someone
+    else)."""
+    if head.pos_ != "PROPN":
+        return None
+    toks = [t for t in source if not t.is_space]
+    k = len(toks)
+    while k > 0 and toks[k - 1].pos_ == "PROPN" and toks[k - 1].is_alpha and toks[k - 1].text[:1].isupper():
+        k -= 1
+    run = toks[k:]
+    if len(run) < 2 or k == 0 or toks[k - 1].pos_ != "NOUN" or not toks[k - 1].text.islower():
+        return None
+    if any(t.lower_ in ORG_HEADS for t in run):
+        return None
+    return " ".join(t.text for t in run)
+
+
 def _impersonal(attr: Attribution) -> bool:
     """ "It is understood that ...", "It is estimated his trial will cost ...", "according to" without a named
     source: somebody unnamed stands behind the claim. Not "it was announced / revealed that ...": a public act,
@@ -191,7 +210,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             if last is not None:
                 speaker, source_type = last, "named"
         if source_type == "anonymous" and speaker is None and attr.source_text is None:
-            leading = _leading_name(attr.source)
+            leading = _leading_name(attr.source) or _trailing_name(attr.source, head)
             if leading is not None:
                 # "Jeff Joseph, from the Consumer Electronics Association", "Fund manager Florian Hamm - Borussia
                 # Dortmund's largest investor -": the parser took the apposition for the head; the person speaks

@@ -328,6 +328,7 @@ def _is_named_np(head: Token) -> bool | None:
         return not _vague_research(head)
     if low in _SPOKES and (
         _proper_modifier(head)
+        or any(c.dep_ == "amod" and c.text[:1].isupper() and c.i != c.sent.start for c in head.children)
         or _institution_name(head)
         or any(
             p.dep_ == "prep"
@@ -352,6 +353,8 @@ def _is_named_np(head: Token) -> bool | None:
         return True
     if plural and any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in head.children):
         return True  # "both candidates pledged ...": the two the article has named
+    if low == "police" and _proper_modifier(head):
+        return True  # "West Yorkshire police confirmed ...": a named force
     if low in ANONYMOUS_HEADS:
         return False
     if low in INFO_HEADS:
