@@ -164,7 +164,7 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
             "leaks",
         ),
         ("Research by the Audit Office suggests that most councils overspend.", "councils"),
-        ("The Danish and German governments are challenging the ruling on state aid.", "ruling"),
+        ("The Norwegian and Finnish governments are challenging the ruling on state aid.", "ruling"),
         ("The director is in talks to make a sequel, according to the Hollywood Reporter.", "sequel"),
         ("Ask Jeeves said it was not planning to change the service.", "change the service"),
         ("The fraud is being investigated by the Varnian police and the IMF has called for a report.", "report"),

@@ -444,7 +444,7 @@ def test_two_claims_that_are_parts_of_one_clause_are_given_whole(embedder) -> No
         "surface by Tomas Brandt."
     )
     claims = analyze(text)
-    assert len([c for c in claims if c.attributed]) == 2  # the official's defence and Hewitt's criticism
+    assert len([c for c in claims if c.attributed]) == 2  # the official's defence and Brandt's criticism
     draft = _draft_for(
         embedder, "How have the tennis officials responded to the criticism of the courts?", text, claims
     )

@@ -304,7 +304,7 @@ def _own_clause(claim: Claim, passage: Passage, text: str) -> str:
         return text  # a cut inside a quotation would unbalance it
     cut = _LEADING_LINK.sub("", _TRAILING_LINK.sub("", cut))
     if len(content_words(cut)) < 4 or _DANGLING_END.search(cut) or _DANGLING_START.match(cut):
-        # "... has defended the courts after" / "after criticism of the surface by Hewitt": each claim is part of
+        # "... has defended the courts after" / "after criticism of the surface by Brandt": each claim is part of
         # the other's clause, so neither stands alone
         return text
     first = cut.split(maxsplit=1)[0] if cut.split() else ""

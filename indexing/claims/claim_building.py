@@ -34,7 +34,7 @@ _APPOSITION_MARKS = frozenset([",", "-", "\u2013", "\u2014", "("])
 
 def _leading_name(source: list[Token]) -> str | None:
     """The full name a source mention opens with, after role words only, and sets off with a comma, dash or
-    bracket ("Jeff Joseph, from ...", "Fund manager Florian Hamm - ..."); None otherwise ("a spokesman for Ana
+    bracket ("Jana Ostrow, from ...", "Fund manager Ivo Brandt - ..."); None otherwise ("a spokesman for Ana
     Ruiz, ...", "including Ferguson and Graeme Souness, who ..." are not)."""
     toks = [t for t in source if not t.is_space]
     k = 0
@@ -51,14 +51,14 @@ def _leading_name(source: list[Token]) -> str | None:
     if len(run) < 2 or k >= len(toks) or toks[k].text not in _APPOSITION_MARKS:
         return None
     if any(t.lower_ in ORG_HEADS for t in run):
-        return None  # "Consumer Electronics Association, ...": a body, not a person
+        return None  # "Varnian Retail Association, ...": a body, not a person
     return " ".join(t.text for t in run)
 
 
 def _trailing_name(source: list[Token], head: Token) -> str | None:
     """The full name a source mention ends with, right after a role noun, when the parser made a body's name the
-    head ("Commission for Racial Equality chairman Trevor Phillips": "Commission"); None otherwise, and always when
-    the head is a common noun ("a close associate of former Yukos boss X", "viewers of the channel X": someone
+    head ("Commission for Fair Trading chairman Olek Varga": "Commission"); None otherwise, and always when
+    the head is a common noun ("a close associate of former Varnoil boss X", "viewers of the channel X": someone
     else)."""
     if head.pos_ != "PROPN":
         return None
@@ -212,8 +212,8 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
         if source_type == "anonymous" and speaker is None and attr.source_text is None:
             leading = _leading_name(attr.source) or _trailing_name(attr.source, head)
             if leading is not None:
-                # "Jeff Joseph, from the Consumer Electronics Association", "Fund manager Florian Hamm - Borussia
-                # Dortmund's largest investor -": the parser took the apposition for the head; the person speaks
+                # "Jana Ostrow, from the Varnian Retail Association", "Fund manager Ivo Brandt - Corvale
+                # United's largest investor -": the parser took the apposition for the head; the person speaks
                 speaker, source_type = eng.resolver.full_name(leading), "named"
         name = person_name(head)
         person = name is not None or (head.lower_ in ("he", "she") and speaker is not None)

@@ -231,7 +231,7 @@ def _prepositional_content(
 
 
 def hearsay(eng: _Engine, noun: Token) -> Attribution | None:
-    """ "There are rumours that a new paint shop could be included", "amid reports that ...": the clause is
+    """ "There are rumours that a second cargo crane could be added", "amid reports that ...": the clause is
     credited to nobody named (no owner: "X's reports", "reports by X" are ``noun_attribution``'s). A relative
     clause ("rumours that circulated") reports nothing."""
     if noun.lower_ not in HEARSAY_NOUNS or any(

@@ -45,7 +45,7 @@ def person_name(head: Token) -> str | None:
     if any(c.lower_ in ORG_HEADS or c.ent_type_ in _NOT_PERSON_ENTS or not c.text[:1].isupper() for c in parts):
         return None
     if not parts:
-        # "Director, David Caldwell, said ...": a one-word role, capitalised, whose apposition names the person
+        # "Director, Ines Varga, said ...": a one-word role, capitalised, whose apposition names the person
         for c in head.children:
             if c.dep_ == "appos" and c.i > head.i:
                 named = person_name(c)

@@ -157,8 +157,8 @@ def attach_quotes(eng: _Engine, attr: Attribution) -> None:
                 j -= 1
             q = eng.quotes.containing(j) if j >= 0 else None
             # same paragraph only: '..."\n\nThe ministry did not comment.' does not own the quote before it
-            # a quotation closed by a full stop is a sentence of its own, with its own speaker ('... studying
-            # here." Mr Wallace agreed and said ...'); one that hands over to its cue ends in a comma, ? or !
+            # a quotation closed by a full stop is a sentence of its own, with its own speaker ('... fees
+            # alone." Mr Olek agreed and said ...'); one that hands over to its cue ends in a comma, ? or !
             if q and q[1] == j + 1 and "\n" not in text[q[1] : bstart] and text[q[1] - 2 : q[1] - 1] != ".":
                 pieces.append(q)
     elif all(a >= bend for a, _ in pieces):

@@ -40,7 +40,7 @@ def _is_closer(text: str, i: int) -> bool:
 
 
 def _is_spaced_closer(text: str, i: int) -> bool:
-    """'... from Germany and France, " EPP spokesman Alexander Radwan said': a closing mark printed with a space
+    """'... pressure from the banks, " party spokesman Olek Varga said': a closing mark printed with a space
     before it, after the quotation's last punctuation and before a space (it cannot open: nothing follows it)."""
     after = text[i + 1] if i + 1 < len(text) else " "
     return i >= 2 and text[i - 1] == " " and text[i - 2] in ",.?!" and after.isspace()

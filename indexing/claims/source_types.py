@@ -282,7 +282,7 @@ def _person_noun(head: Token) -> bool:
 
 
 def _conjuncts_of_modifiers(head: Token) -> list[Token]:
-    """The words joined to the head's modifiers ("Danish and German": "German")."""
+    """The words joined to the head's modifiers ("Norwegian and Finnish": "Finnish")."""
     return [k for c in head.children if c.dep_ in ("amod", "compound") for k in c.conjuncts]
 
 
@@ -307,7 +307,7 @@ def _is_named_np(head: Token) -> bool | None:
             for c in [*head.children, *_conjuncts_of_modifiers(head)]
         )
     ):
-        return True  # "the Danish and German governments": each country's government, named by its country
+        return True  # "the Norwegian and Finnish governments": each country's government, named by its country
     if (
         low in ANONYMOUS_HEADS
         and head.pos_ == "PROPN"
@@ -354,7 +354,7 @@ def _is_named_np(head: Token) -> bool | None:
     if plural and any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in head.children):
         return True  # "both candidates pledged ...": the two the article has named
     if low == "police" and _proper_modifier(head):
-        return True  # "West Yorkshire police confirmed ...": a named force
+        return True  # "West Varnia police confirmed ...": a named force
     if low in ANONYMOUS_HEADS:
         return False
     if low in INFO_HEADS:
@@ -378,7 +378,7 @@ def classify_tokens(head: Token, resolved: str | None = None, resolved_type: Sou
             return "named"  # "Heather Samuelson, a campaign assistant who made ...": the person, not the role
     named = _is_named_np(head)
     if named is False and any(c.pos_ == "PROPN" and _is_named_np(c) is True for c in head.conjuncts):
-        named = True  # "the Liberian authorities and the IMF": a body named by its name is among those credited
+        named = True  # "the Varnian police and the IMF": a body named by its name is among those credited
     if named is False and resolved and head.text[:1].isupper() and resolved.split()[-1] == head.text:
         return "named"  # "said Connors" after "Jimmy Connors": one person's surname, not a group
     if named is None:

@@ -49,7 +49,7 @@ def source_tokens(head: Token) -> list[Token]:
     toks = list(head.subtree)
     role = double_subject_name(head)
     if role is not None:
-        toks = [*role.subtree, *toks]  # "Kenteris' lawyer Gregory Ioannidis", parsed as two subjects
+        toks = [*role.subtree, *toks]  # "Varga's lawyer Gregory Ostrow", parsed as two subjects
     # a mention never runs over a paragraph break or a full stop before its head (a headline or the previous
     # sentence the parser joined to it: "US bank 'loses' customer details\n\nThe Bank of America has revealed")
     cut = max(

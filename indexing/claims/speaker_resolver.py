@@ -53,7 +53,7 @@ class SpeakerResolver:
 
     def _quoted_apart(self, candidate: int, head: Token) -> bool:
         """Is token ``candidate`` inside a quotation that ``head`` is outside of? A person named in a quote is
-        who it talks about, not who speaks it ('"Patrick Vieira is 6ft 4in and having a go at us," he said')."""
+        who it talks about, not who speaks it ('"Daniel Ostrow is twice my size and kept pushing us," he said')."""
         if self._quotes is None:
             self._quotes = QuoteIndex(self.doc.text)
         span = self._quotes.containing(self.doc[candidate].idx)

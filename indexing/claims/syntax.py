@@ -122,17 +122,17 @@ def strip_edges(tokens: list[Token]) -> list[Token]:
 def _subject_of(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
     if len(subjects) >= 2 and double_subject_name(subjects[1]) == subjects[0]:
-        return subjects[1]  # "Kenteris' lawyer Gregory Ioannidis described ...": the name, not the role
+        return subjects[1]  # "Varga's lawyer Gregory Ostrow described ...": the name, not the role
     return subjects[0] if subjects else None
 
 
 def double_subject_name(name: Token) -> Token | None:
-    """For a full name the parser made a second subject of its verb right after a role noun subject ("Kenteris'
-    lawyer" + "Gregory Ioannidis" described ...), the role's head; else None."""
+    """For a full name the parser made a second subject of its verb right after a role noun subject ("Varga's
+    lawyer" + "Gregory Ostrow" described ...), the role's head; else None."""
     if name.dep_ != "nsubj" or name.pos_ != "PROPN" or name.head == name:
         return None
     if not any(c.dep_ in ("compound", "flat") and c.pos_ == "PROPN" and c.i < name.i for c in name.children):
-        return None  # a person's full name ("Gregory Ioannidis"), not a one-word name of a body or a show
+        return None  # a person's full name ("Gregory Ostrow"), not a one-word name of a body or a show
     start = name.left_edge.i
     for c in name.head.children:
         if c.dep_ == "nsubj" and c != name and c.pos_ == "NOUN" and c.right_edge.i == start - 1:

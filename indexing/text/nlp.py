@@ -67,7 +67,7 @@ _LETTER_STOP = re.compile(r"[a-z]\.")
 
 
 def _split_unit_full_stops(nlp: Language) -> None:
-    """ "savings of more than $375m. As part of ..." ends a sentence at "m.": the pipeline's tokenizer keeps a
+    """ "savings of more than $210m. In a separate move ..." ends a sentence at "m.": the pipeline's tokenizer keeps a
     lower-case letter and its full stop together as an abbreviation ("m."), so a unit after a figure swallowed
     the full stop and the next sentences ran on in the parse (about a hundred times in BBC News's business
     pages: one claim then took the content of three sentences). Without those exceptions the letter is a unit
