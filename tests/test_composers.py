@@ -619,3 +619,18 @@ def test_the_writers_hedge_marks_only_its_own_sentence(embedder) -> None:
         "To": True,
         "When": False,
     }
+
+
+def test_an_articles_html_character_references_are_shown_as_characters(embedder) -> None:
+    from app.guard.guard import AttributionGuard, quotations
+    from app.guard.support import SupportScorer
+    from indexing.claims import analyze
+    from indexing.text.quote_match import quote_in_passage
+
+    text = 'Finance minister Ada Kowal said: "It is the first communiqu&#233; to name the fund at all."'
+    draft = _draft_for(embedder, "What did Ada Kowal say about the communique?", text, analyze(text))
+    answer = AttributionGuard(SupportScorer(embedder)).check(draft, retrieved=draft.passages)
+    assert "communiqué" in answer.answer and "&#233;" not in answer.answer, answer.answer
+    # the quotation still matches the article's stored text word for word (the comparison decodes both)
+    (quoted,) = [q for s in answer_sentences(answer.answer) for q in quotations(s.text)]
+    assert quote_in_passage(quoted, text)

@@ -68,3 +68,11 @@ def test_composers_and_eval_split_an_answer_alike() -> None:
     assert [s.text for s in composer] == [answer[a:b] for a, b in spans]
     assert [s.citations for s in composer] == [[1], [2], [3]] == [s.citations for s in judge]
     assert composer[2].marks == ["hedged", "anonymous source"]
+
+
+def test_html_character_references_are_decoded_only_when_well_formed() -> None:
+    from indexing.text.lexicon import decode_entities
+
+    assert decode_entities("a communiqu&#233; worth &pound;5m") == "a communiqué worth £5m"
+    assert decode_entities("AT&T and R&D, &notice") == "AT&T and R&D, &notice"
+    assert normalise("Communiqu&#233;") == normalise("Communiqué")

@@ -9,6 +9,7 @@ from app.compose.base import Draft, DraftSentence, closest_articles
 from app.compose.marks import strip_citations, strip_marks
 from app.models import Answer, GuardFinding, GuardReport
 from indexing.models import Claim
+from indexing.text.lexicon import decode_entities
 
 __all__ = ["assemble_answer", "quotations", "refusal_answer"]
 
@@ -38,7 +39,9 @@ def assemble_answer(draft: Draft, kept: list[DraftSentence], findings: list[Guar
     texts = []
     for s in kept:
         t = re.sub(r"\[(\d{1,3})\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", s.text)
-        texts.append(t.strip())
+        # an article's HTML character references ("communiqu&#233;") are shown as the characters; comparisons
+        # with the stored text go through ``normalise``, which decodes them too
+        texts.append(decode_entities(t).strip())
     answer_text = " ".join(texts)
     citations = [draft.passages[old - 1].citation(new) for old, new in renumber.items()]
     claims: list[Claim] = []

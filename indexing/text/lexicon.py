@@ -14,6 +14,7 @@ as content, which spaCy would drop, so an answer's key words would stop counting
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from types import MappingProxyType
@@ -42,6 +43,7 @@ __all__ = [
     "SUPPORT_STOP_WORDS",
     "alphanumeric",
     "ascii_words",
+    "decode_entities",
     "normalise",
     "word_form",
 ]
@@ -216,9 +218,18 @@ ANONYMOUS_HEAD_WORDS = _words(
 _QUOTE_TRANSLATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "\u00a0": " "})
 
 
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """HTML character references written out in a text ("communiqu&#233;", "&pound;5") as the characters; only
+    well-formed ones (with their ";"): "AT&T" and "R&D" stay as they are."""
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+
+
 def normalise(text: str) -> str:
-    """NFKC, straight quotes, lower case, single spaces: the form that text comparisons use."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_TRANSLATION)
+    """Entities decoded, NFKC, straight quotes, lower case, single spaces: the form that text comparisons use."""
+    text = unicodedata.normalize("NFKC", decode_entities(text)).translate(_QUOTE_TRANSLATION)
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
