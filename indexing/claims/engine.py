@@ -51,7 +51,7 @@ class _Engine:
         self.settings = settings
         self.text = doc.text if text is None else text
         self.quotes = QuoteIndex(self.text)
-        self.resolver = SpeakerResolver(doc)
+        self.resolver = SpeakerResolver(doc, self.quotes)
         self._tok_starts = [t.idx for t in doc]
         self._tok_ends = [t.idx + len(t.text) for t in doc]
         self.model = load_cue_model()

@@ -39,7 +39,9 @@ class SpeakerResolver:
     back to), else the most recent person mentioned.
     """
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, quotes: QuoteIndex | None = None) -> None:
+        """``quotes``: the document's quotation index when the caller has one (the engine does); else built when
+        first needed."""
         self.doc = doc
         self._full_names: dict[str, str] = {}  # "putin" -> "Vladimir Putin"
         self._last_person: tuple[int, str] | None = None
@@ -49,7 +51,7 @@ class SpeakerResolver:
         self._ent_at = 0
         self._groups: list[tuple[int, str]] | None = None  # "the Liberal Democrats" mentioned anywhere
         self._subjects: list[tuple[int, str]] | None = None  # people named as a main clause's subject
-        self._quotes: QuoteIndex | None = None
+        self._quotes = quotes
 
     def _quoted_apart(self, candidate: int, head: Token) -> bool:
         """Is token ``candidate`` inside a quotation that ``head`` is outside of? A person named in a quote is
@@ -84,13 +86,19 @@ class SpeakerResolver:
                     out.append((t.i, name))
         return out
 
+    def _people_once(self) -> list[tuple[int, str]]:
+        """``_people()``, computed once: ``observe`` walks it, ``_subject_before`` picks subjects from it."""
+        if self._ents is None:
+            self._ents = self._people()
+        return self._ents
+
     def _subject_before(self, head: Token) -> tuple[int, str] | None:
         """The person who is the subject of the main clause of ``head``'s sentence (before it) or of the sentence
         just before ("Marlowe listened for almost four hours. At the end of the hearing she said ...")."""
         if self._subjects is None:
             doc = self.doc
             self._subjects = []
-            for start, name in self._people():
+            for start, name in self._people_once():
                 words = len(name.split())
                 token = next(
                     (t for t in doc[start : start + words + 1] if t.pos_ == "PROPN" and t.dep_ in _SUBJECTS), None
@@ -118,10 +126,7 @@ class SpeakerResolver:
 
     def observe(self, sent: Span) -> None:
         # Span.ents rebuilds the document's entity list on every call: walk one precomputed list instead.
-        if self._ents is None:
-            self._ents = self._people()
-            self._ent_at = 0
-        ents = self._ents
+        ents = self._people_once()
         while self._ent_at < len(ents) and ents[self._ent_at][0] < sent.start:
             self._ent_at += 1
         while self._ent_at < len(ents) and ents[self._ent_at][0] < sent.end:
