@@ -28,6 +28,7 @@ import numpy as np
 from app.compose.base import ComposeRequest, Draft, DraftSentence, refusal_draft, should_refuse
 from app.compose.claim_sentences import (
     _bare_quotation,
+    _cap,
     _numbers,
     _piece_claim,
     _pieces,
@@ -94,9 +95,7 @@ def _sentence_case(text: str) -> str:
     """An answer sentence cut from inside an article's sentence ("However, the court said ..." -> "the court
     said ...") starts with a capital; a word written with one inside it ("eBay", "iPod") stays as it is."""
     first = text.split(maxsplit=1)[0] if text.strip() else ""
-    if first.isalpha() and first.islower():
-        return text[:1].upper() + text[1:]
-    return text
+    return _cap(text) if first.isalpha() and first.islower() else text
 
 
 def answer_limit(question: str) -> int:

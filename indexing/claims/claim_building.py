@@ -32,6 +32,18 @@ __all__ = ["source_pieces", "to_claim"]
 _APPOSITION_MARKS = frozenset([",", "-", "\u2013", "\u2014", "("])
 
 
+def _name_word(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.is_alpha and tok.text[:1].isupper()
+
+
+def _full_name(run: list[Token]) -> str | None:
+    """A run of capitalised proper nouns as a person's full name: two words or more, none a body's ("Varnian Retail
+    Association" is not a person)."""
+    if len(run) < 2 or any(t.lower_ in ORG_HEADS for t in run):
+        return None
+    return " ".join(t.text for t in run)
+
+
 def _leading_name(source: list[Token]) -> str | None:
     """The full name a source mention opens with, after role words only, and sets off with a comma, dash or
     bracket ("Jana Ostrow, from ...", "Fund manager Ivo Brandt - ..."); None otherwise ("a spokesman for Ana
@@ -44,15 +56,12 @@ def _leading_name(source: list[Token]) -> str | None:
         and (toks[k].text.islower() or toks[k].i == toks[k].sent.start)
     ):
         k += 1  # role words: "fund manager", "chief executive"
-    run = []
-    while k < len(toks) and toks[k].pos_ == "PROPN" and toks[k].is_alpha and toks[k].text[:1].isupper():
-        run.append(toks[k])
+    start = k
+    while k < len(toks) and _name_word(toks[k]):
         k += 1
-    if len(run) < 2 or k >= len(toks) or toks[k].text not in _APPOSITION_MARKS:
+    if k >= len(toks) or toks[k].text not in _APPOSITION_MARKS:
         return None
-    if any(t.lower_ in ORG_HEADS for t in run):
-        return None  # "Varnian Retail Association, ...": a body, not a person
-    return " ".join(t.text for t in run)
+    return _full_name(toks[start:k])
 
 
 def _trailing_name(source: list[Token], head: Token) -> str | None:
@@ -64,14 +73,11 @@ def _trailing_name(source: list[Token], head: Token) -> str | None:
         return None
     toks = [t for t in source if not t.is_space]
     k = len(toks)
-    while k > 0 and toks[k - 1].pos_ == "PROPN" and toks[k - 1].is_alpha and toks[k - 1].text[:1].isupper():
+    while k > 0 and _name_word(toks[k - 1]):
         k -= 1
-    run = toks[k:]
-    if len(run) < 2 or k == 0 or toks[k - 1].pos_ != "NOUN" or not toks[k - 1].text.islower():
+    if k == 0 or toks[k - 1].pos_ != "NOUN" or not toks[k - 1].text.islower():
         return None
-    if any(t.lower_ in ORG_HEADS for t in run):
-        return None
-    return " ".join(t.text for t in run)
+    return _full_name(toks[k:])
 
 
 def _impersonal(attr: Attribution) -> bool:
