@@ -31,38 +31,31 @@ def compose(question: str, searcher: FakeSearcher, k: int = 4):
     return compose_and_guard(question, searcher, k)
 
 
-def _tail_passage(article: str, start: int, claim: Claim) -> Passage:
-    """The passage of ``article`` from ``start`` to its end (one chunk), holding ``claim``."""
-    text = article[start:]
-    result = SearchResult(
-        rank=1,
-        chunk_id="tail:0",
-        article_id="tail",
-        title="T",
-        outlet=None,
-        text=text,
-        start=start,
-        end=len(article),
-        score=1.0,
-    )
-    return Passage(result=result, start=start, end=len(article), text=text, claims=[claim])
-
-
-def _draft_for(embedder, question: str, text: str, claims: list[Claim], title: str = "T"):
-    """The extractive draft for ``question`` over one article holding ``text`` (one chunk) and its ``claims``."""
-    result = SearchResult(
-        rank=1,
-        chunk_id="one:0",
+def _result(text: str, claims: list[Claim] | None = None, *, chunk: int = 0, title: str = "T", start: int = 0):
+    """Chunk ``chunk`` of one article: ``text``, starting at ``start`` of the article, with ``claims``."""
+    return SearchResult(
+        rank=chunk + 1,
+        chunk_id=f"one:{chunk}",
         article_id="one",
         title=title,
         outlet=None,
         text=text,
-        start=0,
-        end=len(text),
+        start=start,
+        end=start + len(text),
         score=1.0,
-        claims=claims,
+        claims=claims or [],
     )
-    passages = rank_passages(question, build_passages([result]), as_cached(embedder))
+
+
+def _tail_passage(article: str, start: int, claim: Claim) -> Passage:
+    """The passage of ``article`` from ``start`` to its end (one chunk), holding ``claim``."""
+    text = article[start:]
+    return Passage(result=_result(text, start=start), start=start, end=len(article), text=text, claims=[claim])
+
+
+def _draft_for(embedder, question: str, text: str, claims: list[Claim], title: str = "T"):
+    """The extractive draft for ``question`` over one article holding ``text`` (one chunk) and its ``claims``."""
+    passages = rank_passages(question, build_passages([_result(text, claims, title=title)]), as_cached(embedder))
     return ExtractiveComposer().compose(
         ComposeRequest(question=question, standalone_question=question, passages=passages)
     )
@@ -398,18 +391,7 @@ def test_a_sentence_in_two_overlapping_passages_is_said_once_citing_both(embedde
 
     def chunk(n: int, claim_end: int) -> SearchResult:
         claim = Claim(text=article[:claim_end], start=0, end=claim_end)
-        return SearchResult(
-            rank=n + 1,
-            chunk_id=f"e:{n}",
-            article_id="e",
-            title="Academy closed",
-            outlet=None,
-            text=article,
-            start=0,
-            end=len(article),
-            score=1.0,
-            claims=[claim],
-        )
+        return _result(article, [claim], chunk=n, title="Academy closed")
 
     question = "How many pupils had the Lanthorn Academy enrolled when it closed?"
     passages = rank_passages(question, build_passages([chunk(0, cut), chunk(1, len(article))]), as_cached(embedder))
