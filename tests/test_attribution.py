@@ -219,6 +219,40 @@ def test_a_pronoun_follows_the_person_the_story_turned_to() -> None:
     assert [c.speaker for c in claims if c.source == "she"] == ["Fatima Haddad", "Ines Marlowe"]
 
 
+def test_a_speaking_it_is_the_organisation_it_points_back_to() -> None:
+    text = (
+        "Kestrel Mining will get short-term loans from its banks. It estimated that the rescue would cost 300m euros."
+    )
+    claim = only(text)
+    assert (claim.source, claim.speaker, claim.source_type) == ("It", "Kestrel Mining", "named")
+    # a description on the way back ("the club") is passed over to the name; a hyphenated name stays whole
+    text = "Borussia Vallen is in trouble. The club has debts. It estimated that losses would reach 50m euros."
+    assert only(text).speaker == "Borussia Vallen"
+    assert only("Mart-Orsay opened 40 stores last year. It said sales rose 5%.").speaker == "Mart-Orsay"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a thing with no name: the report said it, and there is no name to give
+        "The report was published on Monday. It said the scheme had failed.",
+        # a person is never "it": a role before the name, or a title elsewhere in the story
+        "Analyst Ivo Brandt follows the sector closely. It said the shares were cheap.",
+        "Marta Kell runs Kell Foods. It said profits fell. Ms Kell was not available for comment.",
+    ],
+    ids=["common-noun", "role-before-name", "titled-later"],
+)
+def test_an_it_with_no_organisation_before_it_keeps_no_speaker(text: str) -> None:
+    claim = next(c for c in attributed(text) if c.source == "It")
+    assert claim.speaker is None
+
+
+def test_an_it_inside_a_quotation_is_not_resolved_to_a_body() -> None:
+    text = 'Kestrel Mining cut 200 jobs. "It has hurt us badly," union leader Ana Ruiz said.'
+    claim = only(text)
+    assert claim.speaker != "Kestrel Mining" and claim.source.endswith("Ana Ruiz")
+
+
 def test_a_figure_with_a_unit_ends_its_sentence() -> None:
     # "$210m." was read as the abbreviation "m.", so the parse ran three sentences together and one claim
     # took all three as its content

@@ -128,6 +128,19 @@ def test_a_split_quote_printed_on_one_line_is_rendered_as_one_quotation() -> Non
     assert rendered.count('"') == 2
 
 
+def test_an_organisation_speaking_as_it_is_named_in_the_answer() -> None:
+    from indexing.claims import analyze
+
+    article = (
+        "Kestrel Mining will get short-term loans from its banks.\n\n"
+        "It estimated that the rescue would cost 300m euros over two years."
+    )
+    start = article.index("It estimated")
+    (claim,) = [c for c in analyze(article) if c.attributed]
+    rendered = render_claim(claim, _tail_passage(article, start, claim))
+    assert rendered.startswith("Kestrel Mining estimated that the rescue would cost"), rendered
+
+
 def test_a_cue_with_its_colon_is_written_as_a_finite_verb() -> None:
     from indexing.claims import analyze
 

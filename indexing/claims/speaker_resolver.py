@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from indexing.models import SourceType
@@ -11,8 +12,10 @@ from indexing.text.lexicon import PRONOUN_KINDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
+from .cues import _inflect
 from .names import _named_group, _plural_surname, person_name
 from .quotes import QuoteIndex
+from .source_nouns import ANONYMOUS_HEADS, ORG_HEADS
 from .sources import strip_title
 
 __all__ = ["SpeakerResolver"]
@@ -23,6 +26,116 @@ _SUBJECTS = ("nsubj", "nsubjpass")
 _PLACE_PREPOSITIONS = frozenset(
     ["at", "in", "into", "near", "outside", "inside", "across", "around", "through", "towards", "toward"]
 )
+
+
+# What an organisation credited as "it" does: says, estimates, warns, blames ...
+_SPEAKING = frozenset(
+    form
+    for verb in [
+        "say",
+        "tell",
+        "add",
+        "warn",
+        "estimate",
+        "blame",
+        "claim",
+        "insist",
+        "argue",
+        "admit",
+        "announce",
+        "confirm",
+        "deny",
+        "report",
+        "predict",
+        "forecast",
+        "expect",
+        "believe",
+        "urge",
+        "criticise",
+        "criticize",
+        "recommend",
+        "suggest",
+        "state",
+        "note",
+        "reveal",
+        "explain",
+        "describe",
+        "conclude",
+        "accuse",
+        "complain",
+        "promise",
+        "pledge",
+        "reject",
+        "dismiss",
+        "threaten",
+        "stress",
+        "maintain",
+        "acknowledge",
+        "disclose",
+        "indicate",
+    ]
+    for form in _inflect(verb)
+)
+_ROLE_ENDINGS = ("er", "or", "ist", "ant", "ent", "ary", "man", "woman")
+# A title before a surname: the name is a person's ("Ms Kell")
+_PERSONAL_TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Prof)\.?\s+"
+# Words that describe an organisation already named ("the club", "the carmaker"): passed over on the way back
+_BODY_DESCRIPTIONS = ORG_HEADS | frozenset(
+    [
+        "club",
+        "side",
+        "airline",
+        "carrier",
+        "retailer",
+        "manufacturer",
+        "carmaker",
+        "maker",
+        "operator",
+        "broadcaster",
+        "regulator",
+        "watchdog",
+        "body",
+        "chain",
+        "giant",
+        "corporation",
+        "business",
+        "insurer",
+        "lender",
+        "producer",
+        "publisher",
+        "supermarket",
+        "studio",
+        "label",
+    ]
+)
+
+
+def _main_verb(verb: Token) -> bool:
+    """The sentence's main verb, or one joined to it ("X said ... and warned ...")."""
+    root = verb.sent.root
+    return verb == root or (verb.dep_ == "conj" and verb.head == root)
+
+
+def _body_name(subject: Token) -> str | None:
+    """The organisation a proper-noun subject names ("the Constitutional Affairs Select Committee", "Wal-Mart"),
+    or None when it is a person's name or not all a name."""
+    doc = subject.doc
+    left = subject.left_edge.i
+    while left > 0 and not doc[left - 1].whitespace_ and (doc[left - 1].text == "-" or doc[left - 1].is_title):
+        left -= 1  # "Wal-Mart", parsed as three subjects
+    while left < subject.i and doc[left].dep_ == "det":
+        left += 1
+    span = doc[left : subject.i + 1]
+    if not all(t.text[:1].isupper() or t.text in ("-", "&", "of", "and") for t in span if not t.is_space):
+        return None  # "the Jacksonville-based firm": not all a name
+    if subject.ent_type_ == "PERSON" or _bare_name(span.text) != span.text.strip():
+        return None  # a titled person ("Mr Okafor")
+    if any(t.lower_ in ANONYMOUS_HEADS for t in span):
+        return None  # "Analyst Ivo Brandt" at the start of a sentence: a person by role
+    before = subject.doc[left - 1] if left else None
+    if before is not None and before.pos_ == "NOUN" and before.lower_.endswith(_ROLE_ENDINGS):
+        return None  # "technology analyst Ivo Brandt", "shadow home secretary Ana Ruiz": a person by role
+    return span.text.strip()
 
 
 def _bare_name(text: str) -> str:
@@ -117,6 +230,52 @@ class SpeakerResolver:
         before = [g for g in self._groups if g[0] < i]
         return before[-1] if before else None
 
+    def _body_before(self, head: Token) -> str | None:
+        """What "it" speaking points back to: the organisation that is the main subject of the nearest sentence
+        before (or of this sentence, before the pronoun) whose subject is a singular thing, not a person.
+
+        "Kestrel Mining will get short-term loans. It estimated that ..." -> "Kestrel Mining". Only an "it" that
+        says, estimates, warns ... (:data:`_SPEAKING`) outside quotation marks is resolved. None when that
+        subject is a common noun ("The report said ... It added ...": a thing with no name to give) or another
+        pronoun ("anyone"); a subject "it" points further back, a plural or a description ("the club") is passed
+        over; a name with a title or a role before it ("analyst Ivo Brandt") is a person, never "it"; only the
+        three sentences before are read."""
+        doc = self.doc
+        verb = head.head
+        if head.dep_ not in _SUBJECTS or verb.lower_ not in _SPEAKING:
+            return None
+        if self._quotes is None:
+            self._quotes = QuoteIndex(doc.text)
+        if self._quotes.containing(head.idx) is not None:
+            return None  # '"It had an impact on us," he said': the quote's own "it"
+        sent = head.sent
+        spans = [doc[sent.start : head.i]]
+        start = sent.start
+        for _ in range(3):
+            if start == 0:
+                break
+            before = doc[start - 1].sent
+            spans.append(before)
+            start = before.start
+        for span in spans:
+            subjects = [t for t in span if t.dep_ in _SUBJECTS and _main_verb(t.head)]
+            if not subjects:
+                continue
+            subject = subjects[-1]
+            if subject.lower_ == "it" or subject.tag_ in ("NNS", "NNPS"):
+                continue
+            if subject.pos_ == "PRON" or self._quoted_apart(subject.i, head):
+                return None
+            if subject.pos_ != "PROPN":
+                if subject.lower_ in _BODY_DESCRIPTIONS:
+                    continue  # "the club", "the company": described; the name is further back
+                return None
+            name = _body_name(subject)
+            if name is not None and re.search(_PERSONAL_TITLE + re.escape(name.split()[-1]) + r"\b", doc.text):
+                return None  # "Marta Kell runs Kell Foods ... Ms Kell": a person, never "it"
+            return name
+        return None
+
     def last_person(self, i: int) -> str | None:
         """The last singular person credited before token ``i`` when named ("the American expert" -> them)."""
         if self._last_source and self._last_source[0] < i and self._last_source[2] == "named":
@@ -187,6 +346,9 @@ class SpeakerResolver:
             if group is not None:
                 return group[1], group[2]
             return None, None
+        if low == "it":
+            body = self._body_before(head)
+            return (body, "named") if body else (None, None)
         if head.pos_ == "PROPN" or (head.text[:1].isupper() and head.tag_ in ("NNS", "NNPS")):
             full = self.full_name(head.text)  # "Connors", tagged a plural noun, after "Jimmy Connors"
             return (full if full != head.text else None), None
