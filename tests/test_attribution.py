@@ -253,6 +253,23 @@ def test_an_it_inside_a_quotation_is_not_resolved_to_a_body() -> None:
     assert claim.speaker != "Kestrel Mining" and claim.source.endswith("Ana Ruiz")
 
 
+def test_a_purpose_infinitive_reports_nothing_a_reported_clause_does() -> None:
+    text = (
+        "The director will reportedly meet executives from Harbor Pictures this week to discuss the 14th film "
+        "in the long-running 'haunted pier' series."
+    )
+    assert not attributed(text)
+    (claim,) = analyze(text)
+    assert "reportedly" in claim.hedges  # still marked hedged in answers
+    assert not [
+        c
+        for c in attributed("On Tuesday, Mr Ostrow pledged $750m of his money to support the cause.")
+        if c.cue.startswith("to ")
+    ]
+    claim = only("She flew to Paris to tell the board that the deal was off.")
+    assert claim.cue == "to tell" and claim.text == "that the deal was off"
+
+
 def test_a_figure_with_a_unit_ends_its_sentence() -> None:
     # "$210m." was read as the abbreviation "m.", so the parse ran three sentences together and one claim
     # took all three as its content

@@ -360,6 +360,16 @@ def reports(eng: _Engine, attr: Attribution, verbs: list[Token]) -> bool:
     if verb.lower_ in _DEAL_FORMS and not clause and not quoted and any(k.dep_ == "dobj" for k in kids):
         return False  # "the directors have agreed a $90m settlement": a deal done, no words reported
     p_cue = eng._cue_p(verb) if eng.model is not None and eng.model.candidate(verb) else 0.0
+    if (
+        not clause
+        and p_cue < _NARRATION_MAX
+        and verb.dep_ == "advcl"
+        and any(k.dep_ == "aux" and k.tag_ == "TO" for k in kids)
+        and (head is None or head.head != verb)
+    ):
+        # a purpose with no clause reported ("will meet executives this week to discuss the 'slasher' sequel"):
+        # what the meeting is for, not words anyone said, scare quotes or not
+        return False
     if clause or quoted or p_cue >= _NARRATION_MAX:
         return True  # the cue detector reads a report here ("after Trump attacked Machado")
     if (
