@@ -418,6 +418,28 @@ def test_a_sentence_in_two_overlapping_passages_is_said_once_citing_both(embedde
     assert said.citations == [1, 2], texts
 
 
+def test_a_quotation_cut_off_by_one_passage_is_said_once_and_whole(embedder) -> None:
+    # one chunk ends inside the quotation, the next holds all of it: the answer gives it once, uncut, citing both
+    article = (
+        "Asked whether a rescue of the Varga airline was on the cards after the talks in the capital, "
+        'Mr Tomas Varga replied: "No, I do not think so. We will see."'
+    )
+    cut = article.index(" We will")
+    claim = Claim(text=article, start=0, end=len(article), source="Mr Tomas Varga", source_type="named", cue="replied:")
+    first = _result(article[:cut], [claim.model_copy(update={"end": cut, "text": article[:cut]})], title="Rescue")
+    second = _result(article, [claim], chunk=1, title="Rescue")
+    question = "Is a rescue of the Varga airline on the cards?"
+    passages = rank_passages(question, build_passages([first, second]), as_cached(embedder))
+    assert len(passages) == 2
+    draft = ExtractiveComposer().compose(
+        ComposeRequest(question=question, standalone_question=question, passages=passages)
+    )
+    texts = [s.text for s in draft.sentences]
+    assert sum("I do not think so" in t for t in texts) == 1, texts
+    (said,) = [s for s in draft.sentences if "I do not think so" in s.text]
+    assert "We will see" in said.text and sorted(said.citations) == [1, 2], texts
+
+
 def test_a_sentence_cut_from_inside_another_starts_with_a_capital(embedder) -> None:
     from indexing.claims import analyze
 

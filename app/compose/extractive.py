@@ -91,6 +91,26 @@ ONE_FACT_PASSAGES = 2
 MULTI_PASSAGES = 4
 
 
+def _cut(piece: str) -> str:
+    """A piece as compared for a cut-off copy: without its closing quotation marks and end punctuation."""
+    return piece.rstrip(" .!?\"'\u201d\u2019")
+
+
+def _said_before(said: dict[str, DraftSentence], piece: str) -> tuple[DraftSentence | None, bool]:
+    """The answer sentence already saying ``piece`` (the same words, or one the other's start cut off by a
+    passage's end: '... replied: "No, I don't think so"' and '... "No, I don't think so. We will see"'), and
+    whether ``piece`` is the longer one; (None, False) when none does."""
+    if piece in said:
+        return said[piece], False
+    new = _cut(piece)
+    for old_piece, sentence in said.items():
+        old = _cut(old_piece)
+        short, long = (old, new) if len(old) <= len(new) else (new, old)
+        if len(short) >= 40 and long.startswith(short) and not long[len(short) : len(short) + 1].isalnum():
+            return sentence, long is new
+    return None, False
+
+
 def _sentence_case(text: str) -> str:
     """An answer sentence cut from inside an article's sentence ("However, the court said ..." -> "the court
     said ...") starts with a capital; a word written with one inside it ("eBay", "iPod") stays as it is."""
@@ -166,12 +186,19 @@ class ExtractiveComposer:
             for piece in pieces:
                 claim = _piece_claim(item.claim, piece) if len(pieces) > 1 else item.claim
                 piece = _sentence_case(piece)
-                said = said_pieces.get(piece)
+                said, longer = _said_before(said_pieces, piece)
                 if said is not None:
                     # the same sentence in two chosen passages (overlapping chunks, or one passage holding the
-                    # other): said once, citing both, with every mark either needs
+                    # other, or one cut off by its passage's end): said once and whole, citing both, with every
+                    # mark either needs
                     said.citations.extend(n for n in numbers if n not in said.citations)
-                    said.text = with_citations(add_marks(said.text, marks_for(claim)), said.citations)
+                    if longer:
+                        said.text = f"{piece} {format_citations(said.citations)}."
+                        said_pieces[piece] = said
+                    said.text = add_marks(said.text, marks_for(claim))
+                    if said.claim is not None:
+                        said.text = add_marks(said.text, marks_for(said.claim))
+                    said.text = with_citations(said.text, said.citations)
                     continue
                 marks = render_marks(marks_for(claim))
                 sentence = f"{piece}{' ' + marks if marks else ''} {format_citations(numbers)}."
