@@ -41,6 +41,19 @@ def test_the_continuation_does_not_cross_another_sentence() -> None:
     assert quoted and not quoted[0].attributed
 
 
+def test_words_quoted_inside_the_next_sentence_are_not_a_continuation() -> None:
+    # '"Dubious" assumptions ... the report warned': a scare-quoted word opening a sentence with its own cue
+    text = (
+        "The rise in costs stems from mistakes in the research used by the planners, according to findings "
+        'published by the Harbor Institute. "Dubious" assumptions about ridership could drive the cost up by '
+        "another 30m pounds by 2030, the report warned."
+    )
+    according = next(c for c in analyze(text) if c.cue == "according to")
+    assert "Dubious" not in according.text and all(p.end <= text.index('"Dubious"') for p in according.content_spans)
+    warned = next(c for c in analyze(text) if c.cue == "warned")
+    assert warned.source == "the report" and "Dubious" in warned.text
+
+
 def test_a_quotation_after_a_sentence_about_the_last_speaker_is_theirs() -> None:
     """'X said ... She is now raising money ... "If we get the money, ..."': the quotation has no cue, and
     the sentence before it is about the person last quoted, so the words are hers, not the journalist's."""

@@ -181,8 +181,10 @@ def attach_quotes(eng: _Engine, attr: Attribution) -> None:
         while k < len(text) and text[k] in " ,.;:\u00a0":
             k += 1
         q = eng.quotes.starting_at(k)
-        # but not a quotation that has its own speaker after it ('..., economists said. "B," said Ines Kohl')
-        if q and not text[q[0] : q[1]].rstrip("\"'\u201d\u2019 ").endswith(","):
+        # but not a quotation that has its own speaker after it ('..., economists said. "B," said Ines Kohl'),
+        # nor words quoted inside the next sentence ('... the report warned.' after '. "Dubious" assumptions
+        # could ...'): a continuation is a sentence of its own, closed by its full stop, ? or !
+        if q and text[q[0] : q[1]].rstrip("\"'\u201d\u2019 ")[-1:] in (".", "!", "?", "\u2026"):
             pieces.append(q)
     pieces = sorted(set(pieces))
     merged: list[tuple[int, int]] = []
