@@ -74,15 +74,47 @@ def test_they_after_a_party_named_in_the_previous_sentence_is_that_party() -> No
     assert they.source_type == "named" and they.speaker == "the Liberal Democrats"
 
 
-def test_a_named_bodys_spokesman_speaks_for_it() -> None:
-    claim = claim_with("About 9,000 staff are affected, according to a Pentagon spokesman.", "9,000 staff")
-    assert claim.source_type == "named"
-    claim = claim_with('"The rules are welcome," a spokesperson from Ofcal told the paper.', "rules are welcome")
-    assert claim.source_type == "named"
-    assert (
-        claim_with("About 9,000 staff are affected, according to a spokesman.", "9,000 staff").source_type
-        == "anonymous"
-    )
+def test_an_unnamed_spokesperson_is_anonymous_whoever_they_speak_for() -> None:
+    # the convention of the bundled eval set, PolNeAR's annotators and the BBC question writers: the person who
+    # speaks is not named, so the claim is marked, even when the body they speak for is
+    for text, words in (
+        ("About 9,000 staff are affected, according to a Pentagon spokesman.", "9,000 staff"),
+        ('"The rules are welcome," a spokesperson from Ofcal told the paper.', "rules are welcome"),
+        ("A spokeswoman for Harbor Re estimated the claims would be small.", "claims would be small"),
+        ("About 9,000 staff are affected, according to a spokesman.", "9,000 staff"),
+    ):
+        assert claim_with(text, words).source_type == "anonymous", text
+    # a spokesperson with their name is named
+    claim = claim_with("Harbor Re spokeswoman Ines Varga said the claims would be small.", "claims would be small")
+    assert claim.source_type == "named" and claim.speaker == "Ines Varga"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # the tagger reads a closing "understands" as a plural noun; the parse still gives it a subject and a clause
+        ("Harbor striker Tomas Kell is discussing a loan move to Rovers, BBC Sport understands.", "loan move"),
+        ("BBC Wales understands the Harbor Dragons are keen on the 29-year-old winger.", "Harbor Dragons are keen"),
+        ("The Harbor Gazette understands that the deal is close.", "deal is close"),
+    ],
+    ids=["closing", "opening", "a-paper"],
+)
+def test_a_newsroom_that_understands_speaks_for_its_unnamed_sources(text: str, words: str) -> None:
+    claim = claim_with(text, words)
+    assert claim.cue == "understands" and claim.source_type == "anonymous", (claim.source, claim.cue)
+    # a person who understands is named, as any speaker
+    assert claim_with("Mr Varga understands that the club is in trouble.", "in trouble").source_type == "named"
+
+
+def test_a_subject_understood_to_is_a_briefing_a_subject_believed_to_is_the_writers_hedge() -> None:
+    for text, words in (
+        ("The Varnian defender is understood to be happy to stay at Rovers until May.", "happy to stay"),
+        ("The midfielder is understood to have agreed terms with Rovers.", "agreed terms"),
+    ):
+        claim = claim_with(text, words)
+        assert claim.source is None and claim.source_type == "anonymous", text
+    claim = claim_with("Detectives are believed to have examined the vault.", "examined the vault")
+    assert claim.source_type == "unattributed" and "are believed to" in claim.hedges
 
 
 def test_the_expert_right_after_a_quoted_expert_is_that_person() -> None:

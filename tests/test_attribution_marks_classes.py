@@ -159,10 +159,6 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
     ("text", "words"),
     [
         ("Ms Hale and Mr Ortiz met voters in Leeds. Both candidates pledged to cut the deficit.", "deficit"),
-        (
-            'The Department of Transport would not comment on the plan. A spokeswoman said: "We do not discuss leaks."',
-            "leaks",
-        ),
         ("Research by the Audit Office suggests that most councils overspend.", "councils"),
         ("The Norwegian and Finnish governments are challenging the ruling on state aid.", "ruling"),
         ("The director is in talks to make a sequel, according to the Hollywood Reporter.", "sequel"),
@@ -170,7 +166,6 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         ("The fraud is being investigated by the Varnian police and the IMF has called for a report.", "report"),
         ("Commission for Racial Equality chairman Ivo Brandt said complaints had fallen by a third.", "complaints"),
         ("West Varnia police confirmed they had arrested a 45-year-old man.", "arrested"),
-        ("A Conservative spokesperson said the plan would fail.", "plan"),
         (
             "Fund manager Ivo Brandt - Corvale United's largest investor - said he would put in no more cash.",
             "no more cash",
@@ -178,7 +173,6 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
     ],
     ids=[
         "both-candidates",
-        "body-then-spokeswoman",
         "research-by-a-body",
         "countries-governments",
         "a-title",
@@ -186,14 +180,16 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
         "a-named-body-among-those-credited",
         "a-body-parsed-as-head-of-its-chairman",
         "a-named-force",
-        "a-party-spokesperson",
         "name-then-dash-apposition",
     ],
 )
 def test_words_that_point_to_a_named_person_or_body_are_named(text: str, words: str) -> None:
     assert source_type_of(text, words) == "named"
-    # a spokeswoman with no body before her stays unnamed
+    # an unnamed spokeswoman stays unnamed, with or without the body she speaks for named before her
     assert source_type_of('The plan was leaked. A spokeswoman said: "We do not discuss leaks."', "leaks") == "anonymous"
+    text = 'The Department of Transport would not comment on the plan. A spokeswoman said: "We do not discuss leaks."'
+    assert source_type_of(text, "leaks") == "anonymous"
+    assert source_type_of("A Conservative spokesperson said the plan would fail.", "plan") == "anonymous"
 
 
 @pytest.mark.parametrize(

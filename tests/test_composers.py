@@ -141,6 +141,15 @@ def test_an_organisation_speaking_as_it_is_named_in_the_answer() -> None:
     assert rendered.startswith("Kestrel Mining estimated that the rescue would cost"), rendered
 
 
+def test_a_subject_understood_to_carries_the_anonymous_mark_in_the_answer(embedder) -> None:
+    from indexing.claims import analyze
+
+    text = "Rovers striker Tomas Kell is understood to be keen on a loan move to Harbor United before March."
+    draft = _draft_for(embedder, "Does Tomas Kell want a loan move?", text, analyze(text), "Kell loan")
+    (sentence,) = draft.sentences
+    assert has_anonymous_mark(sentence.text) and has_hedge_mark(sentence.text), sentence.text
+
+
 def test_a_cue_with_its_colon_is_written_as_a_finite_verb() -> None:
     from indexing.claims import analyze
 

@@ -284,16 +284,16 @@ class ExtractiveComposer:
         # The journalist's own hedges ("Investigators are believed to be examining ..."),
         # which the engine may have taken for an attribution cue.
         hedges.extend(h for h in hedges_outside_quotes(passage.text) if h not in hedges)
-        # "It is understood that ...": nobody is named, yet somebody unnamed told the journalist (DESIGN:
-        # anonymous), so the sentence keeps the anonymous mark; "Union members are expected to vote" is the
-        # journalist's own hedge, not a source
-        # the same for rumours or reports credited to nobody ("there are rumours that ...")
+        # "It is understood that ...", "The striker is understood to be keen ...": nobody is named, yet somebody
+        # unnamed told the journalist (DESIGN: anonymous), so the sentence keeps the anonymous mark; the same for
+        # rumours or reports credited to nobody ("there are rumours that ..."). "Union members are expected to
+        # vote" is the journalist's own hedge, not a source, even where a store typed it anonymous
         unnamed = _bare_quotation(passage.text) or any(
             c.source_type == "anonymous"
             and c.cue
             and (
                 not (c.source or "").strip()
-                and c.cue.lower() in HEARSAY_NOUNS
+                and (c.cue.lower() in HEARSAY_NOUNS or c.cue.lower().split()[-1] == "understood")
                 or re.search(rf"\bit\s+{re.escape(c.cue)}\b", passage.text, re.IGNORECASE)
             )
             for c in passage.claims

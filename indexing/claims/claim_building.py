@@ -7,6 +7,7 @@ resolver) as ``eng`` and are reached through its methods of the same name (with 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from indexing.models import Claim, Span
@@ -81,8 +82,8 @@ def _trailing_name(source: list[Token], head: Token) -> str | None:
 
 
 def _impersonal(attr: Attribution) -> bool:
-    """ "It is understood that ...", "It is estimated his trial will cost ...", "according to" without a named
-    source: somebody unnamed stands behind the claim. Not "it was announced / revealed that ...": a public act,
+    """ "It is understood that ...", "It is estimated his trial will cost ...", "X is understood to ...",
+    "according to" without a named source: somebody unnamed stands behind the claim. Not "it was announced / revealed that ...": a public act,
     not a briefing."""
     if attr.cue[0].lower_ == "according" or not attr.source and attr.cue[0].lower_ in HEARSAY_NOUNS:
         return True  # "according to reports", "there are rumours that ..."
@@ -92,7 +93,21 @@ def _impersonal(attr: Attribution) -> bool:
     for v in (verb, verb.head):
         if any(c.lower_ == "it" and c.dep_ in ("nsubjpass", "nsubj", "expl") for c in v.children):
             return True
-    return False
+    # "The striker is understood to be keen to stay": the same briefing with the subject raised; "is believed /
+    # thought / said / expected to" stay the writer's hedge (DESIGN lists "is believed to" with the hedges)
+    return (
+        verb.lower_ == "understood"
+        and any(c.dep_ == "nsubjpass" for c in verb.children)
+        and any(c.dep_ == "xcomp" and any(a.tag_ == "TO" for a in c.children) for c in verb.children)
+    )
+
+
+# A newsroom as the subject of "understands": a broadcaster, agency, paper or its desk by name or by kind
+_OUTLET = re.compile(
+    r"\b(?:BBC|ITV|Sky|Reuters|AFP|Bloomberg|Press Association|Associated Press|newspaper|paper|website|"
+    r"magazine|channel|broadcaster|station|programme|Gazette|Times|Telegraph|Guardian|Herald|Post|Journal|Mail|"
+    r"Mirror|Observer|Independent|Express|News|Radio|Sport|Online)\b"
+)
 
 
 # Passives with an impersonal "it" that stand for an unnamed source ("It is understood that ...").
@@ -270,6 +285,10 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
     hedge_spans = sorted(set(hedge_spans))
     hedges = [" ".join(text[a:b].split()) for a, b in hedge_spans]
     quote = "direct" if attr.verbatim or any(eng.quotes.overlapping(a, b) for a, b in content) else "indirect"
+    if source_type == "named" and verb.lower_ in ("understands", "understand") and _OUTLET.search(source or ""):
+        # "..., BBC Sport understands", "The Gazette understands that ...": what a newsroom's unnamed sources
+        # told it, as "it is understood that ..."
+        source_type = "anonymous"
     if source_type == "anonymous" and attr.source and not attr.layout and eng._writers_report(attr):
         # "United fans are planning to wear masks", "a link that points people to others": what an unnamed
         # group intends or does, told by the writer, credits no claim to them. The spans stay (PolNeAR).

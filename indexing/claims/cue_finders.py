@@ -193,8 +193,13 @@ def _complement_content(eng: _Engine, verb: Token, exclude: set[int], in_name: l
     content: list[tuple[int, int]] = []
     for c in verb.children:
         if c.dep_ in _CONTENT_DEPS and c.i not in exclude and c not in in_name:
-            if c.dep_ == "xcomp" and verb.lower_ not in XCOMP_CUES and c.tag_ != "VB":
-                continue
+            if (
+                c.dep_ == "xcomp"
+                and verb.lower_ not in XCOMP_CUES
+                and c.tag_ != "VB"
+                and not (verb.lower_ == "understood" and any(a.dep_ == "aux" and a.tag_ == "TO" for a in c.children))
+            ):
+                continue  # but a briefing's infinitive reports ("is understood to have agreed terms")
             runs = content_from_head(c, exclude, eng.text)
             # "a statement that analysts say reflects ...": keep the clause on its own side of the cue
             side = [r for r in runs if (r[0] > verb.idx) == (c.i > verb.i)]

@@ -188,7 +188,7 @@ class _Engine:
                     attr = self._in_poll(tok)
                 elif low == "with":
                     attr = self._with_predictions(tok)
-                elif tok.tag_.startswith("VB") and is_cue_verb(low):
+                elif (tok.tag_.startswith("VB") or _verb_by_role(tok)) and is_cue_verb(low):
                     attr = self._verb_attribution(tok)
                 elif tok.pos_ == "NOUN" and low in REPORTING_NOUNS:
                     attr = self._noun_view(tok)
@@ -326,6 +326,13 @@ class _Engine:
 
 
 @lru_cache(maxsize=1)
+def _verb_by_role(tok: Token) -> bool:
+    """A verb the tagger took for a noun, told by its parse: a subject and a reported clause of its own
+    ("..., BBC Sport understands." tagged a plural noun)."""
+    kids = [c.dep_ for c in tok.children]
+    return "nsubj" in kids and "ccomp" in kids
+
+
 def _watch_words() -> frozenset[str]:
     """Every word form that can start an attribution (lexicon verbs, reporting nouns, the detector's
     candidates): all other tokens are skipped without looking at their parse (speed)."""

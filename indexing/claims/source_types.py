@@ -43,9 +43,6 @@ _NEVER_ONE_ROLE = frozenset(
 )
 
 
-_SPOKES = frozenset(["spokesman", "spokeswoman", "spokesperson", "spokespeople", "spokesmen", "spokeswomen"])
-
-
 def _named_role(head: Token) -> bool:
     """ "The Tory leader", "the Labour chairman": "the", a singular role and a name in the mention point to one
     known person (the article names them), not an unnamed one ("a Tory leader", "the party's spokesman")."""
@@ -259,22 +256,6 @@ def _institution_name(head: Token) -> bool:
     return False
 
 
-def _body_just_named(head: Token) -> bool:
-    """Is the subject of the sentence before this one a named organisation ("The Harbour Authority declined to
-    discuss the dispute.")? A spokesman with no body of their own is that body's."""
-    start = head.sent.start
-    if start == 0:
-        return False
-    before = head.doc[start - 1].sent
-    return any(
-        t.dep_ in ("nsubj", "nsubjpass")
-        and t.head == before.root
-        and t.pos_ == "PROPN"
-        and (t.lower_ in ORG_HEADS or _institution_name(t) or any(c.lower_ in ORG_HEADS for c in t.children))
-        for t in before
-    )
-
-
 def _person_noun(head: Token) -> bool:
     """A noun for a person by role ("trader", "backbencher", "doctor"), not a thing ("inquiry", "agenda")."""
     low = head.lower_
@@ -326,20 +307,6 @@ def _is_named_np(head: Token) -> bool | None:
         # But research nobody is told the origin of ("some studies suggest", "polls show", "reports say")
         # is the vague sourcing readers must see flagged: anonymous.
         return not _vague_research(head)
-    if low in _SPOKES and (
-        _proper_modifier(head)
-        or any(c.dep_ == "amod" and c.text[:1].isupper() and c.i != c.sent.start for c in head.children)
-        or _institution_name(head)
-        or any(
-            p.dep_ == "prep"
-            and p.lower_ in ("for", "of", "at", "from")
-            and any(o.dep_ == "pobj" and (o.pos_ == "PROPN" or _proper_modifier(o)) for o in p.children)
-            for p in head.children
-        )
-    ):
-        return True  # "a Pentagon spokesman", "a spokeswoman for Hanover Re": the named body speaks
-    if low in _SPOKES and _body_just_named(head):
-        return True  # "The Department for Education would not comment. A spokeswoman said: ...": its spokeswoman
     if _named_group(head) or _named_role(head):
         return True  # "the Tories and the Lib Dems have called for ...", "The Tory leader said ..."
     if head.pos_ == "PROPN" and not known_common:
