@@ -270,6 +270,15 @@ def test_a_purpose_infinitive_reports_nothing_a_reported_clause_does() -> None:
     assert claim.cue == "to tell" and claim.text == "that the deal was off"
 
 
+def test_attributing_a_cause_is_a_judgement_credited_to_its_subject() -> None:
+    claim = only("Analysts attributed the falls in Orsay shares to excessive expectations in some quarters.")
+    assert (claim.source, claim.cue, claim.source_type) == ("Analysts", "attributed", "anonymous")
+    assert claim.text.startswith("the falls in Orsay shares to excessive")
+    # the passive credits the words to the one they are attributed to
+    claim = only("The remark was attributed to a junior minister.")
+    assert (claim.source, claim.text) == ("a junior minister", "The remark")
+
+
 def test_a_figure_with_a_unit_ends_its_sentence() -> None:
     # "$210m." was read as the abbreviation "m.", so the parse ran three sentences together and one claim
     # took all three as its content

@@ -96,6 +96,9 @@ def _object_controller(verb: Token) -> Token | None:
     return obj if obj is not None and is_plausible_source(obj) else None
 
 
+_ATTRIBUTE_FORMS = frozenset(["attribute", "attributes", "attributed", "attributing"])
+
+
 def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) -> Attribution | None:
     """The attribution a reporting verb starts: its source, and its content from the first reading that
     finds one (complement clause, object, "called for X", the clause before ", said X", the clause the cue
@@ -214,10 +217,15 @@ def _object_content(eng: _Engine, verb: Token, exclude: set[int]) -> list[tuple[
     for k, c in enumerate(kids):
         if c.dep_ == "dobj" and c.i not in exclude:
             content += content_from_head(c, exclude, eng.text)
-            # "reiterated their focus on '...'": a prepositional phrase right after the object
+            # "reiterated their focus on '...'": a prepositional phrase right after the object; for "attributed
+            # the falls in X shares to Y", each phrase up to and with the "to" the verb asks for
+            end = max(t.i for t in c.subtree)
             for d in kids[k + 1 :]:
-                if d.dep_ == "prep" and d.i == max(t.i for t in c.subtree) + 1:
+                if d.dep_ == "prep" and d.i == end + 1:
                     content += content_from_head(d, exclude, eng.text)
+                    end = max(t.i for t in d.subtree)
+                    if d.lower_ != "to" and verb.lower_ in _ATTRIBUTE_FORMS:
+                        continue
                 break
     return content
 

@@ -119,6 +119,7 @@ _SPEECH = [
     "reject",
     "defend",
     "blame",
+    "attribute",
     "question",
     "challenge",
     "demand",
