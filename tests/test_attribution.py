@@ -229,6 +229,12 @@ def test_a_speaking_it_is_the_organisation_it_points_back_to() -> None:
     text = "Borussia Vallen is in trouble. The club has debts. It estimated that losses would reach 50m euros."
     assert only(text).speaker == "Borussia Vallen"
     assert only("Mart-Orsay opened 40 stores last year. It said sales rose 5%.").speaker == "Mart-Orsay"
+    # the name at the end of a description the subject is joined to
+    text = (
+        "German football club and former champion Borussia Vallen has warned of losses. "
+        "The club's shares fell after it said talks had failed."
+    )
+    assert next(c for c in attributed(text) if c.source == "it").speaker == "Borussia Vallen"
 
 
 @pytest.mark.parametrize(
@@ -277,6 +283,45 @@ def test_attributing_a_cause_is_a_judgement_credited_to_its_subject() -> None:
     # the passive credits the words to the one they are attributed to
     claim = only("The remark was attributed to a junior minister.")
     assert (claim.source, claim.text) == ("a junior minister", "The remark")
+
+
+def test_a_person_written_by_nationality_or_age_is_the_person_the_story_is_about() -> None:
+    # the headline is a sentence of its own (a blank line ends a sentence), so the story's first subject is
+    # Moyer, not a headline word; "The Scot" is him, not the striker named after him as an object
+    text = (
+        "Moyer U-turn on Batty dismissal\n\n"
+        "Everton manager Davide Moyer will discipline striker Jon Batty after all.\n\n"
+        "The Scot initially defended Batty, saying the defender overreacted. But he has had a rethink after "
+        'looking at the video again. He said: "I believe the dismissal was right."'
+    )
+    claims = attributed(text)
+    scot = next(c for c in claims if c.source == "The Scot")
+    assert (scot.speaker, scot.source_type) == ("Davide Moyer", "named")
+    assert next(c for c in claims if c.source == "He").speaker == "Davide Moyer"
+    text = "Harbor winger Tomas Kell has joined Rovers on loan. The 27-year-old said he wanted regular football."
+    assert only(text).speaker == "Tomas Kell"
+    # with nobody named before it, the description stays as written
+    assert only("The Frenchman said the fans were great.").speaker is None
+
+
+def test_a_passive_cue_does_not_borrow_the_subject_of_the_verb_it_is_joined_to() -> None:
+    text = (
+        "Harbor have already had a three-day session with Leeds, and Varnia are thought to be keen on a "
+        "joint camp with Rovers."
+    )
+    assert not attributed(text), [(c.source, c.cue) for c in attributed(text)]
+    (thought,) = [c for c in analyze(text) if c.cue and "thought" in c.cue]
+    assert thought.source is None and "are thought to" in thought.hedges
+
+
+def test_a_blank_line_ends_a_sentence() -> None:
+    from indexing.text.nlp import load_nlp
+
+    doc = load_nlp()("Harbor trims port fees\n\nThe Harbor Authority will cut fees by 5% next year.")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Harbor trims port fees",
+        "The Harbor Authority will cut fees by 5% next year.",
+    ]
 
 
 def test_a_figure_with_a_unit_ends_its_sentence() -> None:

@@ -163,6 +163,103 @@ def _expert_back_reference(head: Token) -> bool:
     )
 
 
+# Nationality nouns a story uses for the person it is about ("The Scot", "the Frenchman").
+_DEMONYMS = frozenset(
+    [
+        "scot",
+        "scotsman",
+        "scotswoman",
+        "englishman",
+        "englishwoman",
+        "welshman",
+        "welshwoman",
+        "irishman",
+        "irishwoman",
+        "briton",
+        "frenchman",
+        "frenchwoman",
+        "dutchman",
+        "dutchwoman",
+        "spaniard",
+        "swede",
+        "dane",
+        "finn",
+        "norwegian",
+        "german",
+        "italian",
+        "american",
+        "australian",
+        "argentine",
+        "argentinian",
+        "brazilian",
+        "russian",
+        "croat",
+        "serb",
+        "swiss",
+        "belgian",
+        "portuguese",
+        "canadian",
+        "kenyan",
+        "ethiopian",
+        "nigerian",
+        "ghanaian",
+        "cameroonian",
+        "ivorian",
+        "senegalese",
+        "kiwi",
+        "chilean",
+        "uruguayan",
+        "colombian",
+        "mexican",
+        "japanese",
+        "chinese",
+        "indian",
+        "pakistani",
+        "israeli",
+        "greek",
+        "turk",
+        "pole",
+        "czech",
+        "slovak",
+        "hungarian",
+        "romanian",
+        "bulgarian",
+        "ukrainian",
+        "austrian",
+        "icelander",
+        "jamaican",
+        "egyptian",
+        "moroccan",
+        "algerian",
+        "tunisian",
+        "zimbabwean",
+        "zambian",
+        "georgian",
+        "latvian",
+        "lithuanian",
+        "estonian",
+        "ulsterman",
+        "yorkshireman",
+    ]
+)
+
+
+def _person_back_reference(head: Token) -> bool:
+    """ "The Scot", "the Frenchman", "the 27-year-old": "the" and a person's nationality or age, with no name,
+    clause or phrase of its own: the person the story is about, not somebody new."""
+    kids = list(head.children)
+    if not any(k.dep_ == "det" and k.lower_ == "the" for k in kids) or any(
+        k.dep_ in ("relcl", "acl", "appos", "prep", "compound", "amod") for k in kids
+    ):
+        return False
+    if head.lower_ in _DEMONYMS and head.tag_ in ("NN", "NNP"):
+        return True
+    # "the 27-year-old": "old" with "27-year" before it
+    return head.lower_ == "old" and any(
+        k.lower_ == "year" and any(n.dep_ == "nummod" for n in k.children) for k in kids
+    )
+
+
 def _without_relative_clause(source: list[Token], head: Token) -> list[Token]:
     """The source as shown to a reader: "the harbour office, which said 19 ships were waiting" -> "the harbour
     office". The source *span* keeps the clause (PolNeAR's annotators mostly do)."""
@@ -230,6 +327,15 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             last = eng.resolver.last_person(head.i)
             if last is not None:
                 speaker, source_type = last, "named"
+        described = attr.source_text is None and speaker is None and _person_back_reference(head)
+        if described:
+            # "Everton manager David Moyes will discipline ... The Scot initially defended ...": the person the
+            # story is about, written by nationality or age
+            last = eng.resolver.person_described(head)
+            if last is not None:
+                speaker, source_type = last, "named"
+            else:
+                described = False
         if source_type == "anonymous" and speaker is None and attr.source_text is None:
             leading = _leading_name(attr.source) or _trailing_name(attr.source, head)
             if leading is not None:
@@ -237,7 +343,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
                 # United's largest investor -": the parser took the apposition for the head; the person speaks
                 speaker, source_type = eng.resolver.full_name(leading), "named"
         name = person_name(head)
-        person = name is not None or (head.lower_ in ("he", "she") and speaker is not None)
+        person = name is not None or (head.lower_ in ("he", "she") and speaker is not None) or described
         if name is not None and speaker is None and name != source:
             speaker = eng.resolver.full_name(name)  # "Ana Ruiz, the head of the cooperative" -> "Ana Ruiz"
         if attr.source_text is None:

@@ -127,13 +127,23 @@ def _body_name(subject: Token) -> str | None:
         left += 1
     span = doc[left : subject.i + 1]
     if not all(t.text[:1].isupper() or t.text in ("-", "&", "of", "and") for t in span if not t.is_space):
-        return None  # "the Jacksonville-based firm": not all a name
+        # "German football club and former European champion Borussia Dortmund": the proper nouns at its end
+        left = subject.i
+        while left > span.start and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ == "compound":
+            left -= 1
+        if left == span.start or subject.pos_ != "PROPN":
+            return None  # "the Jacksonville-based firm": not a name
+        span = doc[left : subject.i + 1]
     if subject.ent_type_ == "PERSON" or _bare_name(span.text) != span.text.strip():
         return None  # a titled person ("Mr Okafor")
     if any(t.lower_ in ANONYMOUS_HEADS for t in span):
         return None  # "Analyst Ivo Brandt" at the start of a sentence: a person by role
     before = subject.doc[left - 1] if left else None
-    if before is not None and before.pos_ == "NOUN" and before.lower_.endswith(_ROLE_ENDINGS):
+    if (
+        before is not None
+        and before.pos_ == "NOUN"
+        and (before.lower_ in ANONYMOUS_HEADS or before.lower_.endswith(_ROLE_ENDINGS))
+    ):
         return None  # "technology analyst Ivo Brandt", "shadow home secretary Ana Ruiz": a person by role
     return span.text.strip()
 
@@ -266,6 +276,9 @@ class SpeakerResolver:
                 continue
             if subject.pos_ == "PRON" or self._quoted_apart(subject.i, head):
                 return None
+            named = next((c for c in subject.children if c.dep_ in ("conj", "appos") and c.pos_ == "PROPN"), None)
+            if subject.pos_ != "PROPN" and named is not None:
+                subject = named  # "German football club and former European champion Borussia Dortmund"
             if subject.pos_ != "PROPN":
                 if subject.lower_ in _BODY_DESCRIPTIONS:
                     continue  # "the club", "the company": described; the name is further back
@@ -314,29 +327,53 @@ class SpeakerResolver:
             if 2 <= len(parts) <= 4:  # a full name seen as a source resolves its surname later ("Ruiz said")
                 self._full_names.setdefault(parts[-1].lower(), strip_title(name))
 
+    def person_before(self, head: Token) -> tuple[str | None, SourceType | None]:
+        """The person "he", "she" or a description of a person ("the Scot", "the 27-year-old") at ``head``
+        points back to, with their source type; (None, None) when nobody fits."""
+        candidates = []
+        if self._last_source and self._last_source[0] < head.i:
+            candidates.append(self._last_source[:3])
+        if self._last_person and self._last_person[0] < head.i:
+            candidates.append((self._last_person[0], self._last_person[1], "named"))
+        # claims are built once the whole document was observed, so the last person observed may come
+        # after the pronoun: the person who is the main clause's subject in the pronoun's sentence or the
+        # one before is a candidate too ("Haddad said ... Marlowe listened for hours. At the end of the
+        # hearing she said ...": Marlowe)
+        subject = self._subject_before(head)
+        if subject is not None:
+            candidates.append((subject[0], subject[1], "named"))
+        candidates = [c for c in candidates if not self._quoted_apart(c[0], head)]
+        if not candidates:
+            return None, None
+        # The most recent of: last singular source, last person mentioned, the recent main subject.
+        _pos, name, st = max(candidates, key=lambda c: c[0])
+        return name, st
+
+    def person_described(self, head: Token) -> str | None:
+        """The person a description ("The Scot", "the 27-year-old") at ``head`` points back to: the last person
+        named as a subject in its sentence before it or the two sentences before ("Everton manager David Moyes
+        will discipline striker James Beattie. The Scot ...": Moyes, not Beattie); None when none is."""
+        doc = self.doc
+        earliest = head.sent.start
+        for _ in range(2):
+            if earliest == 0:
+                break
+            earliest = doc[earliest - 1].sent.start
+        found = None
+        for start, name in self._people_once():
+            if not earliest <= start < head.i or self._quoted_apart(start, head):
+                continue
+            words = len(name.split())
+            if any(t.dep_ in _SUBJECTS for t in doc[start : min(head.i, start + words + 2)] if t.pos_ == "PROPN"):
+                found = self.full_name(_bare_name(name))
+        return found
+
     def resolve(self, head: Token) -> tuple[str | None, SourceType | None]:
         """Name and type a pronoun (or short name) refers to; (None, None) when unknown."""
         low = head.lower_
         kind = PRONOUN_KINDS.get(low)
         if kind in ("m", "f"):
-            candidates = []
-            if self._last_source and self._last_source[0] < head.i:
-                candidates.append(self._last_source[:3])
-            if self._last_person and self._last_person[0] < head.i:
-                candidates.append((self._last_person[0], self._last_person[1], "named"))
-            # claims are built once the whole document was observed, so the last person observed may come
-            # after the pronoun: the person who is the main clause's subject in the pronoun's sentence or the
-            # one before is a candidate too ("Haddad said ... Marlowe listened for hours. At the end of the
-            # hearing she said ...": Marlowe)
-            subject = self._subject_before(head)
-            if subject is not None:
-                candidates.append((subject[0], subject[1], "named"))
-            candidates = [c for c in candidates if not self._quoted_apart(c[0], head)]
-            if not candidates:
-                return None, None
-            # The most recent of: last singular source, last person mentioned, the recent main subject.
-            _pos, name, st = max(candidates, key=lambda c: c[0])
-            return name, st
+            return self.person_before(head)
         if kind == "p" and low in ("they", "them", "their"):
             group = self._last_group if self._last_group and self._last_group[0] < head.i else None
             mention = self._named_group_before(head.i)

@@ -164,6 +164,10 @@ def find_source(verb: Token) -> tuple[Token | None, str | None]:
             text = verb.doc[ante_toks[0].i : ante_toks[-1].i + 1].text.strip(" ,") if ante_toks else None
             return subj, text
         return subj, None
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        # "England have had a session, and Wales are thought to be interested": a passive cue's doer is
+        # unnamed (its agent, when written, is found above); the subject of the verb it is joined to is not it
+        return None, None
     # "..., saying that ..." / "and added ..." / "declined to say": the subject of the governing verb
     cur = verb
     for _ in range(3):

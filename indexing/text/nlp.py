@@ -12,6 +12,7 @@ from indexing.errors import ConfigurationError
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokenizer import Tokenizer
+    from spacy.tokens import Doc
 
 __all__ = ["load_nlp"]
 
@@ -46,6 +47,16 @@ def _import_spacy_without_torch() -> None:
             del sys.modules["torch"]
 
 
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """A paragraph break ends a sentence: the token after a blank line starts one ("Moyes U-turn on Beattie
+    dismissal\n\nEverton manager David Moyes will ..." is a headline and a sentence, which the parser ran
+    together, making the headline the first sentence's subject)."""
+    for i in range(1, len(doc)):
+        if "\n\n" in doc[i - 1].text_with_ws and not doc[i].is_space:
+            doc[i].is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=4)
 def _load(name: str) -> Language:
     _import_spacy_without_torch()
@@ -60,6 +71,12 @@ def _load(name: str) -> Language:
         ) from exc
     nlp.max_length = max(nlp.max_length, 5_000_000)
     _split_unit_full_stops(nlp)
+    from spacy.language import Language as _Language
+
+    if not _Language.has_factory("paragraph_breaks"):
+        _Language.component("paragraph_breaks", func=_paragraph_breaks)
+    if "paragraph_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp
 
 
