@@ -150,6 +150,17 @@ def test_a_subject_understood_to_carries_the_anonymous_mark_in_the_answer(embedd
     assert has_anonymous_mark(sentence.text) and has_hedge_mark(sentence.text), sentence.text
 
 
+def test_a_short_claim_keeps_its_source_and_mark(embedder) -> None:
+    from indexing.claims import analyze
+
+    text = "Her decision to stay on the back benches will disappoint some senior Harbor Party members, who say the party needs her."
+    claims = analyze(text)
+    assert any(c.source_type == "anonymous" and c.text == "the party needs her" for c in claims)
+    draft = _draft_for(embedder, "How do senior Harbor Party members see her role?", text, claims, "Back benches")
+    (sentence,) = draft.sentences
+    assert has_anonymous_mark(sentence.text), sentence.text
+
+
 def test_a_cue_with_its_colon_is_written_as_a_finite_verb() -> None:
     from indexing.claims import analyze
 

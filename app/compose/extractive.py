@@ -111,6 +111,18 @@ def _said_before(said: dict[str, DraftSentence], piece: str) -> tuple[DraftSente
     return None, False
 
 
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|will|would|had|has|have|could|should|may|might|can|must|did|does|do)\b", re.IGNORECASE
+)
+
+
+def _says_something(text: str) -> bool:
+    """Two content words or more ("the party needs him"), or one in a clause with a finite verb ("he was
+    right"); not a fragment ("not to be named")."""
+    words = len(content_words(text))
+    return words >= 2 or (words == 1 and bool(_FINITE.search(text)))
+
+
 def _sentence_case(text: str) -> str:
     """An answer sentence cut from inside an article's sentence ("However, the court said ..." -> "the court
     said ...") starts with a capital; a word written with one inside it ("eBay", "iPod") stays as it is."""
@@ -269,12 +281,13 @@ class ExtractiveComposer:
     @staticmethod
     def _claims_to_say(passage: Passage) -> list[Claim]:
         """Attributed claims of the passage; the journalist's voice only when nobody is quoted in it."""
-        # A claim of two words ("not to be named") is a parsing accident, not something to report;
-        # so is a claim credited to nobody ("Union members *are expected* to vote": no source, no speaker).
+        # A fragment ("not to be named") is a parsing accident, not something to report (a short clause is not:
+        # "some senior members, who say the party needs him", "he said he was right"); so is a claim credited to
+        # nobody ("Union members *are expected* to vote": no source, no speaker).
         attributed = [
             c
             for c in passage.claims
-            if c.attributed and has_source(c) and len(content_words(c.text)) >= 3 and not _source_inside_content(c)
+            if c.attributed and has_source(c) and _says_something(c.text) and not _source_inside_content(c)
         ]
         if attributed:
             return attributed
