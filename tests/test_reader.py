@@ -173,6 +173,80 @@ def test_a_question_asking_several_things_is_read_part_by_part() -> None:
         "How have the harbour's new director handled the dispute?",
     ]
     assert split_question("Why did the dockers reject the offer?") == ["Why did the dockers reject the offer?"]
+    # a list of three speakers, whatever the parse makes of it; a passive's coordinated agents
+    assert split_question("Where do Ana Ruiz, Sir Tomas Vell and the dockers' union stand on the night shifts?") == [
+        "Where do Ana Ruiz stand on the night shifts?",
+        "Where do Sir Tomas Vell stand on the night shifts?",
+        "Where do the dockers' union stand on the night shifts?",
+    ]
+    assert split_question("How was the harbour levy received by hauliers and ferry operators?") == [
+        "How was the harbour levy received by hauliers?",
+        "How was the harbour levy received by ferry operators?",
+    ]
+    # a list of things asked about stays one question
+    assert split_question("What did the ministry say about pay, pensions and hours?") == [
+        "What did the ministry say about pay, pensions and hours?"
+    ]
+
+
+def test_each_part_of_a_several_speaker_question_opens_with_its_speakers_passage() -> None:
+    from app.compose.evidence import build_passages
+    from app.models import SearchResult
+    from app.read.reader import read
+    from indexing.models import Claim
+
+    article = (
+        "The harbour levy will double in June, the port said. "
+        "Brazil's airport authority chief Carlos Vell had claimed the ministry would step in. "
+        "The country's vice president Ana Ruiz said the ministry was still looking for a solution."
+    )
+    vell = article.index("Brazil's")
+    ruiz = article.index("The country's")
+    claims = [
+        Claim(text=article[:vell].strip(), start=0, end=vell - 1, source="the port", source_type="named", cue="said"),
+        Claim(
+            text=article[vell:ruiz].strip(),
+            start=vell,
+            end=ruiz - 1,
+            source="Brazil's airport authority chief Carlos Vell",
+            speaker="Carlos Vell",
+            source_type="named",
+            cue="had claimed",
+        ),
+        Claim(
+            text=article[ruiz:],
+            start=ruiz,
+            end=len(article),
+            source="The country's vice president Ana Ruiz",
+            speaker="Ana Ruiz",
+            source_type="named",
+            cue="said",
+        ),
+    ]
+    result = SearchResult(
+        rank=1,
+        chunk_id="a:0",
+        article_id="a",
+        title="Levy",
+        outlet=None,
+        text=article,
+        start=0,
+        end=len(article),
+        score=1.0,
+        claims=claims,
+    )
+    passages = build_passages([result])
+    for p in passages:  # ranked and embedded, as the chain leaves them
+        p.relevance, p.vector = 0.5, np.ones(3, dtype=np.float32)
+    assert len(passages) == 3
+
+    class Even:  # a reader that cannot tell the passages apart: the speaker asked about must
+        def score(self, question, contexts):
+            return np.full(len(contexts), 0.4)
+
+    reading = read(Even(), "What have the vice president and the airports chief said?", passages)  # type: ignore[arg-type]
+    firsts = [p.text for p, _ in reading.scored[:2]]
+    assert "Ana Ruiz" in firsts[0] and "Carlos Vell" in firsts[1], firsts
 
 
 def test_a_question_with_several_actors_may_use_more_passages() -> None:

@@ -16,6 +16,15 @@ _TWO_SPEAKERS = re.compile(
     r"\s+(?:each\s+|both\s+)?(?P<verb>say|said|think|react|respond|explain|describe|view|see|make\s+of)\b(?P<rest>[^?]*)\??\s*$",
     re.IGNORECASE,
 )
+# "Where do A, B and C stand on ...?", "What arguments have A, B and C made about ...?": one question per
+# speaker of a list of three or more (the parse of such a list is unreliable: an apposition, a stray root).
+_SPEAKER_LIST = re.compile(
+    r"^(?P<lead>.*?\b(?:did|do|does|have|has|had|will|would|are|were)\s+)(?P<list>[^?]{2,160}?)"
+    r"\s+(?P<rest>(?:each\s+|both\s+|all\s+)?(?:say|said|think|react|respond|explain|describe|view|see|make|made"
+    r"|stand|rate|reply|argue|defend|feel|regard|assess|judge|answer|interpret)\b[^?]*)\??\s*$",
+    re.IGNORECASE,
+)
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 # "..., and what does X plan?" / "... and how did Y react?": a second question joined to the first.
 _JOINED = re.compile(
     r"[,;]?\s+and\s+(?=(?:what|who|how|why|when|where|which|does|do|did|is|are|was|were|has|have|will|would)\b)",
@@ -38,6 +47,10 @@ def split_question(question: str) -> list[str]:
         if len(pieces) > 1 and all(len(x.split()) >= 3 for x in pieces):
             out.extend(_as_question(x) for x in pieces)
             continue
+        listed = _listed_speakers(part)
+        if listed:
+            out.extend(listed)
+            continue
         m = _TWO_SPEAKERS.match(part)
         if m:
             tail = f"{m['verb']}{m['rest']}".strip()
@@ -45,6 +58,19 @@ def split_question(question: str) -> list[str]:
             continue
         out.extend(_per_subject(part))
     return out or [question]
+
+
+def _listed_speakers(question: str) -> list[str]:
+    """One question per speaker when the question lists three or more before its verb ("Where do Martin Jol,
+    Sir Alex Ferguson and Arsene Wenger stand on ...?"); [] otherwise."""
+    m = _SPEAKER_LIST.match(question)
+    if m is None or "," not in m["list"]:
+        return []
+    names = [n.strip() for n in _LIST_SEPARATOR.split(m["list"]) if n.strip()]
+    if len(names) < 3 or any(len(n.split()) > 6 for n in names):
+        return []
+    rest = re.sub(r"^(?:each|both|all)\s+", "", m["rest"].strip(), flags=re.IGNORECASE)
+    return [_as_question(f"{m['lead']}{name} {rest}") for name in names]
 
 
 def _per_subject(question: str) -> list[str]:
@@ -62,7 +88,8 @@ def _per_subject(question: str) -> list[str]:
     if doc is None:
         return [question]
     for token in doc:
-        if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ not in _NOMINAL:
+        agent = token.dep_ == "pobj" and token.head.dep_ == "agent"  # "received by doctors and opposition parties"
+        if (token.dep_ not in ("nsubj", "nsubjpass") and not agent) or token.pos_ not in _NOMINAL:
             continue
         conjuncts = [c for c in token.conjuncts if c.pos_ in _NOMINAL]
         joined = any(t.dep_ == "cc" and t.lower_ == "and" for c in (token, *conjuncts) for t in c.children)

@@ -70,6 +70,8 @@ ADD_AT = 0.25
 # + c + d * typed). a, b, c put the gold passage first most often on the calibrate split; d = 0.5 moved
 # it first for 2 more of 184 train and 1 more of 42 calibrate questions (bench/reader_calibrate.py --fit).
 COMBINE = (1.0, 2.0, 0.0, 0.5)
+# Added to the logit of a passage quoting the speaker one part of a several-speaker question asks about.
+SPEAKER_MATCH = 1.0
 _PRONOUN_SOURCES = frozenset({"he", "she", "they", "him", "her", "it", "we", "i"})
 
 
@@ -201,16 +203,29 @@ def read(
     candidates = choose_candidates(passages, n)
     if not candidates:
         return Reading([])
+    from app.compose.evidence import asked_source, speaks_for
+
     contexts = [passage_context(p) for p in candidates]
-    # A question asking several things is read part by part; each part's best passage goes first.
+    # A question asking several things is read part by part; each part's best passage goes first. The chain's
+    # ranking (relevance) favours the speaker the whole question asks about; a part asks about one speaker of
+    # several ("What have the vice president and the airports chief said?"), so a passage with a claim of
+    # that part's speaker counts as the speaker asked about (SPEAKER_MATCH).
+    parts = split_question(question)
     per_part = []
-    for question_part in split_question(question):
+    for question_part in parts:
         raw = reader.score(question_part, contexts)
         kind = asked_kind(question_part)
+        asked = asked_source(question_part) if len(parts) > 1 else None
         per_part.append(
             [
-                combine(float(r), p.relevance, weights or COMBINE, typed=typed_match(kind, p.text))
-                for r, p in zip(raw, candidates, strict=True)
+                combine(
+                    float(r),
+                    p.relevance,
+                    weights or COMBINE,
+                    typed=typed_match(kind, p.text),
+                    speaker=int(asked is not None and any(speaks_for(asked, c, context) for c in p.claims)),
+                )
+                for r, p, context in zip(raw, candidates, contexts, strict=True)
             ]
         )
     scores = [max(part[i] for part in per_part) for i in range(len(candidates))]
@@ -226,11 +241,19 @@ def read(
     return Reading([(candidates[i], scores[i]) for i in firsts + rest])
 
 
-def combine(reader_score: float, relevance: float, weights: tuple[float, ...] = COMBINE, *, typed: int = 0) -> float:
-    """P(the passage gives what is asked) from the reader's score, the chain's ranking and, for a question
-    asking for a figure or a time, whether the passage holds one (:data:`COMBINE`)."""
+def combine(
+    reader_score: float,
+    relevance: float,
+    weights: tuple[float, ...] = COMBINE,
+    *,
+    typed: int = 0,
+    speaker: int = 0,
+) -> float:
+    """P(the passage gives what is asked) from the reader's score, the chain's ranking, for a question
+    asking for a figure or a time whether the passage holds one (:data:`COMBINE`), and for one part of a
+    question asking several speakers whether the passage quotes that part's speaker (:data:`SPEAKER_MATCH`)."""
     p = min(max(reader_score, 1e-6), 1 - 1e-6)
     a, b, c, *rest = weights
     d = rest[0] if rest else 0.0
-    z = a * float(np.log(p / (1 - p))) + b * relevance + c + d * typed
+    z = a * float(np.log(p / (1 - p))) + b * relevance + c + d * typed + SPEAKER_MATCH * speaker
     return float(1.0 / (1.0 + np.exp(-z)))
