@@ -276,6 +276,22 @@ def source_mentioned(question: str, claim: Claim) -> bool:
     return False
 
 
+# Words news uses for one role ("the operator's finance chief" is "Nordsund's finance director").
+_ROLE_SYNONYMS = {
+    "chief": "head",
+    "boss": "head",
+    "director": "head",
+    "head": "head",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+}
+
+
+def _roles(words: set[str]) -> set[str]:
+    return {_ROLE_SYNONYMS.get(w, w) for w in words}
+
+
 def speaks_for(asked: str, claim: Claim, context: str = "") -> bool:
     """True when ``claim``'s source is who the question asks about ("the port authority" in "Maria Okafor, the port authority's director").
 
@@ -288,8 +304,8 @@ def speaks_for(asked: str, claim: Claim, context: str = "") -> bool:
         return False
     head = re.split(r"\s+(?:in|of|at|from|for|with|on|within|close to)\s+", asked.strip(), maxsplit=1)[0]
     *owner, head = re.split(r"[’']s\s+", head)
-    words = set(content_words(head)) - {"one", "former"}
-    have = set(content_words(f"{claim.source or ''} {claim.speaker or ''}"))
+    words = _roles(set(content_words(head)) - {"one", "former"})
+    have = _roles(set(content_words(f"{claim.source or ''} {claim.speaker or ''}")))
     if not words or not have:
         return False
     # "Lumora's chief executive": Lumora must be the source's or the passage's (``context``), not Valrail.
