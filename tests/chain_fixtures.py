@@ -19,6 +19,31 @@ from app.models import SearchResult
 from indexing.models import Claim
 
 
+def one_chunk(
+    text: str,
+    claims: list[Claim] | None = None,
+    *,
+    chunk: int = 0,
+    title: str = "T",
+    start: int = 0,
+    article_id: str = "one",
+) -> SearchResult:
+    """Chunk ``chunk`` of article ``article_id`` as the searcher returns it: ``text``, starting at ``start`` of
+    the article, with ``claims``."""
+    return SearchResult(
+        rank=chunk + 1,
+        chunk_id=f"{article_id}:{chunk}",
+        article_id=article_id,
+        title=title,
+        outlet=None,
+        text=text,
+        start=start,
+        end=start + len(text),
+        score=1.0,
+        claims=claims or [],
+    )
+
+
 @dataclass
 class FixtureArticle:
     id: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from chain_fixtures import FakeSearcher, compose_and_guard
+from chain_fixtures import FakeSearcher, compose_and_guard, one_chunk
 
 from app.compose.base import ComposeRequest, should_refuse
 from app.compose.evidence import (
@@ -33,17 +33,15 @@ def compose(question: str, searcher: FakeSearcher, k: int = 4):
 
 def _result(text: str, claims: list[Claim] | None = None, *, chunk: int = 0, title: str = "T", start: int = 0):
     """Chunk ``chunk`` of one article: ``text``, starting at ``start`` of the article, with ``claims``."""
-    return SearchResult(
-        rank=chunk + 1,
-        chunk_id=f"one:{chunk}",
-        article_id="one",
-        title=title,
-        outlet=None,
-        text=text,
-        start=start,
-        end=start + len(text),
-        score=1.0,
-        claims=claims or [],
+    return one_chunk(text, claims, chunk=chunk, title=title, start=start)
+
+
+def _draft_over(embedder, question: str, results: list[SearchResult]):
+    """The extractive draft for ``question`` over ``results``, one passage each."""
+    passages = rank_passages(question, build_passages(results), as_cached(embedder))
+    assert len(passages) == len(results)
+    return ExtractiveComposer().compose(
+        ComposeRequest(question=question, standalone_question=question, passages=passages)
     )
 
 
@@ -427,11 +425,7 @@ def test_a_sentence_in_two_overlapping_passages_is_said_once_citing_both(embedde
         return _result(article, [claim], chunk=n, title="Academy closed")
 
     question = "How many pupils had the Lanthorn Academy enrolled when it closed?"
-    passages = rank_passages(question, build_passages([chunk(0, cut), chunk(1, len(article))]), as_cached(embedder))
-    assert len(passages) == 2
-    draft = ExtractiveComposer().compose(
-        ComposeRequest(question=question, standalone_question=question, passages=passages)
-    )
+    draft = _draft_over(embedder, question, [chunk(0, cut), chunk(1, len(article))])
     texts = [s.text for s in draft.sentences]
     assert sum("340 pupils" in t for t in texts) == 1, texts
     (said,) = [s for s in draft.sentences if "340 pupils" in s.text]
@@ -448,12 +442,7 @@ def test_a_quotation_cut_off_by_one_passage_is_said_once_and_whole(embedder) -> 
     claim = Claim(text=article, start=0, end=len(article), source="Mr Tomas Varga", source_type="named", cue="replied:")
     first = _result(article[:cut], [claim.model_copy(update={"end": cut, "text": article[:cut]})], title="Rescue")
     second = _result(article, [claim], chunk=1, title="Rescue")
-    question = "Is a rescue of the Varga airline on the cards?"
-    passages = rank_passages(question, build_passages([first, second]), as_cached(embedder))
-    assert len(passages) == 2
-    draft = ExtractiveComposer().compose(
-        ComposeRequest(question=question, standalone_question=question, passages=passages)
-    )
+    draft = _draft_over(embedder, "Is a rescue of the Varga airline on the cards?", [first, second])
     texts = [s.text for s in draft.sentences]
     assert sum("I do not think so" in t for t in texts) == 1, texts
     (said,) = [s for s in draft.sentences if "I do not think so" in s.text]

@@ -190,8 +190,9 @@ def test_a_question_asking_several_things_is_read_part_by_part() -> None:
 
 
 def test_each_part_of_a_several_speaker_question_opens_with_its_speakers_passage() -> None:
+    from chain_fixtures import one_chunk
+
     from app.compose.evidence import build_passages
-    from app.models import SearchResult
     from app.read.reader import read
     from indexing.models import Claim
 
@@ -223,18 +224,7 @@ def test_each_part_of_a_several_speaker_question_opens_with_its_speakers_passage
             cue="said",
         ),
     ]
-    result = SearchResult(
-        rank=1,
-        chunk_id="a:0",
-        article_id="a",
-        title="Levy",
-        outlet=None,
-        text=article,
-        start=0,
-        end=len(article),
-        score=1.0,
-        claims=claims,
-    )
+    result = one_chunk(article, claims, title="Levy", article_id="a")
     passages = build_passages([result])
     for p in passages:  # ranked and embedded, as the chain leaves them
         p.relevance, p.vector = 0.5, np.ones(3, dtype=np.float32)
