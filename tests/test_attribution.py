@@ -304,6 +304,28 @@ def test_a_person_written_by_nationality_or_age_is_the_person_the_story_is_about
     assert only("The Frenchman said the fans were great.").speaker is None
 
 
+def test_a_role_with_the_persons_name_in_apposition_gives_the_speaker_and_she_follows_her() -> None:
+    text = (
+        "Campaigners welcomed the deal. Victims' leader Tomas Banning said it was a momentous day. "
+        "Harbor Building chairwoman, Meredith Hallam, said the deal was affordable. Mr Banning is ill. "
+        '"We are dealing with people who are terminally ill," she said.'
+    )
+    claims = attributed(text)
+    chair = next(c for c in claims if c.source and c.source.startswith("Harbor Building chairwoman"))
+    assert chair.speaker == "Meredith Hallam"
+    assert next(c for c in claims if c.source == "she").speaker == "Meredith Hallam"
+
+
+def test_he_and_she_agree_with_the_title_the_story_gives_a_person() -> None:
+    # "he" never points to a Ms: the man mentioned just before is the one
+    text = "Ana Ruiz met Tomas Kell on Monday. Ms Ruiz said the talks went well. Later he said the talks had failed."
+    he = next(c for c in attributed(text) if c.source == "he")
+    assert he.speaker == "Tomas Kell"
+    # with nobody of that title to go to, the pronoun stays unresolved rather than wrong
+    text = "Ms Ruiz said the talks went well. Later he said the talks had failed."
+    assert next(c for c in attributed(text) if c.source == "he").speaker is None
+
+
 def test_a_passive_cue_does_not_borrow_the_subject_of_the_verb_it_is_joined_to() -> None:
     text = (
         "Harbor have already had a three-day session with Leeds, and Varnia are thought to be keen on a "

@@ -343,6 +343,12 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
                 # United's largest investor -": the parser took the apposition for the head; the person speaks
                 speaker, source_type = eng.resolver.full_name(leading), "named"
         name = person_name(head)
+        if name is None and speaker is None and attr.source_text is None and head.tag_ not in ("NNS", "NNPS"):
+            # "James Hardie chairwoman, Meredith Hellicar, said": the role heads the mention, the person is its
+            # apposition
+            name = next((n for c in head.children if c.dep_ == "appos" and (n := person_name(c)) is not None), None)
+            if name is not None and " " not in name:
+                name = None  # a one-word apposition is no full name to go by
         person = name is not None or (head.lower_ in ("he", "she") and speaker is not None) or described
         if name is not None and speaker is None and name != source:
             speaker = eng.resolver.full_name(name)  # "Ana Ruiz, the head of the cooperative" -> "Ana Ruiz"

@@ -327,9 +327,24 @@ class SpeakerResolver:
             if 2 <= len(parts) <= 4:  # a full name seen as a source resolves its surname later ("Ruiz said")
                 self._full_names.setdefault(parts[-1].lower(), strip_title(name))
 
+    def _gender(self, name: str) -> str | None:
+        """ "m" or "f" when the story writes the person's surname with a title that says ("Mr Banton", "Ms
+        Hellicar"), else None."""
+        parts = _bare_name(name).split()
+        if not parts:
+            return None
+        surname = re.escape(parts[-1])
+        text = self.doc.text
+        male = re.search(rf"\b(?:Mr|Sir|Lord)\.?\s+(?:[A-Z]\w+\s+)?{surname}\b", text)
+        female = re.search(rf"\b(?:Mrs|Ms|Miss|Lady|Dame)\.?\s+(?:[A-Z]\w+\s+)?{surname}\b", text)
+        if bool(male) == bool(female):
+            return None
+        return "m" if male else "f"
+
     def person_before(self, head: Token) -> tuple[str | None, SourceType | None]:
         """The person "he", "she" or a description of a person ("the Scot", "the 27-year-old") at ``head``
-        points back to, with their source type; (None, None) when nobody fits."""
+        points back to, with their source type; (None, None) when nobody fits. "he" never points to a person
+        the story calls Ms or Mrs, "she" never to a Mr."""
         candidates = []
         if self._last_source and self._last_source[0] < head.i:
             candidates.append(self._last_source[:3])
@@ -343,6 +358,23 @@ class SpeakerResolver:
         if subject is not None:
             candidates.append((subject[0], subject[1], "named"))
         candidates = [c for c in candidates if not self._quoted_apart(c[0], head)]
+        kind = PRONOUN_KINDS.get(head.lower_)
+        if kind in ("m", "f") and candidates:
+            agreeing = [c for c in candidates if self._gender(c[1]) in (None, kind)]
+            if not agreeing:
+                # "Ana Ruiz met Tomas Kell. Ms Ruiz said ... Later he said ...": the person mentioned last in
+                # this sentence or the two before whose title does not say otherwise
+                earliest = head.sent.start
+                for _ in range(2):
+                    earliest = self.doc[earliest - 1].sent.start if earliest else 0
+                agreeing = [
+                    (start, self.full_name(_bare_name(name)), "named")
+                    for start, name in self._people_once()
+                    if earliest <= start < head.i
+                    and self._gender(name) in (None, kind)
+                    and not self._quoted_apart(start, head)
+                ][-1:]
+            candidates = agreeing
         if not candidates:
             return None, None
         # The most recent of: last singular source, last person mentioned, the recent main subject.
