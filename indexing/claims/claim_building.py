@@ -329,7 +329,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
                 speaker, source_type = last, "named"
         described = attr.source_text is None and speaker is None and _person_back_reference(head)
         if described:
-            # "Everton manager David Moyes will discipline ... The Scot initially defended ...": the person the
+            # "Everton manager Davide Moyer will discipline ... The Scot initially defended ...": the person the
             # story is about, written by nationality or age
             last = eng.resolver.person_described(head)
             if last is not None:
@@ -344,7 +344,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
                 speaker, source_type = eng.resolver.full_name(leading), "named"
         name = person_name(head)
         if name is None and speaker is None and attr.source_text is None and head.tag_ not in ("NNS", "NNPS"):
-            # "James Hardie chairwoman, Meredith Hellicar, said": the role heads the mention, the person is its
+            # "Harbor Building chairwoman, Meredith Hallam, said": the role heads the mention, the person is its
             # apposition
             name = next((n for c in head.children if c.dep_ == "appos" and (n := person_name(c)) is not None), None)
             if name is not None and " " not in name:

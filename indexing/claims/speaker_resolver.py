@@ -117,17 +117,17 @@ def _main_verb(verb: Token) -> bool:
 
 
 def _body_name(subject: Token) -> str | None:
-    """The organisation a proper-noun subject names ("the Constitutional Affairs Select Committee", "Wal-Mart"),
+    """The organisation a proper-noun subject names ("the Harbour Affairs Select Committee", "Mart-Orsay"),
     or None when it is a person's name or not all a name."""
     doc = subject.doc
     left = subject.left_edge.i
     while left > 0 and not doc[left - 1].whitespace_ and (doc[left - 1].text == "-" or doc[left - 1].is_title):
-        left -= 1  # "Wal-Mart", parsed as three subjects
+        left -= 1  # "Mart-Orsay", parsed as three subjects
     while left < subject.i and doc[left].dep_ == "det":
         left += 1
     span = doc[left : subject.i + 1]
     if not all(t.text[:1].isupper() or t.text in ("-", "&", "of", "and") for t in span if not t.is_space):
-        # "German football club and former European champion Borussia Dortmund": the proper nouns at its end
+        # "German football club and former European champion Borussia Vallen": the proper nouns at its end
         left = subject.i
         while left > span.start and doc[left - 1].pos_ == "PROPN" and doc[left - 1].dep_ == "compound":
             left -= 1
@@ -278,7 +278,7 @@ class SpeakerResolver:
                 return None
             named = next((c for c in subject.children if c.dep_ in ("conj", "appos") and c.pos_ == "PROPN"), None)
             if subject.pos_ != "PROPN" and named is not None:
-                subject = named  # "German football club and former European champion Borussia Dortmund"
+                subject = named  # "German football club and former European champion Borussia Vallen"
             if subject.pos_ != "PROPN":
                 if subject.lower_ in _BODY_DESCRIPTIONS:
                     continue  # "the club", "the company": described; the name is further back
@@ -328,8 +328,8 @@ class SpeakerResolver:
                 self._full_names.setdefault(parts[-1].lower(), strip_title(name))
 
     def _gender(self, name: str) -> str | None:
-        """ "m" or "f" when the story writes the person's surname with a title that says ("Mr Banton", "Ms
-        Hellicar"), else None."""
+        """ "m" or "f" when the story writes the person's surname with a title that says ("Mr Banning", "Ms
+        Hallam"), else None."""
         parts = _bare_name(name).split()
         if not parts:
             return None
@@ -383,8 +383,8 @@ class SpeakerResolver:
 
     def person_described(self, head: Token) -> str | None:
         """The person a description ("The Scot", "the 27-year-old") at ``head`` points back to: the last person
-        named as a subject in its sentence before it or the two sentences before ("Everton manager David Moyes
-        will discipline striker James Beattie. The Scot ...": Moyes, not Beattie); None when none is."""
+        named as a subject in its sentence before it or the two sentences before ("Everton manager Davide Moyer
+        will discipline striker Jon Batty. The Scot ...": Moyer, not Batty); None when none is."""
         doc = self.doc
         earliest = head.sent.start
         for _ in range(2):

@@ -165,7 +165,7 @@ def find_source(verb: Token) -> tuple[Token | None, str | None]:
             return subj, text
         return subj, None
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
-        # "England have had a session, and Wales are thought to be interested": a passive cue's doer is
+        # "Harbor have had a session, and Varnia are thought to be keen": a passive cue's doer is
         # unnamed (its agent, when written, is found above); the subject of the verb it is joined to is not it
         return None, None
     # "..., saying that ..." / "and added ..." / "declined to say": the subject of the governing verb

@@ -48,8 +48,8 @@ def _import_spacy_without_torch() -> None:
 
 
 def _paragraph_breaks(doc: Doc) -> Doc:
-    """A paragraph break ends a sentence: the token after a blank line starts one ("Moyes U-turn on Beattie
-    dismissal\n\nEverton manager David Moyes will ..." is a headline and a sentence, which the parser ran
+    """A paragraph break ends a sentence: the token after a blank line starts one ("Moyer U-turn on Batty
+    dismissal\n\nEverton manager Davide Moyer will ..." is a headline and a sentence, which the parser ran
     together, making the headline the first sentence's subject)."""
     for i in range(1, len(doc)):
         if "\n\n" in doc[i - 1].text_with_ws and not doc[i].is_space:
