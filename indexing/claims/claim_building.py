@@ -16,7 +16,7 @@ from .cues import HEARSAY_NOUNS
 from .hedges import find_hedge_spans
 from .names import person_name
 from .record import Attribution
-from .source_nouns import ORG_HEADS
+from .source_nouns import DEMONYMS, ORG_HEADS
 from .source_types import classify_tokens
 from .sources import can_speak
 from .syntax import char_span, runs
@@ -163,87 +163,6 @@ def _expert_back_reference(head: Token) -> bool:
     )
 
 
-# Nationality nouns a story uses for the person it is about ("The Scot", "the Frenchman").
-_DEMONYMS = frozenset(
-    [
-        "scot",
-        "scotsman",
-        "scotswoman",
-        "englishman",
-        "englishwoman",
-        "welshman",
-        "welshwoman",
-        "irishman",
-        "irishwoman",
-        "briton",
-        "frenchman",
-        "frenchwoman",
-        "dutchman",
-        "dutchwoman",
-        "spaniard",
-        "swede",
-        "dane",
-        "finn",
-        "norwegian",
-        "german",
-        "italian",
-        "american",
-        "australian",
-        "argentine",
-        "argentinian",
-        "brazilian",
-        "russian",
-        "croat",
-        "serb",
-        "swiss",
-        "belgian",
-        "portuguese",
-        "canadian",
-        "kenyan",
-        "ethiopian",
-        "nigerian",
-        "ghanaian",
-        "cameroonian",
-        "ivorian",
-        "senegalese",
-        "kiwi",
-        "chilean",
-        "uruguayan",
-        "colombian",
-        "mexican",
-        "japanese",
-        "chinese",
-        "indian",
-        "pakistani",
-        "israeli",
-        "greek",
-        "turk",
-        "pole",
-        "czech",
-        "slovak",
-        "hungarian",
-        "romanian",
-        "bulgarian",
-        "ukrainian",
-        "austrian",
-        "icelander",
-        "jamaican",
-        "egyptian",
-        "moroccan",
-        "algerian",
-        "tunisian",
-        "zimbabwean",
-        "zambian",
-        "georgian",
-        "latvian",
-        "lithuanian",
-        "estonian",
-        "ulsterman",
-        "yorkshireman",
-    ]
-)
-
-
 def _person_back_reference(head: Token) -> bool:
     """ "The Scot", "the Frenchman", "the 27-year-old": "the" and a person's nationality or age, with no name,
     clause or phrase of its own: the person the story is about, not somebody new."""
@@ -252,7 +171,7 @@ def _person_back_reference(head: Token) -> bool:
         k.dep_ in ("relcl", "acl", "appos", "prep", "compound", "amod") for k in kids
     ):
         return False
-    if head.lower_ in _DEMONYMS and head.tag_ in ("NN", "NNP"):
+    if head.lower_ in DEMONYMS and head.tag_ in ("NN", "NNP"):
         return True
     # "the 27-year-old": "old" with "27-year" before it
     return head.lower_ == "old" and any(

@@ -20,6 +20,7 @@ __all__ = [
     "HEARSAY_NOUNS",
     "LEARNED_THRESHOLD",
     "REPORTING_NOUNS",
+    "SPEAKING_VERBS",
     "WEAK_CUES",
     "XCOMP_CUES",
     "cue_verb_forms",
@@ -370,4 +371,55 @@ REPORTING_NOUNS = frozenset(
         "denials",
         "admission",
     ]
+)
+
+
+# What an organisation credited as "it" does: says, estimates, warns, blames ... (the speaker resolver names
+# an "it" only as the subject of one of these)
+SPEAKING_VERBS = frozenset(
+    form
+    for verb in [
+        "say",
+        "tell",
+        "add",
+        "warn",
+        "estimate",
+        "blame",
+        "claim",
+        "insist",
+        "argue",
+        "admit",
+        "announce",
+        "confirm",
+        "deny",
+        "report",
+        "predict",
+        "forecast",
+        "expect",
+        "believe",
+        "urge",
+        "criticise",
+        "criticize",
+        "recommend",
+        "suggest",
+        "state",
+        "note",
+        "reveal",
+        "explain",
+        "describe",
+        "conclude",
+        "accuse",
+        "complain",
+        "promise",
+        "pledge",
+        "reject",
+        "dismiss",
+        "threaten",
+        "stress",
+        "maintain",
+        "acknowledge",
+        "disclose",
+        "indicate",
+    ]
+    for form in _inflect(verb)
 )

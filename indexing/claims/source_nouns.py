@@ -4,7 +4,7 @@ documents and data (``INFO_HEADS``), and the modifiers that make a group of publ
 
 from __future__ import annotations
 
-__all__ = ["ANONYMOUS_HEADS", "INFO_HEADS", "ORG_HEADS", "PEOPLE_FIGURE_MODIFIERS"]
+__all__ = ["ANONYMOUS_HEADS", "BODY_DESCRIPTIONS", "DEMONYMS", "INFO_HEADS", "ORG_HEADS", "PEOPLE_FIGURE_MODIFIERS"]
 
 
 # Head nouns of unnamed people and groups: with no name attached they make a source anonymous.
@@ -373,5 +373,117 @@ PEOPLE_FIGURE_MODIFIERS = frozenset(
         "influential",
         "major",
         "military",
+    ]
+)
+
+
+# Words that describe an organisation already named ("the club", "the carmaker"): the speaker resolver passes them over on its way back to the name
+BODY_DESCRIPTIONS = ORG_HEADS | frozenset(
+    [
+        "club",
+        "side",
+        "airline",
+        "carrier",
+        "retailer",
+        "manufacturer",
+        "carmaker",
+        "maker",
+        "operator",
+        "broadcaster",
+        "regulator",
+        "watchdog",
+        "body",
+        "chain",
+        "giant",
+        "corporation",
+        "business",
+        "insurer",
+        "lender",
+        "producer",
+        "publisher",
+        "supermarket",
+        "studio",
+        "label",
+    ]
+)
+
+
+# Nationality nouns a story uses for the person it is about ("The Scot", "the Frenchman").
+DEMONYMS = frozenset(
+    [
+        "scot",
+        "scotsman",
+        "scotswoman",
+        "englishman",
+        "englishwoman",
+        "welshman",
+        "welshwoman",
+        "irishman",
+        "irishwoman",
+        "briton",
+        "frenchman",
+        "frenchwoman",
+        "dutchman",
+        "dutchwoman",
+        "spaniard",
+        "swede",
+        "dane",
+        "finn",
+        "norwegian",
+        "german",
+        "italian",
+        "american",
+        "australian",
+        "argentine",
+        "argentinian",
+        "brazilian",
+        "russian",
+        "croat",
+        "serb",
+        "swiss",
+        "belgian",
+        "portuguese",
+        "canadian",
+        "kenyan",
+        "ethiopian",
+        "nigerian",
+        "ghanaian",
+        "cameroonian",
+        "ivorian",
+        "senegalese",
+        "kiwi",
+        "chilean",
+        "uruguayan",
+        "colombian",
+        "mexican",
+        "japanese",
+        "chinese",
+        "indian",
+        "pakistani",
+        "israeli",
+        "greek",
+        "turk",
+        "pole",
+        "czech",
+        "slovak",
+        "hungarian",
+        "romanian",
+        "bulgarian",
+        "ukrainian",
+        "austrian",
+        "icelander",
+        "jamaican",
+        "egyptian",
+        "moroccan",
+        "algerian",
+        "tunisian",
+        "zimbabwean",
+        "zambian",
+        "georgian",
+        "latvian",
+        "lithuanian",
+        "estonian",
+        "ulsterman",
+        "yorkshireman",
     ]
 )

@@ -12,10 +12,10 @@ from indexing.text.lexicon import PRONOUN_KINDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
-from .cues import _inflect
+from .cues import SPEAKING_VERBS
 from .names import _named_group, _plural_surname, person_name
 from .quotes import QuoteIndex
-from .source_nouns import ANONYMOUS_HEADS, ORG_HEADS
+from .source_nouns import ANONYMOUS_HEADS, BODY_DESCRIPTIONS
 from .sources import strip_title
 
 __all__ = ["SpeakerResolver"]
@@ -28,86 +28,9 @@ _PLACE_PREPOSITIONS = frozenset(
 )
 
 
-# What an organisation credited as "it" does: says, estimates, warns, blames ...
-_SPEAKING = frozenset(
-    form
-    for verb in [
-        "say",
-        "tell",
-        "add",
-        "warn",
-        "estimate",
-        "blame",
-        "claim",
-        "insist",
-        "argue",
-        "admit",
-        "announce",
-        "confirm",
-        "deny",
-        "report",
-        "predict",
-        "forecast",
-        "expect",
-        "believe",
-        "urge",
-        "criticise",
-        "criticize",
-        "recommend",
-        "suggest",
-        "state",
-        "note",
-        "reveal",
-        "explain",
-        "describe",
-        "conclude",
-        "accuse",
-        "complain",
-        "promise",
-        "pledge",
-        "reject",
-        "dismiss",
-        "threaten",
-        "stress",
-        "maintain",
-        "acknowledge",
-        "disclose",
-        "indicate",
-    ]
-    for form in _inflect(verb)
-)
 _ROLE_ENDINGS = ("er", "or", "ist", "ant", "ent", "ary", "man", "woman")
 # A title before a surname: the name is a person's ("Ms Kell")
 _PERSONAL_TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Prof)\.?\s+"
-# Words that describe an organisation already named ("the club", "the carmaker"): passed over on the way back
-_BODY_DESCRIPTIONS = ORG_HEADS | frozenset(
-    [
-        "club",
-        "side",
-        "airline",
-        "carrier",
-        "retailer",
-        "manufacturer",
-        "carmaker",
-        "maker",
-        "operator",
-        "broadcaster",
-        "regulator",
-        "watchdog",
-        "body",
-        "chain",
-        "giant",
-        "corporation",
-        "business",
-        "insurer",
-        "lender",
-        "producer",
-        "publisher",
-        "supermarket",
-        "studio",
-        "label",
-    ]
-)
 
 
 def _main_verb(verb: Token) -> bool:
@@ -245,14 +168,14 @@ class SpeakerResolver:
         before (or of this sentence, before the pronoun) whose subject is a singular thing, not a person.
 
         "Kestrel Mining will get short-term loans. It estimated that ..." -> "Kestrel Mining". Only an "it" that
-        says, estimates, warns ... (:data:`_SPEAKING`) outside quotation marks is resolved. None when that
+        says, estimates, warns ... (:data:`SPEAKING_VERBS`) outside quotation marks is resolved. None when that
         subject is a common noun ("The report said ... It added ...": a thing with no name to give) or another
         pronoun ("anyone"); a subject "it" points further back, a plural or a description ("the club") is passed
         over; a name with a title or a role before it ("analyst Ivo Brandt") is a person, never "it"; only the
         three sentences before are read."""
         doc = self.doc
         verb = head.head
-        if head.dep_ not in _SUBJECTS or verb.lower_ not in _SPEAKING:
+        if head.dep_ not in _SUBJECTS or verb.lower_ not in SPEAKING_VERBS:
             return None
         if self._quotes is None:
             self._quotes = QuoteIndex(doc.text)
@@ -280,7 +203,7 @@ class SpeakerResolver:
             if subject.pos_ != "PROPN" and named is not None:
                 subject = named  # "German football club and former European champion Borussia Vallen"
             if subject.pos_ != "PROPN":
-                if subject.lower_ in _BODY_DESCRIPTIONS:
+                if subject.lower_ in BODY_DESCRIPTIONS:
                     continue  # "the club", "the company": described; the name is further back
                 return None
             name = _body_name(subject)
