@@ -325,7 +325,6 @@ class _Engine:
         return claims
 
 
-@lru_cache(maxsize=1)
 def _verb_by_role(tok: Token) -> bool:
     """A verb the tagger took for a noun, told by its parse: a subject and a reported clause of its own
     ("..., BBC Sport understands." tagged a plural noun)."""
@@ -333,6 +332,7 @@ def _verb_by_role(tok: Token) -> bool:
     return "nsubj" in kids and "ccomp" in kids
 
 
+@lru_cache(maxsize=1)
 def _watch_words() -> frozenset[str]:
     """Every word form that can start an attribution (lexicon verbs, reporting nouns, the detector's
     candidates): all other tokens are skipped without looking at their parse (speed)."""
