@@ -83,8 +83,8 @@ def _trailing_name(source: list[Token], head: Token) -> str | None:
 
 def _impersonal(attr: Attribution) -> bool:
     """ "It is understood that ...", "It is estimated his trial will cost ...", "X is understood to ...",
-    "according to" without a named source: somebody unnamed stands behind the claim. Not "it was announced / revealed that ...": a public act,
-    not a briefing."""
+    "according to" without a named source: somebody unnamed stands behind the claim. Not "it was announced /
+    revealed that ...": a public act, not a briefing."""
     if attr.cue[0].lower_ == "according" or not attr.source and attr.cue[0].lower_ in HEARSAY_NOUNS:
         return True  # "according to reports", "there are rumours that ..."
     verb = attr.cue[-1]
@@ -246,15 +246,13 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             last = eng.resolver.last_person(head.i)
             if last is not None:
                 speaker, source_type = last, "named"
-        described = attr.source_text is None and speaker is None and _person_back_reference(head)
-        if described:
+        described = None
+        if attr.source_text is None and speaker is None and _person_back_reference(head):
             # "Everton manager Davide Moyer will discipline ... The Scot initially defended ...": the person the
             # story is about, written by nationality or age
-            last = eng.resolver.person_described(head)
-            if last is not None:
-                speaker, source_type = last, "named"
-            else:
-                described = False
+            described = eng.resolver.person_described(head)
+            if described is not None:
+                speaker, source_type = described, "named"
         if source_type == "anonymous" and speaker is None and attr.source_text is None:
             leading = _leading_name(attr.source) or _trailing_name(attr.source, head)
             if leading is not None:
@@ -268,7 +266,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             name = next((n for c in head.children if c.dep_ == "appos" and (n := person_name(c)) is not None), None)
             if name is not None and " " not in name:
                 name = None  # a one-word apposition is no full name to go by
-        person = name is not None or (head.lower_ in ("he", "she") and speaker is not None) or described
+        person = name is not None or (head.lower_ in ("he", "she") and speaker is not None) or described is not None
         if name is not None and speaker is None and name != source:
             speaker = eng.resolver.full_name(name)  # "Ana Ruiz, the head of the cooperative" -> "Ana Ruiz"
         if attr.source_text is None:

@@ -33,6 +33,16 @@ _ROLE_ENDINGS = ("er", "or", "ist", "ant", "ent", "ary", "man", "woman")
 _PERSONAL_TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Prof)\.?\s+"
 
 
+def _start_back(token: Token, sentences: int) -> int:
+    """The first token of the sentence ``sentences`` before ``token``'s (0: its own), or of the document's first."""
+    start = token.sent.start
+    for _ in range(sentences):
+        if start == 0:
+            break
+        start = token.doc[start - 1].sent.start
+    return start
+
+
 def _main_verb(verb: Token) -> bool:
     """The sentence's main verb, or one joined to it ("X said ... and warned ...")."""
     root = verb.sent.root
@@ -61,7 +71,7 @@ def _body_name(subject: Token) -> str | None:
         return None  # a titled person ("Mr Okafor")
     if any(t.lower_ in ANONYMOUS_HEADS for t in span):
         return None  # "Analyst Ivo Brandt" at the start of a sentence: a person by role
-    before = subject.doc[left - 1] if left else None
+    before = doc[left - 1] if left else None
     if (
         before is not None
         and before.pos_ == "NOUN"
@@ -151,9 +161,7 @@ class SpeakerResolver:
                 )
                 if token is not None and token.head == token.sent.root:
                     self._subjects.append((token.i, self.full_name(_bare_name(name))))
-        sent = head.sent
-        previous = sent.start - 1
-        earliest = self.doc[previous].sent.start if previous >= 0 else sent.start
+        earliest = _start_back(head, 1)
         before = [s for s in self._subjects if earliest <= s[0] < head.i]
         return before[-1] if before else None
 
@@ -181,15 +189,11 @@ class SpeakerResolver:
             self._quotes = QuoteIndex(doc.text)
         if self._quotes.containing(head.idx) is not None:
             return None  # '"It had an impact on us," he said': the quote's own "it"
-        sent = head.sent
-        spans = [doc[sent.start : head.i]]
-        start = sent.start
-        for _ in range(3):
-            if start == 0:
-                break
-            before = doc[start - 1].sent
-            spans.append(before)
-            start = before.start
+        # this sentence before the pronoun, then the three before it, nearest first
+        spans = [doc[head.sent.start : head.i]]
+        earliest = _start_back(head, 3)
+        while spans[-1].start > earliest:
+            spans.append(doc[spans[-1].start - 1].sent)
         for span in spans:
             subjects = [t for t in span if t.dep_ in _SUBJECTS and _main_verb(t.head)]
             if not subjects:
@@ -264,10 +268,9 @@ class SpeakerResolver:
             return None
         return "m" if male else "f"
 
-    def person_before(self, head: Token) -> tuple[str | None, SourceType | None]:
-        """The person "he", "she" or a description of a person ("the Scot", "the 27-year-old") at ``head``
-        points back to, with their source type; (None, None) when nobody fits. "he" never points to a person
-        the story calls Ms or Mrs, "she" never to a Mr."""
+    def _person_before(self, head: Token) -> tuple[str | None, SourceType | None]:
+        """The person "he" or "she" at ``head`` points back to, with their source type; (None, None) when
+        nobody fits. "he" never points to a person the story calls Ms or Mrs, "she" never to a Mr."""
         candidates = []
         if self._last_source and self._last_source[0] < head.i:
             candidates.append(self._last_source[:3])
@@ -287,9 +290,7 @@ class SpeakerResolver:
             if not agreeing:
                 # "Ana Ruiz met Tomas Kell. Ms Ruiz said ... Later he said ...": the person mentioned last in
                 # this sentence or the two before whose title does not say otherwise
-                earliest = head.sent.start
-                for _ in range(2):
-                    earliest = self.doc[earliest - 1].sent.start if earliest else 0
+                earliest = _start_back(head, 2)
                 agreeing = [
                     (start, self.full_name(_bare_name(name)), "named")
                     for start, name in self._people_once()
@@ -309,11 +310,7 @@ class SpeakerResolver:
         named as a subject in its sentence before it or the two sentences before ("Everton manager Davide Moyer
         will discipline striker Jon Batty. The Scot ...": Moyer, not Batty); None when none is."""
         doc = self.doc
-        earliest = head.sent.start
-        for _ in range(2):
-            if earliest == 0:
-                break
-            earliest = doc[earliest - 1].sent.start
+        earliest = _start_back(head, 2)
         found = None
         for start, name in self._people_once():
             if not earliest <= start < head.i or self._quoted_apart(start, head):
@@ -328,7 +325,7 @@ class SpeakerResolver:
         low = head.lower_
         kind = PRONOUN_KINDS.get(low)
         if kind in ("m", "f"):
-            return self.person_before(head)
+            return self._person_before(head)
         if kind == "p" and low in ("they", "them", "their"):
             group = self._last_group if self._last_group and self._last_group[0] < head.i else None
             mention = self._named_group_before(head.i)
