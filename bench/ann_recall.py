@@ -10,6 +10,7 @@ embedded as search embeds it, and the 10 chunks the HNSW index returns are compa
 ``recall_at_10`` the mean overlap of the two top 10s, ``query_ms`` the mean time of one index query. Each
 ``ef_search`` is measured on its own copy of the store's Chroma folder (Chroma reads the setting when it loads
 the index), in this process, one after the other; the ratio of query times is the cost of the wider search.
+Embedding the questions opens the store as newsqa does, which raises its own ``ef_search`` if it was lower.
 """
 
 from __future__ import annotations
