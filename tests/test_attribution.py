@@ -253,6 +253,26 @@ def test_an_it_with_no_organisation_before_it_keeps_no_speaker(text: str) -> Non
     assert claim.speaker is None
 
 
+def test_a_body_described_as_the_company_is_the_organisation_named_before() -> None:
+    text = (
+        "Kestrel Mining will get short-term loans from its banks. "
+        "The company said that it expected profits to recover next year."
+    )
+    claim = next(c for c in attributed(text) if c.source == "The company")
+    assert (claim.speaker, claim.source_type) == ("Kestrel Mining", "named")
+    # a modified description may be another body; "the government" is a body of its own; an office holder
+    # named before is a person, not the body
+    for text in (
+        "Kestrel Mining will get short-term loans. The rival company said that the loans were a mistake.",
+        "The Harbour Commission will publish its report soon. The government said that it would respond.",
+        "Deputy Prime Minister Jon Pressley said reform was needed. The party said rises would be small.",
+    ):
+        claim = next(
+            c for c in attributed(text) if c.source.lower().startswith(("the rival", "the government", "the party"))
+        )
+        assert claim.speaker is None, text
+
+
 def test_an_it_inside_a_quotation_is_not_resolved_to_a_body() -> None:
     text = 'Kestrel Mining cut 200 jobs. "It has hurt us badly," union leader Ana Ruiz said.'
     claim = only(text)

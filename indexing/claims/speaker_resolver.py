@@ -28,6 +28,12 @@ _PLACE_PREPOSITIONS = frozenset(
 )
 
 
+# Offices written before a holder's name ("Deputy Prime Minister Jon Pressley", "Foreign Secretary Ana Ruiz").
+_OFFICE_TITLES = frozenset(
+    ["minister", "secretary", "chancellor", "president", "senator", "mayor", "governor", "deputy", "judge", "premier"]
+)
+# Descriptions never resolved to a name: "the government" is a body in its own right, not the last one named.
+_SELF_STANDING = frozenset(["government"])
 _ROLE_ENDINGS = ("er", "or", "ist", "ant", "ent", "ary", "man", "woman")
 # A title before a surname: the name is a person's ("Ms Kell")
 _PERSONAL_TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Prof)\.?\s+"
@@ -71,6 +77,8 @@ def _body_name(subject: Token) -> str | None:
         return None  # a titled person ("Mr Okafor")
     if any(t.lower_ in ANONYMOUS_HEADS for t in span):
         return None  # "Analyst Ivo Brandt" at the start of a sentence: a person by role
+    if any(t.lower_ in _OFFICE_TITLES for t in span[:-1]) and span[-1].lower_ not in _OFFICE_TITLES:
+        return None  # "Deputy Prime Minister Jon Pressley": an office holder by name
     before = doc[left - 1] if left else None
     if (
         before is not None
@@ -79,6 +87,20 @@ def _body_name(subject: Token) -> str | None:
     ):
         return None  # "technology analyst Ivo Brandt", "shadow home secretary Ana Ruiz": a person by role
     return span.text.strip()
+
+
+def _body_description(head: Token) -> bool:
+    """A body written as a bare definite description ("the company", "the club"): "the" and the noun only, so
+    "the rival club" or "the company's auditors" is not one."""
+    if (
+        head.pos_ != "NOUN"
+        or head.lower_ not in BODY_DESCRIPTIONS
+        or head.lower_ in _SELF_STANDING
+        or head.tag_ in ("NNS", "NNPS")
+    ):
+        return False
+    children = list(head.children)
+    return len(children) == 1 and children[0].dep_ == "det" and children[0].lower_ == "the"
 
 
 def _bare_name(text: str) -> str:
@@ -172,7 +194,7 @@ class SpeakerResolver:
         return before[-1] if before else None
 
     def _body_before(self, head: Token) -> str | None:
-        """What "it" speaking points back to: the organisation that is the main subject of the nearest sentence
+        """What "it" or a bare description ("the company", :func:`_body_description`) speaking points back to: the organisation that is the main subject of the nearest sentence
         before (or of this sentence, before the pronoun) whose subject is a singular thing, not a person.
 
         "Kestrel Mining will get short-term loans. It estimated that ..." -> "Kestrel Mining". Only an "it" that
@@ -335,7 +357,7 @@ class SpeakerResolver:
             if group is not None:
                 return group[1], group[2]
             return None, None
-        if low == "it":
+        if low == "it" or _body_description(head):
             body = self._body_before(head)
             return (body, "named") if body else (None, None)
         if head.pos_ == "PROPN" or (head.text[:1].isupper() and head.tag_ in ("NNS", "NNPS")):
