@@ -35,8 +35,11 @@ _OFFICE_TITLES = frozenset(
 # Descriptions never resolved to a name: "the government" is a body in its own right, not the last one named.
 _SELF_STANDING = frozenset(["government"])
 _ROLE_ENDINGS = ("er", "or", "ist", "ant", "ent", "ary", "man", "woman")
-# A title before a surname: the name is a person's ("Ms Kell")
-_PERSONAL_TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Prof)\.?\s+"
+# Titles before a surname that say a person's gender, and a title before a surname at all: the name is a
+# person's ("Ms Kell").
+_MALE_TITLES = "Mr|Sir|Lord"
+_FEMALE_TITLES = "Mrs|Ms|Miss|Lady|Dame"
+_PERSONAL_TITLE = rf"\b(?:{_MALE_TITLES}|{_FEMALE_TITLES}|Dr|Prof)\.?\s+"
 
 
 def _start_back(token: Token, sentences: int) -> int:
@@ -130,6 +133,7 @@ class SpeakerResolver:
         self._groups: list[tuple[int, str]] | None = None  # "the Liberal Democrats" mentioned anywhere
         self._subjects: list[tuple[int, str]] | None = None  # people named as a main clause's subject
         self._quotes = quotes
+        self._genders: dict[str, str | None] = {}  # surname -> "m" / "f" / None, by the titles the story uses
 
     def _quoted_apart(self, candidate: int, head: Token) -> bool:
         """Is token ``candidate`` inside a quotation that ``head`` is outside of? A person named in a quote is
@@ -282,13 +286,13 @@ class SpeakerResolver:
         parts = _bare_name(name).split()
         if not parts:
             return None
-        surname = re.escape(parts[-1])
-        text = self.doc.text
-        male = re.search(rf"\b(?:Mr|Sir|Lord)\.?\s+(?:[A-Z]\w+\s+)?{surname}\b", text)
-        female = re.search(rf"\b(?:Mrs|Ms|Miss|Lady|Dame)\.?\s+(?:[A-Z]\w+\s+)?{surname}\b", text)
-        if bool(male) == bool(female):
-            return None
-        return "m" if male else "f"
+        if parts[-1] not in self._genders:  # one search of the story per surname
+            surname = re.escape(parts[-1])
+            text = self.doc.text
+            male = re.search(rf"\b(?:{_MALE_TITLES})\.?\s+(?:[A-Z]\w+\s+)?{surname}\b", text)
+            female = re.search(rf"\b(?:{_FEMALE_TITLES})\.?\s+(?:[A-Z]\w+\s+)?{surname}\b", text)
+            self._genders[parts[-1]] = None if bool(male) == bool(female) else "m" if male else "f"
+        return self._genders[parts[-1]]
 
     def _person_before(self, head: Token) -> tuple[str | None, SourceType | None]:
         """The person "he" or "she" at ``head`` points back to, with their source type; (None, None) when
