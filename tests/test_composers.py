@@ -12,6 +12,8 @@ from app.compose.evidence import (
     find_instructions,
     rank_passages,
     sentence_spans,
+    source_mentioned,
+    speaks_for,
 )
 from app.compose.extractive import ExtractiveComposer, render_claim
 from app.compose.llm import format_passages
@@ -660,3 +662,34 @@ def test_an_articles_html_character_references_are_shown_as_characters(embedder)
     # the quotation still matches the article's stored text word for word (the comparison decodes both)
     (quoted,) = [q for s in answer_sentences(answer.answer) for q in quotations(s.text)]
     assert quote_in_passage(quoted, text)
+
+
+def test_a_namesake_is_not_the_speaker_asked_about(embedder) -> None:
+    # both talk about the budget; the question asks about Tomas Ruiz
+    text = (
+        "Ana Ruiz said the budget would cut taxes for families. "
+        "Tomas Ruiz said the budget left the regions short of money."
+    )
+
+    def claim(name: str, content: str) -> Claim:
+        start = text.index(name)
+        return Claim(
+            text=content,
+            start=text.index(content),
+            end=text.index(content) + len(content),
+            source=name,
+            source_type="named",
+            cue="said",
+            quote="indirect",
+            source_spans=[Span(start=start, end=start + len(name))],
+        )
+
+    ana = claim("Ana Ruiz", "the budget would cut taxes for families")
+    tomas = claim("Tomas Ruiz", "the budget left the regions short of money")
+    question = "What did Tomas Ruiz say about the budget?"
+    passages = rank_passages(question, build_passages([_result(text, [ana, tomas])]), as_cached(embedder))
+    assert [c.source for c in passages[0].claims] == ["Tomas Ruiz"]
+    # a surname alone, or with a title, still asks about either
+    assert source_mentioned("What did Ms Ruiz say about the budget?", ana)
+    assert not source_mentioned(question, ana) and source_mentioned(question, tomas)
+    assert not speaks_for("Tomas Ruiz", ana) and speaks_for("Ana Ruiz", ana)

@@ -91,6 +91,46 @@ def test_a_pronoun_speaker_is_named_for_the_reader() -> None:
     assert render_context("", "Crews walked out.") == "Crews walked out."
 
 
+def test_a_speaker_is_described_by_their_own_apposition_not_a_namesakes() -> None:
+    from app.compose.evidence import build_passages
+    from app.models import SearchResult
+    from app.read.reader import passage_context
+    from indexing.models import Claim
+
+    text = "Ana Ruiz, the finance minister, said taxes would fall. He said the regions lost out."
+    minister = Claim(
+        text="taxes would fall",
+        start=text.index("taxes"),
+        end=text.index(". He"),
+        source="Ana Ruiz, the finance minister",
+        source_type="named",
+        cue="said",
+    )
+    brother = minister.model_copy(
+        update={
+            "text": "the regions lost out",
+            "source": "He",
+            "speaker": "Tomas Ruiz",
+            "start": text.index("He"),
+            "end": len(text) - 1,
+        }
+    )
+    result = SearchResult(
+        rank=1,
+        chunk_id="a:0",
+        article_id="a",
+        title="Budget",
+        outlet=None,
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        claims=[minister, brother],
+    )
+    second = next(p for p in build_passages([result]) if p.text.startswith("He"))
+    assert passage_context(second) == "Budget | Tomas Ruiz: He said the regions lost out."
+
+
 # --- the shipped delta, splitting questions, labelling training pairs ----------------------------
 
 

@@ -254,8 +254,36 @@ def build_passages(results: Sequence[SearchResult]) -> list[Passage]:
     return list(passages.values())
 
 
+# Capitalised words before a surname that are not a first name ("Mr Ruiz", "President Ruiz").
+_NOT_FIRST_NAMES = frozenset(
+    re.findall(
+        r"\w+",
+        "mr mrs ms miss dr sir lady lord dame prof professor president minister secretary chancellor senator "
+        "mayor governor judge captain general chief what did does has have how why when where who and",
+    )
+)
+
+
+def namesake(question: str, claim: Claim) -> bool:
+    """True when ``question`` names another person with the claim's speaker's surname: "What did Tomas Ruiz
+    say?" is not asking about Ana Ruiz, though both are "Ruiz"."""
+    for name in (claim.speaker, claim.source):
+        words = re.findall(r"[A-Z][\w'’-]*", (name or "").split(",")[0])
+        if len(words) < 2:
+            continue
+        given_names, last = {w.lower() for w in words[:-1]}, words[-1]
+        for m in re.finditer(rf"\b([A-Z][\w'’-]*)\s+{re.escape(last)}\b", question):
+            given = m.group(1).lower()
+            if given not in given_names and given not in _NOT_FIRST_NAMES:
+                return True
+    return False
+
+
 def source_mentioned(question: str, claim: Claim) -> bool:
-    """True when the question names the claim's speaker (full name, surname, or the source as written)."""
+    """True when the question names the claim's speaker (full name, surname, or the source as written), and
+    not another person of the same surname (:func:`namesake`)."""
+    if namesake(question, claim):
+        return False
     q = f" {alphanumeric(question)} "
     for name in (claim.speaker, claim.source):
         if not name:
@@ -311,6 +339,8 @@ def speaks_for(asked: str, claim: Claim, context: str = "") -> bool:
     # "Lumora's chief executive": Lumora must be the source's or the passage's (``context``), not Valrail.
     if owner and not set(content_words(owner[0])) <= have | set(content_words(context)):
         return False
+    if namesake(asked, claim):
+        return False  # "Tomas Ruiz" is not Ana Ruiz
     surname = content_words(asked.split()[-1])
     return words <= have or (asked.split()[-1][:1].isupper() and bool(surname) and surname[-1] in have)
 

@@ -17,6 +17,7 @@ the candidates, scores them and decides (:class:`Reading`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -98,11 +99,12 @@ def _described(name: str, passage: Passage) -> str:
     A question names a speaker by role as often as by name; the role is usually in the
     sentence that first quotes them, not in the one that gives the fact.
     """
-    last = name.split()[-1].lower() if name.split() else ""
+    # the whole name when it has a given name ("Tomas Ruiz" is not described by "Ana Ruiz, the minister")
+    key = re.sub(r"^(?:mr|mrs|ms|miss|dr|sir|lady|lord|dame|prof)\.?\s+", "", " ".join(name.split()).lower())
     best = name
     for claim in passage.result.claims:
         source = " ".join((claim.source or "").split())
-        if last and "," in source and last in source.lower() and len(source) > len(best) and len(source) <= 120:
+        if key and "," in source and key in source.lower() and len(source) > len(best) and len(source) <= 120:
             best = source
     return best
 
