@@ -295,3 +295,16 @@ def test_a_feature_cache_made_with_other_inputs_is_rebuilt(tmp_path, capsys, mon
     _, reused = prepare_articles(root, 1, cache)  # and the rebuilt cache is used as it is
     assert len(reused) == 1
     tg.load_tagger.cache_clear()
+
+
+def test_a_cue_run_never_ends_on_a_preposition_cut_from_its_object(nlp) -> None:
+    from indexing.claims.refinement import _without_dangling_preposition
+
+    doc = nlp("The minister said in an interview that taxes would rise.")
+    said = next(t.i for t in doc if t.text == "said")
+    # "said in" cuts the adjunct "in an interview": the cue is "said" (PolNeAR scores cues exactly)
+    assert _without_dangling_preposition(doc, said, said + 2, set()) == (said, said + 1)
+    doc = nlp("Retailers are warning of higher prices next year.")
+    warning = next(t.i for t in doc if t.text == "warning")
+    content = set(range(warning + 2, warning + 4))  # "higher prices"
+    assert _without_dangling_preposition(doc, warning, warning + 2, content) == (warning, warning + 2)

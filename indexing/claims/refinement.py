@@ -148,6 +148,18 @@ def _log_probs(eng: _Engine, tagger: Any, feats: Any, rule: np.ndarray) -> np.nd
     return logp
 
 
+def _without_dangling_preposition(doc, lo: int, hi: int, others: set[int]) -> tuple[int, int]:
+    """A Cue run without a closing preposition whose object is in no run ("said in [an interview]", "said on
+    [Sunday]": the tagger's cut through an adjunct, which annotators take whole or leave out). A preposition
+    whose object is the content or the source stays ("warning of higher prices", "according to officials")."""
+    while hi - lo > 1 and doc[hi - 1].dep_ == "prep":
+        objects = [c.i for c in doc[hi - 1].children if c.dep_ in ("pobj", "pcomp")]
+        if not objects or any(i in others for i in objects):
+            break
+        hi -= 1
+    return lo, hi
+
+
 class _TaggedRuns:
     """The tagger's Source / Cue / Content runs (token ranges) by role, and which of them an attribution took."""
 
@@ -156,6 +168,8 @@ class _TaggedRuns:
         self.by_role: list[list[tuple[int, int]]] = [[], [], []]
         for role, lo, hi in found:
             self.by_role[role].append((lo, hi))
+        others = {i for role in (0, 2) for lo, hi in self.by_role[role] for i in range(lo, hi)}
+        self.by_role[1] = [_without_dangling_preposition(eng.doc, lo, hi, others) for lo, hi in self.by_role[1]]
         self.used: set[tuple[int, int, int]] = set()
 
     def over(self, role: int, idx: set[int]) -> list[tuple[int, int]]:
