@@ -689,7 +689,25 @@ def test_a_namesake_is_not_the_speaker_asked_about(embedder) -> None:
     question = "What did Tomas Ruiz say about the budget?"
     passages = rank_passages(question, build_passages([_result(text, [ana, tomas])]), as_cached(embedder))
     assert [c.source for c in passages[0].claims] == ["Tomas Ruiz"]
-    # a surname alone, or with a title, still asks about either
+    # a surname alone, or with a title, still asks about either; a source with a title and no given name is
+    # no namesake of anyone
     assert source_mentioned("What did Ms Ruiz say about the budget?", ana)
+    mr = claim("Ana Ruiz", "the budget would cut taxes for families").model_copy(update={"source": "Ms Ruiz"})
+    assert source_mentioned(question, mr) and speaks_for("Tomas Ruiz", mr)
     assert not source_mentioned(question, ana) and source_mentioned(question, tomas)
     assert not speaks_for("Tomas Ruiz", ana) and speaks_for("Ana Ruiz", ana)
+
+
+def test_a_role_asked_about_matches_how_the_story_introduced_the_speaker() -> None:
+    def said(source: str, speaker: str | None = None) -> Claim:
+        return Claim(text="x", source=source, speaker=speaker, source_type="named", cue="said")
+
+    intro = said("Harbour Town managing director Karin Bradley", "Karin Bradley")
+    later = said("Bradley", "Karin Bradley")
+    asked = "Harbour Town's managing director"
+    # "Bradley said ..." is the managing director's, as the chunk's first claim introduced her
+    assert speaks_for(asked, later, "", [intro, later])
+    assert not speaks_for(asked, later)
+    # another Bradley introduced in the chunk does not lend her role
+    other = said("Harbour Town managing director Tom Bradley", "Tom Bradley")
+    assert not speaks_for(asked, later, "", [other, later])

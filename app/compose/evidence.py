@@ -271,7 +271,9 @@ def namesake(question: str, claim: Claim) -> bool:
         words = re.findall(r"[A-Z][\w'’-]*", (name or "").split(",")[0])
         if len(words) < 2:
             continue
-        given_names, last = {w.lower() for w in words[:-1]}, words[-1]
+        given_names, last = {w.lower() for w in words[:-1]} - _NOT_FIRST_NAMES, words[-1]
+        if not given_names:
+            continue  # "Mr Howard", "Finance Minister Ruiz": no given name to tell a namesake by
         for m in re.finditer(rf"\b([A-Z][\w'’-]*)\s+{re.escape(last)}\b", question):
             given = m.group(1).lower()
             if given not in given_names and given not in _NOT_FIRST_NAMES:
@@ -320,20 +322,33 @@ def _roles(words: set[str]) -> set[str]:
     return {_ROLE_SYNONYMS.get(w, w) for w in words}
 
 
-def speaks_for(asked: str, claim: Claim, context: str = "") -> bool:
+def _descriptions(claim: Claim, others: Sequence[Claim]) -> str:
+    """How ``others`` (the claims of the claim's chunk) write the claim's speaker: their sources that hold the
+    speaker's whole name ("Harbour Town managing director Karin Bradley" for a later "Bradley")."""
+    name = " ".join((claim.speaker or "").split()).lower()
+    if len(name.split()) < 2:
+        return ""
+    return " ".join(
+        o.source for o in others if o is not claim and o.source and name in " ".join(o.source.split()).lower()
+    )
+
+
+def speaks_for(asked: str, claim: Claim, context: str = "", others: Sequence[Claim] = ()) -> bool:
     """True when ``claim``'s source is who the question asks about ("the port authority" in "Maria Okafor, the port authority's director").
 
     The asked phrase's head (before a preposition, after a possessor: "Lumora's
     *chief executive*", "*a trade official* in Astor") must be wholly in the
-    source as written (apposition included) or its resolved speaker; a name is
-    found by its surname.
+    source as written (apposition included), its resolved speaker, or how the
+    chunk's other claims (``others``) write that speaker ("Harbour Town managing
+    director Karin Bradley" for a later "Bradley said"); a name is found by its
+    surname.
     """
     if not claim.attributed:
         return False
     head = re.split(r"\s+(?:in|of|at|from|for|with|on|within|close to)\s+", asked.strip(), maxsplit=1)[0]
     *owner, head = re.split(r"[’']s\s+", head)
     words = _roles(set(content_words(head)) - {"one", "former"})
-    have = _roles(set(content_words(f"{claim.source or ''} {claim.speaker or ''}")))
+    have = _roles(set(content_words(f"{claim.source or ''} {claim.speaker or ''} {_descriptions(claim, others)}")))
     if not words or not have:
         return False
     # "Lumora's chief executive": Lumora must be the source's or the passage's (``context``), not Valrail.
@@ -381,7 +396,8 @@ def rank_passages(
         boost = (
             0.3
             if any(
-                source_mentioned(question, c) or (asked and speaks_for(asked, c, f"{p.result.title} {p.result.text}"))
+                source_mentioned(question, c)
+                or (asked and speaks_for(asked, c, f"{p.result.title} {p.result.text}", p.result.claims))
                 for c in p.claims
                 if c.attributed
             )

@@ -273,7 +273,7 @@ class ExtractiveComposer:
         return lambda claim, passage: (
             claim.attributed
             and (
-                speaks_for(asked, claim, f"{passage.result.title} {passage.result.text}")
+                speaks_for(asked, claim, f"{passage.result.title} {passage.result.text}", passage.result.claims)
                 or source_mentioned(question, claim)
             )
         )

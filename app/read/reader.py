@@ -225,7 +225,9 @@ def read(
                     p.relevance,
                     weights or COMBINE,
                     typed=typed_match(kind, p.text),
-                    speaker=int(asked is not None and any(speaks_for(asked, c, context) for c in p.claims)),
+                    speaker=int(
+                        asked is not None and any(speaks_for(asked, c, context, p.result.claims) for c in p.claims)
+                    ),
                 )
                 for r, p, context in zip(raw, candidates, contexts, strict=True)
             ]
