@@ -131,6 +131,43 @@ def test_a_speaker_is_described_by_their_own_apposition_not_a_namesakes() -> Non
     assert passage_context(second) == "Budget | Tomas Ruiz: He said the regions lost out."
 
 
+def test_a_speaker_is_described_by_the_role_the_story_introduced_them_with() -> None:
+    from app.compose.evidence import build_passages
+    from app.models import SearchResult
+    from app.read.reader import passage_context
+    from indexing.models import Claim
+
+    text = "Harbour Town managing director Karin Bradley said the bid was low. Bradley added that talks had ended."
+    intro = Claim(
+        text="the bid was low",
+        start=text.index("the bid"),
+        end=text.index(". Bradley"),
+        source="Harbour Town managing director Karin Bradley",
+        speaker="Karin Bradley",
+        source_type="named",
+        cue="said",
+    )
+    later = intro.model_copy(
+        update={"text": "talks had ended", "source": "Bradley", "start": text.index("talks"), "end": len(text) - 1}
+    )
+    result = SearchResult(
+        rank=1,
+        chunk_id="a:0",
+        article_id="a",
+        title="Bid",
+        outlet=None,
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        claims=[intro, later],
+    )
+    second = next(p for p in build_passages([result]) if p.text.startswith("Bradley"))
+    assert passage_context(second) == (
+        "Bid | Harbour Town managing director Karin Bradley: Bradley added that talks had ended."
+    )
+
+
 # --- the shipped delta, splitting questions, labelling training pairs ----------------------------
 
 

@@ -94,7 +94,8 @@ def render_context(title: str, text: str, speaker: str | None = None, *, always:
 
 
 def _described(name: str, passage: Passage) -> str:
-    """``name`` as its article's chunk describes it ("Maria Okafor, the port authority's director"), else ``name``.
+    """``name`` as its article's chunk describes it ("Maria Okafor, the port authority's director", "port authority
+    director Maria Okafor": the longest source of the chunk's claims holding the whole name), else ``name``.
 
     A question names a speaker by role as often as by name; the role is usually in the
     sentence that first quotes them, not in the one that gives the fact.
@@ -104,7 +105,7 @@ def _described(name: str, passage: Passage) -> str:
     best = name
     for claim in passage.result.claims:
         source = " ".join((claim.source or "").split())
-        if key and "," in source and key in source.lower() and len(source) > len(best) and len(source) <= 120:
+        if key and key in source.lower() and len(source) > len(best) and len(source) <= 120:
             best = source
     return best
 
