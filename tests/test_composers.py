@@ -139,6 +139,15 @@ def test_an_organisation_speaking_as_it_is_named_in_the_answer() -> None:
     (claim,) = [c for c in analyze(article) if c.attributed]
     rendered = render_claim(claim, _tail_passage(article, start, claim))
     assert rendered.startswith("Kestrel Mining estimated that the rescue would cost"), rendered
+    # so is one written as "the company"
+    article = (
+        "Kestrel Mining will get short-term loans from its banks.\n\n"
+        "Last month, the company warned that it may cut 700 jobs."
+    )
+    start = article.index("Last month")
+    claim = next(c for c in analyze(article) if c.attributed and c.source == "the company")
+    rendered = render_claim(claim, _tail_passage(article, start, claim))
+    assert rendered.startswith("Last month, Kestrel Mining warned that it may cut 700 jobs"), rendered
 
 
 def test_a_subject_understood_to_carries_the_anonymous_mark_in_the_answer(embedder) -> None:

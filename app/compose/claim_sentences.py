@@ -42,10 +42,19 @@ _QUOTE_CHARS = "\"'“”‘’"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
+def _points_back(written: str) -> bool:
+    """A source written as a pronoun or a short definite description ("the company", "The Scot", "the
+    27-year-old"): words that point back to a speaker the article named before. ``written`` is alphanumeric."""
+    words = written.split()
+    return written in PRONOUN_SOURCES_WITH_DEMONSTRATIVES or (1 < len(words) <= 3 and words[0] == "the")
+
+
 def _speaker(claim: Claim) -> str | None:
-    """The name to write: the source as written (with apposition) unless it is a pronoun or shorter than the resolved name."""
+    """The name to write: the source as written (with apposition) unless it points back (a pronoun, "the company")
+    to a resolved name, or is shorter than it."""
     source, speaker = (claim.source or "").strip(), (claim.speaker or "").strip()
-    if source and alphanumeric(source) not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES:
+    written = alphanumeric(source)
+    if source and written not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES and not (speaker and _points_back(written)):
         if speaker and alphanumeric(speaker) not in alphanumeric(source):
             # "Putin" with speaker "Vladimir Putin": the full name reads better.
             return speaker if alphanumeric(source) in alphanumeric(speaker) else source
@@ -181,8 +190,9 @@ def _close_quote(text: str) -> str:
 def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | None:
     """The passage with its source written as the resolved speaker, or None.
 
-    A pronoun ("He added ..." -> "Vladimir Putin added ...") or a short back-reference
-    ("Brandt added ..." -> "Captain Ilse Brandt added ...") becomes the full name.
+    A pronoun ("He added ..." -> "Vladimir Putin added ..."), a definite description the
+    engine resolved ("the company warned ..." -> "Kestrel Mining warned ...") or a short
+    back-reference ("Brandt added ..." -> "Captain Ilse Brandt added ...") becomes the full name.
     """
     speaker, source = (claim.speaker or "").strip(), (claim.source or "").strip()
     if not speaker:
@@ -199,9 +209,7 @@ def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | No
     if not (0 <= start < end <= len(text)):
         return None
     written = alphanumeric(text[start:end])
-    if written not in PRONOUN_SOURCES_WITH_DEMONSTRATIVES and not (
-        written != alphanumeric(speaker) and written in alphanumeric(speaker)
-    ):
+    if not _points_back(written) and not (written != alphanumeric(speaker) and written in alphanumeric(speaker)):
         return None
     name = speaker if start else _cap(speaker)
     return f"{text[:start]}{name}{text[end:]}"
