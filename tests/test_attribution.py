@@ -273,6 +273,13 @@ def test_a_body_described_as_the_company_is_the_organisation_named_before() -> N
         assert claim.speaker is None, text
 
 
+def test_an_outer_report_keeps_its_content_when_a_nested_one_would_leave_it_empty() -> None:
+    text = "It is understood that the board also considered the offer and asked him to reconsider his decision."
+    outer = next(c for c in analyze(text) if c.cue == "is understood")
+    # the anonymous briefing covers the whole clause, not the word "that"
+    assert outer.source_type == "anonymous" and outer.text.endswith("reconsider his decision"), outer.text
+
+
 def test_an_it_inside_a_quotation_is_not_resolved_to_a_body() -> None:
     text = 'Kestrel Mining cut 200 jobs. "It has hurt us badly," union leader Ana Ruiz said.'
     claim = only(text)

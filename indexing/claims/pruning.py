@@ -8,6 +8,7 @@ resolver) as ``eng`` and are reached through its methods of the same name (with 
 from __future__ import annotations
 
 import itertools
+import re
 from typing import TYPE_CHECKING
 
 from .cues import _inflect, cue_verb_forms
@@ -134,7 +135,11 @@ def prune(eng: _Engine, attrs: list[Attribution]) -> list[Attribution]:
                         u, v = trim(eng.text, u, v - len(conj))
                 if v > u:
                     cut.append((u, v))
-        if cut:
+        if cut and not any(len(re.findall(r"\w+", eng.text[u:v])) >= 2 for u, v in cut):
+            # "It is understood that [the board ... asked him to reconsider]": nothing of the outer content
+            # would be left but "that"; the outer reading keeps its content whole, the nested one stands too
+            continue
+        elif cut:
             b.content = cut
         elif a.layout:
             # 'Partial transcript as follows: "HOLT: ...': the speaker line owns the turn
