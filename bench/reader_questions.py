@@ -17,8 +17,9 @@ Figures (the issue's table):
 - ``unanswerable_refused`` / ``false_refusals``: refusal rates of near misses / answerable questions;
 - ``multi_claim_coverage``: share of a multi-claim question's gold claims cited (mean over those questions);
 - ``speaker_kept`` / ``hedge_marked`` / ``anonymous_marked``: of the gold claims given, the
-  answer sentence citing it names the gold speaker's surname / carries ``[hedged]`` /
-  carries ``[anonymous source]`` (each over the gold claims of that kind);
+  answer sentences citing it name the gold speaker's surname / carry ``[hedged]`` /
+  carry ``[anonymous source]`` (each over the gold claims of that kind; an evidence sentence
+  holding two claims is said as two answer sentences citing it, so all of them are read);
 - ``crag``: mean of +1 (fact given), 0 (refused), -1 (answered without the fact, or a near miss answered);
 - ``ask_ms_p50`` / ``ask_ms_p95``: wall time per question in this process (first ask of each question).
 """
@@ -68,18 +69,22 @@ def score(q: Question, answer, hits4: bool, ms: float, sources: list[dict]) -> d
         return row
     sentences = answer_sentences(answer.answer)
     given: dict[int, int] = {}  # gold claim -> first answer sentence citing it
+    citing: dict[int, list[int]] = {}  # gold claim -> every answer sentence citing it
     for i, sentence in enumerate(sentences):
         for n in sentence.citations:
             path, start, end = _citation_path(answer, n)
             g = gold_overlap(q, path, start, end)
-            if g >= 0 and g not in given:
-                given[g] = i
+            if g >= 0:
+                given.setdefault(g, i)
+                citing.setdefault(g, []).append(i)
     row.update(
         sentences=len(sentences), given=sorted(given), fact=bool(given), first_two=any(i < 2 for i in given.values())
     )
     marks = {}
-    for g, i in given.items():
-        text = sentences[i].text
+    for g in given:
+        # an evidence sentence holding two claims is said as two sentences, each citing it: "Official data
+        # put bad debt at $190bn [1]. Most observers believe the figure is higher [anonymous source] [1]."
+        text = " ".join(sentences[i].text for i in citing[g])
         gold = sources[g] if g < len(sources) else {}
         surname = (gold.get("source") or "").split()[-1:] or [""]
         # only what was found, never the sentence: its words are the publisher's
