@@ -91,79 +91,50 @@ def test_a_pronoun_speaker_is_named_for_the_reader() -> None:
     assert render_context("", "Crews walked out.") == "Crews walked out."
 
 
-def test_a_speaker_is_described_by_their_own_apposition_not_a_namesakes() -> None:
+def _second_passage_context(text: str, first: dict, second: dict, title: str) -> str:
+    """How the reader reads the second sentence of a one-chunk article whose two claims are ``first`` and
+    ``second`` (each: content, source, speaker)."""
+    from chain_fixtures import one_chunk
+
     from app.compose.evidence import build_passages
-    from app.models import SearchResult
     from app.read.reader import passage_context
     from indexing.models import Claim
 
+    claims = [
+        Claim(
+            text=c["content"],
+            start=text.index(c["content"]),
+            end=text.index(c["content"]) + len(c["content"]),
+            source=c["source"],
+            speaker=c.get("speaker"),
+            source_type="named",
+            cue="said",
+        )
+        for c in (first, second)
+    ]
+    passages = build_passages([one_chunk(text, claims, title=title)])
+    return passage_context(next(p for p in passages if p.start > 0))
+
+
+def test_a_speaker_is_described_by_their_own_apposition_not_a_namesakes() -> None:
     text = "Ana Ruiz, the finance minister, said taxes would fall. He said the regions lost out."
-    minister = Claim(
-        text="taxes would fall",
-        start=text.index("taxes"),
-        end=text.index(". He"),
-        source="Ana Ruiz, the finance minister",
-        source_type="named",
-        cue="said",
+    minister = {"content": "taxes would fall", "source": "Ana Ruiz, the finance minister"}
+    brother = {"content": "the regions lost out", "source": "He", "speaker": "Tomas Ruiz"}
+    assert (
+        _second_passage_context(text, minister, brother, "Budget")
+        == "Budget | Tomas Ruiz: He said the regions lost out."
     )
-    brother = minister.model_copy(
-        update={
-            "text": "the regions lost out",
-            "source": "He",
-            "speaker": "Tomas Ruiz",
-            "start": text.index("He"),
-            "end": len(text) - 1,
-        }
-    )
-    result = SearchResult(
-        rank=1,
-        chunk_id="a:0",
-        article_id="a",
-        title="Budget",
-        outlet=None,
-        text=text,
-        start=0,
-        end=len(text),
-        score=1.0,
-        claims=[minister, brother],
-    )
-    second = next(p for p in build_passages([result]) if p.text.startswith("He"))
-    assert passage_context(second) == "Budget | Tomas Ruiz: He said the regions lost out."
 
 
 def test_a_speaker_is_described_by_the_role_the_story_introduced_them_with() -> None:
-    from app.compose.evidence import build_passages
-    from app.models import SearchResult
-    from app.read.reader import passage_context
-    from indexing.models import Claim
-
     text = "Harbour Town managing director Karin Bradley said the bid was low. Bradley added that talks had ended."
-    intro = Claim(
-        text="the bid was low",
-        start=text.index("the bid"),
-        end=text.index(". Bradley"),
-        source="Harbour Town managing director Karin Bradley",
-        speaker="Karin Bradley",
-        source_type="named",
-        cue="said",
-    )
-    later = intro.model_copy(
-        update={"text": "talks had ended", "source": "Bradley", "start": text.index("talks"), "end": len(text) - 1}
-    )
-    result = SearchResult(
-        rank=1,
-        chunk_id="a:0",
-        article_id="a",
-        title="Bid",
-        outlet=None,
-        text=text,
-        start=0,
-        end=len(text),
-        score=1.0,
-        claims=[intro, later],
-    )
-    second = next(p for p in build_passages([result]) if p.text.startswith("Bradley"))
-    assert passage_context(second) == (
+    intro = {
+        "content": "the bid was low",
+        "source": "Harbour Town managing director Karin Bradley",
+        "speaker": "Karin Bradley",
+    }
+    later = {"content": "talks had ended", "source": "Bradley", "speaker": "Karin Bradley"}
+    assert _second_passage_context(text, intro, later, "Bid") == (
         "Bid | Harbour Town managing director Karin Bradley: Bradley added that talks had ended."
     )
 
