@@ -260,6 +260,12 @@ def test_a_body_described_as_the_company_is_the_organisation_named_before() -> N
     )
     claim = next(c for c in attributed(text) if c.source == "The company")
     assert (claim.speaker, claim.source_type) == ("Kestrel Mining", "named")
+    # a part of the body, named with "its", is passed over to the body itself
+    text = (
+        "Kestrel Media posted higher profits for the year. But its own internet business, Orlo Online, had mixed "
+        "fortunes. However, the company said that Orlo's profit rose 8%."
+    )
+    assert next(c for c in attributed(text) if c.source == "the company").speaker == "Kestrel Media"
     # a modified description may be another body; "the government" is a body of its own; an office holder
     # named before is a person, not the body
     for text in (

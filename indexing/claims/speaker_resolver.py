@@ -231,6 +231,8 @@ class SpeakerResolver:
                 return None
             named = next((c for c in subject.children if c.dep_ in ("conj", "appos") and c.pos_ == "PROPN"), None)
             if subject.pos_ != "PROPN" and named is not None:
+                if any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children):
+                    continue  # "its own internet business, Orlo Online, ...": a part of the body named before
                 subject = named  # "German football club and former European champion Borussia Vallen"
             if subject.pos_ != "PROPN":
                 if subject.lower_ in BODY_DESCRIPTIONS:
