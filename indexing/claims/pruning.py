@@ -135,13 +135,11 @@ def prune(eng: _Engine, attrs: list[Attribution]) -> list[Attribution]:
                         u, v = trim(eng.text, u, v - len(conj))
                 if v > u:
                     cut.append((u, v))
-        if cut and not any(len(re.findall(r"\w+", eng.text[u:v])) >= 2 for u, v in cut):
-            # "It is understood that [the board ... asked him to reconsider]": nothing of the outer content
-            # would be left but "that"; the outer reading keeps its content whole, the nested one stands too
-            continue
-        elif cut:
+        # A cut that would leave the outer content one word ("It is understood that [the board ... asked him to
+        # reconsider]": "that") is not made: the outer reading keeps its content whole, the nested one stands too.
+        if any(len(re.findall(r"\w+", eng.text[u:v])) >= 2 for u, v in cut):
             b.content = cut
-        elif a.layout:
+        elif not cut and a.layout:
             # 'Partial transcript as follows: "HOLT: ...': the speaker line owns the turn
             emptied.append(b)
     return [a for a in kept if a not in emptied]

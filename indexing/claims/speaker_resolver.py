@@ -198,8 +198,9 @@ class SpeakerResolver:
         return before[-1] if before else None
 
     def _body_before(self, head: Token) -> str | None:
-        """What "it" or a bare description ("the company", :func:`_body_description`) speaking points back to: the organisation that is the main subject of the nearest sentence
-        before (or of this sentence, before the pronoun) whose subject is a singular thing, not a person.
+        """What a speaking "it" or bare description ("the company", :func:`_body_description`) points back to: the
+        organisation that is the main subject of the nearest sentence before (or of this sentence, before the
+        pronoun) whose subject is a singular thing, not a person.
 
         "Kestrel Mining will get short-term loans. It estimated that ..." -> "Kestrel Mining". Only an "it" that
         says, estimates, warns ... (:data:`SPEAKING_VERBS`) outside quotation marks is resolved. None when that
