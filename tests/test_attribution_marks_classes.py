@@ -156,6 +156,24 @@ def test_speculation_and_owned_reports_credit_no_unnamed_source() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Harbour Town chief Tom Vance has played down reports that Ian Berg will leave the club.", "Tom Vance"),
+        ("The minister laughed off suggestions that she would stand down.", "The minister"),
+        ("Vance talked up the threat of a late bid from Leeds.", "Vance"),
+    ],
+    ids=["played-down-reports", "laughed-off-suggestions", "talked-up-the-threat"],
+)
+def test_a_named_speaker_playing_down_reports_keeps_the_sentence(text: str, source: str) -> None:
+    # the reports are the speaker's object, not an unnamed source of the sentence's claim
+    claim = claim_with(text, text.split()[-3])
+    assert claim.source.endswith(source) and claim.source_type == "named", (claim.source, claim.cue, claim.source_type)
+    assert claim.cue.endswith(("down", "off", "up")), claim.cue
+    # the particle and the object make the cue: a match played down the wing or a knock shrugged off is no claim
+    assert not [c for c in analyze("Rovers played down the left wing all afternoon.") if c.attributed]
+
+
+@pytest.mark.parametrize(
     ("text", "words"),
     [
         ("Ms Hale and Mr Ortiz met voters in Leeds. Both candidates pledged to cut the deficit.", "deficit"),

@@ -19,12 +19,14 @@ from indexing.text.lexicon import HEARSAY_NOUNS, IRREGULAR_VERB_FORMS
 __all__ = [
     "HEARSAY_NOUNS",
     "LEARNED_THRESHOLD",
+    "PHRASAL_CUE_FORMS",
     "REPORTING_NOUNS",
     "SPEAKING_VERBS",
     "WEAK_CUES",
     "XCOMP_CUES",
     "cue_verb_forms",
     "is_cue_verb",
+    "is_phrasal_cue",
 ]
 
 
@@ -313,6 +315,16 @@ def is_cue_verb(form: str, threshold: float = LEARNED_THRESHOLD) -> bool:
     return threshold > 0 and _learned().get(form, 0.0) >= threshold
 
 
+# Phrasal verbs that report a speaker's view of something said or feared, with their particle: "X played down
+# reports that ...", "shrugged off claims", "laughed off suggestions", "talked up the threat". Neither word is
+# a cue alone ("played football", "shrugged off a knock"), so the object must be something said or thought
+# (:data:`PHRASAL_CUE_OBJECTS`); without it, "Kenyon has played down reports that Robben will return" was only
+# the anonymous "reports", and the named speaker's sentence carried ``[anonymous source]``.
+_PHRASAL = {"play": ("down",), "talk": ("up", "down"), "shrug": ("off",), "laugh": ("off",), "brush": ("off", "aside")}
+PHRASAL_CUE_FORMS = {form: particles for lemma, particles in _PHRASAL.items() for form in _inflect(lemma)}
+PHRASAL_CUE_FORMS["shrugged"] = PHRASAL_CUE_FORMS["shrugging"] = ("off",)
+
+
 # Nouns that report speech or belief ("the remarks", "his view is that", "claims that").
 REPORTING_NOUNS = frozenset(
     [
@@ -423,3 +435,40 @@ SPEAKING_VERBS = frozenset(
     ]
     for form in _inflect(verb)
 )
+
+
+# What a phrasal cue's object may be besides a reporting or hearsay noun: talk, speculation, and the weight of
+# something ("played down the significance of ...", "talked up the threat").
+_PHRASAL_OBJECTS = frozenset(
+    [
+        "talk",
+        "speculation",
+        "question",
+        "questions",
+        "significance",
+        "importance",
+        "implications",
+        "chance",
+        "chances",
+        "prospect",
+        "prospects",
+        "threat",
+        "differences",
+        "divisions",
+        "worries",
+        "idea",
+    ]
+)
+PHRASAL_CUE_OBJECTS = REPORTING_NOUNS | HEARSAY_NOUNS | _PHRASAL_OBJECTS
+
+
+def is_phrasal_cue(tok) -> bool:
+    """Is this verb token a phrasal reporting cue ("played down reports that ...", "shrugs off economy fears"):
+    its particle right after it and its direct object something said or thought (:data:`PHRASAL_CUE_OBJECTS`)."""
+    particles = PHRASAL_CUE_FORMS.get(tok.lower_)
+    if not particles or tok.i + 1 >= len(tok.doc):
+        return False
+    nxt = tok.doc[tok.i + 1]
+    if nxt.head.i != tok.i or nxt.lower_ not in particles:
+        return False
+    return any(c.dep_ == "dobj" and c.lower_ in PHRASAL_CUE_OBJECTS for c in tok.children)

@@ -20,7 +20,16 @@ from indexing.models import Claim, Span
 
 from . import claim_building, claim_hedges, cue_finders, pruning, quote_attribution, refinement, speakers
 from .cuemodel import load_cue_model
-from .cues import HEARSAY_NOUNS, LEARNED_THRESHOLD, REPORTING_NOUNS, _learned, cue_verb_forms, is_cue_verb
+from .cues import (
+    HEARSAY_NOUNS,
+    LEARNED_THRESHOLD,
+    PHRASAL_CUE_FORMS,
+    REPORTING_NOUNS,
+    _learned,
+    cue_verb_forms,
+    is_cue_verb,
+    is_phrasal_cue,
+)
 from .names import person_name
 from .quotes import QuoteIndex
 from .record import Attribution
@@ -188,7 +197,7 @@ class _Engine:
                     attr = self._in_poll(tok)
                 elif low == "with":
                     attr = self._with_predictions(tok)
-                elif (tok.tag_.startswith("VB") or _verb_by_role(tok)) and is_cue_verb(low):
+                elif (tok.tag_.startswith("VB") or _verb_by_role(tok)) and (is_cue_verb(low) or is_phrasal_cue(tok)):
                     attr = self._verb_attribution(tok)
                 elif tok.pos_ == "NOUN" and low in REPORTING_NOUNS:
                     attr = self._noun_view(tok)
@@ -340,7 +349,13 @@ def _watch_words() -> frozenset[str]:
     model = load_cue_model()
     heads = model.heads if model is not None else frozenset()
     return frozenset(
-        cue_verb_forms() | learned | REPORTING_NOUNS | HEARSAY_NOUNS | heads | {"according", "in", "with", ":"}
+        cue_verb_forms()
+        | learned
+        | PHRASAL_CUE_FORMS.keys()
+        | REPORTING_NOUNS
+        | HEARSAY_NOUNS
+        | heads
+        | {"according", "in", "with", ":"}
     )
 
 

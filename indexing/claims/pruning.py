@@ -11,7 +11,7 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
-from .cues import _inflect, cue_verb_forms
+from .cues import _inflect, cue_verb_forms, is_phrasal_cue
 from .record import Attribution
 from .syntax import trim
 
@@ -195,4 +195,6 @@ def writers_report(eng: _Engine, attr: Attribution) -> bool:
     ):
         return False  # "scientists have expressed concerns that ...", "fans voiced fears that ...": a view reported
     low = verb.lower_
+    if is_phrasal_cue(verb):
+        return False  # "a spokesman played down the differences": a view of something said
     return low in _INTENT_FORMS or low not in cue_verb_forms() and low not in _VIEW_FORMS

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .cues import HEARSAY_NOUNS, WEAK_CUES, cue_verb_forms
+from .cues import HEARSAY_NOUNS, WEAK_CUES, cue_verb_forms, is_phrasal_cue
 from .record import Attribution
 from .source_types import classify_tokens
 from .sources import is_plausible_source
@@ -295,6 +295,7 @@ def plausible(eng: _Engine, attr: Attribution) -> bool:
         and verbs
         and not according
         and verbs[-1].lower_ not in cue_verb_forms()
+        and not is_phrasal_cue(verbs[-1])
         and not is_plausible_source(head)
     ):
         # A verb known only from the learned lexicon ("pushed", "drove") is a cue only when its
