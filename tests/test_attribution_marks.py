@@ -126,6 +126,44 @@ def test_the_expert_right_after_a_quoted_expert_is_that_person() -> None:
     assert claim.source_type == "named" and claim.speaker == "Max Houck"
 
 
+def test_he_after_an_unnamed_spokesman_is_that_spokesman_not_a_person_named_before() -> None:
+    text = (
+        "Senator Jim Cole visited Mr Blake on Monday. Climate change was an issue the prime minister wanted to "
+        "progress, said a spokesman. But he played down reports Mr Blake was planning a new treaty."
+    )
+    claim = claim_with(text, "new treaty")
+    assert (claim.source, claim.speaker, claim.source_type) == ("he", "a spokesman", "anonymous")
+    # a "he" after a spokeswoman's words is not hers: the person named before
+    text = "Senator Jim Cole visited Mr Blake. Trade was discussed, said a spokeswoman. He added that talks went well."
+    claim = claim_with(text, "talks went well")
+    assert (claim.speaker, claim.source_type) == ("Jim Cole", "named")
+
+
+def test_an_answer_names_the_unnamed_spokesman_a_he_points_back_to() -> None:
+    from app.compose.claim_sentences import render_claim
+    from app.compose.evidence import build_passages
+    from app.models import SearchResult
+
+    text = "A spokesman said the plant would reopen. He added that no jobs would go."
+    claims = analyze(text)
+    result = SearchResult(
+        rank=1,
+        chunk_id="plant:0",
+        article_id="plant",
+        title="Plant to reopen",
+        outlet=None,
+        text=text,
+        start=0,
+        end=len(text),
+        score=1.0,
+        claims=claims,
+    )
+    passage = next(p for p in build_passages([result]) if "no jobs" in p.text)
+    claim = next(c for c in passage.claims if "no jobs" in c.text)
+    assert claim.source_type == "anonymous"
+    assert render_claim(claim, passage).startswith("A spokesman added that no jobs would go")
+
+
 def test_a_headline_is_never_the_source() -> None:
     text = "Lender 'mislays' customer records\n\nThe Bank of Calder has revealed it has lost four backup tapes."
     claim = claim_with(text, "backup tapes")

@@ -16,7 +16,7 @@ from .cues import HEARSAY_NOUNS
 from .hedges import find_hedge_spans
 from .names import person_name
 from .record import Attribution
-from .source_nouns import DEMONYMS, ORG_HEADS
+from .source_nouns import ANONYMOUS_PEOPLE, DEMONYMS, ORG_HEADS
 from .source_types import classify_tokens
 from .sources import can_speak
 from .syntax import char_span, runs
@@ -267,10 +267,18 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             if name is not None and " " not in name:
                 name = None  # a one-word apposition is no full name to go by
         person = name is not None or (head.lower_ in ("he", "she") and speaker is not None) or described is not None
+        # "..., said a spokesman. But he played down ...": an unnamed person who speaks is who a "he" or "she"
+        # right after points back to, not a person named before them
+        unnamed_person = source_type == "anonymous" and head.tag_ == "NN" and head.lower_ in ANONYMOUS_PEOPLE
         if name is not None and speaker is None and name != source:
             speaker = eng.resolver.full_name(name)  # "Ana Ruiz, the head of the cooperative" -> "Ana Ruiz"
         if attr.source_text is None:
-            eng.resolver.note_source(head.i, speaker or source, source_type, plural, person)  # type: ignore[arg-type]
+            noted = speaker or source or ""
+            if unnamed_person and not person and noted.split(" ", 1)[0] in ("A", "An", "The", "One"):
+                noted = noted[:1].lower() + noted[1:]  # "A spokesman said ... But he ...": "But a spokesman ..."
+            if noted.count("(") > noted.count(")"):
+                noted += ")"  # "a spokesman for the British Phonographic Industry (BPI)"
+            eng.resolver.note_source(head.i, noted, source_type, plural, person or unnamed_person)  # type: ignore[arg-type]
     if attr.source:
         hedge_spans = [h for a, b in content for h in eng._hedge_spans(a, b)]
     else:

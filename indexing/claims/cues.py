@@ -318,7 +318,7 @@ def is_cue_verb(form: str, threshold: float = LEARNED_THRESHOLD) -> bool:
 # Phrasal verbs that report a speaker's view of something said or feared, with their particle: "X played down
 # reports that ...", "shrugged off claims", "laughed off suggestions", "talked up the threat". Neither word is
 # a cue alone ("played football", "shrugged off a knock"), so the object must be something said or thought
-# (:data:`PHRASAL_CUE_OBJECTS`); without it, "Kenyon has played down reports that Robben will return" was only
+# (:data:`PHRASAL_CUE_OBJECTS`); without it, "Vance has played down reports that Berg will return" was only
 # the anonymous "reports", and the named speaker's sentence carried ``[anonymous source]``.
 _PHRASAL = {"play": ("down",), "talk": ("up", "down"), "shrug": ("off",), "laugh": ("off",), "brush": ("off", "aside")}
 PHRASAL_CUE_FORMS = {form: particles for lemma, particles in _PHRASAL.items() for form in _inflect(lemma)}

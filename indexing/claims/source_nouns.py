@@ -4,7 +4,15 @@ documents and data (``INFO_HEADS``), and the modifiers that make a group of publ
 
 from __future__ import annotations
 
-__all__ = ["ANONYMOUS_HEADS", "BODY_DESCRIPTIONS", "DEMONYMS", "INFO_HEADS", "ORG_HEADS", "PEOPLE_FIGURE_MODIFIERS"]
+__all__ = [
+    "ANONYMOUS_HEADS",
+    "ANONYMOUS_PEOPLE",
+    "BODY_DESCRIPTIONS",
+    "DEMONYMS",
+    "INFO_HEADS",
+    "ORG_HEADS",
+    "PEOPLE_FIGURE_MODIFIERS",
+]
 
 
 # Head nouns of unnamed people and groups: with no name attached they make a source anonymous.
@@ -197,6 +205,44 @@ ANONYMOUS_HEADS = frozenset(
         "organisers",
         "volunteers",
     ]
+)
+
+
+# The unnamed single people of ANONYMOUS_HEADS ("a spokesman", "one official", "a source close to the talks"):
+# who a "he" or "she" after their words may point back to (not the plurals, groups, quantifiers and "nobody").
+_NOT_ONE_PERSON = frozenset(
+    [
+        "many",
+        "some",
+        "others",
+        "other",
+        "most",
+        "few",
+        "several",
+        "all",
+        "both",
+        "each",
+        "one",
+        "two",
+        "three",
+        "another",
+        "anyone",
+        "anybody",
+        "everyone",
+        "everybody",
+        "nobody",
+        "none",
+        "people",
+        "men",
+        "women",
+        "spokespeople",
+        "police",
+        "audience",
+        "crowd",
+    ]
+)
+ANONYMOUS_PEOPLE = frozenset(
+    w for w in ANONYMOUS_HEADS if w not in _NOT_ONE_PERSON and (not w.endswith("s") or w == "witness")
 )
 
 

@@ -280,7 +280,8 @@ class SpeakerResolver:
         elif person:
             self._last_source = (pos, name, source_type, plural)
             parts = strip_title(name).split()
-            if 2 <= len(parts) <= 4:  # a full name seen as a source resolves its surname later ("Ruiz said")
+            if source_type == "named" and 2 <= len(parts) <= 4:
+                # a full name seen as a source resolves its surname later ("Ruiz said")
                 self._full_names.setdefault(parts[-1].lower(), strip_title(name))
 
     def _gender(self, name: str) -> str | None:
@@ -289,6 +290,8 @@ class SpeakerResolver:
         parts = _bare_name(name).split()
         if not parts:
             return None
+        if parts[-1].lower() in ("spokesman", "spokeswoman", "man", "woman"):
+            return "f" if parts[-1].lower().endswith("woman") else "m"  # an unnamed speaker ("a spokeswoman")
         if parts[-1] not in self._genders:  # one search of the story per surname
             surname = re.escape(parts[-1])
             text = self.doc.text
@@ -331,7 +334,12 @@ class SpeakerResolver:
         if not candidates:
             return None, None
         # The most recent of: last singular source, last person mentioned, the recent main subject.
-        _pos, name, st = max(candidates, key=lambda c: c[0])
+        pos, name, st = max(candidates, key=lambda c: c[0])
+        if st == "anonymous" and any(self.doc[pos].sent.end <= start < head.i for start, _ in self._people_once()):
+            # "..., a spokesman said. Party spokesman Tom Vance has branded ... He said": a person named in a
+            # sentence after the unnamed speaker's may be the one meant; nobody is chosen (a person the speaker
+            # talks about in their own sentence does not count: "A spokeswoman said Ms Kelly ... But she added")
+            return None, None
         return name, st
 
     def person_described(self, head: Token) -> str | None:
