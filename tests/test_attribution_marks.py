@@ -139,6 +139,20 @@ def test_he_after_an_unnamed_spokesman_is_that_spokesman_not_a_person_named_befo
     assert (claim.speaker, claim.source_type) == ("Jim Cole", "named")
 
 
+def test_he_never_points_back_to_a_one_word_name_written_as_a_thing() -> None:
+    # "its investment": the company is no one a "he" can be; the analyst named before it is
+    text = (
+        "Portal rivals\n\nFor Jupiter analyst Nils Brand, Halvex's initial decision to put its investment in search on hold was an "
+        'error. "Halvex was busy building a portal and made a big mistake," he said.'
+    )
+    assert claim_with(text, "big mistake").speaker == "Nils Brand"
+    # a one-word name written as a person's ("midfielder Dario", "Lomax admitted he ...") still is one
+    text = 'Harbour midfielder Dario agreed it was odd. "It\'s not normal behaviour on his part," he said.'
+    assert claim_with(text, "not normal").speaker == "Dario"
+    text = 'Kestrel boss Ian Moss praised the fans. Lomax admitted he thought they were out. He said: "I was wrong."'
+    assert claim_with(text, "I was wrong").speaker == "Lomax"
+
+
 def test_an_answer_names_the_unnamed_spokesman_a_he_points_back_to() -> None:
     from app.compose.claim_sentences import render_claim
     from app.compose.evidence import build_passages

@@ -14,7 +14,7 @@ from indexing.models import Claim, Span
 
 from .cues import HEARSAY_NOUNS
 from .hedges import find_hedge_spans
-from .names import person_name
+from .names import person_name, written_as_person
 from .record import Attribution
 from .source_nouns import ANONYMOUS_PEOPLE, DEMONYMS, ORG_HEADS
 from .source_types import classify_tokens
@@ -266,7 +266,16 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             name = next((n for c in head.children if c.dep_ == "appos" and (n := person_name(c)) is not None), None)
             if name is not None and " " not in name:
                 name = None  # a one-word apposition is no full name to go by
-        person = name is not None or (head.lower_ in ("he", "she") and speaker is not None) or described is not None
+        # a one-word name is a person a "he" may point back to only when the story gives it a first name, or
+        # writes it as a person's (:func:`written_as_person`): "For analyst X, Yahoo's decision to put its
+        # investment ... was an error. ... he said" is not Yahoo's
+        one_word = name is not None and " " not in name and eng.resolver.full_name(name) == name
+        person = (
+            name is not None
+            and not (one_word and not written_as_person(head))
+            or (head.lower_ in ("he", "she") and speaker is not None)
+            or described is not None
+        )
         # "..., said a spokesman. But he played down ...": an unnamed person who speaks is who a "he" or "she"
         # right after points back to, not a person named before them
         unnamed_person = source_type == "anonymous" and head.tag_ == "NN" and head.lower_ in ANONYMOUS_PEOPLE

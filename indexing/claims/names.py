@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 from .sources import _TITLE, strip_title
 
-__all__ = ["person_name"]
+__all__ = ["person_name", "written_as_person"]
 
 
 _NOT_PERSON_ENTS = frozenset(["ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"])
@@ -197,6 +197,11 @@ def _surname(head: Token) -> bool:
         return True  # "its director, Karl Deans"
     if head.dep_ == "nsubj" and head.head.tag_ == "VBZ":
         return True
+    return titled_in_story(head)
+
+
+def titled_in_story(head: Token) -> bool:
+    """The story writes this word after a title somewhere ("Mr Deans", "Dr Okafor"): a person's surname."""
     doc = head.doc
     return any(_is_title(t) and t.i + 1 < len(doc) and doc[t.i + 1].text == head.text for t in doc)
 
@@ -204,3 +209,27 @@ def _surname(head: Token) -> bool:
 def _is_title(tok: Token) -> bool:
     """ "Mr", "Dr.", "Senator": a word :func:`strip_title` takes off a name."""
     return _TITLE.fullmatch(f"{tok.text} ") is not None
+
+
+_PERSON_PRONOUNS = frozenset(["he", "his", "him", "she", "her"])
+_THING_PRONOUNS = frozenset(["it", "its"])
+
+
+def written_as_person(head: Token) -> bool:
+    """Does the story write this one-word name as a person's: a title or a role before it ("Mr Deans",
+    "midfielder Deco", :func:`_surname`'s signs but a present-tense verb), else the first "he"/"his"/"she"/"her"
+    rather than "it"/"its" after it in its sentence ("Gerrard admitted he thought ...", against "Yahoo's decision
+    to put its investment ...", "Russia had indicated it would ...")."""
+    if titled_in_story(head):
+        return True
+    for c in head.children:
+        if c.dep_ == "compound" and c.i < head.i and c.pos_ == "NOUN" and c.text.islower():
+            return True
+        if c.dep_ == "appos" and c.tag_ == "NN":
+            return True
+    for t in head.doc[head.i + 1 : head.sent.end]:
+        if t.lower_ in _PERSON_PRONOUNS:
+            return True
+        if t.lower_ in _THING_PRONOUNS and not (t.lower_ == "it" and t.dep_ == "nsubj" and t.head.lemma_ == "be"):
+            return False  # "it was not typical of ..." is no one's "it"
+    return False
