@@ -153,6 +153,20 @@ def test_he_never_points_back_to_a_one_word_name_written_as_a_thing() -> None:
     assert claim_with(text, "I was wrong").speaker == "Lomax"
 
 
+def test_a_hyphenated_surname_is_one_person_through_title_party_and_pronoun() -> None:
+    text = (
+        "Party row\n\nLabour MP Ana Lopez-Ruiz said the plan was dead. On Thursday Ms Lopez-Ruiz told reporters "
+        "the vote was lost. She said she would stand again."
+    )
+    assert {c.speaker for c in analyze(text) if c.attributed} == {"Ana Lopez-Ruiz"}
+    # an outlet is nobody's "he": the words go to the person quoted before it
+    text = (
+        "Party row\n\nFormer host Robert Haldane-Pike has quit the party. Mr Haldane-Pike told Harbour News "
+        "it had gone AWOL. He said there was support for a new party."
+    )
+    assert claim_with(text, "new party").speaker == "Robert Haldane-Pike"
+
+
 def test_an_answer_names_the_unnamed_spokesman_a_he_points_back_to() -> None:
     from app.compose.claim_sentences import render_claim
     from app.compose.evidence import build_passages

@@ -16,6 +16,32 @@ __all__ = ["person_name", "written_as_person"]
 
 
 _NOT_PERSON_ENTS = frozenset(["ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"])
+# Titles only a person carries: "Mr Kilroy-Silk" is a person whatever the entity tagger made of the name.
+_PERSONAL_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord"])
+# Capitalised words the parser may join to the front of a name: days, a party's member ("Tory"), "MP".
+_BEFORE_NAMES = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "tory",
+        "labour",
+        "conservative",
+        "democrat",
+        "republican",
+        "mp",
+        "mep",
+        "msp",
+    ]
+)
+# The last word of a news outlet's name, never of a person's ("Sky News", "the Sunday Times", "Radio Five").
+_OUTLET_WORDS = frozenset(
+    ["news", "times", "post", "journal", "telegraph", "herald", "gazette", "tribune", "chronicle", "radio", "tv"]
+)
 
 
 def person_name(head: Token) -> str | None:
@@ -26,11 +52,17 @@ def person_name(head: Token) -> str | None:
     non-person entity."""
     if (head.pos_ != "PROPN" or head.tag_ == "NNPS") and not _plural_surname(head):
         return None
+    # "Mr Kilroy-Silk": a personal title makes a person, whatever the entity tagger read ("Kilroy-Silk" as ORG)
+    titled = any(
+        c.dep_ == "compound" and c.i < head.i and c.lower_.rstrip(".") in _PERSONAL_TITLES for c in head.children
+    )
     if (
         head.ent_type_ in _NOT_PERSON_ENTS
+        and not titled
         or not head.text[:1].isupper()
         or head.lower_ in ORG_HEADS
         or head.lower_ in INFO_HEADS
+        or head.lower_ in _OUTLET_WORDS
     ):
         return None
     parts = []
@@ -42,7 +74,18 @@ def person_name(head: Token) -> str | None:
             return None  # "the Greens", "the Guardian": a name with "the" is not a person's
         if dep in ("compound", "flat") and c.pos_ == "PROPN":
             parts.append(c)
-    if any(c.lower_ in ORG_HEADS or c.ent_type_ in _NOT_PERSON_ENTS or not c.text[:1].isupper() for c in parts):
+        elif dep == "punct" and c.text == "-" and not c.whitespace_ and not c.doc[c.i - 1].whitespace_:
+            # a hyphenated surname: "Robert Kilroy-Silk", "Peter Brabeck-Letmathe"; the first name may hang on
+            # the surname's first half ("Robert" under "Kilroy")
+            parts.append(c)
+            first = c.doc[c.i - 1]
+            if first in parts:
+                parts.extend(k for k in first.children if k.dep_ in ("compound", "flat") and k.pos_ == "PROPN")
+    if any(
+        c.lower_ in ORG_HEADS or c.ent_type_ in _NOT_PERSON_ENTS and not titled or not c.text[:1].isupper()
+        for c in parts
+        if c.text != "-"
+    ):
         return None
     if not parts:
         # "Director, Ines Varga, said ...": a one-word role, capitalised, whose apposition names the person
@@ -52,9 +95,15 @@ def person_name(head: Token) -> str | None:
                 if named is not None and " " in named:
                     return named
     toks = sorted([*parts, head], key=lambda t: t.i)
-    if toks[-1].i - toks[0].i + 1 != len(toks):
+    if toks[-1].i - toks[0].i + 1 != len(toks) or toks[0].text == "-":
         return None
-    return strip_title(" ".join(t.text for t in toks)) or None
+    # words the parser joined to the front of a name: "On Thursday Mr Kilroy-Silk", "fellow Tory David Heathcoat-Amory"
+    titles = [k for k, t in enumerate(toks[:-1]) if k and t.lower_.rstrip(".") in ("mr", "mrs", "ms", "miss", "dr")]
+    if titles:
+        toks = toks[titles[-1] :]
+    while len(toks) > 2 and (toks[0].lower_ in _BEFORE_NAMES or toks[0].ent_type_ in ("NORP", "DATE")):
+        toks = toks[1:]
+    return strip_title(" ".join(head.doc[toks[0].i : toks[-1].i + 1].text.split())) or None
 
 
 # Capitalised plurals that name a group, never one person's surname ("House Democrats", "the Lib Dems").
