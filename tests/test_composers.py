@@ -611,6 +611,23 @@ def test_it_is_understood_keeps_the_anonymous_mark(embedder) -> None:
     assert sentence.text.startswith("It is understood that the board")
 
 
+def test_it_is_understood_keeps_the_anonymous_mark_beside_a_named_nested_claim(embedder) -> None:
+    """The engine reads "It is understood that [the board ... asked him to reconsider]" as an unnamed source's
+    claim and, nested in it, the board's: the answer says the sentence once, with [anonymous source]."""
+    from indexing.claims import analyze
+
+    text = (
+        "It is understood that the board also considered the chairman's resignation and asked him to reconsider "
+        "his decision. The chairman declined to comment."
+    )
+    claims = analyze(text)
+    assert {c.source_type for c in claims if c.attributed} == {"anonymous", "named"}
+    question = "What did the board reportedly ask the chairman to do about his resignation?"
+    draft = _draft_for(embedder, question, text, claims, "Board meets on resignation")
+    said = [s for s in draft.sentences if "reconsider" in s.text]
+    assert len(said) == 1 and has_anonymous_mark(said[0].text), [s.text for s in draft.sentences]
+
+
 def test_a_quotation_nobody_is_credited_with_is_shown_as_an_unnamed_speakers(embedder) -> None:
     """'"The picture will look exactly the same."' with no speaker in the article: never the answer's own
     voice or the outlet's statement, and marked anonymous."""

@@ -123,6 +123,18 @@ def _says_something(text: str) -> bool:
     return words >= 2 or (words == 1 and bool(_FINITE.search(text)))
 
 
+def _unnamed_told(claim: Claim, text: str) -> bool:
+    """An anonymous claim credited to nobody written ("It is understood that ...", "The striker is understood to
+    ...", "there are rumours that ...", "it is estimated"), as opposed to the journalist's own hedge ("Union
+    members are expected to vote": no source, whatever type a store gave it)."""
+    if claim.source_type != "anonymous" or not claim.cue:
+        return False
+    cue = claim.cue.lower()
+    if not (claim.source or "").strip() and (cue in HEARSAY_NOUNS or cue.split()[-1] == "understood"):
+        return True
+    return re.search(rf"\bit\s+{re.escape(claim.cue)}\b", text, re.IGNORECASE) is not None
+
+
 def _sentence_case(text: str) -> str:
     """An answer sentence cut from inside an article's sentence ("However, the court said ..." -> "the court
     said ...") starts with a capital; a word written with one inside it ("eBay", "iPod") stays as it is."""
@@ -290,7 +302,10 @@ class ExtractiveComposer:
             if c.attributed and has_source(c) and _says_something(c.text) and not _source_inside_content(c)
         ]
         if attributed:
-            return attributed
+            # "It is understood that [the board asked him to stay]": the board's claim is said, and so is the
+            # one nobody is named for, so the sentence keeps [anonymous source] (as it does alone, below)
+            told = [c for c in passage.claims if c.attributed and not has_source(c) and _unnamed_told(c, passage.text)]
+            return sorted(attributed + told, key=lambda c: c.start or 0) if told else attributed
         hedges: list[str] = []
         for c in passage.claims:
             hedges.extend(h for h in c.hedges if h not in hedges)
@@ -301,16 +316,7 @@ class ExtractiveComposer:
         # unnamed told the journalist (DESIGN: anonymous), so the sentence keeps the anonymous mark; the same for
         # rumours or reports credited to nobody ("there are rumours that ..."). "Union members are expected to
         # vote" is the journalist's own hedge, not a source, even where a store typed it anonymous
-        unnamed = _bare_quotation(passage.text) or any(
-            c.source_type == "anonymous"
-            and c.cue
-            and (
-                not (c.source or "").strip()
-                and (c.cue.lower() in HEARSAY_NOUNS or c.cue.lower().split()[-1] == "understood")
-                or re.search(rf"\bit\s+{re.escape(c.cue)}\b", passage.text, re.IGNORECASE)
-            )
-            for c in passage.claims
-        )
+        unnamed = _bare_quotation(passage.text) or any(_unnamed_told(c, passage.text) for c in passage.claims)
         return [
             Claim(
                 text=passage.text,
