@@ -628,6 +628,21 @@ def test_it_is_understood_keeps_the_anonymous_mark_beside_a_named_nested_claim(e
     assert len(said) == 1 and has_anonymous_mark(said[0].text), [s.text for s in draft.sentences]
 
 
+def test_an_unnamed_report_beside_a_named_claim_does_not_repeat_the_named_words(embedder) -> None:
+    from indexing.claims import analyze
+
+    text = (
+        "In the valley it is feared as many as 5,000 mill workers could lose their jobs, and Mr Osei said he "
+        "expected more mills to close."
+    )
+    claims = analyze(text)
+    assert {c.source_type for c in claims if c.attributed} == {"anonymous", "named"}
+    draft = _draft_for(embedder, "How many mill workers could lose their jobs?", text, claims, "Mills close")
+    assert sum("expected more mills to close" in s.text for s in draft.sentences) == 1, [
+        s.text for s in draft.sentences
+    ]
+
+
 def test_a_quotation_nobody_is_credited_with_is_shown_as_an_unnamed_speakers(embedder) -> None:
     """'"The picture will look exactly the same."' with no speaker in the article: never the answer's own
     voice or the outlet's statement, and marked anonymous."""

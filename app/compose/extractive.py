@@ -123,6 +123,13 @@ def _says_something(text: str) -> bool:
     return words >= 2 or (words == 1 and bool(_FINITE.search(text)))
 
 
+def _holds(outer: Claim, inner: Claim) -> bool:
+    """``inner``'s words lie inside ``outer``'s content (a claim nested in another's report)."""
+    if None in (outer.start, outer.end, inner.start, inner.end):
+        return False
+    return outer.start <= inner.start and inner.end <= outer.end  # type: ignore[operator]
+
+
 def _unnamed_told(claim: Claim, text: str) -> bool:
     """An anonymous claim credited to nobody written ("It is understood that ...", "The striker is understood to
     ...", "there are rumours that ...", "it is estimated"), as opposed to the journalist's own hedge ("Union
@@ -303,8 +310,16 @@ class ExtractiveComposer:
         ]
         if attributed:
             # "It is understood that [the board asked him to stay]": the board's claim is said, and so is the
-            # one nobody is named for, so the sentence keeps [anonymous source] (as it does alone, below)
-            told = [c for c in passage.claims if c.attributed and not has_source(c) and _unnamed_told(c, passage.text)]
+            # one nobody is named for that holds it, so the sentence keeps [anonymous source] (as it does alone,
+            # below); one beside a named claim ("it is feared that X, and Y said Z") is not said over again
+            told = [
+                c
+                for c in passage.claims
+                if c.attributed
+                and not has_source(c)
+                and _unnamed_told(c, passage.text)
+                and any(_holds(c, other) for other in attributed)
+            ]
             return sorted(attributed + told, key=lambda c: c.start or 0) if told else attributed
         hedges: list[str] = []
         for c in passage.claims:
