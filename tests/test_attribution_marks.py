@@ -167,6 +167,18 @@ def test_a_hyphenated_surname_is_one_person_through_title_party_and_pronoun() ->
     assert claim_with(text, "new party").speaker == "Robert Haldane-Pike"
 
 
+def test_a_peer_is_named_by_the_title_in_an_apposition_and_after_he() -> None:
+    text = (
+        "Law news\n\nThe Attorney General, Lord Garrow, said the advice was clear. He added that he had not been "
+        "pressed. Liberal chief executive Lord Tennant suggested the vote was lost."
+    )
+    speakers = [c.speaker for c in analyze(text) if c.attributed]
+    assert speakers == ["Lord Garrow", "Lord Garrow", "Lord Tennant"], speakers
+    # a knight's title is no part of the name; a peer's full name stays the one the story gave
+    text = "Club news\n\nSir Tom Vance said the side was tired. He added that rest would help."
+    assert {c.speaker for c in analyze(text) if c.attributed} == {"Tom Vance"}
+
+
 def test_an_answer_names_the_unnamed_spokesman_a_he_points_back_to() -> None:
     from app.compose.claim_sentences import render_claim
     from app.compose.evidence import build_passages

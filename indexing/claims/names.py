@@ -16,6 +16,7 @@ __all__ = ["person_name", "written_as_person"]
 
 
 _NOT_PERSON_ENTS = frozenset(["ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"])
+_PEERAGE = frozenset(["lord", "lady", "baroness", "baron"])
 # Titles only a person carries: "Mr Kilroy-Silk" is a person whatever the entity tagger made of the name.
 _PERSONAL_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord"])
 # Capitalised words the parser may join to the front of a name: days, a party's member ("Tory"), "MP".
@@ -103,7 +104,11 @@ def person_name(head: Token) -> str | None:
         toks = toks[titles[-1] :]
     while len(toks) > 2 and (toks[0].lower_ in _BEFORE_NAMES or toks[0].ent_type_ in ("NORP", "DATE")):
         toks = toks[1:]
-    return strip_title(" ".join(head.doc[toks[0].i : toks[-1].i + 1].text.split())) or None
+    written = " ".join(head.doc[toks[0].i : toks[-1].i + 1].text.split())
+    name = strip_title(written)
+    if name and name != written and " " not in name and toks[0].lower_ in _PEERAGE:
+        return f"{toks[0].text} {name}"  # a peer is named by the title: "Lord Goldsmith", not "Goldsmith"
+    return name or None
 
 
 # Capitalised plurals that name a group, never one person's surname ("House Democrats", "the Lib Dems").

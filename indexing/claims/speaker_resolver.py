@@ -106,9 +106,18 @@ def _body_description(head: Token) -> bool:
     return len(children) == 1 and children[0].dep_ == "det" and children[0].lower_ == "the"
 
 
+_PEERAGE = ("lord", "lady", "baroness", "baron")
+
+
 def _bare_name(text: str) -> str:
-    """A mention as a name: without a possessive "'s" and a title ("Mayor Ines Marlowe's" -> "Ines Marlowe")."""
-    return strip_title(text.replace("\u2019s", "").replace("'s", "").strip())
+    """A mention as a name: without a possessive "'s" and a title ("Mayor Ines Marlowe's" -> "Ines Marlowe"); a
+    peer keeps the title that names them ("Lord Goldsmith")."""
+    text = text.replace("\u2019s", "").replace("'s", "").strip()
+    bare = strip_title(text)
+    first = text.split(" ", 1)[0]
+    if bare and bare != text and " " not in bare and first.lower() in _PEERAGE:
+        return f"{first} {bare}"
+    return bare
 
 
 class SpeakerResolver:
@@ -262,7 +271,7 @@ class SpeakerResolver:
             self._ent_at += 1
             name = _bare_name(text)
             parts = name.split()
-            if len(parts) >= 2:
+            if len(parts) >= 2 and parts[0].lower() not in _PEERAGE:
                 self._full_names.setdefault(parts[-1].lower(), name)
             self._last_person = (start, self.full_name(name))
 
