@@ -179,6 +179,24 @@ def test_a_peer_is_named_by_the_title_in_an_apposition_and_after_he() -> None:
     assert {c.speaker for c in analyze(text) if c.attributed} == {"Tom Vance"}
 
 
+def test_the_role_a_person_was_named_with_points_back_to_them() -> None:
+    text = (
+        "Mills news\n\nTory leader Tom Vance said the deal was a mistake. But the Tory leader argued that the "
+        "mills could be saved."
+    )
+    assert claim_with(text, "could be saved").speaker == "Tom Vance"
+    text = (
+        "Mills news\n\nAna Ruiz, the firm's finance director, gave the figures. The finance director said costs fell."
+    )
+    assert claim_with(text, "costs fell").speaker == "Ana Ruiz"
+    # "the prime minister" is not the development minister named before
+    text = (
+        "Aid news\n\nDevelopment minister Ana Ruiz set out the plan. The prime minister denied all that, saying "
+        "the economy came first."
+    )
+    assert claim_with(text, "economy came first").speaker != "Ana Ruiz"
+
+
 def test_an_answer_names_the_unnamed_spokesman_a_he_points_back_to() -> None:
     from app.compose.claim_sentences import render_claim
     from app.compose.evidence import build_passages

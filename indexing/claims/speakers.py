@@ -52,6 +52,7 @@ def name_described_speakers(eng: _Engine, attrs: list[Attribution], claims: list
 
     The claim keeps its source as written; ``speaker`` becomes the name and ``source_type`` named."""
     people: list[tuple[int, str, str]] | None = None
+    roles_before: list[tuple[int, str, str, set[str]]] | None = None
     sent_of: dict[int, int] = {}
     for k, (attr, claim) in enumerate(zip(attrs, claims, strict=True)):
         head = attr.source_head
@@ -73,6 +74,29 @@ def name_described_speakers(eng: _Engine, attrs: list[Attribution], claims: list
         name = next((n for i, role, n in people if role == head.lower_ and head.i < i < later), None)
         if name is None and dets[0] == "the":
             name = eng._named_next(k, attrs, claims, sent_of)
+        if name is None and dets[0] == "the":
+            # "Harbour chief executive Ana Ruiz unveiled the results. The chief executive said ...": the person
+            # named with that role just before (this sentence or the three before it)
+            if roles_before is None:
+                roles_before = _roles_with_names(eng)
+            earliest = head.sent.start
+            for _ in range(3):
+                earliest = eng.doc[max(earliest - 1, 0)].sent.start
+            # the description's defining words must be the role's too: "the prime minister" is not a
+            # development minister, "the chief executive" is a chief executive ("the French coach" is the coach)
+            defining = {
+                c.lower_
+                for c in head.children
+                if c.dep_ == "compound" or (c.dep_ == "amod" and c.lower_ in _DEFINING_MODIFIERS)
+            }
+            name = next(
+                (
+                    n
+                    for i, role, n, words in reversed(roles_before)
+                    if role == head.lower_ and earliest <= i < head.i and defining <= words
+                ),
+                None,
+            )
         if name is not None:
             claim.speaker = name
             claim.source_type = "named"
@@ -128,6 +152,39 @@ def role_names(eng: _Engine) -> list[tuple[int, str, str]]:
             if name is not None and " " in name:
                 out.append((min(r.i, t.i), r.lower_, name))
     return out
+
+
+# Modifiers that make a different office of the same noun: "prime minister" is no "foreign minister".
+_DEFINING_MODIFIERS = frozenset(
+    ["prime", "deputy", "chief", "foreign", "home", "finance", "vice", "assistant", "shadow", "general", "former"]
+)
+
+
+def _roles_with_names(eng: _Engine) -> list[tuple[int, str, str, set[str]]]:
+    """(token index, role noun, person name, the role's words), in text order, for every person written with a
+    role: "chief executive Ana Ruiz", "Defence minister Jon Reed" (the role before the name), "Ana Ruiz, the
+    firm's finance director" (the role in apposition, with any determiner)."""
+    doc = eng.doc
+    out = []
+    for t in doc:
+        if t.pos_ != "PROPN" or t.dep_ in ("compound", "flat"):
+            continue
+        name = person_name(t)
+        if name is None or " " not in name:
+            continue
+        # the role right before the name ("chief executive Ana Ruiz", "Chelsea manager Jon Reed"), however the
+        # parser hung it: the common noun nearest the name's first word, with the words before it
+        first = min([t.i, *(c.i for c in t.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN")])
+        if first > 0 and doc[first - 1].tag_ == "NN" and doc[first - 1].text.islower():
+            k = first - 1
+            while k > 0 and first - k < 4 and doc[k - 1].tag_ in ("NN", "NNP", "JJ") and doc[k - 1].is_alpha:
+                k -= 1
+            out.append((t.i, doc[first - 1].lower_, name, {w.lower_ for w in doc[k:first]}))
+        for c in t.children:
+            if c.dep_ == "appos" and c.tag_ == "NN" and c.i > t.i:
+                # "Ana Ruiz, the firm's finance director"
+                out.append((t.i, c.lower_, name, {w.lower_ for w in c.subtree}))
+    return sorted(out, key=lambda r: r[0])
 
 
 def named_next(
