@@ -198,24 +198,13 @@ def test_the_role_a_person_was_named_with_points_back_to_them() -> None:
 
 
 def test_an_answer_names_the_unnamed_spokesman_a_he_points_back_to() -> None:
+    from chain_fixtures import one_chunk
+
     from app.compose.claim_sentences import render_claim
     from app.compose.evidence import build_passages
-    from app.models import SearchResult
 
     text = "A spokesman said the plant would reopen. He added that no jobs would go."
-    claims = analyze(text)
-    result = SearchResult(
-        rank=1,
-        chunk_id="plant:0",
-        article_id="plant",
-        title="Plant to reopen",
-        outlet=None,
-        text=text,
-        start=0,
-        end=len(text),
-        score=1.0,
-        claims=claims,
-    )
+    result = one_chunk(text, analyze(text), title="Plant to reopen")
     passage = next(p for p in build_passages([result]) if "no jobs" in p.text)
     claim = next(c for c in passage.claims if "no jobs" in c.text)
     assert claim.source_type == "anonymous"
