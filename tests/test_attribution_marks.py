@@ -151,6 +151,9 @@ def test_he_never_points_back_to_a_one_word_name_written_as_a_thing() -> None:
     assert claim_with(text, "not normal").speaker == "Dario"
     text = 'Kestrel boss Ian Moss praised the fans. Lomax admitted he thought they were out. He said: "I was wrong."'
     assert claim_with(text, "I was wrong").speaker == "Lomax"
+    # "made it clear" is nobody's "it"
+    text = 'Kestrel boss Ian Moss praised the fans. Lomax made it clear that he would stay. "I am happy," he said.'
+    assert claim_with(text, "I am happy").speaker == "Lomax"
 
 
 def test_a_hyphenated_surname_is_one_person_through_title_party_and_pronoun() -> None:
@@ -195,6 +198,32 @@ def test_the_role_a_person_was_named_with_points_back_to_them() -> None:
         "the economy came first."
     )
     assert claim_with(text, "economy came first").speaker != "Ana Ruiz"
+    # "the top seed" is not the fifth seed named before
+    text = "Tennis news\n\nFifth seed Tom Vance lost in three sets. The top seed said he had played well."
+    assert claim_with(text, "played well").speaker != "Tom Vance"
+
+
+def test_which_unnamed_speaker_a_he_or_she_points_back_to() -> None:
+    # a spokesman named with a title in apposition is named, and so is the "he" after
+    text = (
+        "News\n\nA spokesman for the builders, Dr Vance, told the BBC prices would fall. He said the firm would gain."
+    )
+    assert claim_with(text, "firm would gain").speaker == "Dr Vance"
+    # a person the unnamed speaker talks about, in the pronoun's own sentence, may be the one meant: nobody
+    text = "News\n\nA spokesman said Tom Kell had friends in common with Ana Ruiz, who he described as brave."
+    assert all(c.speaker != "a spokesman" for c in analyze(text) if c.source == "he")
+    # a definite description right after a named person spoke is that person again ...
+    text = (
+        "News\n\nThe Greens' Ana Ruiz has written to the minister. She said the plan was unsafe. The party's "
+        'transport leader argued the law was clear. She said: "We need answers."'
+    )
+    assert claim_with(text, "We need answers").speaker == "Ana Ruiz"
+    # ... unless a person owns it: the president's aide is someone else
+    text = (
+        "News\n\nPresident Tomas Ruiz spoke on Monday. President Ruiz's chief aide said the tax was needed. "
+        '"The tax applies only to dollars," he said.'
+    )
+    assert claim_with(text, "only to dollars").source_type == "anonymous"
 
 
 def test_an_answer_names_the_unnamed_spokesman_a_he_points_back_to() -> None:

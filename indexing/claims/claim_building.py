@@ -14,7 +14,7 @@ from indexing.models import Claim, Span
 
 from .cues import HEARSAY_NOUNS
 from .hedges import find_hedge_spans
-from .names import person_name, written_as_person
+from .names import person_name, titled_word, written_as_person
 from .record import Attribution
 from .source_nouns import ANONYMOUS_PEOPLE, DEMONYMS, ORG_HEADS
 from .source_types import classify_tokens
@@ -263,9 +263,15 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
         if name is None and speaker is None and attr.source_text is None and head.tag_ not in ("NNS", "NNPS"):
             # "Harbor Building chairwoman, Meredith Hallam, said": the role heads the mention, the person is its
             # apposition
-            name = next((n for c in head.children if c.dep_ == "appos" and (n := person_name(c)) is not None), None)
-            if name is not None and " " not in name:
-                name = None  # a one-word apposition is no full name to go by
+            appos = next((c for c in head.children if c.dep_ == "appos" and person_name(c) is not None), None)
+            name = person_name(appos) if appos is not None else None
+            if appos is not None and name is not None and " " not in name:
+                # a one-word apposition is no full name to go by, unless a title makes it one ("A spokesman for
+                # the builders, Dr Vance, told ..."): then the person speaks, named
+                title = next((t for t in appos.children if t.dep_ == "compound" and titled_word(t)), None)
+                name = f"{title.text} {name}" if title is not None else None
+                if name is not None:
+                    source_type = "named"
         # a one-word name is a person a "he" may point back to only when the story gives it a first name, or
         # writes it as a person's (:func:`written_as_person`): "For analyst X, Yahoo's decision to put its
         # investment ... was an error. ... he said" is not Yahoo's
@@ -278,7 +284,21 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
         )
         # "..., said a spokesman. But he played down ...": an unnamed person who speaks is who a "he" or "she"
         # right after points back to, not a person named before them
-        unnamed_person = source_type == "anonymous" and head.tag_ == "NN" and head.lower_ in ANONYMOUS_PEOPLE
+        # (an indefinite one or a spokesperson; a definite description right after a named person spoke is that
+        # person written another way: "Ms X has written to ... She said ... The party's parliamentary leader
+        # argued ... She said", unless a person owns it: "President Ruiz's chief aide said ... he said")
+        unnamed_person = (
+            source_type == "anonymous"
+            and head.tag_ == "NN"
+            and head.lower_ in ANONYMOUS_PEOPLE
+            and (
+                head.lower_.startswith("spokes")
+                or head.lower_ == "source"
+                or not any(c.dep_ in ("poss", "det") and c.lower_ not in ("a", "an", "another") for c in head.children)
+                or eng.resolver.last_person(head.i) is None
+                or any(c.dep_ == "poss" and person_name(c) is not None for c in head.children)  # "Ruiz's aide"
+            )
+        )
         if name is not None and speaker is None and name != source:
             speaker = eng.resolver.full_name(name)  # "Ana Ruiz, the head of the cooperative" -> "Ana Ruiz"
         if attr.source_text is None:

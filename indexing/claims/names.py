@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 from .sources import _TITLE, strip_title
 
-__all__ = ["person_name", "written_as_person"]
+__all__ = ["person_name", "titled_word", "written_as_person"]
 
 
 _NOT_PERSON_ENTS = frozenset(["ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"])
@@ -266,7 +266,6 @@ def _is_title(tok: Token) -> bool:
 
 
 _PERSON_PRONOUNS = frozenset(["he", "his", "him", "she", "her"])
-_THING_PRONOUNS = frozenset(["it", "its"])
 
 
 def written_as_person(head: Token) -> bool:
@@ -284,6 +283,13 @@ def written_as_person(head: Token) -> bool:
     for t in head.doc[head.i + 1 : head.sent.end]:
         if t.lower_ in _PERSON_PRONOUNS:
             return True
-        if t.lower_ in _THING_PRONOUNS and not (t.lower_ == "it" and t.dep_ == "nsubj" and t.head.lemma_ == "be"):
-            return False  # "it was not typical of ..." is no one's "it"
+        if t.lower_ == "its" or (
+            t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ == "VERB" and t.head.lemma_ != "be"
+        ):
+            return False  # "it was not typical of ...", "made it clear": no one's "it"
     return False
+
+
+def titled_word(tok: Token) -> bool:
+    """ "Mr", "Dr.", "Ms": a title only a person carries (:data:`_PERSONAL_TITLES`)."""
+    return tok.lower_.rstrip(".") in _PERSONAL_TITLES

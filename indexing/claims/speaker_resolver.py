@@ -344,7 +344,11 @@ class SpeakerResolver:
             return None, None
         # The most recent of: last singular source, last person mentioned, the recent main subject.
         pos, name, st = max(candidates, key=lambda c: c[0])
-        if st == "anonymous" and any(self.doc[pos].sent.end <= start < head.i for start, _ in self._people_once()):
+        # a person named between them: in a later sentence than the unnamed speaker's, or in the pronoun's own
+        # sentence when the speaker is in it too ("A spokesman said Mr Kell had friends in common with Ms
+        # Ruiz, who he described as ...")
+        after = self.doc[pos].sent.end if self.doc[pos].sent.start != head.sent.start else pos + 1
+        if st == "anonymous" and any(after <= start < head.i for start, _ in self._people_once()):
             # "..., a spokesman said. Party spokesman Tom Vance has branded ... He said": a person named in a
             # sentence after the unnamed speaker's may be the one meant; nobody is chosen (a person the speaker
             # talks about in their own sentence does not count: "A spokeswoman said Ms Kelly ... But she added")

@@ -156,7 +156,37 @@ def role_names(eng: _Engine) -> list[tuple[int, str, str]]:
 
 # Modifiers that make a different office of the same noun: "prime minister" is no "foreign minister".
 _DEFINING_MODIFIERS = frozenset(
-    ["prime", "deputy", "chief", "foreign", "home", "finance", "vice", "assistant", "shadow", "general", "former"]
+    [
+        "prime",
+        "deputy",
+        "chief",
+        "foreign",
+        "home",
+        "finance",
+        "vice",
+        "assistant",
+        "shadow",
+        "general",
+        "former",
+        "top",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "new",
+        "old",
+        "last",
+        "next",
+        "current",
+        "acting",
+        "interim",
+    ]
 )
 
 
