@@ -37,6 +37,7 @@ __all__ = [
     "rank_passages",
     "sentence_spans",
     "source_mentioned",
+    "sources_naming",
     "speaks_for",
     "time_sensitive",
 ]
@@ -322,15 +323,23 @@ def _roles(words: set[str]) -> set[str]:
     return {_ROLE_SYNONYMS.get(w, w) for w in words}
 
 
+def sources_naming(name: str, claims: Sequence[Claim]) -> list[str]:
+    """The sources of ``claims`` (whitespace made single) that hold ``name`` whole, ignoring case: how a chunk
+    writes a speaker ("Harbour Town managing director Karin Bradley", "Maria Okafor, the port authority's director"
+    for "Karin Bradley", "Maria Okafor")."""
+    key = " ".join(name.split()).lower()
+    if not key:
+        return []
+    return [source for c in claims if key in (source := " ".join((c.source or "").split())).lower()]
+
+
 def _descriptions(claim: Claim, others: Sequence[Claim]) -> str:
     """How ``others`` (the claims of the claim's chunk) write the claim's speaker: their sources that hold the
     speaker's whole name ("Harbour Town managing director Karin Bradley" for a later "Bradley")."""
-    name = " ".join((claim.speaker or "").split()).lower()
+    name = claim.speaker or ""
     if len(name.split()) < 2:
         return ""
-    return " ".join(
-        o.source for o in others if o is not claim and o.source and name in " ".join(o.source.split()).lower()
-    )
+    return " ".join(sources_naming(name, [o for o in others if o is not claim]))
 
 
 def speaks_for(asked: str, claim: Claim, context: str = "", others: Sequence[Claim] = ()) -> bool:

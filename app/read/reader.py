@@ -100,14 +100,12 @@ def _described(name: str, passage: Passage) -> str:
     A question names a speaker by role as often as by name; the role is usually in the
     sentence that first quotes them, not in the one that gives the fact.
     """
+    from app.compose.evidence import sources_naming
+
     # the whole name when it has a given name ("Tomas Ruiz" is not described by "Ana Ruiz, the minister")
     key = re.sub(r"^(?:mr|mrs|ms|miss|dr|sir|lady|lord|dame|prof)\.?\s+", "", " ".join(name.split()).lower())
-    best = name
-    for claim in passage.result.claims:
-        source = " ".join((claim.source or "").split())
-        if key and key in source.lower() and len(source) > len(best) and len(source) <= 120:
-            best = source
-    return best
+    longer = [s for s in sources_naming(key, passage.result.claims) if len(name) < len(s) <= 120]
+    return max(longer, key=len) if longer else name
 
 
 def passage_context(passage: Passage) -> str:

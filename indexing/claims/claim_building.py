@@ -263,8 +263,9 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
         if name is None and speaker is None and attr.source_text is None and head.tag_ not in ("NNS", "NNPS"):
             # "Harbor Building chairwoman, Meredith Hallam, said": the role heads the mention, the person is its
             # apposition
-            appos = next((c for c in head.children if c.dep_ == "appos" and person_name(c) is not None), None)
-            name = person_name(appos) if appos is not None else None
+            appos, name = next(
+                ((c, n) for c in head.children if c.dep_ == "appos" and (n := person_name(c)) is not None), (None, None)
+            )
             if appos is not None and name is not None and " " not in name:
                 # a one-word apposition is no full name to go by, unless a title makes it one ("A spokesman for
                 # the builders, Dr Vance, told ..."): then the person speaks, named

@@ -13,8 +13,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexing.text.lexicon import HEARSAY_NOUNS, IRREGULAR_VERB_FORMS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 __all__ = [
     "HEARSAY_NOUNS",
@@ -318,11 +322,10 @@ def is_cue_verb(form: str, threshold: float = LEARNED_THRESHOLD) -> bool:
 # Phrasal verbs that report a speaker's view of something said or feared, with their particle: "X played down
 # reports that ...", "shrugged off claims", "laughed off suggestions", "talked up the threat". Neither word is
 # a cue alone ("played football", "shrugged off a knock"), so the object must be something said or thought
-# (:data:`PHRASAL_CUE_OBJECTS`); without it, "Vance has played down reports that Berg will return" was only
-# the anonymous "reports", and the named speaker's sentence carried ``[anonymous source]``.
+# (:data:`PHRASAL_CUE_OBJECTS`). Without the phrasal cue, "Vance has played down reports that Berg will return"
+# would be only the anonymous "reports" claim, and the named speaker's sentence would carry ``[anonymous source]``.
 _PHRASAL = {"play": ("down",), "talk": ("up", "down"), "shrug": ("off",), "laugh": ("off",), "brush": ("off", "aside")}
 PHRASAL_CUE_FORMS = {form: particles for lemma, particles in _PHRASAL.items() for form in _inflect(lemma)}
-PHRASAL_CUE_FORMS["shrugged"] = PHRASAL_CUE_FORMS["shrugging"] = ("off",)
 
 
 # Nouns that report speech or belief ("the remarks", "his view is that", "claims that").
@@ -462,7 +465,7 @@ _PHRASAL_OBJECTS = frozenset(
 PHRASAL_CUE_OBJECTS = REPORTING_NOUNS | HEARSAY_NOUNS | _PHRASAL_OBJECTS
 
 
-def is_phrasal_cue(tok) -> bool:
+def is_phrasal_cue(tok: Token) -> bool:
     """Is this verb token a phrasal reporting cue ("played down reports that ...", "shrugs off economy fears"):
     its particle right after it and its direct object something said or thought (:data:`PHRASAL_CUE_OBJECTS`)."""
     particles = PHRASAL_CUE_FORMS.get(tok.lower_)

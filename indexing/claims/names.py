@@ -12,11 +12,12 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 from .sources import _TITLE, strip_title
 
-__all__ = ["person_name", "titled_word", "written_as_person"]
+__all__ = ["PEER_TITLES", "person_name", "strip_title_keeping_peer", "titled_word", "written_as_person"]
 
 
 _NOT_PERSON_ENTS = frozenset(["ORG", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"])
-_PEERAGE = frozenset(["lord", "lady", "baroness", "baron"])
+# Titles a peer is named by ("Lord Goldsmith"): kept when the name has no other word.
+PEER_TITLES = frozenset(["lord", "lady", "baroness", "baron"])
 # Titles only a person carries: "Mr Kilroy-Silk" is a person whatever the entity tagger made of the name.
 _PERSONAL_TITLES = frozenset(["mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord"])
 # Capitalised words the parser may join to the front of a name: days, a party's member ("Tory"), "MP".
@@ -54,9 +55,7 @@ def person_name(head: Token) -> str | None:
     if (head.pos_ != "PROPN" or head.tag_ == "NNPS") and not _plural_surname(head):
         return None
     # "Mr Kilroy-Silk": a personal title makes a person, whatever the entity tagger read ("Kilroy-Silk" as ORG)
-    titled = any(
-        c.dep_ == "compound" and c.i < head.i and c.lower_.rstrip(".") in _PERSONAL_TITLES for c in head.children
-    )
+    titled = any(c.dep_ == "compound" and c.i < head.i and titled_word(c) for c in head.children)
     if (
         head.ent_type_ in _NOT_PERSON_ENTS
         and not titled
@@ -104,11 +103,17 @@ def person_name(head: Token) -> str | None:
         toks = toks[titles[-1] :]
     while len(toks) > 2 and (toks[0].lower_ in _BEFORE_NAMES or toks[0].ent_type_ in ("NORP", "DATE")):
         toks = toks[1:]
-    written = " ".join(head.doc[toks[0].i : toks[-1].i + 1].text.split())
-    name = strip_title(written)
-    if name and name != written and " " not in name and toks[0].lower_ in _PEERAGE:
-        return f"{toks[0].text} {name}"  # a peer is named by the title: "Lord Goldsmith", not "Goldsmith"
-    return name or None
+    return strip_title_keeping_peer(" ".join(head.doc[toks[0].i : toks[-1].i + 1].text.split())) or None
+
+
+def strip_title_keeping_peer(text: str) -> str:
+    """:func:`strip_title`, except that a peer known by title and one name keeps the title ("Lord Goldsmith", not
+    "Goldsmith"; "Sir Alex Ferguson" -> "Alex Ferguson")."""
+    bare = strip_title(text)
+    first = text.split(" ", 1)[0]
+    if bare and bare != text and " " not in bare and first.lower() in PEER_TITLES:
+        return f"{first} {bare}"
+    return bare
 
 
 # Capitalised plurals that name a group, never one person's surname ("House Democrats", "the Lib Dems").

@@ -13,7 +13,7 @@ from indexing.text.lexicon import PRONOUN_KINDS
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 from .cues import SPEAKING_VERBS
-from .names import _named_group, _plural_surname, person_name
+from .names import PEER_TITLES, _named_group, _plural_surname, person_name, strip_title_keeping_peer
 from .quotes import QuoteIndex
 from .source_nouns import ANONYMOUS_HEADS, BODY_DESCRIPTIONS
 from .sources import strip_title
@@ -106,18 +106,10 @@ def _body_description(head: Token) -> bool:
     return len(children) == 1 and children[0].dep_ == "det" and children[0].lower_ == "the"
 
 
-_PEERAGE = ("lord", "lady", "baroness", "baron")
-
-
 def _bare_name(text: str) -> str:
     """A mention as a name: without a possessive "'s" and a title ("Mayor Ines Marlowe's" -> "Ines Marlowe"); a
     peer keeps the title that names them ("Lord Goldsmith")."""
-    text = text.replace("\u2019s", "").replace("'s", "").strip()
-    bare = strip_title(text)
-    first = text.split(" ", 1)[0]
-    if bare and bare != text and " " not in bare and first.lower() in _PEERAGE:
-        return f"{first} {bare}"
-    return bare
+    return strip_title_keeping_peer(text.replace("\u2019s", "").replace("'s", "").strip())
 
 
 class SpeakerResolver:
@@ -271,7 +263,7 @@ class SpeakerResolver:
             self._ent_at += 1
             name = _bare_name(text)
             parts = name.split()
-            if len(parts) >= 2 and parts[0].lower() not in _PEERAGE:
+            if len(parts) >= 2 and parts[0].lower() not in PEER_TITLES:
                 self._full_names.setdefault(parts[-1].lower(), name)
             self._last_person = (start, self.full_name(name))
 

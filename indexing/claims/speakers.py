@@ -16,6 +16,7 @@ from indexing.models import Claim
 from .cues import is_cue_verb
 from .names import person_name
 from .record import Attribution
+from .speaker_resolver import _start_back
 
 if TYPE_CHECKING:
     from .engine import _Engine
@@ -79,9 +80,7 @@ def name_described_speakers(eng: _Engine, attrs: list[Attribution], claims: list
             # named with that role just before (this sentence or the three before it)
             if roles_before is None:
                 roles_before = _roles_with_names(eng)
-            earliest = head.sent.start
-            for _ in range(3):
-                earliest = eng.doc[max(earliest - 1, 0)].sent.start
+            earliest = _start_back(head, 3)
             # the description's defining words must be the role's too: "the prime minister" is not a
             # development minister, "the chief executive" is a chief executive ("the French coach" is the coach)
             defining = {

@@ -180,6 +180,7 @@ IRREGULAR_VERB_FORMS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
         "admit": ("admitted", "admits", "admitting"),
         "quip": ("quipped", "quips", "quipping"),
         "plan": ("planned", "plans", "planning"),
+        "shrug": ("shrugged", "shrugs", "shrugging"),
         "rebut": ("rebutted", "rebuts", "rebutting"),
         "label": ("labeled", "labelled", "labels", "labeling", "labelling"),
         "favor": ("favored", "favors", "favoring"),
