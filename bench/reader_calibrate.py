@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                             "similarity": round(p.similarity, 4),
                             "overlap": round(p.overlap, 4),
                             "rank": i,
-                            "typed": typed_match(asked_kind(q.question), p.text),
+                            "typed": typed_match(asked_kind(q.question), p.text, q.question),
                             "chunk_rank": p.result.rank,
                             "gold": g,
                             "attributed": any(c.attributed for c in p.claims),

@@ -181,20 +181,69 @@ def test_the_int8_reader_keeps_the_float_readers_order_and_an_unknown_precision_
 
 
 def test_a_question_asking_for_a_figure_or_a_time_prefers_passages_that_hold_one() -> None:
-    from app.read.reader import asked_kind, combine, typed_match
+    from app.read.reader import TYPED_MISMATCH, asked_kind, combine, typed_match
 
-    assert asked_kind("How many crew members joined the strike?") == "figure"
-    assert asked_kind("Roughly what did the new terminal cost?") == "figure"
+    assert asked_kind("How many crew members joined the strike?") == "count"
+    assert asked_kind("Roughly what did the new terminal cost?") == "money"
     assert asked_kind("When will the ferry service resume?") == "time"
     assert asked_kind("What did the union say about the rota?") is None
     figure = "About 300 crew members joined the strike, the union said."
     words = "Crew members joined the strike in large numbers, the union said."
-    assert typed_match("figure", figure) == 1 and typed_match("figure", words) == -1
+    assert typed_match("count", figure) == 1 and typed_match("count", words) == -1
     assert typed_match("time", "Sailings resume on 4 March.") == 1 and typed_match(None, words) == 0
     weights = (1.0, 2.0, 0.0, 0.5)
     # the same reader score and ranking: the passage with the asked figure scores higher
-    assert combine(0.5, 0.4, weights, typed=1) > combine(0.5, 0.4, weights, typed=-1)
+    assert (
+        combine(0.5, 0.4, weights, typed=1) > combine(0.5, 0.4, weights, typed=0) > combine(0.5, 0.4, weights, typed=-1)
+    )
     assert combine(0.5, 0.4, weights, typed=0) == combine(0.5, 0.4, (1.0, 2.0, 0.0))
+    # a passage without the asked kind of answer loses more than one with it gains: a near miss's best
+    # candidate (the story, not the figure) falls below the refusal threshold
+    assert TYPED_MISMATCH > weights[3]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What fee did the ferry operator pay for the berth?", "money"),
+        ("How much is the harbour board claiming from the contractor?", "money"),
+        ("What share of the crews voted to strike?", "share"),
+        ("How long will the repairs take?", "duration"),
+        ("What sentence did the smuggler get?", "duration"),
+        ("By how much did fares rise?", "figure"),
+        ("How much did the port's revenue fall last year?", "figure"),
+        # a cost named, not asked for: what was said is the answer
+        ("What did the mayor say about the cost of the bridge?", None),
+        ("How do the unions see the move to low-cost ports?", None),
+    ],
+)
+def test_what_kind_of_figure_a_question_asks_for(question: str, kind: str | None) -> None:
+    from app.read.reader import asked_kind
+
+    assert asked_kind(question) == kind
+
+
+def test_a_passage_holds_the_asked_kind_of_figure_not_just_any_number() -> None:
+    from app.read.reader import asked_kind, typed_match
+
+    count = "How many passengers did the ferry line carry in March?"
+    assert typed_match(asked_kind(count), "Passenger numbers rose 8.1% in March.", count) == -1
+    assert typed_match(asked_kind(count), "It carried 1.2 million passengers in March.", count) == 1
+    assert typed_match(asked_kind(count), "It carried about 900.", count) == 1
+    money = "How much did the museum pay for the astrolabe?"
+    assert typed_match(asked_kind(money), "The museum now owns 8% of the collection.", money) == -1
+    assert typed_match(asked_kind(money), "The museum paid £2.4m for it.", money) == 1
+    share = "What proportion of fishers accepted the offer?"
+    assert typed_match(asked_kind(share), "Two-thirds of fishers accepted it.", share) == 1
+    duration = "How long will the bridge stay closed?"
+    assert typed_match(asked_kind(duration), "The bridge will stay closed for six weeks.", duration) == 1
+    assert typed_match(asked_kind(duration), "The bridge will stay closed, the council said.", duration) == -1
+    when = "When did the community buy the old church?"
+    assert typed_match(asked_kind(when), "It bought the church in the late 1990s.", when) == 1
+    # a figure the question itself gives is not the asked one
+    given = "How many people do the 529 agencies employ?"
+    assert typed_match(asked_kind(given), "The country has 529 agencies, a report says.", given) == -1
+    assert typed_match(asked_kind(given), "The 529 agencies employ 12,000 people.", given) == 1
 
 
 def test_a_question_asking_several_things_is_read_part_by_part() -> None:

@@ -112,40 +112,115 @@ def _as_question(text: str) -> str:
     return f"{text[:1].upper()}{text[1:]}?"
 
 
-# What a question asks for, when its wording says so: a figure ("how many", "how much", "what did it
-# cost") or a time ("when", "what year"). A candidate then either holds one (+1) or not (-1).
+# What a question asks for, when its wording says so: a time ("when", "what year"), a duration ("how long", "what
+# sentence"), a sum of money ("how much did it cost", "what fee"), a share ("what proportion"), a count ("how
+# many"), or another figure ("how big", "by how much"). A candidate then either holds one (+1) or not (-1).
 _ASKS_FIGURE = re.compile(
     r"\b(?:how\s+(?:many|much)|by\s+how|what\s+(?:percentage|proportion|share|figure|price|sum|amount|number|fee|fine|salary|budget)"
-    r"|how\s+(?:big|large|high|low|far|fast)\b|\bcost\b|\bworth\b)",
+    r"|how\s+(?:big|large|high|low|far|fast)\b)",
     re.IGNORECASE,
 )
 _ASKS_TIME = re.compile(
     r"^\s*(?:and\s+)?when\b|\bwhat\s+(?:year|date|day|month)\b|\bby\s+when\b|\bhow\s+long\s+ago\b", re.IGNORECASE
+)
+_ASKS_DURATION = re.compile(
+    r"\bhow\s+long\b(?!\s+ago)|\bwhat\s+(?:\w+\s+){0,2}?(?:sentence|term|ban|suspension)\b", re.IGNORECASE
+)
+_MONEY_NOUNS = (
+    r"price|fee|sum|salary|profits?|revenues?|sales|pension|allowance|budget|bonus|fine|damages|cost|payment"
+    r"|compensation|loss|losses|value|valuation|wages?|pay|turnover|earnings"
+)
+_ASKS_MONEY = re.compile(
+    r"\bhow\s+much\b.*\b(?:pay|paid|paying|costs?|costing|spend|spent|spending|charged?|charging|earn|earns|earned"
+    r"|earning|worth|raised?|invest|invested|investing|claim|claimed|claiming|seek|seeking|sought|offer|offered"
+    r"|offering|owe|owed|owes|fined?|compensation|damages|money|cash|funding|funds?|bid|receive|received|award"
+    r"|awarded|budget|bill|debts?|profits?|revenue|sales|loss|losses|pension|price|prize)\b"
+    rf"|\bwhat\s+(?:(?!about\b)\w+\s+){{0,3}}?(?:{_MONEY_NOUNS})\b(?!-)"
+    r"|\bwhat\s+(?:did|does|do|will|would|could|is|was)\s+(?:(?!\babout\b)[^?]){0,60}?\b(?:cost|worth)\b(?!-)",
+    re.IGNORECASE,
+)
+_BY_HOW_MUCH = re.compile(
+    r"\bby\s+how\s+(?:much|many)\b|\bhow\s+(?:much|far)\b[^?]*\b(?:rise|rose|risen|rising|fall|fell|fallen|falling|grow|grew"
+    r"|grown|growing|drop|dropped|dropping|increase[ds]?|increasing|decrease[ds]?|decreasing|climb(?:ed|ing)?|go\s+up"
+    r"|went\s+up|gone\s+up|go\s+down|went\s+down|jump(?:ed)?|slump(?:ed)?|shrink|shrank|shrunk|cut)\b",
+    re.IGNORECASE,
+)
+_ASKS_SHARE = re.compile(r"\bwhat\s+(?:\w+\s+){0,2}?(?:percentage|proportion|share|fraction|discount)\b", re.IGNORECASE)
+_ASKS_COUNT = re.compile(r"\bhow\s+many\b|\bwhat\s+(?:number|crowd|attendance|audience)\b", re.IGNORECASE)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    r"|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?"
+    r"|billions?|trillions?|dozens?|scores?|a\s+handful|several|half"
+)
+_ORDINALS = (
+    r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|twentieth"
 )
 _FIGURE = re.compile(
     r"\d|[£$€%]|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundreds?|thousands?"
     r"|millions?|billions?|trillions?|dozens?|half|third|quarter|doubled?|tripled?|per\s*cent)\b",
     re.IGNORECASE,
 )
-_TIME = re.compile(
-    r"\b(?:1[89]\d\d|20\d\d|january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|ago|next\s+(?:week|month|year)"
-    r"|last\s+(?:week|month|year)|(?:this|next|last)\s+(?:spring|summer|autumn|winter)|weeks?|months?|years?)\b",
+# a number that is not part of a percentage ("8.1%" is no count of passengers)
+_COUNT = re.compile(
+    rf"(?<![\d.,])\d[\d,]*(?:\.\d+)?(?!\d|[.,]\d|\s?%|\s*per\s*cent)|\b(?:{_NUMBER_WORDS}|{_ORDINALS}|none|no\s+\w+)\b",
     re.IGNORECASE,
 )
+_MONEY = re.compile(
+    r"[£$€¥]\s?\d|\d(?:[\d,.]*\d)?\s?(?:m|bn|k|p)\b|\b(?:pounds?|dollars?|euros?|pence|yen|pesos|cents?|francs?"
+    r"|rupees?|roubles?|yuan|kron[ae]|kroner|millions?|billions?|free|unpaid|unspecified|undisclosed)\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(
+    r"%|\bper\s*cent|\bpercent|\b(?:half|halved?|third|thirds|quarters?|fifths?|tenths?|majority|minority|doubled?"
+    r"|tripled?|one\s+in\s+\w+)\b",
+    re.IGNORECASE,
+)
+_DURATION = re.compile(
+    rf"\b(?:\d[\d.]*|{_NUMBER_WORDS}|a|an|few|couple\s+of|many)[\s-]+(?:more\s+|further\s+)?(?:seconds?|minutes?"
+    r"|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|seasons?|games?|matches?)\b|\blife\b",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d)s?\b|\b(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|tomorrow|ago"
+    r"|weekend|next\s+(?:week|month|year)|last\s+(?:week|month|year)|(?:this|next|last)\s+(?:spring|summer|autumn"
+    r"|winter)|weeks?|months?|years?|decades?)\b",
+    re.IGNORECASE,
+)
+_HOLDS = {"time": _TIME, "duration": _DURATION, "money": _MONEY, "share": _SHARE, "count": _COUNT, "figure": _FIGURE}
+_QUESTION_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def asked_kind(question: str) -> str | None:
-    """``"figure"`` or ``"time"`` when the question's wording asks for one, else None."""
+    """What the question's wording asks for: ``"time"``, ``"duration"``, ``"money"``, ``"share"``, ``"count"``,
+    another ``"figure"``, or None."""
     if _ASKS_TIME.search(question):
         return "time"
+    if _ASKS_DURATION.search(question):
+        return "duration"
+    if _BY_HOW_MUCH.search(question):  # a rise or a fall: a sum, a share or a count
+        return "figure"
+    if _ASKS_MONEY.search(question):
+        return "money"
+    if _ASKS_SHARE.search(question):
+        return "share"
+    if _ASKS_COUNT.search(question):
+        return "count"
     if _ASKS_FIGURE.search(question):
         return "figure"
     return None
 
 
-def typed_match(kind: str | None, text: str) -> int:
-    """+1 when ``text`` holds what ``kind`` asks for, -1 when it does not, 0 for a question of no such kind."""
+def typed_match(kind: str | None, text: str, question: str = "") -> int:
+    """+1 when ``text`` holds what ``kind`` asks for, -1 when it does not, 0 for a question of no such kind.
+
+    A figure the question itself gives is not the asked one ("How many people do the 529 quangos employ?" is
+    not answered by "the 529 quangos"): the question's numbers are left out of ``text`` first.
+    """
     if kind is None:
         return 0
-    return 1 if (_FIGURE if kind == "figure" else _TIME).search(text) else -1
+    if kind != "time":
+        for number in set(_QUESTION_NUMBER.findall(question)):
+            text = re.sub(rf"(?<![\d.,]){re.escape(number)}(?!\d)", " ", text)
+    return 1 if _HOLDS[kind].search(text) else -1
