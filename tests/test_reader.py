@@ -246,6 +246,35 @@ def test_a_passage_holds_the_asked_kind_of_figure_not_just_any_number() -> None:
     assert typed_match(asked_kind(given), "The 529 agencies employ 12,000 people.", given) == 1
 
 
+@pytest.mark.parametrize(
+    ("asked", "person"),
+    [
+        ("Ana Ruiz", True),
+        ("Sir Tomas Vell himself", True),
+        ("Karin de Vries", True),
+        ("the port's director", False),
+        ("Calder Bay Council", False),
+        ("Lumora's chief executive", False),
+        ("Nordsund", False),
+        ("Ana Ruiz and Tomas Vell", False),
+    ],
+)
+def test_which_asked_speakers_are_written_as_a_persons_name(asked: str, person: bool) -> None:
+    from app.read.questions import names_a_person
+
+    assert names_a_person(asked) is person
+
+
+def test_a_passage_without_the_asked_persons_claim_scores_lower() -> None:
+    from app.read.reader import SPEAKER_MISMATCH, combine
+
+    weights = (1.0, 2.0, 0.0, 0.5)
+    # a named person asked about: the passage quoting someone else, or nobody, loses enough to fall below the
+    # refusal threshold from a middling reader score
+    assert combine(0.6, 0.4, weights, speaker=-1) < combine(0.6, 0.4, weights) < combine(0.6, 0.4, weights, speaker=1)
+    assert SPEAKER_MISMATCH > 0
+
+
 def test_a_question_asking_several_things_is_read_part_by_part() -> None:
     from app.read.reader import split_question
 

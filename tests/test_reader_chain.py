@@ -58,6 +58,17 @@ def test_a_near_miss_says_the_fact_is_not_given(qa) -> None:
     assert answer.closest[0].title.startswith("Brannby stadium roof")
 
 
+def test_a_question_about_a_named_person_who_is_not_quoted_is_a_near_miss(qa) -> None:
+    # the chairman is in the story (he met the supporters) but nothing he said is reported
+    answer = qa.ask("What did Henrik Strand say about the delay to the stadium roof repairs?")
+    assert answer.refused, answer.answer
+    assert "do not give what is asked" in answer.answer
+    # the stadium manager is quoted on the same delay
+    answer = qa.ask("What did Karl Holm say about the delay to the stadium roof repairs?")
+    assert not answer.refused, answer.answer
+    assert "Holm" in _first(answer) and "steel" in _first(answer)
+
+
 def test_typos_are_corrected_and_shown(qa) -> None:
     answer = qa.ask("What did the tanners' union say about the clousre of the plnat?")
     assert answer.standalone_question == "What did the tanners' union say about the closure of the plant?"

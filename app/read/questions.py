@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asked_kind", "split_question", "typed_match"]
+__all__ = ["asked_kind", "names_a_person", "split_question", "typed_match"]
 
 _NOMINAL = frozenset({"NOUN", "PROPN"})
 
@@ -224,3 +224,56 @@ def typed_match(kind: str | None, text: str, question: str = "") -> int:
         for number in set(_QUESTION_NUMBER.findall(question)):
             text = re.sub(rf"(?<![\d.,]){re.escape(number)}(?!\d)", " ", text)
     return 1 if _HOLDS[kind].search(text) else -1
+
+
+# A person's name as a question writes it: two to four capitalised words (a title first, particles such as
+# "de" or "van" inside), "himself"/"herself" or "each" after it allowed: "Ana Ruiz", "Sir Tomas Vell".
+_PERSON_NAME = re.compile(
+    r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Dame|Prof)\.?\s+)?[A-Z][\w’'-]+"
+    r"(?:\s+(?:de|del|van|von|der|den|da|di|du|le|la|bin|al|[A-Z][\w’'-]+)){1,3}$"
+)
+_NOT_A_PERSON = frozenset(
+    {
+        "the",
+        "government",
+        "ministry",
+        "department",
+        "office",
+        "party",
+        "union",
+        "council",
+        "court",
+        "commission",
+        "committee",
+        "club",
+        "group",
+        "bank",
+        "company",
+        "association",
+        "federation",
+        "board",
+        "agency",
+        "authority",
+        "police",
+        "service",
+        "university",
+        "news",
+        "times",
+        "post",
+        "league",
+        "cup",
+        "fc",
+        "united",
+        "city",
+    }
+)
+
+
+def names_a_person(asked: str) -> bool:
+    """True when the speaker a question asks about (:func:`app.compose.evidence.asked_source`) is written as a
+    person's name ("Ana Ruiz", "Dr Tomas Vell himself"), not a role, a group or an organisation ("the port's
+    director", "Calder Bay Council", "Lumora's chief executive")."""
+    text = re.sub(r"\s+(?:himself|herself|themselves|each|both)$", "", " ".join(asked.split()))
+    if not _PERSON_NAME.match(text) or re.search(r"[’']s\b", text):
+        return False
+    return not any(word.lower() in _NOT_A_PERSON for word in text.split())
