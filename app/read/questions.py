@@ -166,9 +166,10 @@ _COUNT = re.compile(
     rf"(?<![\d.,])\d[\d,]*(?:\.\d+)?(?!\d|[.,]\d|\s?%|\s*per\s*cent)|\b(?:{_NUMBER_WORDS}|{_ORDINALS}|none|no\s+\w+)\b",
     re.IGNORECASE,
 )
+# A sum of money; "an undisclosed fee", "unspecified damages" give none (the asked sum is not reported).
 _MONEY = re.compile(
     r"[£$€¥]\s?\d|\d(?:[\d,.]*\d)?\s?(?:m|bn|k|p)\b|\b(?:pounds?|dollars?|euros?|pence|yen|pesos|cents?|francs?"
-    r"|rupees?|roubles?|yuan|kron[ae]|kroner|millions?|billions?|free|unpaid|unspecified|undisclosed)\b",
+    r"|rupees?|roubles?|yuan|kron[ae]|kroner|millions?|billions?)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
