@@ -212,6 +212,10 @@ def test_a_question_asking_for_a_figure_or_a_time_prefers_passages_that_hold_one
         ("What sentence did the smuggler get?", "duration"),
         ("By how much did fares rise?", "figure"),
         ("How much did the port's revenue fall last year?", "figure"),
+        ("Who has taken over from the harbour master?", "name"),
+        ("Which companies are bidding for the ferry line?", "name"),
+        ("What is the name of the skipper who raised the alarm?", "name"),
+        ("Who would gain most from the new quotas?", None),
         # a cost named, not asked for: what was said is the answer
         ("What did the mayor say about the cost of the bridge?", None),
         ("How do the unions see the move to low-cost ports?", None),
@@ -242,6 +246,11 @@ def test_a_passage_holds_the_asked_kind_of_figure_not_just_any_number() -> None:
     assert typed_match(asked_kind(duration), "The bridge will stay closed, the council said.", duration) == -1
     when = "When did the community buy the old church?"
     assert typed_match(asked_kind(when), "It bought the church in the late 1990s.", when) == 1
+    # a name asked for: a passage naming nobody the question does not name holds no answer
+    who = "Who bought the Calder Bay ferry line?"
+    assert typed_match(asked_kind(who), "The ferry line was sold to an undisclosed bidder.", who) == -1
+    assert typed_match(asked_kind(who), "Ferries will run as before, the buyer said.", who) == -1  # opens the sentence
+    assert typed_match(asked_kind(who), "The line was bought by Harbour Leisure.", who) == 0  # a name: no penalty
     # a figure the question itself gives is not the asked one
     given = "How many people do the 529 agencies employ?"
     assert typed_match(asked_kind(given), "The country has 529 agencies, a report says.", given) == -1

@@ -189,13 +189,46 @@ _TIME = re.compile(
     r"|winter)|weeks?|months?|years?|decades?)\b",
     re.IGNORECASE,
 )
+# A person, an organisation or a place asked for by name: "Who has taken over from ...?", "What is the name of
+# ...?", "Which companies ...?", "In which countries ...?". A judgement asked with "who" ("Who would gain most
+# ...?") wants no name.
+_ASKS_NAME = re.compile(
+    r"^\s*(?:and\s+)?who\b(?!\s+(?:would|could|might|should)\s+(?:gain|benefit|lose|suffer|win)\b)"
+    r"|\bwhat\s+(?:is|are|was|were)\s+the\s+(?:real\s+|full\s+)?names?\b"
+    r"|\bwhich\s+(?:\w+\s+){0,2}?(?:company|companies|firms?|clubs?|banks?|groups?|players?|teams?|country|countries"
+    r"|city|cities|towns?|executives?|directors?|managers?|officials?|ministers?|organisations?|body|bodies|buyers?"
+    r"|bidders?|party|parties|airlines?|studios?|channels?|networks?|retailers?|brands?|funds?|investors?|rivals?"
+    r"|regions?|pits?|plants?|factory|factories|stores?|clients?|insurers?|states?|nations?|parks?|venues?"
+    r"|stadiums?|university|universities|schools?|hospitals?|courts?)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'-]+")
+_NOT_NAMES = frozenset(
+    {"I", "Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "He", "She", "It", "They", "We", "The", "But", "And"}
+)
+
+
+def _names_beyond(text: str, question: str) -> bool:
+    """Does ``text`` hold a capitalised word the question does not (a name it could be asking for)? A word that
+    opens a sentence or a quotation is capitalised anyway and does not count."""
+    asked = {re.sub(r"[’']s$", "", w.lower()) for w in re.findall(r"[A-Za-z][\w’'-]*", question)}
+    for m in _CAPITALISED.finditer(text):
+        before = text[: m.start()].rstrip()
+        if not before or before[-1] in ".!?\"“‘'":
+            continue
+        word = m.group(0)
+        if word not in _NOT_NAMES and re.sub(r"[’']s$", "", word.lower()) not in asked:
+            return True
+    return False
+
+
 _HOLDS = {"time": _TIME, "duration": _DURATION, "money": _MONEY, "share": _SHARE, "count": _COUNT, "figure": _FIGURE}
 _QUESTION_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def asked_kind(question: str) -> str | None:
     """What the question's wording asks for: ``"time"``, ``"duration"``, ``"money"``, ``"share"``, ``"count"``,
-    another ``"figure"``, or None."""
+    another ``"figure"``, a ``"name"`` (a person, an organisation, a place), or None."""
     if _ASKS_TIME.search(question):
         return "time"
     if _ASKS_DURATION.search(question):
@@ -210,17 +243,22 @@ def asked_kind(question: str) -> str | None:
         return "count"
     if _ASKS_FIGURE.search(question):
         return "figure"
+    if _ASKS_NAME.search(question):
+        return "name"
     return None
 
 
 def typed_match(kind: str | None, text: str, question: str = "") -> int:
-    """+1 when ``text`` holds what ``kind`` asks for, -1 when it does not, 0 for a question of no such kind.
+    """+1 when ``text`` holds what ``kind`` asks for, -1 when it does not, 0 for a question of no such kind (and
+    for a name found: most passages name someone).
 
-    A figure the question itself gives is not the asked one ("How many people do the 529 quangos employ?" is
+    A name is a capitalised word the question does not hold. A figure the question itself gives is not the asked one ("How many people do the 529 quangos employ?" is
     not answered by "the 529 quangos"): the question's numbers are left out of ``text`` first.
     """
     if kind is None:
         return 0
+    if kind == "name":  # most passages name someone: a name is no sign of the answer, its absence is
+        return 0 if _names_beyond(text, question) else -1
     if kind != "time":
         for number in set(_QUESTION_NUMBER.findall(question)):
             text = re.sub(rf"(?<![\d.,]){re.escape(number)}(?!\d)", " ", text)
