@@ -212,6 +212,7 @@ def test_a_question_asking_for_a_figure_or_a_time_prefers_passages_that_hold_one
         ("What sentence did the smuggler get?", "duration"),
         ("By how much did fares rise?", "figure"),
         ("How much did the port's revenue fall last year?", "figure"),
+        ("What pay rise were the crews offered?", "figure"),  # a share or a sum
         ("Who has taken over from the harbour master?", "name"),
         ("Which companies are bidding for the ferry line?", "name"),
         ("What is the name of the skipper who raised the alarm?", "name"),
@@ -244,6 +245,10 @@ def test_a_passage_holds_the_asked_kind_of_figure_not_just_any_number() -> None:
     duration = "How long will the bridge stay closed?"
     assert typed_match(asked_kind(duration), "The bridge will stay closed for six weeks.", duration) == 1
     assert typed_match(asked_kind(duration), "The bridge will stay closed, the council said.", duration) == -1
+    # an end date answers "how long" too
+    assert typed_match(asked_kind(duration), "The bridge should reopen by early October.", duration) == 1
+    rise = "What pay rise were the crews offered?"
+    assert typed_match(asked_kind(rise), "The operator offered a 4 percent rise.", rise) == 1
     when = "When did the community buy the old church?"
     assert typed_match(asked_kind(when), "It bought the church in the late 1990s.", when) == 1
     # a name asked for: a passage naming nobody the question does not name holds no answer

@@ -142,7 +142,8 @@ _ASKS_MONEY = re.compile(
 _BY_HOW_MUCH = re.compile(
     r"\bby\s+how\s+(?:much|many)\b|\bhow\s+(?:much|far)\b[^?]*\b(?:rise|rose|risen|rising|fall|fell|fallen|falling|grow|grew"
     r"|grown|growing|drop|dropped|dropping|increase[ds]?|increasing|decrease[ds]?|decreasing|climb(?:ed|ing)?|go\s+up"
-    r"|went\s+up|gone\s+up|go\s+down|went\s+down|jump(?:ed)?|slump(?:ed)?|shrink|shrank|shrunk|cut)\b",
+    r"|went\s+up|gone\s+up|go\s+down|went\s+down|jump(?:ed)?|slump(?:ed)?|shrink|shrank|shrunk|cut)\b"
+    r"|\b(?:pay|wage|salary|price|fare|rent|tax|rate)\s+(?:rise|rises|increase|increases|raise|cut|cuts|hike|freeze)\b",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(r"\bwhat\s+(?:\w+\s+){0,2}?(?:percentage|proportion|share|fraction|discount)\b", re.IGNORECASE)
@@ -233,7 +234,7 @@ def asked_kind(question: str) -> str | None:
         return "time"
     if _ASKS_DURATION.search(question):
         return "duration"
-    if _BY_HOW_MUCH.search(question):  # a rise or a fall: a sum, a share or a count
+    if _BY_HOW_MUCH.search(question):  # a rise or a fall ("by how much", "what pay rise"): a sum, a share or a count
         return "figure"
     if _ASKS_MONEY.search(question):
         return "money"
@@ -262,6 +263,8 @@ def typed_match(kind: str | None, text: str, question: str = "") -> int:
     if kind != "time":
         for number in set(_QUESTION_NUMBER.findall(question)):
             text = re.sub(rf"(?<![\d.,]){re.escape(number)}(?!\d)", " ", text)
+    if kind == "duration" and _TIME.search(text):
+        return 1  # "How long will it take?" - "by early October"
     return 1 if _HOLDS[kind].search(text) else -1
 
 
