@@ -238,6 +238,7 @@ def test_a_passage_holds_the_asked_kind_of_figure_not_just_any_number() -> None:
     money = "How much did the museum pay for the astrolabe?"
     assert typed_match(asked_kind(money), "The museum now owns 8% of the collection.", money) == -1
     assert typed_match(asked_kind(money), "The museum paid £2.4m for it.", money) == 1
+    assert typed_match(asked_kind(money), "The museum paid 90,000 crowns for it.", money) == 1
     # "an undisclosed sum" reports that the asked sum is not given
     assert typed_match(asked_kind(money), "The museum paid an undisclosed sum for it.", money) == -1
     share = "What proportion of fishers accepted the offer?"

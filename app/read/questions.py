@@ -170,7 +170,8 @@ _COUNT = re.compile(
 # A sum of money; "an undisclosed fee", "unspecified damages" give none (the asked sum is not reported).
 _MONEY = re.compile(
     r"[£$€¥]\s?\d|\d(?:[\d,.]*\d)?\s?(?:m|bn|k|p)\b|\b(?:pounds?|dollars?|euros?|pence|yen|pesos|cents?|francs?"
-    r"|rupees?|roubles?|yuan|kron[ae]|kroner|millions?|billions?)\b",
+    r"|rupees?|roubles?|rubles?|yuan|renminbi|crowns?|kron[aeo]r?|kroner|rand|zloty|lira|lire|shekels?|dinars?"
+    r"|dirhams?|ringgit|baht|guilders?|pesetas?|punts?|millions?|billions?)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(
