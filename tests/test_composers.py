@@ -752,3 +752,20 @@ def test_a_role_asked_about_matches_how_the_story_introduced_the_speaker() -> No
     # another Bradley introduced in the chunk does not lend her role
     other = said("Harbour Town managing director Tom Bradley", "Tom Bradley")
     assert not speaks_for(asked, later, "", [other, later])
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("How much will the repairs to the stand cost?", "do not give the sum asked about"),
+        ("How many crew members joined the strike?", "do not give the number asked about"),
+        ("When will the ferry service resume?", "do not say when"),
+        ("Who has taken over from the harbour master?", "do not give the name asked about"),
+        ("How did Ana Ruiz react to the ruling?", "do not report what Ana Ruiz said"),
+        ("Why did the council change its mind?", "do not give what is asked"),
+    ],
+)
+def test_a_near_miss_refusal_says_what_is_missing(question: str, said: str) -> None:
+    from app.compose.base import not_given
+
+    assert not_given(question) == said

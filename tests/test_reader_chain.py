@@ -54,7 +54,7 @@ def test_a_near_miss_says_the_fact_is_not_given(qa) -> None:
     # give a delay, no sum of money)
     answer = qa.ask("How much will the repairs to the Brannby stadium roof cost?")
     assert answer.refused, answer.answer
-    assert "do not give what is asked" in answer.answer and answer.closest
+    assert "do not give the sum asked about" in answer.answer and answer.closest
     assert answer.closest[0].title.startswith("Brannby stadium roof")
 
 
@@ -62,7 +62,7 @@ def test_a_question_about_a_named_person_who_is_not_quoted_is_a_near_miss(qa) ->
     # the chairman is in the story (he met the supporters) but nothing he said is reported
     answer = qa.ask("What did Henrik Strand say about the delay to the stadium roof repairs?")
     assert answer.refused, answer.answer
-    assert "do not give what is asked" in answer.answer
+    assert "do not report what Henrik Strand said" in answer.answer
     # the stadium manager is quoted on the same delay
     answer = qa.ask("What did Karl Holm say about the delay to the stadium roof repairs?")
     assert not answer.refused, answer.answer

@@ -29,6 +29,7 @@ __all__ = [
     "Draft",
     "DraftSentence",
     "closest_articles",
+    "not_given",
     "refusal_draft",
     "should_refuse",
 ]
@@ -135,6 +136,34 @@ def closest_articles(passages: list[Passage], limit: int = 3) -> list[ClosestArt
     return out
 
 
+# What a near miss's refusal says is missing, by what the question asks for (app.read.questions.asked_kind).
+_NOT_GIVEN = {
+    "time": "do not say when",
+    "duration": "do not say how long",
+    "money": "do not give the sum asked about",
+    "count": "do not give the number asked about",
+    "share": "do not give the share asked about",
+    "figure": "do not give the figure asked about",
+    "name": "do not give the name asked about",
+}
+
+
+def not_given(question: str) -> str:
+    """What the articles of a covered story do not give, in the refusal's words: "do not give the sum asked
+    about", "do not report what Ana Ruiz said", else "do not give what is asked"."""
+    from app.compose.evidence import asked_source
+    from app.read.questions import asked_kind, names_a_person
+
+    kind = asked_kind(question)
+    if kind in _NOT_GIVEN:
+        return _NOT_GIVEN[kind]
+    asked = asked_source(question)
+    if asked and names_a_person(asked):
+        name = " ".join(w for w in asked.split() if w.lower() not in ("himself", "herself", "each", "both"))
+        return f"do not report what {name} said"
+    return "do not give what is asked"
+
+
 def refusal_draft(request: ComposeRequest, composer: str) -> Draft:
     """A plain refusal naming the closest articles."""
     closest = closest_articles(request.passages)
@@ -151,8 +180,8 @@ def refusal_draft(request: ComposeRequest, composer: str) -> Draft:
         if request.refusal_reason == "covered":
             # the story is in the news, the asked fact is not: say so rather than answer with its neighbours
             text = (
-                "The indexed news does not answer this question: the articles report on this story but do not give "
-                f"what is asked. The closest articles are: {names}."
+                "The indexed news does not answer this question: the articles report on this story but "
+                f"{not_given(request.standalone_question or request.question)}. The closest articles are: {names}."
             )
         else:
             text = f"The indexed news does not answer this question. The closest articles are: {names}."
