@@ -374,6 +374,27 @@ def test_no_hedge_on_reported_would_a_refusal_or_a_performance(text: str, words:
     assert claim_with('"It should push prices up," said Rob Mack.', "prices up").hedges == ["should"]
 
 
+def test_a_post_holder_saying_what_their_own_organisation_would_do_is_not_hedged() -> None:
+    # the organisation the article gives the speaker a post at, by its name or its initials
+    story = (
+        "Vance sets out gadget plans\n\nThe future is personal, according to Carly Vance, chief of technology "
+        "group Harlow Pembridge.\n\nIn a separate announcement, Ms Vance said that HP would be partnering a music "
+        "channel."
+    )
+    assert claim_with(story, "partnering").hedges == []
+    # "the company's chief executive" speaking of the company the story is about
+    story = (
+        "Dunmore files for bankruptcy\n\nUS grocer Dunmore has filed for bankruptcy.\n\nThe company's new chief "
+        "executive Peter Lynd said Dunmore would use the breathing space to restructure."
+    )
+    assert claim_with(story, "breathing space").hedges == []
+    assert claim_with("A spokeswoman for Brennmark said the club would await the report.", "await").hedges == []
+    # a rival, or an analyst's forecast about the company, stays hedged
+    rival = story.replace("Dunmore would use the breathing space to restructure", "Tesmart would lose customers")
+    assert claim_with(rival, "lose customers").hedges == ["would"]
+    assert claim_with("An analyst, Jo Reed, said the company would struggle.", "struggle").hedges == ["would"]
+
+
 def test_a_spokesman_who_would_not_say_is_not_hedged() -> None:
     claims = analyze("The mill's owner would not say what share of the workers would be laid off.")
     assert all(c.hedges == [] for c in claims), [(c.text, c.hedges) for c in claims]

@@ -7,6 +7,7 @@ same name (with a leading underscore).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
@@ -111,6 +112,72 @@ def _speakers_own(subj: Token) -> bool:
     return any(c.dep_ == "poss" and c.lower_ in _SPEAKER_POSSESSIVES for c in subj.children)
 
 
+# Words for a post at an organisation ("HP boss Carly Vance", "Carly Vance, chief of ... Harlow Pembridge").
+_ROLES = (
+    r"(?i:chief|boss|head|chairman|chairwoman|chair|president|director|spokesman|spokeswoman|spokesperson|founder"
+    r"|executive|manager|owner|ceo)"
+)
+# An organisation word whose owner is the article's own organisation ("The company's new chief executive ...").
+_OWN_ORGANISATION_WORDS = frozenset(
+    ["company", "firm", "group", "bank", "airline", "carrier", "retailer", "club", "business", "network", "studio"]
+)
+_INITIAL_GAP = r"[\w&-]*\s+"
+
+
+def _lead(text: str) -> str:
+    """A story's title and first paragraph (its first sentence when it has no paragraphs): where it names the
+    organisation it is about."""
+    blocks = [b for b in text.split("\n\n") if b.strip()]
+    if len(blocks) > 2:
+        return "\n\n".join(blocks[:2])
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def _speakers_organisation(subj: Token, verb: Token) -> bool:
+    """Is the subject the organisation the speaker speaks for, so that its "would" is the speaker's own plan
+    ("Ms Vance said that HP would be partnering a music channel")? "The company" is, for a speaker with a post ("chief
+    executive", "spokesman"). A proper name is when the article gives the speaker
+    a post there ("HP boss Carly Vance", "Carly Vance, chief of technology group Harlow Pembridge": an acronym
+    stands for a name with its initials), or when the speaker's own words name a post at "the company" and the
+    subject is the organisation the story's title or first sentence names ("The company's new chief executive
+    Peter Lynd said Dunmore would use ..."). A rival's name ("said Tesmart would lose customers") is not."""
+    speaker = next((k for k in verb.children if k.dep_ in ("nsubj", "nsubjpass")), None)
+    if speaker is None:
+        return False
+    if subj.pos_ == "NOUN" and subj.lower_ in _OWN_ORGANISATION_WORDS:
+        # "Chief executive Peter Lynd said the company would ...": a post-holder speaking of their own
+        # organisation (an analyst's "the company would struggle" stays a hedge)
+        return any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children) and any(
+            re.fullmatch(_ROLES, t.text) for t in speaker.subtree
+        )
+    if subj.pos_ != "PROPN":
+        return False
+    doc = subj.doc
+    name = doc[subj.left_edge.i : subj.i + 1].text
+    if not name[:1].isupper():
+        return False
+    text = doc.text
+    if any(t.dep_ == "poss" and t.lower_ in _OWN_ORGANISATION_WORDS for t in speaker.subtree):
+        return name in _lead(text)
+    if speaker.pos_ != "PROPN":  # "the firm's chief executive, Peter Lynd": the name in apposition
+        speaker = next((k for k in speaker.children if k.dep_ == "appos" and k.pos_ == "PROPN"), None)
+        if speaker is None:
+            return False
+    org = re.escape(name)
+    if re.fullmatch(r"[A-Z]{2,5}", name):
+        initials = _INITIAL_GAP.join(name)  # "HP": "H[\w&-]*\s+P"
+        org = rf"(?:{org}|{initials}[\w&-]*)"
+    surname = re.escape(speaker.text)
+    stop = r"[^.;:\"“”]"
+    patterns = (
+        rf"\b{surname},\s+{stop}{{0,40}}?\b(?:{_ROLES})\b{stop}{{0,40}}?\b{org}\b",  # "Vance, chief of ... HP"
+        rf"\b{surname},\s+(?:the\s+)?{org}(?:[’']s)?\s+(?:[\w-]+\s+){{0,2}}?(?:{_ROLES})\b",  # "Vance, HP's chief"
+        rf"\b{org}(?:[’']s)?\s+(?:[\w-]+\s+){{0,3}}?(?:{_ROLES})\s+(?:[A-Z][\w’'-]+\s+){{0,2}}{surname}\b",  # "HP boss Carly Vance"
+    )
+    return any(re.search(pattern, text) for pattern in patterns)
+
+
 def _extraposed(verb: Token) -> bool:
     """ "it would be wrong to close the pool", "it would be a mistake to sell": "be" with a to- or that-clause."""
     if verb.lower_ != "be":
@@ -189,7 +256,8 @@ def _reported_would(would: Token) -> bool:
                 if cur.lower_ in _COMMITMENT_CUES:
                     return True
                 subj = next((k for k in kids if k.dep_ in ("nsubj", "nsubjpass")), None)
-                return subj is not None and _speakers_own(subj)  # "said it would spend ...", "his party would"
+                # "said it would spend ...", "his party would", "Ms Vance said that HP would ..."
+                return subj is not None and (_speakers_own(subj) or _speakers_organisation(subj, cur))
             if cur.lower_ in _REPORTED_FUTURE_HEADS and cur.head.tag_ in ("VBD", "VBN"):
                 return True  # "was confident Mr Davis would set out the position"
         else:
