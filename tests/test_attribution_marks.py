@@ -395,6 +395,16 @@ def test_a_post_holder_saying_what_their_own_organisation_would_do_is_not_hedged
     assert claim_with("An analyst, Jo Reed, said the company would struggle.", "struggle").hedges == ["would"]
 
 
+def test_an_infinitive_under_a_belief_verb_does_not_swallow_the_belief() -> None:
+    # "to agree" read as a cue of its own took "Analysts had expected" as its content; each reading then lay
+    # inside the other's and both were pruned, leaving the analysts' expectation in the writer's voice
+    claim = claim_with(
+        "Analysts had expected Japan's Kestrel to agree to a price rise of between 40% and 50%.", "agree"
+    )
+    assert (claim.source, claim.source_type) == ("Analysts", "anonymous")
+    assert claim.hedges == ["expected"]
+
+
 def test_a_spokesman_who_would_not_say_is_not_hedged() -> None:
     claims = analyze("The mill's owner would not say what share of the workers would be laid off.")
     assert all(c.hedges == [] for c in claims), [(c.text, c.hedges) for c in claims]

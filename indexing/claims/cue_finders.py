@@ -133,8 +133,10 @@ def verb_attribution(eng: _Engine, verb: Token, *, prep_object: bool = False) ->
         # "Clevelanders get nervous, said Christine Link": the reported clause is all that precedes the comma
         sent = verb.sent
         content = [s for s in [trim(eng.text, sent.start_char, eng.doc[verb.i - 1].idx)] if s[1] > s[0]]
-    # "The goal, he said, is ..." / quote-first: the parser hangs the cue under the reported clause
-    if not content and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head is not verb:
+    # "The goal, he said, is ..." / quote-first: the parser hangs the cue under the reported clause; an
+    # infinitive under another verb ("Analysts had expected the firm to agree to ...") reports nothing of it
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    if not content and verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head is not verb and not infinitive:
         # an adverbial clause only when it is "as X noted" / "as noted by X"
         as_clause = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
         if verb.dep_ != "advcl" or (as_clause and src_head is not None):
