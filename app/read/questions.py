@@ -113,8 +113,10 @@ def _as_question(text: str) -> str:
 
 
 # What a question asks for, when its wording says so: a time ("when", "what year"), a duration ("how long", "what
-# sentence"), a sum of money ("how much did it cost", "what fee"), a share ("what proportion"), a count ("how
-# many"), or another figure ("how big", "by how much"). A candidate then either holds one (+1) or not (-1).
+# sentence"), a change ("by how much", "how much did revenue fall", "what pay rise": a sum, a share or a count,
+# read as another figure), a sum of money ("how much did it cost", "what fee"), a share ("what proportion"), a
+# count ("how many"), another figure ("how big") or a name (below). A candidate then either holds one (+1) or
+# not (-1).
 _ASKS_FIGURE = re.compile(
     r"\b(?:how\s+(?:many|much)|by\s+how|what\s+(?:percentage|proportion|share|figure|price|sum|amount|number|fee|fine|salary|budget)"
     r"|how\s+(?:big|large|high|low|far|fast)\b)",
@@ -139,7 +141,7 @@ _ASKS_MONEY = re.compile(
     r"|\bwhat\s+(?:did|does|do|will|would|could|is|was)\s+(?:(?!\babout\b)[^?]){0,60}?\b(?:cost|worth)\b(?!-)",
     re.IGNORECASE,
 )
-_BY_HOW_MUCH = re.compile(
+_ASKS_CHANGE = re.compile(
     r"\bby\s+how\s+(?:much|many)\b|\bhow\s+(?:much|far)\b[^?]*\b(?:rise|rose|risen|rising|fall|fell|fallen|falling|grow|grew"
     r"|grown|growing|drop|dropped|dropping|increase[ds]?|increasing|decrease[ds]?|decreasing|climb(?:ed|ing)?|go\s+up"
     r"|went\s+up|gone\s+up|go\s+down|went\s+down|jump(?:ed)?|slump(?:ed)?|shrink|shrank|shrunk|cut)\b"
@@ -235,7 +237,7 @@ def asked_kind(question: str) -> str | None:
         return "time"
     if _ASKS_DURATION.search(question):
         return "duration"
-    if _BY_HOW_MUCH.search(question):  # a rise or a fall ("by how much", "what pay rise"): a sum, a share or a count
+    if _ASKS_CHANGE.search(question):  # a rise or a fall ("by how much", "what pay rise"): a sum, a share or a count
         return "figure"
     if _ASKS_MONEY.search(question):
         return "money"
