@@ -152,16 +152,14 @@ def not_given(question: str) -> str:
     """What the articles of a covered story do not give, in the refusal's words: "do not give the sum asked
     about", "do not report what Ana Ruiz said", else "do not give what is asked"."""
     from app.compose.evidence import asked_source
-    from app.read.questions import asked_kind, names_a_person
+    from app.read.questions import asked_kind, person_asked
 
     kind = asked_kind(question)
     if kind in _NOT_GIVEN:
         return _NOT_GIVEN[kind]
     asked = asked_source(question)
-    if asked and names_a_person(asked):
-        name = " ".join(w for w in asked.split() if w.lower() not in ("himself", "herself", "each", "both"))
-        return f"do not report what {name} said"
-    return "do not give what is asked"
+    name = person_asked(asked) if asked else None
+    return f"do not report what {name} said" if name else "do not give what is asked"
 
 
 def refusal_draft(request: ComposeRequest, composer: str) -> Draft:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["asked_kind", "names_a_person", "split_question", "typed_match"]
+__all__ = ["asked_kind", "names_a_person", "person_asked", "split_question", "typed_match"]
 
 _NOMINAL = frozenset({"NOUN", "PROPN"})
 
@@ -256,8 +256,9 @@ def typed_match(kind: str | None, text: str, question: str = "") -> int:
     """+1 when ``text`` holds what ``kind`` asks for, -1 when it does not, 0 for a question of no such kind (and
     for a name found: most passages name someone).
 
-    A name is a capitalised word the question does not hold. A figure the question itself gives is not the asked one ("How many people do the 529 quangos employ?" is
-    not answered by "the 529 quangos"): the question's numbers are left out of ``text`` first.
+    A name is a capitalised word the question does not hold. A figure the question itself gives is not the asked
+    one ("How many people do the 529 quangos employ?" is not answered by "the 529 quangos"): the question's
+    numbers are left out of ``text`` first.
     """
     if kind is None:
         return 0
@@ -314,11 +315,16 @@ _NOT_A_PERSON = frozenset(
 )
 
 
-def names_a_person(asked: str) -> bool:
-    """True when the speaker a question asks about (:func:`app.compose.evidence.asked_source`) is written as a
-    person's name ("Ana Ruiz", "Dr Tomas Vell himself"), not a role, a group or an organisation ("the port's
-    director", "Calder Bay Council", "Lumora's chief executive")."""
+def person_asked(asked: str) -> str | None:
+    """The person's name when the speaker a question asks about (:func:`app.compose.evidence.asked_source`) is
+    written as one ("Ana Ruiz", "Dr Tomas Vell himself" -> "Dr Tomas Vell"); None for a role, a group or an
+    organisation ("the port's director", "Calder Bay Council", "Lumora's chief executive")."""
     text = re.sub(r"\s+(?:himself|herself|themselves|each|both)$", "", " ".join(asked.split()))
     if not _PERSON_NAME.match(text) or re.search(r"[’']s\b", text):
-        return False
-    return not any(word.lower() in _NOT_A_PERSON for word in text.split())
+        return None
+    return None if any(word.lower() in _NOT_A_PERSON for word in text.split()) else text
+
+
+def names_a_person(asked: str) -> bool:
+    """True when the speaker a question asks about is written as a person's name (:func:`person_asked`)."""
+    return person_asked(asked) is not None

@@ -74,9 +74,9 @@ ADD_AT = 0.25
 # it first for 2 more of 184 train and 1 more of 42 calibrate questions (bench/reader_calibrate.py --fit).
 COMBINE = (1.0, 2.0, 0.0, 0.5)
 # Taken from the logit of a passage that holds no answer of the asked kind (a question asking for a sum of money,
-# a count, a share, a duration or a time; asked_kind, typed_match) instead of COMBINE's d being added. With it the
-# best candidate of a near miss falls below ANSWER_AT more often: train 0.14 -> 0.17, calibrate 0 -> 0.10 of the
-# near misses (bench/reader_calibrate.py), no answerable question of either split refused more.
+# a count, a share, a duration, another figure, a time or a name; asked_kind, typed_match) instead of COMBINE's d
+# being added. Chosen on train and calibrate (1.5, 2.5, 4 tried: 2.5 and 4 refuse as many near misses, more than
+# 1.5; no answerable question of either split refused more; docs/answers.md).
 TYPED_MISMATCH = 2.5
 # Added to the logit of a passage quoting the speaker one part of a several-speaker question asks about.
 SPEAKER_MATCH = 1.0
