@@ -754,6 +754,31 @@ def test_a_role_asked_about_matches_how_the_story_introduced_the_speaker() -> No
     assert not speaks_for(asked, later, "", [other, later])
 
 
+def test_a_role_asked_about_in_other_words_matches_the_person_who_holds_it() -> None:
+    def said(source: str, speaker: str | None = None) -> Claim:
+        return Claim(text="x", source=source, speaker=speaker, source_type="named", cue="said")
+
+    # "Ferris's lawyer" and "Ferris' lawyer": the possessor by its last word, either way it is written
+    oduya = said("Ferris' lawyer Daniel Oduya", "Daniel Oduya")
+    assert speaks_for("Jonah Ferris's lawyer", oduya, "Ferris jailed for nine years")
+    assert not speaks_for("Mira Kade's lawyer", oduya, "Ferris jailed for nine years")
+    # a rank word is no part of the role; a stem written two ways is one word
+    assert speaks_for("the regulator's top accountant", said("Lena Vos, the regulator's chief accountant", "Lena Vos"))
+    gregg = said("chief financial officer Piet Aarle", "Piet Aarle")
+    assert speaks_for("its finance chief", gregg)
+    # a named person holding the role's noun, in a passage about the rest of it ("Britain's Davis Cup captain")
+    bates = said("Bates", "Captain Owen Bates")
+    assert speaks_for("Britain's Davis Cup captain", bates, "Britain's Davis Cup team lost in the first round")
+    assert not speaks_for("Britain's Davis Cup captain", bates, "Britain's Ryder Cup team lost in the first round")
+    # a group is not a person: "the Greek government" is not the Danish and German governments
+    governments = said("The Danish and German governments")
+    assert not speaks_for("the Greek government", governments, "Greek feta: Denmark and Germany challenge the ruling")
+    # the chunk's other claims resolved to the same speaker describe them ("the port's top official" ... "he said")
+    official = said("the port's top official", "Maria Okafor")
+    later = said("he", "Maria Okafor")
+    assert speaks_for("the port's top official", later, "", [official, later])
+
+
 @pytest.mark.parametrize(
     ("question", "said"),
     [

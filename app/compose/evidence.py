@@ -16,7 +16,7 @@ speaker the question names.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -319,8 +319,9 @@ _ROLE_SYNONYMS = {
 }
 
 
-def _roles(words: set[str]) -> set[str]:
-    return {_ROLE_SYNONYMS.get(w, w) for w in words}
+def _roles(words: Iterable[str]) -> list[str]:
+    """``words`` (stems, in order) with each role written one way ("boss", "chief" -> "head")."""
+    return [_ROLE_SYNONYMS.get(w, w) for w in words]
 
 
 def sources_naming(name: str, claims: Sequence[Claim]) -> list[str]:
@@ -335,11 +336,15 @@ def sources_naming(name: str, claims: Sequence[Claim]) -> list[str]:
 
 def _descriptions(claim: Claim, others: Sequence[Claim]) -> str:
     """How ``others`` (the claims of the claim's chunk) write the claim's speaker: their sources that hold the
-    speaker's whole name ("Harbour Town managing director Karin Bradley" for a later "Bradley")."""
+    speaker's whole name ("Harbour Town managing director Karin Bradley" for a later "Bradley"), and the
+    sources of the claims the engine resolved to the same speaker ("the port's top official" for a later
+    "Okafor said")."""
     name = claim.speaker or ""
+    rest = [o for o in others if o is not claim]
+    same = [o.source or "" for o in rest if name and o.speaker == name and o.source]
     if len(name.split()) < 2:
-        return ""
-    return " ".join(sources_naming(name, [o for o in others if o is not claim]))
+        return " ".join(same)
+    return " ".join([*sources_naming(name, rest), *same])
 
 
 def speaks_for(asked: str, claim: Claim, context: str = "", others: Sequence[Claim] = ()) -> bool:
@@ -355,18 +360,48 @@ def speaks_for(asked: str, claim: Claim, context: str = "", others: Sequence[Cla
     if not claim.attributed:
         return False
     head = re.split(r"\s+(?:in|of|at|from|for|with|on|within|close to)\s+", asked.strip(), maxsplit=1)[0]
-    *owner, head = re.split(r"[’']s\s+", head)
-    words = _roles(set(content_words(head)) - {"one", "former"})
-    have = _roles(set(content_words(f"{claim.source or ''} {claim.speaker or ''} {_descriptions(claim, others)}")))
+    *owner, head = re.split(r"[’'](?:s\b)?\s+", head)  # "Jaynes's lawyer", "Jaynes' lawyer"
+    words = list(dict.fromkeys(_roles(w for w in content_words(head) if w not in _RANK_WORDS)))
+    have = set(_roles(content_words(f"{claim.source or ''} {claim.speaker or ''} {_descriptions(claim, others)}")))
     if not words or not have:
         return False
-    # "Lumora's chief executive": Lumora must be the source's or the passage's (``context``), not Valrail.
-    if owner and not set(content_words(owner[0])) <= have | set(content_words(context)):
+    seen = have | set(content_words(context))
+    # "Lumora's chief executive": Lumora (its last word: "Jeremy Jaynes's" is Jaynes's) must be the source's or
+    # the passage's (``context``), not Valrail's.
+    owner_words = content_words(owner[-1]) if owner else []
+    if owner_words and owner_words[-1] not in seen:
         return False
     if namesake(asked, claim):
         return False  # "Tomas Ruiz" is not Ana Ruiz
+    if set(words) <= have:
+        return True
     surname = content_words(asked.split()[-1])
-    return words <= have or (asked.split()[-1][:1].isupper() and bool(surname) and surname[-1] in have)
+    if asked.split()[-1][:1].isupper() and surname and surname[-1] in have:
+        return True
+    # A named person holding the asked role: "Britain's Davis Cup captain" is "captain Jeremy Bates" in an
+    # article about the Davis Cup (the role's noun in the source, its other words in the passage).
+    *modifiers, noun = words
+    return (
+        _is_person(claim) and _has_word(have, noun) and bool(modifiers) and all(_has_word(seen, w) for w in modifiers)
+    )
+
+
+# Words that rank a role without naming it: "the SEC's top accountant" is its chief accountant.
+_RANK_WORDS = frozenset({"one", "former", "top", "senior", "lead", "leading", "new", "current"})
+
+
+def _has_word(words: set[str], word: str) -> bool:
+    """``word`` (a stem) is in ``words``, or a stem of six letters or more shares its first six with one there
+    ("financ" / "financi": "finance chief" and "chief financial officer")."""
+    if word in words:
+        return True
+    return len(word) >= 6 and any(len(w) >= 6 and w[:6] == word[:6] for w in words)
+
+
+def _is_person(claim: Claim) -> bool:
+    """The claim's speaker is a named person: a resolved name of two words or more, each capitalised."""
+    words = (claim.speaker or "").split()
+    return len(words) >= 2 and all(w[:1].isupper() for w in words)
 
 
 def rank_passages(

@@ -243,7 +243,7 @@ def read(
                     speaker=_speaker_term(
                         asked is not None
                         and (several or person)
-                        and any(speaks_for(asked, c, context, p.result.claims) for c in p.claims),
+                        and any(speaks_for(asked, c, f"{context} {p.result.text}", p.result.claims) for c in p.claims),
                         several=several,
                         person=person,
                     ),
