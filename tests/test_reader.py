@@ -216,6 +216,8 @@ def test_a_question_asking_for_a_figure_or_a_time_prefers_passages_that_hold_one
         ("Who has taken over from the harbour master?", "name"),
         ("Which companies are bidding for the ferry line?", "name"),
         ("What is the name of the skipper who raised the alarm?", "name"),
+        ("Which shipmaker has the ferry line chosen for its new vessels?", "name"),
+        ("What weekly amount will the new harbour levy be set at?", "figure"),
         ("Who would gain most from the new quotas?", None),
         # a cost named, not asked for: what was said is the answer
         ("What did the mayor say about the cost of the bridge?", None),

@@ -118,7 +118,9 @@ def _as_question(text: str) -> str:
 # count ("how many"), another figure ("how big") or a name (below). A candidate then either holds one (+1) or
 # not (-1).
 _ASKS_FIGURE = re.compile(
-    r"\b(?:how\s+(?:many|much)|by\s+how|what\s+(?:percentage|proportion|share|figure|price|sum|amount|number|fee|fine|salary|budget)"
+    r"\b(?:how\s+(?:many|much)|by\s+how|what\s+(?:(?:weekly|monthly|annual|yearly|daily|total|average|overall|extra"
+    r"|final|maximum|minimum|exact|estimated)\s+)?(?:percentage|proportion|share|figure|price|sum|amount|number|fee"
+    r"|fine|salary|budget)"
     r"|how\s+(?:big|large|high|low|far|fast)\b)",
     re.IGNORECASE,
 )
@@ -203,7 +205,7 @@ _ASKS_NAME = re.compile(
     r"|city|cities|towns?|executives?|directors?|managers?|officials?|ministers?|organisations?|body|bodies|buyers?"
     r"|bidders?|party|parties|airlines?|studios?|channels?|networks?|retailers?|brands?|funds?|investors?|rivals?"
     r"|regions?|pits?|plants?|factory|factories|stores?|clients?|insurers?|states?|nations?|parks?|venues?"
-    r"|stadiums?|university|universities|schools?|hospitals?|courts?)\b",
+    r"|stadiums?|university|universities|schools?|hospitals?|courts?|\w*makers?)\b",
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'-]+")
