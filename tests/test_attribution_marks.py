@@ -549,3 +549,59 @@ def test_a_headlines_name_after_says_is_the_speaker() -> None:
     # a sentence with its full stop is not a headline; "said" there keeps the ordinary reading
     claim = analyze("Fees will double, said the operator.")[0]
     assert claim.source == "the operator"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            (
+                "Kerry Holt has pulled out of the indoor championships. The double Olympic champion said: "
+                '"I can hardly walk at the moment."'
+            ),
+            "hardly walk",
+            "Kerry Holt",
+        ),
+        (
+            (
+                "Gavin Marlow shook off an illness to win the 60m. Marlow clocked 6.56 seconds. The world indoor "
+                'champion said: "My stomach was upset."'
+            ),
+            "stomach was upset",
+            "Gavin Marlow",
+        ),
+    ],
+)
+def test_an_epithet_of_the_story_person_is_that_person(text: str, content: str, speaker: str) -> None:
+    claim = claim_with(text, content)
+    assert claim.source_type == "named" and claim.speaker == speaker
+
+
+def test_a_bare_epithet_or_one_for_somebody_else_names_nobody() -> None:
+    # "the comedian" with no words of its own may be anyone the story names: the actor who signed up is not him
+    text = (
+        "Hollywood actor Sam Lowe has signed up for Rick Garvin's new sitcom, the comedian has told reporters. "
+        '"He read the scripts," the comedian said.'
+    )
+    assert claim_with(text, "read the scripts").speaker is None
+    # a subject who is not the person the story is about is passed over
+    text = (
+        "Singer Mara Quill faces a new trial. Witness Ann Kell said she saw nothing. The pop singer said she had "
+        "done nothing wrong."
+    )
+    assert claim_with(text, "done nothing wrong").speaker != "Ann Kell"
+
+
+def test_an_answer_names_the_person_an_epithet_stands_for() -> None:
+    from chain_fixtures import one_chunk
+
+    from app.compose.claim_sentences import render_claim
+    from app.compose.evidence import build_passages
+
+    text = (
+        "Kerry Holt has pulled out of the indoor championships. The double Olympic champion said: "
+        '"I can hardly walk at the moment."'
+    )
+    passage = next(p for p in build_passages([one_chunk(text, analyze(text))]) if "hardly walk" in p.text)
+    claim = next(c for c in passage.claims if "hardly walk" in c.text)
+    assert render_claim(claim, passage).startswith("The double Olympic champion Kerry Holt said:")

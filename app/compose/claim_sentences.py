@@ -209,10 +209,26 @@ def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | No
     if not (0 <= start < end <= len(text)):
         return None
     written = alphanumeric(text[start:end])
+    if _described_at_length(text[start:end], speaker):
+        # "The double Olympic champion said ..." -> "The double Olympic champion Kelly Holmes said ..."
+        return f"{text[:end]} {speaker}{text[end:]}"
     if not _points_back(written) and not (written != alphanumeric(speaker) and written in alphanumeric(speaker)):
         return None
     name = speaker if start else _cap(speaker)
     return f"{text[:start]}{name}{text[end:]}"
+
+
+def _described_at_length(written: str, speaker: str) -> bool:
+    """A definite description of four to seven words, without a comma or the speaker's surname ("the
+    Commonwealth and European silver medallist"): kept, with the resolved name after it."""
+    words = written.split()
+    return (
+        4 <= len(words) <= 7
+        and words[0].lower() == "the"
+        and "," not in written
+        and bool(speaker.split())
+        and alphanumeric(speaker.split()[-1]) not in alphanumeric(written).split()
+    )
 
 
 def _pieces_of(claim: Claim) -> list[tuple[int, int]]:

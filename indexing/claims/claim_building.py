@@ -163,13 +163,45 @@ def _expert_back_reference(head: Token) -> bool:
     )
 
 
+# Nouns British news calls the person a story is about by, once named ("the double Olympic champion", "the
+# Black Sabbath singer", "The actor"): what they are known as, not a post somebody else could hold.
+_EPITHETS = frozenset(
+    {
+        "champion",
+        "star",
+        "winner",
+        "veteran",
+        "medallist",
+        "actor",
+        "actress",
+        "singer",
+        "rocker",
+        "frontman",
+        "comedian",
+        "legend",
+    }
+)
+
+
+def _same_person(a: str, b: str | None) -> bool:
+    """Two names of one person: the same surname ("Kelly Holmes", "Holmes")."""
+    return b is not None and a.split()[-1].lower() == b.split()[-1].lower()
+
+
 def _person_back_reference(head: Token) -> bool:
-    """ "The Scot", "the Frenchman", "the 27-year-old": "the" and a person's nationality or age, with no name,
-    clause or phrase of its own: the person the story is about, not somebody new."""
+    """ "The Scot", "the Frenchman", "the 27-year-old", "the double Olympic champion": "the" and a person's
+    nationality, age or epithet (:data:`_EPITHETS`, words before it allowed), with no name, clause or phrase of its
+    own: the person the story is about, not somebody new."""
     kids = list(head.children)
     if not any(k.dep_ == "det" and k.lower_ == "the" for k in kids) or any(
-        k.dep_ in ("relcl", "acl", "appos", "prep", "compound", "amod") for k in kids
+        k.dep_ in ("relcl", "acl", "appos", "prep") for k in kids
     ):
+        return False
+    if head.lower_ in _EPITHETS and head.tag_ == "NN":
+        # with words of its own ("the world indoor champion"): a bare "the singer" may be anyone the story names
+        modifiers = [k for k in kids if k.dep_ in ("compound", "amod", "nummod")]
+        return bool(modifiers) and not any(k.pos_ == "PROPN" and k.ent_type_ == "PERSON" for k in modifiers)
+    if any(k.dep_ in ("compound", "amod") for k in kids):
         return False
     if head.lower_ in DEMONYMS and head.tag_ in ("NN", "NNP"):
         return True
@@ -251,6 +283,14 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             # "Everton manager Davide Moyer will discipline ... The Scot initially defended ...": the person the
             # story is about, written by nationality or age
             described = eng.resolver.person_described(head)
+            if (
+                described is not None
+                and head.lower_ in _EPITHETS
+                and not _same_person(described, eng.resolver.story_person())
+            ):
+                # "the comedian" after "Jackson signed up for Gervais' sitcom": an epithet is the story's own
+                # person; a subject who is somebody else is passed over
+                described = None
             if described is not None:
                 speaker, source_type = described, "named"
         if source_type == "anonymous" and speaker is None and attr.source_text is None:

@@ -362,6 +362,12 @@ class SpeakerResolver:
                 found = self.full_name(_bare_name(name))
         return found
 
+    def story_person(self) -> str | None:
+        """The first person the story names (by full name where it gives one): who an epithet such as "the
+        double Olympic champion" may stand for."""
+        people = self._people_once()
+        return self.full_name(_bare_name(people[0][1])) if people else None
+
     def resolve(self, head: Token) -> tuple[str | None, SourceType | None]:
         """Name and type a pronoun (or short name) refers to; (None, None) when unknown."""
         low = head.lower_
