@@ -210,7 +210,7 @@ def _source_named_in_full(claim: Claim, passage: Passage, text: str) -> str | No
         return None
     written = alphanumeric(text[start:end])
     if _described_at_length(text[start:end], speaker):
-        # "The double Olympic champion said ..." -> "The double Olympic champion Kelly Holmes said ..."
+        # "The double Olympic champion said ..." -> "The double Olympic champion Kerry Holt said ..."
         return f"{text[:end]} {speaker}{text[end:]}"
     if not _points_back(written) and not (written != alphanumeric(speaker) and written in alphanumeric(speaker)):
         return None

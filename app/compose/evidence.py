@@ -360,13 +360,13 @@ def speaks_for(asked: str, claim: Claim, context: str = "", others: Sequence[Cla
     if not claim.attributed:
         return False
     head = re.split(r"\s+(?:in|of|at|from|for|with|on|within|close to)\s+", asked.strip(), maxsplit=1)[0]
-    *owner, head = re.split(r"[’'](?:s\b)?\s+", head)  # "Jaynes's lawyer", "Jaynes' lawyer"
+    *owner, head = re.split(r"[’'](?:s\b)?\s+", head)  # "Ferris's lawyer", "Ferris' lawyer"
     words = list(dict.fromkeys(_roles(w for w in content_words(head) if w not in _RANK_WORDS)))
     have = set(_roles(content_words(f"{claim.source or ''} {claim.speaker or ''} {_descriptions(claim, others)}")))
     if not words or not have:
         return False
     seen = have | set(content_words(context))
-    # "Lumora's chief executive": Lumora (its last word: "Jeremy Jaynes's" is Jaynes's) must be the source's or
+    # "Lumora's chief executive": Lumora (its last word: "Jonah Ferris's" is Ferris's) must be the source's or
     # the passage's (``context``), not Valrail's.
     owner_words = content_words(owner[-1]) if owner else []
     if owner_words and owner_words[-1] not in seen:
@@ -378,7 +378,7 @@ def speaks_for(asked: str, claim: Claim, context: str = "", others: Sequence[Cla
     surname = content_words(asked.split()[-1])
     if asked.split()[-1][:1].isupper() and surname and surname[-1] in have:
         return True
-    # A named person holding the asked role: "Britain's Davis Cup captain" is "captain Jeremy Bates" in an
+    # A named person holding the asked role: "Britain's Davis Cup captain" is "captain Owen Tarrant" in an
     # article about the Davis Cup (the role's noun in the source, its other words in the passage).
     *modifiers, noun = words
     return (
@@ -386,7 +386,7 @@ def speaks_for(asked: str, claim: Claim, context: str = "", others: Sequence[Cla
     )
 
 
-# Words that rank a role without naming it: "the SEC's top accountant" is its chief accountant.
+# Words that rank a role without naming it: "the regulator's top accountant" is its chief accountant.
 _RANK_WORDS = frozenset({"one", "former", "top", "senior", "lead", "leading", "new", "current"})
 
 

@@ -164,7 +164,7 @@ def _expert_back_reference(head: Token) -> bool:
 
 
 # Nouns British news calls the person a story is about by, once named ("the double Olympic champion", "the
-# Black Sabbath singer", "The actor"): what they are known as, not a post somebody else could hold.
+# Harbour Town pop star"): what they are known as, not a post somebody else could hold.
 _EPITHETS = frozenset(
     {
         "champion",
@@ -184,7 +184,7 @@ _EPITHETS = frozenset(
 
 
 def _same_person(a: str, b: str | None) -> bool:
-    """Two names of one person: the same surname ("Kelly Holmes", "Holmes")."""
+    """Two names of one person: the same surname ("Kerry Holt", "Holt")."""
     return b is not None and a.split()[-1].lower() == b.split()[-1].lower()
 
 
