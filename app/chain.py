@@ -114,12 +114,15 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
         results = [SearchResult.model_validate({**d.metadata, "text": d.page_content}) for d in documents]
         return {**state, "results": results}
 
+    store = getattr(searcher, "store", None)
+    article_texts = getattr(store, "article_texts", None)  # a searcher without a store reads no article bodies
+
     def rank_step(state: dict[str, Any]) -> dict[str, Any]:
         question = state["standalone_question"]
         passages = rank_passages(question, build_passages(state["results"]), embedder)
         # The reader scores the best-ranked candidates: does this passage give what is asked? Its best
         # score decides between an answer and a refusal; its order is the answer's order.
-        reading = read(reader, question, passages)
+        reading = read(reader, question, passages, article_texts=article_texts)
         ordered = [p for p, _ in reading.scored] + [p for p in passages if p.reading is None]
         score = answerability(question, passages, state["results"], vocabulary=_vocabulary(searcher))
         request = ComposeRequest(

@@ -384,6 +384,73 @@ def test_each_part_of_a_several_speaker_question_opens_with_its_speakers_passage
     assert "Ana Ruiz" in firsts[0] and "Carlos Vell" in firsts[1], firsts
 
 
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("How much did Harbour Town Ferries pay Ana Ruiz?", [("Harbour", "Town", "Ferries"), ("Ana", "Ruiz")]),
+        ("Ana Ruiz's view?", []),  # the question's first word is capitalised anyway
+        ("What did Mr Tomas van Dijk say? And Sir Alex Vell?", [("Tomas", "van", "Dijk"), ("Alex", "Vell")]),
+        ("Why did the council's Kestrel Mining deal fall through?", [("Kestrel", "Mining")]),
+        ("Why did Kestrel's deal fall through?", []),  # one-word names are left out
+    ],
+)
+def test_the_names_a_question_gives(question: str, names: list[tuple[str, ...]]) -> None:
+    from app.read.questions import asked_names
+
+    assert asked_names(question) == names
+
+
+def test_an_article_mentions_a_name_by_any_of_its_words_as_written() -> None:
+    from app.read.questions import mentions
+
+    assert mentions("Ferguson said the goal should stand.", ("Alex", "Ferguson"))
+    assert mentions("at the Athens Olympics", ("Athens", "Games"))
+    assert mentions("Barclays shares rose", ("Barclays-Wells", "Fargo"))
+    # "the company" is no mention of Halden Leather Company
+    assert not mentions("the company's running costs rose", ("Halden", "Leather", "Company"))
+
+
+def test_a_passage_from_an_article_that_never_mentions_the_asked_name_scores_lower() -> None:
+    from chain_fixtures import one_chunk
+
+    from app.compose.evidence import build_passages
+    from app.read.reader import NAME_ABSENT, read
+
+    ferry = "Fares on the Skerry ferry will rise by a fifth because fuel costs have doubled, the operator said."
+    tannery = "The Halden Leather Company will close its tannery because water permits cost too much."
+    passages = build_passages(
+        [
+            one_chunk(ferry, title="Skerry fares", article_id="ferry"),
+            one_chunk(tannery, title="Tannery", article_id="tan"),
+        ]
+    )
+    for p in passages:
+        p.relevance, p.vector = 0.5, np.ones(3, dtype=np.float32)
+
+    class Even:  # a reader that cannot tell the passages apart
+        def score(self, question, contexts):
+            return np.full(len(contexts), 0.6)
+
+    bodies = {"ferry": ferry, "tan": tannery}
+    read_ids: list[list[str]] = []
+
+    def article_texts(ids):
+        read_ids.append(list(ids))
+        return {i: bodies[i] for i in ids}
+
+    question = "Why does the Halden Leather Company say fares must rise?"
+    reading = read(Even(), question, passages, article_texts=article_texts)  # type: ignore[arg-type]
+    scores = {p.article_id: s for p, s in reading.scored}
+    assert scores["tan"] > scores["ferry"] and NAME_ABSENT > 0
+    assert len(read_ids) == 1  # one read for all the candidates' articles
+    # a question that gives no name reads no article, and without a reader of articles nothing changes
+    read_ids.clear()
+    plain = read(Even(), "Why must fares rise?", passages, article_texts=article_texts)  # type: ignore[arg-type]
+    assert read_ids == [] and len({round(s, 6) for _, s in plain.scored}) == 1
+    unread = read(Even(), question, passages)  # type: ignore[arg-type]
+    assert len({round(s, 6) for _, s in unread.scored}) == 1
+
+
 def test_a_question_with_several_actors_may_use_more_passages() -> None:
     from app.compose.extractive import MULTI_PASSAGES, ONE_FACT_PASSAGES, answer_limit
 

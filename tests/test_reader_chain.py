@@ -94,3 +94,13 @@ def test_a_one_fact_question_gets_a_short_answer(qa) -> None:
     assert not answer.refused, answer.answer
     assert "96 euros" in _first(answer)
     assert len(answer_sentences(answer.answer)) <= 2
+
+
+def test_a_story_that_never_mentions_the_asked_name_does_not_answer(qa) -> None:
+    # the ferry story gives a return fare, but on Nordsund Lines' ferry: the Halden Leather Company runs the
+    # tannery and no ferry story mentions it, so a fare on its ferry is not in the corpus
+    answer = qa.ask("How much will a return ticket cost on the Halden Leather Company ferry?")
+    assert answer.refused, answer.answer
+    answer = qa.ask("How much will a return ticket cost on the Nordsund Lines ferry?")
+    assert not answer.refused, answer.answer
+    assert "96 euros" in _first(answer)

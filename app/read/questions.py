@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["asked_kind", "names_a_person", "person_asked", "split_question", "typed_match"]
+__all__ = ["asked_kind", "asked_names", "mentions", "names_a_person", "person_asked", "split_question", "typed_match"]
 
 _NOMINAL = frozenset({"NOUN", "PROPN"})
 
@@ -330,3 +331,79 @@ def person_asked(asked: str) -> str | None:
 def names_a_person(asked: str) -> bool:
     """True when the speaker a question asks about is written as a person's name (:func:`person_asked`)."""
     return person_asked(asked) is not None
+
+
+# Names a question gives: two capitalised words or more in a row ("Ana Ruiz", "Harbour Town Ferries", "Tomas van
+# Dijk"), not counting the word opening the question; a possessive "'s" is dropped.
+_NAME_WORD = r"[A-Z][\w’'-]*"
+_NAME_RUN = re.compile(rf"{_NAME_WORD}(?:\s+(?:(?:de|del|van|von|der|den|da|di|du|le|la|bin|al)\s+)?{_NAME_WORD})+")
+_NOT_NAME_WORDS = frozenset(
+    {
+        "What",
+        "Who",
+        "How",
+        "Why",
+        "When",
+        "Where",
+        "Which",
+        "Did",
+        "Does",
+        "Do",
+        "Is",
+        "Are",
+        "Was",
+        "Were",
+        "Has",
+        "Have",
+        "Had",
+        "Will",
+        "Would",
+        "Can",
+        "Could",
+        "Should",
+        "The",
+        "In",
+        "On",
+        "According",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sir",
+        "Lord",
+        "Lady",
+        "Dame",
+        "And",
+        "But",
+        "I",
+    }
+)
+
+
+def asked_names(question: str) -> list[tuple[str, ...]]:
+    """The names of two words or more the question gives, each as its words ("How much did Harbour Town Ferries
+    pay Ana Ruiz?" -> ("Harbour", "Town", "Ferries"), ("Ana", "Ruiz")): a passage from an article that mentions
+    none of a name's words cannot be about it (:func:`mentions`). A one-word name ("Kestrel", "Uganda") is left
+    out: news writes it other ways too often ("the Ugandan government")."""
+    names = []
+    for m in _NAME_RUN.finditer(question):
+        words = []
+        at = m.start()
+        for w in m.group(0).split():
+            at = question.index(w, at)
+            opening = at == 0 or question[:at].rstrip().endswith(("?", ".", "!", ":", '"', "“"))
+            word = re.sub(r"[’']s?$", "", w)
+            if not opening and word and word not in _NOT_NAME_WORDS:
+                words.append(word)
+            at += len(w)
+        if len(words) >= 2:
+            names.append(tuple(words))
+    return names
+
+
+def mentions(text: str, name: Sequence[str]) -> bool:
+    """True when ``text`` holds a word of ``name`` (three letters or more) as a whole word written as the name
+    writes it: "Sir Alex Ferguson" is mentioned by "Ferguson", "Athens Games" by "the Athens Olympics", but
+    "Halden Leather Company" not by "the company's running costs"."""
+    words = [part for w in name for part in w.split("-") if len(part) >= 3]  # "Barclays-Wells": either
+    return not words or any(re.search(rf"\b{re.escape(w)}\b", text) for w in words)

@@ -80,6 +80,10 @@ class VectorStore(Protocol):
         """A stored article, or None."""
         ...
 
+    def article_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The bodies of the stored articles among ``article_ids``, by id (one read for all of them)."""
+        ...
+
     def list_articles(
         self, *, offset: int = 0, limit: int = 50, outlet: str | None = None, query: str | None = None
     ) -> dict[str, Any]:

@@ -78,6 +78,18 @@ class StoreReader(ChromaConnection):
             return None
         return article_from_record(article_id, meta, body or "")
 
+    def article_texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The bodies of the stored articles among ``article_ids``, by id (one read per page of ids)."""
+        ids = list(dict.fromkeys(article_ids))
+        found: dict[str, str] = {}
+        with self._translate():
+            for i in range(0, len(ids), READ_PAGE):
+                got = self._articles.get(ids=ids[i : i + READ_PAGE], include=["metadatas", "documents"])
+                for aid, meta, body in zip(got["ids"], got["metadatas"], got["documents"], strict=True):
+                    if meta and meta.get("state") == COMPLETE:
+                        found[aid] = body or ""
+        return found
+
     def _article_metas(self, outlet: str | None = None) -> list[tuple[str, dict[str, Any]]]:
         where: dict[str, Any] = {"state": COMPLETE}
         if outlet:

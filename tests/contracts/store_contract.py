@@ -63,6 +63,12 @@ class StoreContract:
         assert {r.meta["article_id"] for r in rows} == {ARTICLES[0].id}
         assert {r.id for r in store.iter_chunks(page=2)} == {c.id for cs in chunks.values() for c in cs}
 
+    def test_article_texts_reads_several_bodies_at_once(self, store) -> None:
+        write(store, ARTICLES)
+        wanted = [ARTICLES[1].id, ARTICLES[0].id, "no-such-article", ARTICLES[1].id]
+        assert store.article_texts(wanted) == {ARTICLES[0].id: ARTICLES[0].body, ARTICLES[1].id: ARTICLES[1].body}
+        assert store.article_texts([]) == {}
+
     def test_query_returns_rows_with_scores_best_first(self, store) -> None:
         write(store, ARTICLES, seed=4)
         every = vectors(sum(len(paragraph_chunks(a)) for a in ARTICLES), seed=4)
