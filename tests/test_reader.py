@@ -450,6 +450,19 @@ def test_a_passage_from_an_article_that_never_mentions_the_asked_name_scores_low
     unread = read(Even(), question, passages)  # type: ignore[arg-type]
     assert len({round(s, 6) for _, s in unread.scored}) == 1
 
+    # a name none of the articles found mentions is said in the refusal, instead of "this story"
+    from app.compose.base import ComposeRequest, refusal_draft
+
+    assert reading.unmentioned == []
+    asked = "Why does Vardo Shipping say fares must rise?"
+    low = read(Even(), asked, passages, article_texts=article_texts)  # type: ignore[arg-type]
+    assert low.unmentioned == ["Vardo Shipping"]
+    request = ComposeRequest(
+        question=asked, standalone_question=asked, passages=passages, refusal_reason="covered", reading=low
+    )
+    refusal = refusal_draft(request, "extractive").refusal
+    assert "none of the articles found mentions Vardo Shipping" in refusal and "Skerry fares" in refusal
+
 
 def test_a_question_with_several_actors_may_use_more_passages() -> None:
     from app.compose.extractive import MULTI_PASSAGES, ONE_FACT_PASSAGES, answer_limit

@@ -175,7 +175,14 @@ def refusal_draft(request: ComposeRequest, composer: str) -> Draft:
             )
             for c in closest
         )
-        if request.refusal_reason == "covered":
+        unmentioned = request.reading.unmentioned if request.reading is not None else []
+        if request.refusal_reason == "covered" and unmentioned:
+            # the closest stories are somebody else's: say whose name is missing rather than "this story"
+            text = (
+                "The indexed news does not answer this question: none of the articles found mentions "
+                f"{' or '.join(unmentioned)}. The closest articles are: {names}."
+            )
+        elif request.refusal_reason == "covered":
             # the story is in the news, the asked fact is not: say so rather than answer with its neighbours
             text = (
                 "The indexed news does not answer this question: the articles report on this story but "

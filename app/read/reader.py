@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -184,6 +184,8 @@ class Reading:
     """What the reader made of one question's candidates: each passage's score, best first."""
 
     scored: list[tuple[Passage, float]]  # candidates, best score first
+    # names the question gives that none of the candidates' articles mentions ("Harbour Town Ferries")
+    unmentioned: list[str] = field(default_factory=list)
 
     @property
     def best(self) -> float:
@@ -276,7 +278,9 @@ def read(
             firsts.append(best)
 
     rest = sorted((i for i in range(len(candidates)) if i not in firsts), key=lambda i: (-scores[i], i))
-    return Reading([(candidates[i], scores[i]) for i in firsts + rest])
+    names = list(dict.fromkeys(name for part in parts for name in asked_names(part))) if bodies else []
+    unmentioned = [" ".join(n) for n in names if not any(mentions(body, n) for body in bodies.values())]
+    return Reading([(candidates[i], scores[i]) for i in firsts + rest], unmentioned)
 
 
 def _bodies(
