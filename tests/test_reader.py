@@ -237,6 +237,10 @@ def test_a_passage_holds_the_asked_kind_of_figure_not_just_any_number() -> None:
     assert typed_match(asked_kind(count), "Passenger numbers rose 8.1% in March.", count) == -1
     assert typed_match(asked_kind(count), "It carried 1.2 million passengers in March.", count) == 1
     assert typed_match(asked_kind(count), "It carried about 900.", count) == 1
+    # a day or a month is no name: a question asking who is not answered by "on Monday"
+    who = "Which two directors left the harbour board along with Tomas Vell?"
+    assert typed_match(asked_kind(who), "Mr Vell said in a statement on Monday.", who) == -1
+    assert typed_match(asked_kind(who), "Mr Vell and Ana Ruiz left on Monday.", who) == 0
     money = "How much did the museum pay for the astrolabe?"
     assert typed_match(asked_kind(money), "The museum now owns 8% of the collection.", money) == -1
     assert typed_match(asked_kind(money), "The museum paid £2.4m for it.", money) == 1

@@ -212,6 +212,9 @@ _ASKS_NAME = re.compile(
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'-]+")
 _NOT_NAMES = frozenset(
     {"I", "Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "He", "She", "It", "They", "We", "The", "But", "And"}
+    # a day or a month is no name asked for ("Mr Tellier said on Monday" names nobody new)
+    | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February"}
+    | {"March", "April", "June", "July", "August", "September", "October", "November", "December"}
 )
 
 
