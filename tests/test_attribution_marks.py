@@ -590,6 +590,12 @@ def test_a_bare_epithet_or_one_for_somebody_else_names_nobody() -> None:
         "done nothing wrong."
     )
     assert claim_with(text, "done nothing wrong").speaker != "Ann Kell"
+    # the person a quotation talks about is not its speaker, nor is the subject of a clause inside another
+    text = (
+        "Kerry Holt must decide by Tuesday. Team member Ada Vell said the team would understand if Holt opted out. "
+        '"It would be fantastic to have Kerry in the team," said the European cross-country champion.'
+    )
+    assert claim_with(text, "fantastic to have Kerry").speaker is None
 
 
 def test_an_answer_names_the_person_an_epithet_stands_for() -> None:

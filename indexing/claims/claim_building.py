@@ -188,6 +188,11 @@ def _same_person(a: str, b: str | None) -> bool:
     return b is not None and a.split()[-1].lower() == b.split()[-1].lower()
 
 
+def _named_in(name: str, text: str) -> bool:
+    """A word of ``name`` (three letters or more) is in ``text`` as a whole word, as written."""
+    return any(re.search(rf"\b{re.escape(w)}\b", text) for w in name.split() if len(w) >= 3)
+
+
 def _person_back_reference(head: Token) -> bool:
     """ "The Scot", "the Frenchman", "the 27-year-old", "the double Olympic champion": "the" and a person's
     nationality, age or epithet (:data:`_EPITHETS`, words before it allowed), with no name, clause or phrase of its
@@ -282,14 +287,16 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
         if attr.source_text is None and speaker is None and _person_back_reference(head):
             # "Everton manager Davide Moyer will discipline ... The Scot initially defended ...": the person the
             # story is about, written by nationality or age
-            described = eng.resolver.person_described(head)
+            epithet = head.lower_ in _EPITHETS
+            described = eng.resolver.person_described(head, main_clause=epithet)
             if (
                 described is not None
-                and head.lower_ in _EPITHETS
-                and not _same_person(described, eng.resolver.story_person())
+                and epithet
+                and (not _same_person(described, eng.resolver.story_person()) or _named_in(described, body))
             ):
-                # "the comedian" after "Jackson signed up for Gervais' sitcom": an epithet is the story's own
-                # person; a subject who is somebody else is passed over
+                # an epithet is the story's own person, the subject of a main clause just before, and not someone
+                # the quotation talks about ('"It would be fantastic to have Kerry in the team," said the
+                # European champion' is not Kerry Holt's)
                 described = None
             if described is not None:
                 speaker, source_type = described, "named"

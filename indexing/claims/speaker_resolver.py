@@ -42,6 +42,12 @@ _FEMALE_TITLES = "Mrs|Ms|Miss|Lady|Dame"
 _PERSONAL_TITLE = rf"\b(?:{_MALE_TITLES}|{_FEMALE_TITLES}|Dr|Prof)\.?\s+"
 
 
+def _in_main_clause(subject: Token) -> bool:
+    """The subject's verb is its sentence's main verb, or one joined to it ("... and said")."""
+    verb = subject.head
+    return verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+
+
 def _start_back(token: Token, sentences: int) -> int:
     """The first token of the sentence ``sentences`` before ``token``'s (0: its own), or of the document's first."""
     start = token.sent.start
@@ -347,10 +353,12 @@ class SpeakerResolver:
             return None, None
         return name, st
 
-    def person_described(self, head: Token) -> str | None:
+    def person_described(self, head: Token, *, main_clause: bool = False) -> str | None:
         """The person a description ("The Scot", "the 27-year-old") at ``head`` points back to: the last person
         named as a subject in its sentence before it or the two sentences before ("Everton manager Davide Moyer
-        will discipline striker Jon Batty. The Scot ...": Moyer, not Batty); None when none is."""
+        will discipline striker Jon Batty. The Scot ...": Moyer, not Batty); with ``main_clause``, only the
+        subject of a main clause ("Yelling said the team would understand if Holt opted out": Yelling, not Holt);
+        None when none is."""
         doc = self.doc
         earliest = _start_back(head, 2)
         found = None
@@ -358,7 +366,11 @@ class SpeakerResolver:
             if not earliest <= start < head.i or self._quoted_apart(start, head):
                 continue
             words = len(name.split())
-            if any(t.dep_ in _SUBJECTS for t in doc[start : min(head.i, start + words + 2)] if t.pos_ == "PROPN"):
+            if any(
+                t.dep_ in _SUBJECTS and (not main_clause or _in_main_clause(t))
+                for t in doc[start : min(head.i, start + words + 2)]
+                if t.pos_ == "PROPN"
+            ):
                 found = self.full_name(_bare_name(name))
         return found
 
