@@ -41,6 +41,7 @@ def _warm_up(qa: NewsQA) -> None:
     try:
         qa.embedder.embed(["warm up"])
         qa.chain  # noqa: B018 - builds the searcher and chain
+        qa.searcher.store.article_texts(["warm-up"])  # the first read of article bodies opens their collection
     except NewsQAError as exc:
         log.warning("warm-up failed (the server still starts): %s", exc)
 
