@@ -611,3 +611,39 @@ def test_an_answer_names_the_person_an_epithet_stands_for() -> None:
     passage = next(p for p in build_passages([one_chunk(text, analyze(text))]) if "hardly walk" in p.text)
     claim = next(c for c in passage.claims if "hardly walk" in c.text)
     assert render_claim(claim, passage).startswith("The double Olympic champion Kerry Holt said:")
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "source", "source_type"),
+    [
+        (
+            "Kerry Holt may not recover until March, claims his agent.",
+            "not recover until March",
+            "his agent",
+            "anonymous",
+        ),
+        (
+            "Around 20 million Britons will miss out on online services, predicts the report by telecoms firm Harlow.",
+            "miss out on online services",
+            "the report by telecoms firm Harlow",
+            "named",
+        ),
+        (
+            "Cheap printer ink could make photos fade in months, warned the magazine.",
+            "fade in months",
+            "the magazine",
+            "named",
+        ),
+    ],
+)
+def test_a_sentence_ending_in_a_reporting_verb_and_its_speaker_is_that_speakers(
+    text: str, words: str, source: str, source_type: str
+) -> None:
+    # the parser reads "Holt ... claims his agent" as one clause; the speaker is the phrase after the verb
+    claim = claim_with(text, words)
+    assert (claim.source, claim.source_type) == (source, source_type)
+
+
+def test_whom_a_speaker_told_is_not_the_speaker() -> None:
+    claim = claim_with('"This will hurt the market," shop owner Ana Ruiz, told the Courier.', "hurt the market")
+    assert claim.source != "the Courier"

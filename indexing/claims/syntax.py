@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from indexing.text.lexicon import RECIPIENT_VERBS
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
@@ -164,6 +166,9 @@ def find_source(verb: Token) -> tuple[Token | None, str | None]:
             text = verb.doc[ante_toks[0].i : ante_toks[-1].i + 1].text.strip(" ,") if ante_toks else None
             return subj, text
         return subj, None
+    inverted = _inverted_object(verb)
+    if inverted is not None:
+        return inverted, None
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         # "Harbor have had a session, and Varnia are thought to be keen": a passive cue's doer is
         # unnamed (its agent, when written, is found above); the subject of the verb it is joined to is not it
@@ -199,6 +204,22 @@ def find_source(verb: Token) -> tuple[Token | None, str | None]:
     if verb.tag_ in ("VBD", "VBZ", "VBP") and verb.dep_ in ("ROOT", "ccomp", "parataxis"):
         return _left_subject(verb), None
     return None, None
+
+
+def _inverted_object(verb: Token) -> Token | None:
+    """ "Holt may miss the final, claims his agent.": a reporting verb after a comma, with no subject, whose object
+    ends the sentence is said by that object (the parser read the sentence as "Holt ... claims his agent")."""
+    if verb.i == verb.sent.start or verb.doc[verb.i - 1].text != "," or verb.tag_ not in ("VBZ", "VBD"):
+        return None
+    if verb.lower_ in RECIPIENT_VERBS:
+        return None  # '"...," Ana Ruiz, told the Courier': whom she told, not who told
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.i > verb.i), None)
+    if obj is None or not _can_speak(obj):
+        return None
+    phrase = list(obj.subtree)
+    if any(t.pos_ in ("VERB", "AUX") for t in phrase):
+        return None  # "ignored research that highlighted problems, ...": a clause, not a speaker
+    return obj if all(t.is_punct or t.is_space for t in verb.doc[phrase[-1].i + 1 : verb.sent.end]) else None
 
 
 def _can_speak(tok: Token) -> bool:
