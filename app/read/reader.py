@@ -241,10 +241,11 @@ def read(
     # that person's claims: a passage with none loses SPEAKER_MISMATCH.
     parts = split_question(question)
     per_part = []
-    bodies = _bodies(parts, candidates, article_texts)
-    for question_part in parts:
+    part_names = [asked_names(part) for part in parts]
+    missing_from, read_ids = _articles_missing(part_names, candidates, article_texts)
+    for question_part, names in zip(parts, part_names, strict=True):
         raw = reader.score(question_part, contexts)
-        absent = _names_absent(question_part, candidates, bodies)
+        absent = [any(p.article_id in missing_from[name] for name in names) for p in candidates]
         kind = asked_kind(question_part)
         asked = asked_source(question_part)
         person = asked is not None and names_a_person(asked)
@@ -278,28 +279,23 @@ def read(
             firsts.append(best)
 
     rest = sorted((i for i in range(len(candidates)) if i not in firsts), key=lambda i: (-scores[i], i))
-    names = list(dict.fromkeys(name for part in parts for name in asked_names(part))) if bodies else []
-    unmentioned = [" ".join(n) for n in names if not any(mentions(body, n) for body in bodies.values())]
+    unmentioned = [" ".join(name) for name, ids in missing_from.items() if read_ids and ids == read_ids]
     return Reading([(candidates[i], scores[i]) for i in firsts + rest], unmentioned)
 
 
-def _bodies(
-    parts: Sequence[str],
+def _articles_missing(
+    part_names: Sequence[Sequence[tuple[str, ...]]],
     candidates: Sequence[Passage],
     article_texts: Callable[[Sequence[str]], Mapping[str, str]] | None,
-) -> Mapping[str, str]:
-    """The candidates' article bodies by id, read once, when a part of the question gives a name ({} otherwise)."""
-    if article_texts is None or not any(asked_names(part) for part in parts):
-        return {}
-    return article_texts([p.article_id for p in candidates])
-
-
-def _names_absent(question: str, candidates: Sequence[Passage], bodies: Mapping[str, str]) -> list[bool]:
-    """For each candidate: does its article mention none of the words of a name ``question`` gives? False for an
-    article not read, and for all when the question gives no name."""
-    names = asked_names(question)
-    absent = {aid: not all(mentions(body, name) for name in names) for aid, body in bodies.items()} if names else {}
-    return [absent.get(p.article_id, False) for p in candidates]
+) -> tuple[dict[tuple[str, ...], set[str]], set[str]]:
+    """For each name the question's parts give, the ids of the candidates' articles that mention none of its words
+    (:func:`mentions`), and the ids of the articles read: the bodies are read once, and only when a part gives a
+    name. An article not read is in no set."""
+    names = list(dict.fromkeys(name for part in part_names for name in part))
+    if not names or article_texts is None:
+        return {name: set() for name in names}, set()
+    bodies = article_texts([p.article_id for p in candidates])
+    return {name: {aid for aid, body in bodies.items() if not mentions(body, name)} for name in names}, set(bodies)
 
 
 def _speaker_term(spoken: bool, *, several: bool, person: bool) -> int:
