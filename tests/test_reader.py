@@ -222,12 +222,45 @@ def test_a_question_asking_for_a_figure_or_a_time_prefers_passages_that_hold_one
         # a cost named, not asked for: what was said is the answer
         ("What did the mayor say about the cost of the bridge?", None),
         ("How do the unions see the move to low-cost ports?", None),
+        # a rise named, not asked for: the reaction is the answer
+        ("How did shipowners react to the fare rise?", None),
+        ("How big a fare increase are the crews expecting?", "figure"),
     ],
 )
 def test_what_kind_of_figure_a_question_asks_for(question: str, kind: str | None) -> None:
     from app.read.reader import asked_kind
 
     assert asked_kind(question) == kind
+
+
+def test_a_question_asking_for_a_figure_needs_a_surer_passage_than_one_asking_what_was_said() -> None:
+    from chain_fixtures import one_chunk
+
+    from app.compose.evidence import build_passages
+    from app.read.reader import ANSWER_AT, ANSWER_AT_TYPED, read
+
+    text = "The ferry line's debts reached 40m last year, its accounts show."
+    passages = build_passages([one_chunk(text, title="Ferry line accounts", article_id="ferry")])
+    for p in passages:
+        p.relevance, p.vector = 0.0, np.ones(3, dtype=np.float32)
+
+    class Fixed:  # one score for every passage: between the two thresholds, also with the figure's bonus
+        def score(self, question, contexts):
+            return np.full(len(contexts), 0.25)
+
+    said = read(Fixed(), "What did the ferry line say about its accounts?", passages)  # type: ignore[arg-type]
+    figure = read(Fixed(), "How much is the council paying for the ferry line?", passages)  # type: ignore[arg-type]
+    assert ANSWER_AT < said.best < ANSWER_AT_TYPED and figure.answer_at == ANSWER_AT_TYPED
+    # the same passage answers what was said, and is a near miss for the sum asked about
+    assert said.answerable and said.chosen(2) == [passages[0]]
+    assert not figure.answerable and figure.chosen(2) == []
+
+    # a figure question whose passage scores high is answered
+    class Sure:
+        def score(self, question, contexts):
+            return np.full(len(contexts), 0.8)
+
+    assert read(Sure(), "How much is the council paying for the ferry line?", passages).answerable  # type: ignore[arg-type]
 
 
 def test_a_passage_holds_the_asked_kind_of_figure_not_just_any_number() -> None:

@@ -148,7 +148,8 @@ _ASKS_CHANGE = re.compile(
     r"\bby\s+how\s+(?:much|many)\b|\bhow\s+(?:much|far)\b[^?]*\b(?:rise|rose|risen|rising|fall|fell|fallen|falling|grow|grew"
     r"|grown|growing|drop|dropped|dropping|increase[ds]?|increasing|decrease[ds]?|decreasing|climb(?:ed|ing)?|go\s+up"
     r"|went\s+up|gone\s+up|go\s+down|went\s+down|jump(?:ed)?|slump(?:ed)?|shrink|shrank|shrunk|cut)\b"
-    r"|\b(?:pay|wage|salary|price|fare|rent|tax|rate)\s+(?:rise|rises|increase|increases|raise|cut|cuts|hike|freeze)\b",
+    r"|\b(?:what|how\s+(?:big|large|much\s+of)\s+an?)\s+(?:\w+\s+){0,2}?(?:pay|wage|salary|price|fare|rent|tax|rate)"
+    r"\s+(?:rise|rises|increase|increases|raise|cut|cuts|hike|freeze)\b",
     re.IGNORECASE,
 )
 _ASKS_SHARE = re.compile(r"\bwhat\s+(?:\w+\s+){0,2}?(?:percentage|proportion|share|fraction|discount)\b", re.IGNORECASE)
