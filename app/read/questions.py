@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from indexing.text.lexicon import holds_name_word, name_words
+
 __all__ = ["asked_kind", "asked_names", "mentions", "names_a_person", "person_asked", "split_question", "typed_match"]
 
 _NOMINAL = frozenset({"NOUN", "PROPN"})
@@ -409,5 +411,5 @@ def mentions(text: str, name: Sequence[str]) -> bool:
     """True when ``text`` holds a word of ``name`` (three letters or more) as a whole word written as the name
     writes it: "Sir Alex Ferguson" is mentioned by "Ferguson", "Athens Games" by "the Athens Olympics", but
     "Halden Leather Company" not by "the company's running costs"."""
-    words = [part for w in name for part in w.split("-") if len(part) >= 3]  # "Barclays-Wells": either
-    return not words or any(re.search(rf"\b{re.escape(w)}\b", text) for w in words)
+    words = name_words(" ".join(name))
+    return not words or holds_name_word(text, words)

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from indexing.models import Claim, Span
+from indexing.text.lexicon import holds_name_word, name_words
 
 from .cues import HEARSAY_NOUNS
 from .hedges import find_hedge_spans
@@ -188,11 +189,6 @@ def _same_person(a: str, b: str | None) -> bool:
     return b is not None and a.split()[-1].lower() == b.split()[-1].lower()
 
 
-def _named_in(name: str, text: str) -> bool:
-    """A word of ``name`` (three letters or more) is in ``text`` as a whole word, as written."""
-    return any(re.search(rf"\b{re.escape(w)}\b", text) for w in name.split() if len(w) >= 3)
-
-
 def _person_back_reference(head: Token) -> bool:
     """ "The Scot", "the Frenchman", "the 27-year-old", "the double Olympic champion": "the" and a person's
     nationality, age or epithet (:data:`_EPITHETS`, words before it allowed), with no name, clause or phrase of its
@@ -292,7 +288,10 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             if (
                 described is not None
                 and epithet
-                and (not _same_person(described, eng.resolver.story_person()) or _named_in(described, body))
+                and (
+                    not _same_person(described, eng.resolver.story_person())
+                    or holds_name_word(body, name_words(described))
+                )
             ):
                 # an epithet is the story's own person, the subject of a main clause just before, and not someone
                 # the quotation talks about ('"It would be fantastic to have Kerry in the team," said the

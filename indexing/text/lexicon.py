@@ -44,6 +44,8 @@ __all__ = [
     "alphanumeric",
     "ascii_words",
     "decode_entities",
+    "holds_name_word",
+    "name_words",
     "normalise",
     "word_form",
 ]
@@ -251,3 +253,15 @@ def ascii_words(text: str) -> str:
 def alphanumeric(text: str) -> str:
     """Lower-case ASCII letters, digits and spaces only (everything else is a space); ends stripped."""
     return re.sub(r"[^a-z0-9 ]+", " ", text.lower()).strip()
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name that can identify it in a text: three letters or more, a hyphenated word's parts
+    each on their own ("Barclays-Wells": either)."""
+    return [part for word in name.split() for part in word.split("-") if len(part) >= 3]
+
+
+def holds_name_word(text: str, words: list[str]) -> bool:
+    """True when ``text`` holds one of ``words`` (:func:`name_words`) as a whole word, written as given (case
+    kept): "Sir Alex Ferguson" is in "Ferguson said", "Halden Leather Company" not in "the company's costs"."""
+    return any(re.search(rf"\b{re.escape(word)}\b", text) for word in words)
