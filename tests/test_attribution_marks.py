@@ -464,6 +464,36 @@ def test_a_description_named_in_the_next_sentence_becomes_that_person() -> None:
     assert claim.source == "The engineer" and claim.speaker == "Tomas Lindgren" and claim.source_type == "named"
 
 
+def test_a_newcomer_named_with_nothing_else_after_an_opening_description_is_the_person_described() -> None:
+    # "The harbour commissioner says ..." then a bare name, never seen before: the commissioner
+    text = (
+        "Ferry fares to rise\n\nThe harbour commissioner says she is asking for details of the new fare rules.\n\n"
+        'Marta Lindqvist "strongly criticised" the timing of the rise. The change was agreed on Monday.'
+    )
+    claim = claim_with(text, "asking for details")
+    assert claim.speaker == "Marta Lindqvist" and claim.source_type == "named"
+    # "..., claims his agent." then the story's subject, then a bare new name
+    text = (
+        "Striker set for move\n\nValmora striker Jon Berg will leave the club in the summer, claims his agent.\n\n"
+        'Berg, 27, had hoped to stay until June. But Petra Nyholm said: "He needs to play every week."'
+    )
+    claim = claim_with(text, "leave the club")
+    assert claim.source == "his agent" and claim.speaker == "Petra Nyholm" and claim.source_type == "named"
+    # a newcomer with a role of their own is somebody else, and a government is no person
+    text = (
+        "Council tax rise 'fair'\n\nCouncils should keep rises low after a 6% funding increase, says the "
+        'regional government.\n\nFinance Minister Ana Ruiz said it was a "good deal" for councils.'
+    )
+    assert claim_with(text, "keep rises low").speaker is None
+    assert claim_with(text.replace("Finance Minister Ana", "Ana"), "keep rises low").speaker is None
+    # past the opening sentences a description keeps no later name
+    text = (
+        "Ferry fares to rise\n\nFares will rise in May. The operator wrote to shippers. Crews were told on Friday. "
+        "The harbour commissioner says she is asking for details. Marta Lindqvist criticised the timing."
+    )
+    assert claim_with(text, "asking for details").speaker is None
+
+
 def test_a_role_named_later_with_the_same_role_word_becomes_that_person() -> None:
     text = (
         "A lawyer for the tenants said they would sue the landlord. "

@@ -16,6 +16,7 @@ from indexing.models import Claim
 from .cues import is_cue_verb
 from .names import person_name
 from .record import Attribution
+from .source_nouns import ORG_HEADS
 from .speaker_resolver import _start_back
 
 if TYPE_CHECKING:
@@ -62,7 +63,19 @@ def name_described_speakers(eng: _Engine, attrs: list[Attribution], claims: list
         if head.tag_ != "NN" or head.lower_ in ("source", "someone", "somebody", "anyone", "person", "one"):
             continue
         dets = [c.lower_ for c in head.children if c.dep_ == "det"]
-        if not dets or dets[0] not in ("the", "a", "an") or any(c.dep_ == "poss" for c in head.children):
+        possessor = [c for c in head.children if c.dep_ == "poss"]
+        if not dets and len(possessor) == 1 and possessor[0].lower_ in _POSSESSIVE_PRONOUNS:
+            # "..., claims his agent." then "But Petra Nyholm said: ...": only the next speaker's name can
+            # be the description's
+            if people is None:
+                people = eng._role_names()
+                sent_of = {s.start: k for k, s in enumerate(eng.sents)}
+            name = eng._named_next(k, attrs, claims, sent_of)
+            if name is not None:
+                claim.speaker = name
+                claim.source_type = "named"
+            continue
+        if not dets or dets[0] not in ("the", "a", "an") or possessor:
             continue
         if _ANONYMITY_WORDS.search(eng.text[head.left_edge.idx : head.right_edge.idx + len(head.right_edge.text)]):
             continue
@@ -153,6 +166,8 @@ def role_names(eng: _Engine) -> list[tuple[int, str, str]]:
     return out
 
 
+_POSSESSIVE_PRONOUNS = frozenset(["his", "her", "their"])
+
 # Modifiers that make a different office of the same noun: "prime minister" is no "foreign minister".
 _DEFINING_MODIFIERS = frozenset(
     [
@@ -220,7 +235,9 @@ def named_next(
     eng: _Engine, k: int, attrs: list[Attribution], claims: list[Claim], sent_of: dict[int, int]
 ) -> str | None:
     """The person the next attribution names for the first time, when it follows within two sentences of an
-    opening sentence and introduces them with a "who" clause ("Nadia Ferreira, who found the database, said")."""
+    opening sentence and introduces them with a "who" clause ("Nadia Ferreira, who found the database, said") or
+    with nothing at all ("But Petra Nyholm said: ..."): a newcomer whom the story gives no role of their own is
+    the one it has just described."""
     head = attrs[k].source_head
     assert head is not None
     here = sent_of.get(head.sent.start)
@@ -234,14 +251,19 @@ def named_next(
         if there is None or there - here > 2:
             return None
         name = person_name(other)
-        if name is None or " " not in name:
+        if name is None:
             return None  # the next speaker is somebody else ("the company", "he")
-        if not any(c.dep_ == "relcl" and any(w.lower_ == "who" for w in c.children) for c in other.children):
-            return None
-        surname = name.split()[-1]
-        if any(t.text == surname for t in eng.doc[: head.i]):
-            return None  # named before: not the person just described
-        return name
+        if any(t.text == name.split()[-1] for t in eng.doc[: head.i]):
+            continue  # named before the description (the person the story is about): not the one described
+        who = any(c.dep_ == "relcl" and any(w.lower_ == "who" for w in c.children) for c in other.children)
+        # nothing but the name: "Petra Nyholm", not "Finance Minister Ana Ruiz" (a role of their own); and only
+        # for a person described ("the government" is not the next person named)
+        bare = (
+            other.dep_ != "appos"
+            and head.lower_ not in ORG_HEADS
+            and all(c.dep_ == "compound" and c.text in name.split() for c in other.children)
+        )
+        return name if " " in name and (who or bare) else None
     return None
 
 
