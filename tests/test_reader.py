@@ -487,6 +487,12 @@ def test_a_passage_from_an_article_that_never_mentions_the_asked_name_scores_low
     unread = read(Even(), question, passages)  # type: ignore[arg-type]
     assert len({round(s, 6) for _, s in unread.scored}) == 1
 
+    # an outlet the question names is its own articles' name, written in their bodies or not
+    passages[1].result = passages[1].result.model_copy(update={"outlet": "The Osmund Courier"})
+    by_outlet = read(Even(), "What did the Osmund Courier report about fares?", passages, article_texts=article_texts)  # type: ignore[arg-type]
+    outlet_scores = {p.article_id: s for p, s in by_outlet.scored}
+    assert outlet_scores["tan"] > outlet_scores["ferry"] and by_outlet.unmentioned == []
+
     # a name none of the articles found mentions is said in the refusal, instead of "this story"
     from app.compose.base import ComposeRequest, refusal_draft
 

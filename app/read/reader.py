@@ -304,12 +304,15 @@ def _articles_missing(
 ) -> tuple[dict[tuple[str, ...], set[str]], set[str]]:
     """For each name the question's parts give, the ids of the candidates' articles that mention none of its words
     (:func:`mentions`), and the ids of the articles read: the bodies are read once, and only when a part gives a
-    name. An article not read is in no set."""
+    name. An article not read is in no set. An article's outlet and title count as its words: "What did the
+    Northern Ledger report ...?" names the outlet, which its own articles seldom write."""
     names = list(dict.fromkeys(name for part in part_names for name in part))
     if not names or article_texts is None:
         return {name: set() for name in names}, set()
     bodies = article_texts([p.article_id for p in candidates])
-    return {name: {aid for aid, body in bodies.items() if not mentions(body, name)} for name in names}, set(bodies)
+    heads = {p.article_id: f"{p.outlet or ''} | {p.result.title or ''}" for p in candidates}
+    texts = {aid: f"{heads.get(aid, '')}\n{body}" for aid, body in bodies.items()}
+    return {name: {aid for aid, text in texts.items() if not mentions(text, name)} for name in names}, set(bodies)
 
 
 def _speaker_term(spoken: bool, *, several: bool, person: bool) -> int:
