@@ -315,3 +315,29 @@ def test_a_place_named_like_a_person_is_not_who_he_points_back_to() -> None:
     )
     told = by_cue(attributed(text), "told")
     assert told.source == "he" and told.speaker == "Tomas Ribeiro"
+
+
+def test_a_tagged_source_ends_where_its_noun_phrase_ends() -> None:
+    # the tagger's source run went on to "as" (attached to the verb): the source and its span stop before it
+    text = "The plan was criticised by unions as a threat to jobs."
+    claim = next(c for c in attributed(text) if c.cue and "criticised" in c.cue)
+    assert claim.source == "unions" and claim.source_type == "anonymous"
+    assert [text[s.start : s.end] for s in claim.source_spans] == ["unions"]
+
+    from indexing.claims.refinement import _loose_tail
+    from indexing.text.nlp import load_nlp
+
+    doc = load_nlp()(
+        "The scheme was welcomed by farmers as a lifeline, and the levy was criticised by the party for years."
+    )
+    words = [t.text for t in doc]
+
+    def tail(first: str, last: str) -> str | None:
+        end_at = words.index(last, words.index(first))
+        run = doc[max(i for i in range(end_at + 1) if words[i] == first) : end_at + 1]
+        end = _loose_tail(list(run))
+        return None if end is None else doc[run.start : end].text
+
+    assert tail("farmers", "lifeline") == "farmers"  # a preposition of the verb's, not of the noun
+    assert tail("the", "for") == "the party"  # a preposition left at the end
+    assert tail("farmers", "farmers") is None  # nothing to take away

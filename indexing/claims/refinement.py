@@ -227,6 +227,21 @@ def _redraw(runs: _TaggedRuns, a: Attribution) -> bool:
     return True
 
 
+def _loose_tail(tokens: list[Token]) -> int | None:
+    """Where a tagged source run should end when it runs on past its noun phrase (a token index), or None: at a
+    preposition attached outside the run ("was welcomed by [farmers] as a lifeline", "announced by [Ana Ruiz] on
+    Monday"), and before a preposition, determiner or conjunction left at its end ("the party for")."""
+    ids = {t.i for t in tokens}
+    end = len(tokens)
+    for k, t in enumerate(tokens[1:], 1):
+        if t.pos_ in ("ADP", "SCONJ") and t.head.i not in ids:
+            end = k
+            break
+    while end > 1 and (tokens[end - 1].pos_ in ("ADP", "SCONJ", "DET", "CCONJ") or tokens[end - 1].is_space):
+        end -= 1
+    return tokens[end - 1].i + 1 if end < len(tokens) else None
+
+
 def _tagger_only(eng: _Engine, runs: _TaggedRuns, lo: int, hi: int) -> Attribution | None:
     """The attribution a Cue run no rule attribution holds makes with its sentence's unused runs, or None."""
     doc, text, used, chars = eng.doc, eng.text, runs.used, runs.chars
@@ -281,6 +296,12 @@ def _tagger_only(eng: _Engine, runs: _TaggedRuns, lo: int, hi: int) -> Attributi
     used.update((2, *r) for r in conts)
     if tagged_source:
         used.add((0, *best))
+        loose = _loose_tail([doc[i] for i in range(*best)])
+        if loose is not None:  # "was criticised by [unions as] a threat": the source ends before "as"
+            kept = strip_edges([t for t in src if t.i < loose])
+            if kept:
+                new.source, new.tagged_source = kept, [chars((best[0], loose))]
+                new.source_head = min(kept, key=lambda t: sum(1 for _ in t.ancestors))
     return new
 
 
