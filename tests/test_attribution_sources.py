@@ -341,3 +341,11 @@ def test_a_tagged_source_ends_where_its_noun_phrase_ends() -> None:
     assert tail("farmers", "lifeline") == "farmers"  # a preposition of the verb's, not of the noun
     assert tail("the", "for") == "the party"  # a preposition left at the end
     assert tail("farmers", "farmers") is None  # nothing to take away
+
+
+def test_a_role_and_a_name_joined_by_and_are_one_speaker() -> None:
+    # the parser reads "<role> and <role> <Name>" as two subjects with the "and" left on the first
+    text = "Veteran Valmora MP and former Cabinet minister Tomas Vell has said he will stand down at the next election."
+    claim = next(c for c in attributed(text) if c.cue == "has said")
+    assert claim.speaker == "Tomas Vell" and claim.source_type == "named"
+    assert claim.source is not None and not claim.source.endswith(" and")

@@ -227,6 +227,10 @@ def _redraw(runs: _TaggedRuns, a: Attribution) -> bool:
     return True
 
 
+def _closes_bracket(tokens: list[Token]) -> bool:
+    return tokens[-1].text == ")" and any(t.text == "(" for t in tokens)
+
+
 def _loose_tail(tokens: list[Token]) -> int | None:
     """Where a tagged source run should end when it runs on past its noun phrase (a token index), or None: at a
     preposition attached outside the run ("was welcomed by [farmers] as a lifeline", "announced by [Ana Ruiz] on
@@ -298,7 +302,9 @@ def _tagger_only(eng: _Engine, runs: _TaggedRuns, lo: int, hi: int) -> Attributi
         used.add((0, *best))
         loose = _loose_tail([doc[i] for i in range(*best)])
         if loose is not None:  # "was criticised by [unions as] a threat": the source ends before "as"
-            kept = strip_edges([t for t in src if t.i < loose])
+            kept = [t for t in src if t.i < loose]
+            while kept and (kept[-1].is_space or kept[-1].is_punct and not _closes_bracket(kept)):
+                kept.pop()  # "Ana Ruiz, of" -> "Ana Ruiz"; "the Agency (VSA) for" keeps its ")"
             if kept:
                 new.source, new.tagged_source = kept, [chars((best[0], loose))]
                 new.source_head = min(kept, key=lambda t: sum(1 for _ in t.ancestors))

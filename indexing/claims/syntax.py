@@ -125,6 +125,10 @@ def _subject_of(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
     if len(subjects) >= 2 and double_subject_name(subjects[1]) == subjects[0]:
         return subjects[1]  # "Varga's lawyer Gregory Ostrow described ...": the name, not the role
+    if len(subjects) >= 2 and {c.dep_ for c in subjects[0].children} & {"cc", "conj"} == {"cc"}:
+        # "Veteran MP and former minister Ana Ruiz has said ...", read as two subjects with the "and" left on
+        # the first: one person, whose name is the second
+        return subjects[1]
     return subjects[0] if subjects else None
 
 
