@@ -14,7 +14,9 @@ are scored by the reader. Printed:
   refusals, and the CRAG-style score of answering with the best candidate (+1 gold, 0 refused, -1 else).
 
 The thresholds shipped in ``app/read/reader.py`` (``ANSWER_AT``, ``ADD_AT``) are chosen here on the
-``calibrate`` split: the highest refusal with false refusals <= 0.05.
+``calibrate`` split: the highest refusal with false refusals <= 0.05. The trade-off printed is one threshold
+for every question; ``ANSWER_AT_TYPED`` (questions asking for a figure or a time) was chosen on whole answers
+(``bench/reader_questions.py``, docs/answers.md).
 """
 
 from __future__ import annotations
