@@ -50,7 +50,8 @@ def name_described_speakers(eng: _Engine, attrs: list[Attribution], claims: list
       Kovac" / "Nadia Ferreira, an independent security researcher" / "security researcher Nadia Ferreira";
     - a description in the opening sentences whose name follows at once: "The security researcher who
       discovered the leak said ..." then, within two sentences, "Nadia Ferreira, who found the database,
-      said ..." (a person named for the first time, introduced by a "who" clause).
+      said ..." (a person named for the first time, introduced by a "who" clause or by nothing but the name);
+      a possessive description ("..., claims his agent.") is named this way only.
 
     The claim keeps its source as written; ``speaker`` becomes the name and ``source_type`` named."""
     people: list[tuple[int, str, str]] | None = None
@@ -67,9 +68,7 @@ def name_described_speakers(eng: _Engine, attrs: list[Attribution], claims: list
         if not dets and len(possessor) == 1 and possessor[0].lower_ in _POSSESSIVE_PRONOUNS:
             # "..., claims his agent." then "But Petra Nyholm said: ...": only the next speaker's name can
             # be the description's
-            if people is None:
-                people = eng._role_names()
-                sent_of = {s.start: k for k, s in enumerate(eng.sents)}
+            sent_of = sent_of or {s.start: i for i, s in enumerate(eng.sents)}
             name = eng._named_next(k, attrs, claims, sent_of)
             if name is not None:
                 claim.speaker = name
@@ -81,7 +80,7 @@ def name_described_speakers(eng: _Engine, attrs: list[Attribution], claims: list
             continue
         if people is None:  # built once per document, only when a description needs a name
             people = eng._role_names()
-            sent_of = {s.start: k for k, s in enumerate(eng.sents)}
+        sent_of = sent_of or {s.start: i for i, s in enumerate(eng.sents)}
         later = head.sent.end + 1
         for _ in range(3):  # the name comes within the next three sentences
             later = eng.doc[min(later, len(eng.doc) - 1)].sent.end + 1
