@@ -1,15 +1,17 @@
 """Marks in answers over BBC News: precision and recall of ``[anonymous source]`` and ``[hedged]``.
 
     python bench/marks.py [--bbc ../shared/data/bbc] [--labels tests/fixtures/attribution/bbc_marks.jsonl]
-                          [--split tune|untuned|tune2|untuned2|all] [--show-errors] [--json]
-    python bench/marks.py --draw 47     # the tune2 + untuned2 articles, in the order they were drawn
+                          [--split tune|untuned|tune2|tune3|untuned3|never-tuned|all] [--show-errors] [--json]
+    python bench/marks.py --draw 85     # the tune2, tune3 and untuned3 articles, in the order they were drawn
 
-The labels (``tests/fixtures/attribution/bbc_marks.jsonl``) are one line per sentence of 88 BBC articles:
+The labels (``tests/fixtures/attribution/bbc_marks.jsonl``) are one line per sentence of 126 BBC articles:
 the article's path under the BBC folder, the character offsets of the sentence, and whether an answer quoting
 that sentence's claim must carry ``[anonymous source]`` and ``[hedged]`` (labelled by hand from reading the
-articles, no text copied; ``split`` "tune" and "tune2" are used while changing the engine, "untuned" and
-"untuned2" never are). The third draw (47 articles, ``--draw``) is split by pairs of the draw order: pairs
-0, 2, 4, ... are tune2, pairs 1, 3, 5, ... untuned2, fixed before any of its errors was looked at. Conventions are in docs/attribution.md ("Marks in answers").
+articles, no text copied). ``split`` "tune", "tune2" and "tune3" are used while changing the engine; "untuned"
+and "untuned3" never are ("never-tuned" scores the two together). The draw (``--draw``) orders the articles
+outside tune and untuned: of its first 47, pairs 0, 2, 4, ... are tune2 and pairs 1, 3, 5, ... tune3 (measured
+only until its errors were used); articles 48 to 85 are untuned3, labelled before the engine was run on them.
+Conventions are in docs/attribution.md ("Marks in answers").
 
 The engine reads each article whole (as ingest does); a sentence's predicted marks are those the answer
 notation gives its claims (``app.compose.marks.marks_for``): ``[anonymous source]`` when a claim whose content
@@ -36,9 +38,10 @@ from indexing.claims import analyze
 
 LABELS = ROOT / "tests" / "fixtures" / "attribution" / "bbc_marks.jsonl"
 DEFAULT_BBC = ROOT.parent / "shared" / "data" / "bbc"
-SPLITS = ["tune", "untuned", "tune2", "untuned2"]
+SPLITS = ["tune", "untuned", "tune2", "tune3", "untuned3"]
+NEVER_TUNED = ["untuned", "untuned3"]
 
-# The untuned2 draw: seed, and the anonymous-source phrasings an article must hold to be in the second pool.
+# The draw of tune2, tune3 and untuned3: seed, and the anonymous-source phrasings an article must hold to be in the second pool.
 DRAW_SEED = 16
 ANON_PHRASING = re.compile(
     r"\b(analysts?|sources?|officials?|experts?|observers|insiders|critics|a spokes(?:man|woman|person)|police|"
@@ -54,8 +57,8 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
 
 
-def draw_untuned2(bbc: Path, rows: list[dict]) -> list[tuple[str, str]]:
-    """The untuned2 draw order: (path, "anonymous phrasing" | "random"), alternating between the two pools.
+def draw_order(bbc: Path, rows: list[dict]) -> list[tuple[str, str]]:
+    """The draw order of tune2, tune3 and untuned3: (path, "anonymous phrasing" | "random"), alternating between the two pools.
 
     Candidates are the BBC articles not in the tune and untuned splits (sorted paths). One pool is all of them,
     the other those matching ``ANON_PHRASING``; each is shuffled with ``random.Random(DRAW_SEED)``. An article
@@ -124,11 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bbc", type=Path, default=DEFAULT_BBC)
     ap.add_argument("--labels", type=Path, default=LABELS)
-    ap.add_argument("--split", choices=[*SPLITS, "all"], default="all")
+    ap.add_argument("--split", choices=[*SPLITS, "never-tuned", "all"], default="all")
     ap.add_argument("--show-errors", action="store_true", help="print each wrong sentence (path, offsets, marks)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument(
-        "--draw", type=int, metavar="N", help="print the first N articles of the tune2 + untuned2 draw and stop"
+        "--draw", type=int, metavar="N", help="print the first N articles of the tune2 / tune3 / untuned3 draw and stop"
     )
     args = ap.parse_args(argv)
     if not args.bbc.is_dir():
@@ -136,11 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = [json.loads(line) for line in args.labels.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.draw is not None:
-        for path, pool in draw_untuned2(args.bbc, rows)[: args.draw]:
+        for path, pool in draw_order(args.bbc, rows)[: args.draw]:
             print(f"{path}\t{pool}")
         return 0
     if args.split != "all":
-        rows = [r for r in rows if r["split"] == args.split]
+        rows = [r for r in rows if r["split"] in {"never-tuned": NEVER_TUNED}.get(args.split, [args.split])]
     by_path: dict[str, list[int]] = defaultdict(list)
     for k, r in enumerate(rows):
         by_path[r["path"]].append(k)
@@ -159,9 +162,12 @@ def main(argv: list[str] | None = None) -> int:
                         f"predicted={sorted(m.value for m in predicted[k])}"
                     )
     result = {}
-    for split in SPLITS if args.split == "all" else [args.split]:
-        idx = [k for k, r in enumerate(rows) if r["split"] == split]
-        result[split] = score([rows[k] for k in idx], [predicted[k] for k in idx])
+    groups = {"never-tuned": NEVER_TUNED}
+    wanted = [*SPLITS, "never-tuned"] if args.split == "all" else [args.split]
+    for split in wanted:
+        idx = [k for k, r in enumerate(rows) if r["split"] in groups.get(split, [split])]
+        if idx:
+            result[split] = score([rows[k] for k in idx], [predicted[k] for k in idx])
     if args.split == "all":
         result["all"] = score(rows, predicted)
     out = ROOT / "bench" / "results" / "marks.json"

@@ -539,7 +539,7 @@ def test_sample_corpus_has_no_someone_knew_the_building_claim() -> None:
 def test_bbc_marks_fixture_is_offsets_only_and_big_enough() -> None:
     rows = [json.loads(line) for line in MARKS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(rows) >= 300
-    assert {r["split"] for r in rows} == {"tune", "untuned", "tune2", "untuned2"}
+    assert {r["split"] for r in rows} == {"tune", "untuned", "tune2", "tune3", "untuned3"}
     for r in rows:
         assert set(r) == {"path", "start", "end", "anonymous", "hedged", "split"}  # no copied text
         assert 0 <= r["start"] < r["end"]
