@@ -677,3 +677,106 @@ def test_a_sentence_ending_in_a_reporting_verb_and_its_speaker_is_that_speakers(
 def test_whom_a_speaker_told_is_not_the_speaker() -> None:
     claim = claim_with('"This will hurt the market," shop owner Ana Ruiz, told the Courier.', "hurt the market")
     assert claim.source != "the Courier"
+
+
+# --- classes found in answers over BBC News (the tune3 split) --------------------------------------------------
+def test_a_bank_named_with_a_capitalised_body_word_is_named() -> None:
+    text = (
+        "Court row\n\nHarlow Bank maintains the case has no place in a Varnian court because it holds no assets there."
+    )
+    assert claim_with(text, "the case has no place").source_type == "named"
+
+
+def test_she_after_an_unnamed_spokeswoman_of_a_long_named_department_is_that_spokeswoman() -> None:
+    text = (
+        "Judges row\n\nA Department for Harbour Affairs spokeswoman said Lord Penn and Lord Ashby agreed about the "
+        'practice. "Their disagreement is narrow, in Lord Penn\'s words," she said.'
+    )
+    claim = claim_with(text, "Their disagreement")
+    assert claim.source_type == "anonymous"
+    assert claim.speaker and "spokeswoman" in claim.speaker
+
+
+def test_it_is_understood_without_that_is_an_unnamed_briefing() -> None:
+    text = "Pay talks\n\nTalks ended on Monday. It is understood no deal was offered at the meeting in Dunmore."
+    claim = claim_with(text, "no deal was offered")
+    assert claim.source_type == "anonymous"
+    assert claim.cue == "is understood"
+
+
+def test_a_group_concerned_that_is_the_source_of_the_worry() -> None:
+    text = (
+        "Patent rules\n\nThe directive passed on Friday. Critics are concerned that the rules could harm small firms."
+    )
+    claim = claim_with(text, "could harm small firms")
+    assert claim.source == "Critics"
+    assert claim.source_type == "anonymous"
+    assert claim.hedges
+
+
+def test_a_paper_quoting_an_unnamed_source_credits_the_source() -> None:
+    text = 'Car deal\n\n"The money must go to the plant," the newspaper quotes a source close to the Varnian firm.'
+    claim = claim_with(text, "The money must go")
+    assert claim.source == "a source close to the Varnian firm"
+    assert claim.source_type == "anonymous"
+
+
+def test_an_unnamed_groups_intention_with_an_object_is_the_writers_report() -> None:
+    text = (
+        "Pension strike\n\nThe five unions which met the minister want the government to withdraw the rules. "
+        "The outgoing directors have agreed to leave their loans in the club."
+    )
+    assert not anonymous(text)
+
+
+def test_the_two_parties_the_article_named_are_named() -> None:
+    text = "Terror bill\n\nThe two opposition parties are worried that the orders would be imposed without a judge."
+    assert claim_with(text, "the orders would be imposed").source_type == "named"
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "hedge"),
+    [
+        (
+            'Net attacks\n\n"It does feel like they are turning the dial," said Rhea Moss.',
+            "turning the dial",
+            "feel like",
+        ),
+        (
+            "Oil deal\n\nThe deal between the two firms is seen as part of a wider plan.",
+            "part of a wider plan",
+            "seen as",
+        ),
+        (
+            'TV launch\n\n"It is difficult to tell how fast the boxes will sell," said Ivo Rask.',
+            "boxes will sell",
+            "difficult",
+        ),
+        ('Cup tie\n\n"Hopefully we can go there and win," said Dan Orme.', "go there and win", "Hopefully"),
+        ("Film awards\n\nThe Harbour has been tipped by bookmakers as the favourite.", "favourite", "tipped by"),
+    ],
+)
+def test_impressions_and_tips_are_hedges(text: str, words: str, hedge: str) -> None:
+    assert any(hedge.lower() in h.lower() for h in claim_with(text, words).hedges)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Legal advice\n\nThe short statement in March did not suggest this was the case.", "this was the case"),
+        ('Legal advice\n\n"He does not believe it was a full summary," said Ivo Rask.', "a full summary"),
+        ('Cabinet\n\n"It is just not possible," said Ivo Rask.', "not possible"),
+        ('Car jobs\n\nThe firm told the paper that reports of job cuts were "speculation".', "reports of job cuts"),
+        (
+            "Inquiry\n\nAsked why he thought the warnings were left out, Lord Penn said the dossier was thin.",
+            "he thought",
+        ),
+    ],
+)
+def test_a_denied_belief_a_ruled_out_possibility_and_a_question_are_not_hedges(text: str, words: str) -> None:
+    assert not claim_with(text, words).hedges
+
+
+def test_a_speakers_own_denied_belief_and_speculation_that_stay_hedges() -> None:
+    assert claim_with('Vote\n\n"I don\'t believe it will happen," said Ana Ruiz.', "it will happen").hedges
+    assert claim_with("Shares\n\nShares jumped on speculation that the bank will be bought.", "Shares jumped").hedges

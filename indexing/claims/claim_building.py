@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
     from .engine import _Engine
-from .claim_hedges import _BELIEF_CUES, _intention
+from .claim_hedges import _BELIEF_CUES, _intention, denied_belief
 
 __all__ = ["source_pieces", "to_claim"]
 
@@ -334,7 +334,12 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
         # (an indefinite one or a spokesperson; a definite description right after a named person spoke is that
         # person written another way: "Ms X has written to ... She said ... The party's parliamentary leader
         # argued ... She said", unless a person owns it: "President Ruiz's chief aide said ... he said")
+        # (the parser may take a body word for the head: "A Department for Constitutional Affairs spokeswoman")
         unnamed_person = (
+            source_type == "anonymous"
+            and (source or "").split()[-1:] in (["spokesman"], ["spokeswoman"], ["spokesperson"])
+            and (source or "").split()[0].lower() in ("a", "an")
+        ) or (
             source_type == "anonymous"
             and head.tag_ == "NN"
             and head.lower_ in ANONYMOUS_PEOPLE
@@ -373,7 +378,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
     for c in verb.children:
         if c.dep_ == "advmod":
             hedge_spans += find_hedge_spans(text, c.idx, c.idx + len(c.text))
-    if verb.lower_ in _BELIEF_CUES and verb.dep_ != "relcl" and not _intention(verb):
+    if verb.lower_ in _BELIEF_CUES and verb.dep_ != "relcl" and not _intention(verb) and not denied_belief(verb):
         # "X believes / expects / estimates / suggests that ...": a belief or estimate, not an assertion (but
         # "the qualities he hopes to convey" describes the qualities: nothing is asserted less surely)
         hedge_spans.append((verb.idx, verb.idx + len(verb.text)))
@@ -382,6 +387,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
         if (
             c.dep_ == "ccomp"
             and c.lower_ in _BELIEF_CUES
+            and not denied_belief(c)
             and any(k.dep_ in ("ccomp", "xcomp") for k in c.children)
             and any(a <= c.idx < b for a, b in content)
         ):
@@ -396,6 +402,10 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             ):
                 hedge_spans.append((t.idx, t.idx + len(t.text)))
     hedge_spans = sorted(set(hedge_spans))
+    if verb.lower_ in ("asked", "ask", "asks", "asking") and not attr.source_text:
+        # "Asked why he thought the warnings were not there", "asked whether X could win": a question put,
+        # nothing asserted, so nothing is hedged
+        hedge_spans = [(a, b) for a, b in hedge_spans if not any(x <= a < y for x, y in content)]
     hedges = [" ".join(text[a:b].split()) for a, b in hedge_spans]
     quote = "direct" if attr.verbatim or any(eng.quotes.overlapping(a, b) for a, b in content) else "indirect"
     if source_type == "named" and verb.lower_ in ("understands", "understand") and _OUTLET.search(source or ""):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .engine import _Engine
 
 
-__all__ = ["hedge_spans", "is_hedge"]
+__all__ = ["denied_belief", "hedge_spans", "is_hedge"]
 
 
 # Cue verbs that report a belief or an estimate rather than an assertion: the claim is hedged.
@@ -335,6 +335,28 @@ def _denied_doubt(tok: Token) -> bool:
     )
 
 
+def denied_belief(verb: Token) -> bool:
+    """ "did not suggest this", "he does not believe it was ...": the verb is negated and its subject is not the
+    speaker's own "I" / "we" ("I don't believe it will happen" stays a hedge). Only "suggest" and "believe":
+    "did not think there would be difficulties" and "do not fear a major impact" still weigh a chance."""
+    if not verb.lower_.startswith(("suggest", "believe")):
+        return False
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    own = any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in verb.children)
+    return negated and not own
+
+
+def _negated_belief(eng: _Engine, word: str, tok: Token) -> bool:
+    """A suggestion or a belief denied, or a possibility ruled out: "the answer did not suggest this", "he does not
+    believe it was a full summary", "It's just not possible". A speaker's own "I don't think" stays a hedge."""
+    if word.startswith("suggest") or word in ("believe", "believes"):
+        return denied_belief(tok)
+    if word == "possible":
+        before = [t.lower_ for t in eng.doc[max(0, tok.i - 2) : tok.i]]
+        return "not" in before or "n't" in before
+    return False
+
+
 def hedge_spans(eng: _Engine, start: int, end: int) -> list[tuple[int, int]]:
     """Hedge cues in ``text[start:end]`` (``hedges.find_hedge_spans``), less reported speech's "would": the
     future of "will" under a past reporting or belief verb ("said it would spend $3.3bn", "insisted they
@@ -385,6 +407,12 @@ def is_hedge(eng: _Engine, word: str, tok: Token) -> bool:
         # for miscarriages of justice" is a possibility
         return word == "potential" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children)
     if word in ("hope", "hopes", "hoped") and _intention(tok):
+        return False
+    if word.startswith("speculation") and not (
+        tok.i + 1 < len(eng.doc) and eng.doc[tok.i + 1].lower_ in ("that", "about", "over", "whether", "of")
+    ):
+        return False  # "reports of job cuts were 'speculation'", "the board has noted press speculation on this"
+    if _negated_belief(eng, word, tok):
         return False
     if word.startswith("doubt") and _denied_doubt(tok):
         return False

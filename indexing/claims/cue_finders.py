@@ -176,6 +176,17 @@ def _verb_source(eng: _Engine, verb: Token) -> tuple[Token | None, str | None, l
     """The source head of a reporting verb, the antecedent text of a relative "who", and the verb's clauses
     that lie inside a name (they are no content)."""
     src_head, ante = find_source(verb)
+    if src_head is None and verb.dep_ == "acomp" and verb.pos_ == "ADJ":
+        # "Critics are concerned that ...": the adjective's subject is the linking verb's
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+        if subj is not None and is_plausible_source(subj):
+            src_head, ante = subj, None
+    if verb.lower_ in ("quote", "quotes", "quoted") and verb.tag_ in ("VBZ", "VBD", "VBP"):
+        # '"...," the newspaper quotes a source close to the firm': the one quoted speaks, the paper carries it (not
+        # '..., she said, quoting the man she knew as Uncle Ossie': her own words of tribute)
+        quoted = next((c for c in verb.children if c.dep_ == "dobj" and is_plausible_source(c)), None)
+        if quoted is not None:
+            src_head, ante = quoted, None
     # "Mr Hale, who runs the North East Says No campaign, said ...": the parser read the verb inside the
     # name as a clause of the cue, with the speaker as its subject
     in_name = [c for c in verb.children if c.dep_ in _CONTENT_DEPS and eng._inside_name(c)]

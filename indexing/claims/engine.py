@@ -33,6 +33,7 @@ from .cues import (
 from .names import person_name
 from .quotes import QuoteIndex
 from .record import Attribution
+from .refinement import IT_BRIEFED, it_passive
 from .signoffs import find_sign_offs
 from .source_types import classify_tokens
 from .speaker_resolver import SpeakerResolver
@@ -201,6 +202,8 @@ class _Engine:
                     attr = self._verb_attribution(tok)
                 elif tok.pos_ == "NOUN" and low in REPORTING_NOUNS:
                     attr = self._noun_view(tok)
+                elif low in IT_BRIEFED and it_passive(tok):
+                    attr = self._verb_attribution(tok)  # "It is understood (that) no deal was offered"
                 if attr is None and tok.pos_ == "NOUN" and low in HEARSAY_NOUNS:
                     attr = cue_finders.hearsay(self, tok)
                 if (
@@ -356,6 +359,7 @@ def _watch_words() -> frozenset[str]:
         | HEARSAY_NOUNS
         | heads
         | {"according", "in", "with", ":"}
+        | IT_BRIEFED
     )
 
 

@@ -12,6 +12,7 @@ phrases win over the single words inside them):
 - phrases: "is expected to", "is believed to", "is thought to", "is said to",
   "predictions suggesting", "reports indicate", "I think", "we reckon", "widely
   expected", a reduced passive ("those reported to have", "expected to last");
+- impressions: "it sounds like", "it does feel like", "is seen as", "difficult to tell", "hopefully";
 - appearances and worries: "looked set to", "is a doubt for Saturday", "concerns that", "worried that";
 - figures estimated or forecast rather than counted: "estimated", "projected", "5% growth forecast for 2005";
 
@@ -43,10 +44,17 @@ _PHRASES = [
     r"(?:I|we)\s+(?:think|thought|guess|suppose|reckon)\b",
     # a reduced passive: "those reported to have doubts", "the trial, expected to last five months"
     r"(?:expected|believed|thought|understood|rumou?red|alleged|tipped)\s+to\s+[a-z]+",
+    # "has been tipped by bookmakers as the favourite"
+    r"tipped\s+(?:as|by)\b",
     r"(?:reported|said)\s+to\s+(?:have|be)\b",
     # a speaker's own doubt: "I'm not sure", "so many things are unclear, it is too early to tell"
     r"(?:not|n't|never)\s+(?:sure|certain)\b",
     r"too\s+early\s+to\s+(?:tell|say|know|predict|judge)\b",
+    r"(?:difficult|hard|impossible)\s+to\s+(?:tell|say|know|predict|judge|assess|gauge)\b",
+    # an impression, not a finding: "It does feel like they are ...", "It sounds like a good decision"
+    r"(?:feels?|felt|sounds?|sounded)\s+like\b",
+    # "The deal is seen as part of ...", "A tie-up, seen as Rover's last chance, ..."
+    rf"(?:{_BE}\s+(?:now\s+|also\s+|still\s+)?|,\s*)seen\s+as\b",
     # "is widely seen as a way to ...", "expressed doubts that ..."
     r"(?:widely|generally|largely)\s+(?:seen|regarded|viewed)\s+as\b",
     r"(?<!no\s)(?<!without\s)doubts?\s+(?:that|whether|about|over)\b",
@@ -74,7 +82,7 @@ _WORDS = [
     r"potential|possible|alleged|suspected|purported|rumou?red|speculat(?:ed|ive|ion)|unconfirmed|unverified",
     # an estimate, not a count: "costs are estimated in the tens of billions", "projected increases"
     r"estimated|projected",
-    r"unclear|unsure|hopeful",
+    r"unclear|unsure|hopeful|hopefully",
 ]
 
 HEDGE_PATTERN = re.compile(

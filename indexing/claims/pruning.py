@@ -51,6 +51,8 @@ _INTENT_FORMS = frozenset(
         "decline",
         "need",
         "vote",
+        "threaten",
+        "agree",
     ]
     for f in _inflect(v)
 ) | {"sought", "tried", "tries", "trying"}
@@ -96,10 +98,21 @@ def nested_ok(eng: _Engine, a: Attribution) -> bool:
     return eng._cue_p(verb) >= NESTED_MIN
 
 
+def _reads_its_governor(a: Attribution, b: Attribution) -> bool:
+    """``a`` has no source, each content holds the other's cue and ``b``'s cue verb governs ``a``'s: ``a`` took the clause it hangs
+    under for its content ("It is understood no deal [was offered]": "offered" reading "It is understood")."""
+    if a.source or not a.cue or not b.cue or not a.content or not b.content:
+        return False  # a reading with a source of its own stands ('"...," he admitted' under "I don't know")
+    if not any(x <= a.cue_start < y for x, y in b.content) or not any(x <= b.cue_start < y for x, y in a.content):
+        return False
+    return b.cue[-1] in a.cue[-1].ancestors
+
+
 def prune(eng: _Engine, attrs: list[Attribution]) -> list[Attribution]:
     """Drop implausible sources; an attribution nested inside another's content is dropped too, unless the
     detector is confident about its cue (then it stays and the outer content loses it)."""
     attrs = [a for a in attrs if eng._plausible(a)]
+    attrs = [a for a in attrs if not any(_reads_its_governor(a, b) for b in attrs if b is not a)]
     spans = [(a.content, a) for a in attrs]
     kept = []
     inner: list[tuple[Attribution, Attribution]] = []
@@ -182,9 +195,14 @@ def writers_report(eng: _Engine, attr: Attribution) -> bool:
         return True
     if any(eng.quotes.overlapping(a, b) for a, b in attr.content):
         return False
+    # (the clause may hang on the cue's adjective: "Critics are concerned that ..."); an intention's infinitive
+    # ("want the government to withdraw the rules", "agreed to leave their loans") reports no words
+    intent = verb.lower_ in _INTENT_FORMS
     if any(
-        k.dep_ in ("ccomp", "parataxis") and (k.pos_ in ("VERB", "AUX") or any(m.dep_ == "mark" for m in k.children))
-        for k in verb.children
+        k.dep_ in ("ccomp", "parataxis")
+        and (k.pos_ in ("VERB", "AUX") or any(m.dep_ == "mark" for m in k.children))
+        and not (intent and any(a.dep_ == "aux" and a.tag_ == "TO" for a in k.children))
+        for k in (*verb.children, *(attr.cue[-1].children if attr.cue[-1].pos_ == "ADJ" else ()))
     ):
         return False
     if any(

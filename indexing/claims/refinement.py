@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from .engine import _Engine
 
-__all__ = ["plausible", "refine", "reports", "rule_roles"]
+__all__ = ["IT_BRIEFED", "it_passive", "plausible", "refine", "reports", "rule_roles"]
 
 
 # weight of the transformer tagger's log-probabilities against the span tagger's where both read a token
@@ -311,12 +311,30 @@ def _tagger_only(eng: _Engine, runs: _TaggedRuns, lo: int, hi: int) -> Attributi
     return new
 
 
+# Passives whose impersonal "it" stands for somebody unnamed: "It is understood (that) ...", "It is believed ...".
+IT_BRIEFED = frozenset(
+    ["understood", "believed", "thought", "estimated", "rumoured", "rumored", "reported", "said", "claimed", "alleged"]
+)
+
+
+def it_passive(verb: Token) -> bool:
+    """ "It is understood no deal was offered": the participle has "it" as its subject and a clause as its content."""
+    return (
+        verb.tag_ == "VBN"
+        and any(c.lower_ == "it" and c.dep_ in ("nsubjpass", "nsubj", "expl") for c in verb.children)
+        and any(c.dep_ == "auxpass" for c in verb.children)
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    )
+
+
 def plausible(eng: _Engine, attr: Attribution) -> bool:
     head = attr.source_head
     verbs = [t for t in attr.cue if t.pos_ in ("VERB", "AUX")]
     according = attr.cue[0].lower_ == "according"
     if not attr.layout and not eng._reports(attr, verbs):
         return False
+    if verbs and verbs[-1].lower_ in IT_BRIEFED and it_passive(verbs[-1]):
+        return True  # "It is understood (that) ...": the impersonal "it" stands for somebody unnamed
     if (
         head is not None
         and verbs

@@ -43,6 +43,9 @@ _NEVER_ONE_ROLE = frozenset(
 )
 
 
+_SMALL_NUMBERS = frozenset(["two", "three", "four", "five", "six", "2", "3", "4", "5", "6"])
+
+
 def _named_role(head: Token) -> bool:
     """ "The Tory leader", "the Labour chairman": "the", a singular role and a name in the mention point to one
     known person (the article names them), not an unnamed one ("a Tory leader", "the party's spokesman")."""
@@ -256,6 +259,24 @@ def _institution_name(head: Token) -> bool:
     return False
 
 
+def _title_case_sentence(head: Token) -> bool:
+    """Is the head's sentence written in title case (a headline: "Bank Warns Over Rates")?"""
+    words = [t for t in head.sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.7 * len(words)
+
+
+def _capitalised_body(head: Token) -> bool:
+    """ "Deutsche Bank maintains ...", "Barclays Bank said": a body word capitalised inside a sentence after a
+    capitalised modifier is the body's name (the modifier alone may read as a nationality)."""
+    if head.pos_ != "PROPN" or not head.text[:1].isupper() or head.i == head.sent.start:
+        return False
+    if _title_case_sentence(head):
+        return False
+    return any(
+        c.dep_ in ("compound", "amod") and c.i < head.i and c.text[:1].isupper() and c.is_alpha for c in head.children
+    )
+
+
 def _person_noun(head: Token) -> bool:
     """A noun for a person by role ("trader", "backbencher", "doctor"), not a thing ("inquiry", "agenda")."""
     low = head.lower_
@@ -320,6 +341,8 @@ def _is_named_np(head: Token) -> bool | None:
         return True
     if plural and any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in head.children):
         return True  # "both candidates pledged ...": the two the article has named
+    if plural and _definite(head) and any(c.dep_ == "nummod" and c.lower_ in _SMALL_NUMBERS for c in head.children):
+        return True  # "The two opposition parties are worried ...", "the five unions": those the article has named
     if low == "police" and _proper_modifier(head):
         return True  # "West Varnia police confirmed ...": a named force
     if low in ANONYMOUS_HEADS:
@@ -327,7 +350,7 @@ def _is_named_np(head: Token) -> bool | None:
     if low in INFO_HEADS:
         return _proper_modifier(head)
     if low in ORG_HEADS:
-        return _proper_modifier(head) or _definite(head) or _institution_name(head)
+        return _proper_modifier(head) or _definite(head) or _institution_name(head) or _capitalised_body(head)
     if head.ent_type_ in ("PERSON", "ORG") or _looks_like_name(head):
         return True
     if _person_noun(head) and any(

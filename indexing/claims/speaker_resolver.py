@@ -346,10 +346,14 @@ class SpeakerResolver:
         # sentence when the speaker is in it too ("A spokesman said Mr Kell had friends in common with Ms
         # Ruiz, who he described as ...")
         after = self.doc[pos].sent.end if self.doc[pos].sent.start != head.sent.start else pos + 1
-        if st == "anonymous" and any(after <= start < head.i for start, _ in self._people_once()):
+        if st == "anonymous" and any(
+            after <= start < head.i and (kind not in ("m", "f") or self._gender(person) in (None, kind))
+            for start, person in self._people_once()
+        ):
             # "..., a spokesman said. Party spokesman Tom Vance has branded ... He said": a person named in a
             # sentence after the unnamed speaker's may be the one meant; nobody is chosen (a person the speaker
-            # talks about in their own sentence does not count: "A spokeswoman said Ms Kelly ... But she added")
+            # talks about in their own sentence does not count: "A spokeswoman said Ms Kelly ... But she added"; nor
+            # does one whose title says the pronoun is not theirs: "Lord Woolf" for a "she")
             return None, None
         return name, st
 
