@@ -771,6 +771,8 @@ def test_impressions_and_tips_are_hedges(text: str, words: str, hedge: str) -> N
             "Inquiry\n\nAsked why he thought the warnings were left out, Lord Penn said the dossier was thin.",
             "he thought",
         ),
+        ('Budget\n\n"Tell me what you would cut instead, and I will listen," said Ines Marlowe.', "would cut"),
+        ("Wind farm\n\nNobody asked the crews what a turbine field would do to their catch, said Dan Orme.", "turbine"),
     ],
 )
 def test_a_denied_belief_a_ruled_out_possibility_and_a_question_are_not_hedges(text: str, words: str) -> None:

@@ -298,12 +298,36 @@ def _person_subject(verb: Token) -> bool:
     )
 
 
+# Verbs whose wh-clause is a question put, not a claim: "Tell me what you would cut", "asked how it could work".
+_QUESTION_HEADS = frozenset(
+    f"{stem}{ending}"
+    for stem, endings in {
+        "tell": ("", "s", "ing"),
+        "told": ("",),
+        "ask": ("", "s", "ed", "ing"),
+        "wonder": ("", "s", "ed", "ing"),
+        "know": ("", "s", "ing"),
+        "knew": ("",),
+        "explain": ("", "s", "ed", "ing"),
+        "decide": ("", "s", "d"),
+        "deciding": ("",),
+    }.items()
+    for ending in endings
+)
+
+
 def _in_question(tok: Token) -> bool:
-    """Is the word inside an embedded yes/no question ("to see whether it is possible", "asked whether X could
-    win")? A question asserts nothing, so nothing is hedged."""
+    """Is the word inside an embedded question ("to see whether it is possible", "asked whether X could win",
+    "Tell me what you would cut instead")? A question asserts nothing, so nothing is hedged."""
     cur = tok
     for _ in range(8):
         if any(c.dep_ == "mark" and c.lower_ == "whether" for c in cur.children):
+            return True
+        if (
+            cur.dep_ == "ccomp"
+            and cur.head.lower_ in _QUESTION_HEADS
+            and any(c.tag_ in ("WP", "WRB", "WDT") and c.i < cur.i for c in cur.children)
+        ):
             return True
         if cur.head is cur:
             return False
