@@ -102,7 +102,7 @@ def build_chain(searcher: Any, settings: Settings, chat_model: BaseChatModel | N
             "filters": resolve_filters(inputs.get("filters"), history),
         }
 
-    retriever = NewsRetriever(searcher=searcher, k=k)
+    retriever = NewsRetriever(searcher=searcher, k=k, carry_vectors=True)
 
     def retrieve_step(state: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         try:

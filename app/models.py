@@ -43,6 +43,9 @@ class SearchResult(BaseModel):
     end: int = Field(ge=0)
     score: float = Field(description="Fused relevance score (higher is better).")
     claims: list[Claim] = Field(default_factory=list)
+    # The chunk's sentence vectors stored at ingest (indexing.embedding.sentence_vectors), for ranking its
+    # sentences without embedding them again; never part of the JSON a search or an answer returns.
+    sentence_vectors: str | None = Field(default=None, exclude=True, repr=False)
 
 
 class SearchResponse(BaseModel):

@@ -24,7 +24,9 @@ import numpy as np
 
 from app.guard.support import CachedEmbedder, content_words
 from app.models import Citation, SearchResult
+from indexing.embedding.sentence_vectors import decode_vectors
 from indexing.models import Claim
+from indexing.text.chunk_sentences import sentence_spans
 from indexing.text.lexicon import QUESTION_SAY_VERBS, REFERRING_WORDS, alphanumeric
 
 __all__ = [
@@ -104,30 +106,6 @@ def find_instructions(text: str) -> str | None:
     """The first instruction-like phrase in ``text`` ("Ignore previous instructions"), or None."""
     m = INSTRUCTION_PATTERN.search(text)
     return m.group(0) if m else None
-
-
-_SENT_END = re.compile(r"""[.!?…]["'”’)]*(?=\s+["'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\s*\S)""")
-_ABBREV = re.compile(r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Gov|Lt|Col|No|vs|Inc|Jr|Sr|Co|Corp|Ltd)\.$")
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` of ``text`` (a chunk), whitespace trimmed; light rules, no parser."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENT_END.finditer(text):
-        if _ABBREV.search(text[start : m.start() + 1]):
-            continue
-        spans.append((start, m.end()))
-        start = m.end()
-    spans.append((start, len(text)))
-    out = []
-    for s, e in spans:
-        piece = text[s:e]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece) - len(piece.rstrip())
-        if e - trail > s + lead:
-            out.append((s + lead, e - trail))
-    return out
 
 
 @dataclass
@@ -404,6 +382,31 @@ def _is_person(claim: Claim) -> bool:
     return len(words) >= 2 and all(w[:1].isupper() for w in words)
 
 
+def _stored_vector(
+    passage: Passage, dimension: int, blocks: dict[str, tuple[list[tuple[int, int]], np.ndarray] | None]
+) -> np.ndarray | None:
+    """The passage's vector from its chunk's stored sentence vectors: the normalised mean of the rows of the
+    chunk sentences it covers; None when the chunk has none, they do not match its sentences, or one of them
+    was not reached by the model (a zero row). ``blocks`` caches each chunk's decoded rows."""
+    r = passage.result
+    if not r.sentence_vectors:
+        return None
+    if r.chunk_id not in blocks:
+        rows = decode_vectors(r.sentence_vectors, dimension)
+        spans = sentence_spans(r.text)
+        blocks[r.chunk_id] = (spans, rows) if rows is not None and len(rows) == len(spans) else None
+    block = blocks[r.chunk_id]
+    if block is None:
+        return None
+    spans, rows = block
+    lo, hi = passage.start - r.start, passage.end - r.start
+    picked = rows[[k for k, (a, b) in enumerate(spans) if a < hi and lo < b]]
+    if not len(picked) or not np.all(np.any(picked, axis=1)):
+        return None
+    v = picked.mean(axis=0)
+    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
+
+
 def rank_passages(
     question: str,
     passages: list[Passage],
@@ -413,8 +416,10 @@ def rank_passages(
 ) -> list[Passage]:
     """Score passages for ``question`` (similarity, overlap, relevance) and return them best first.
 
-    Only the ``max_embedded`` lexically most promising passages, and every passage of the
-    best-retrieved chunk, are embedded (one batched, cached call); the rest keep relevance 0.
+    A passage whose chunk came with sentence vectors stored at ingest (:mod:`indexing.embedding.sentence_vectors`)
+    takes the mean of its sentences' vectors: every such passage is scored, and only the question is embedded.
+    Of the others (a store written without them), only the ``max_embedded`` lexically most promising passages
+    and every passage of the best-retrieved chunk are embedded (one cached call); the rest keep relevance 0.
     """
     if not passages:
         return []
@@ -427,14 +432,18 @@ def rank_passages(
         speakers = " ".join(f"{c.speaker or ''} {c.source or ''}" for c in p.claims)
         words = set(content_words(f"{p.text} {speakers}"))
         p.overlap = len(terms & words) / len(terms) if terms else 0.0
-    # Pre-select by lexical overlap, then by retrieval rank (chunk order).
-    order = sorted(range(len(passages)), key=lambda i: (-passages[i].overlap, passages[i].result.rank))
-    chosen = [passages[i] for i in order[:max_embedded]]
+    qv = embedder.embed([question])[0]
+    blocks: dict[str, tuple[list[tuple[int, int]], np.ndarray] | None] = {}
+    stored = [(p, _stored_vector(p, len(qv), blocks)) for p in passages]
+    # The rest: pre-select by lexical overlap, then by retrieval rank (chunk order).
+    rest = [p for p, v in stored if v is None]
+    rest.sort(key=lambda p: (-p.overlap, p.result.rank))
+    chosen = rest[:max_embedded]
     top = min(p.result.rank for p in passages)
-    chosen += [p for p in passages if p.result.rank == top and all(p is not c for c in chosen)]
-    vectors = embedder.embed([question] + [p.text for p in chosen])
-    qv = vectors[0]
-    for p, v in zip(chosen, vectors[1:], strict=True):
+    chosen += [p for p in rest[max_embedded:] if p.result.rank == top]
+    fresh = list(embedder.embed([p.text for p in chosen])) if chosen else []
+    scored = [(p, v) for p, v in stored if v is not None] + list(zip(chosen, fresh, strict=True))
+    for p, v in scored:
         p.vector = v
         p.similarity = float(np.dot(qv, v))
         boost = (

@@ -105,6 +105,7 @@ def _result(row: ChunkRow, rank: int, score: float) -> SearchResult:
         end=int(meta.get("end", 0)),
         score=round(float(score), 6),
         claims=row.claims(),
+        sentence_vectors=meta.get("sentence_vectors"),
     )
 
 
@@ -244,6 +245,9 @@ class NewsRetriever(BaseRetriever):
     searcher: Any
     k: int = 8
     search_kwargs: dict[str, Any] = Field(default_factory=dict)
+    # The answer chain's own retriever carries each chunk's stored sentence vectors in the metadata
+    # ("sentence_vectors"); a retriever made for a user leaves them out.
+    carry_vectors: bool = False
 
     def invoke(self, input: str, config: RunnableConfig | None = None, **kwargs: Any) -> list[Document]:
         config = ensure_config(config)
@@ -271,7 +275,8 @@ class NewsRetriever(BaseRetriever):
         return [
             Document(
                 page_content=r.text,
-                metadata=r.model_dump(mode="json", exclude={"text"}),
+                metadata=r.model_dump(mode="json", exclude={"text"})
+                | ({"sentence_vectors": r.sentence_vectors} if self.carry_vectors and r.sentence_vectors else {}),
                 id=r.chunk_id,
             )
             for r in results

@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 
 from indexing.embedding.export import export_encoder
+from indexing.embedding.sentence_vectors import pool_spans
 from indexing.errors import ConfigurationError
 
 __all__ = ["OnnxEmbedder", "build_onnx_model"]
@@ -245,13 +246,39 @@ class OnnxEmbedder:
                 bar.close()
         return np.stack(rows).astype(np.float32, copy=False)
 
-    def _embed_one(self, text: str, bar: Any = None) -> np.ndarray:
+    def embed_with_sentences(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Unit vectors for ``texts`` (as :meth:`embed`) and, from the same model pass, one vector per character
+        span of ``spans[i]`` in ``texts[i]`` (:func:`indexing.embedding.sentence_vectors.pool_spans`)."""
+        texts = list(texts)
+        if len(spans) != len(texts):
+            raise ValueError(f"{len(spans)} span lists for {len(texts)} texts")
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        jobs = list(zip(texts, spans, strict=True))
+        if len(texts) <= _SMALL_CALL or self._threads == 1:
+            rows = [self._embed_spans(t, sp) for t, sp in jobs]
+        else:
+            rows = list(self._pool().map(lambda job: self._embed_spans(*job), jobs))
+        return np.stack([v for v, _ in rows]).astype(np.float32, copy=False), [p for _, p in rows]
+
+    def _embed_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
         encoded = self._encoder.encode(text)
-        ids = np.asarray([encoded.ids], dtype=np.int64)
-        hidden = self._session.run(
+        hidden = self._hidden(encoded.ids)
+        vector = hidden.mean(axis=0)
+        vector /= max(float(np.linalg.norm(vector)), 1e-12)
+        return vector, pool_spans(hidden, encoded.offsets, spans)
+
+    def _hidden(self, token_ids: Sequence[int]) -> np.ndarray:
+        ids = np.asarray([token_ids], dtype=np.int64)
+        return self._session.run(
             None,
             {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)},
         )[0][0]
+
+    def _embed_one(self, text: str, bar: Any = None) -> np.ndarray:
+        hidden = self._hidden(self._encoder.encode(text).ids)
         vector = hidden.mean(axis=0)
         vector /= max(float(np.linalg.norm(vector)), 1e-12)
         if bar is not None:

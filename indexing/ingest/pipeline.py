@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from indexing.chunks.chunking import embedding_text
+from indexing.chunks.chunking import embedding_header, embedding_text
 from indexing.errors import ConfigurationError, NewsQAError, StoreError
 from indexing.ingest.batch import Parsed, prepare_batch
 from indexing.ingest.inputs import iter_articles, progress_bar
@@ -46,6 +46,7 @@ from indexing.ingest.report import IngestFailure, IngestReport
 from indexing.models import Article
 from indexing.settings import IndexSettings
 from indexing.store.lock import WriterLock
+from indexing.text.chunk_sentences import sentence_spans
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -219,13 +220,14 @@ class Ingestor:
         items, failures = job.future.result()
         report.failed.extend(failures)
         texts = [embedding_text(a.title, c.text) for a, chunks in items for c in chunks]
+        headers = [len(embedding_header(a.title)) for a, chunks in items for _ in chunks]
         try:
-            vectors = _embed_unique(self.embedder, texts)
+            vectors, sentences = _embed_unique(self.embedder, texts, headers)
         except NewsQAError as exc:
             self._fail_batch([a for a, _ in items], report, str(exc))
             raise _StopRun from exc
         try:
-            self.store.write_articles(items, vectors)
+            self.store.write_articles(items, vectors, sentences)
         except StoreError as exc:
             self._fail_batch([a for a, _ in items], report, f"not stored: {exc}")
             raise _StopRun from exc
@@ -250,14 +252,21 @@ class Ingestor:
             report.failed.append(IngestFailure(source=article.source_path or article.id, reason=reason))
 
 
-def _embed_unique(embedder: Embedder, texts: list[str]) -> Any:
-    """``embedder.embed(texts)``, each distinct text embedded once (duplicate articles are common)."""
+def _embed_unique(embedder: Embedder, texts: list[str], headers: list[int]) -> tuple[Any, list[Any] | None]:
+    """``embedder.embed(texts)``, each distinct text embedded once (duplicate articles are common), and, when the
+    embedder pools them in the same pass (``embed_with_sentences``), the vectors of each text's chunk sentences
+    (:mod:`indexing.embedding.sentence_vectors`), else None. ``headers[i]``: where the chunk text starts in
+    ``texts[i]`` (after its title header)."""
     unique = list(dict.fromkeys(texts))
-    if len(unique) == len(texts):
-        return embedder.embed(texts)
-    vectors = embedder.embed(unique)
     row = {text: i for i, text in enumerate(unique)}
-    return vectors[[row[t] for t in texts]]
+    with_sentences = getattr(embedder, "embed_with_sentences", None)
+    if with_sentences is None:
+        vectors = embedder.embed(unique)
+        return vectors[[row[t] for t in texts]], None
+    header = dict(zip(texts, headers, strict=True))
+    spans = [[(header[t] + a, header[t] + b) for a, b in sentence_spans(t[header[t] :])] for t in unique]
+    vectors, pooled = with_sentences(unique, spans)
+    return vectors[[row[t] for t in texts]], [pooled[row[t]] for t in texts]
 
 
 @dataclass

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from indexing.embedding.sentence_vectors import encode_vectors
 from indexing.models import Article, Chunk
 from indexing.settings import IndexSettings
 from indexing.store.reads import StoreReader
@@ -114,22 +115,29 @@ class NewsStore(StoreReader):
         self,
         items: Sequence[tuple[Article, Sequence[Chunk]]],
         embeddings: np.ndarray,
+        sentence_vectors: Sequence[np.ndarray] | None = None,
     ) -> None:
-        """Store ``items`` (articles with their chunks; ``embeddings`` row per chunk, in order).
+        """Store ``items`` (articles with their chunks; ``embeddings`` row per chunk, in order; ``sentence_vectors``,
+        when given, an array per chunk kept in its metadata as ``sentence_vectors``).
 
         Replaces any earlier version of each article, with none of its old
         chunks left behind, in the kill-safe order described in the module docstring.
         """
         if not items:
             return
+        if sentence_vectors is not None and len(sentence_vectors) != len(embeddings):
+            raise ValueError(f"{len(sentence_vectors)} sentence-vector blocks for {len(embeddings)} chunks")
         ids, docs, metas = [], [], []
         records: list[tuple[Article, np.ndarray, int]] = []
         row = 0
         for article, chunks in items:
-            for chunk in chunks:
+            for k, chunk in enumerate(chunks):
                 ids.append(chunk.id)
                 docs.append(chunk.text)
-                metas.append(chunk_metadata(article, chunk))
+                meta = chunk_metadata(article, chunk)
+                if sentence_vectors is not None and len(sentence_vectors[row + k]):
+                    meta["sentence_vectors"] = encode_vectors(sentence_vectors[row + k])
+                metas.append(meta)
             vectors = embeddings[row : row + len(chunks)]
             row += len(chunks)
             centroid = vectors.mean(axis=0) if len(chunks) else np.zeros(embeddings.shape[1], dtype=np.float32)

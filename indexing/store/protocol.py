@@ -33,9 +33,15 @@ class VectorStore(Protocol):
         ...
 
     # --- writes ------------------------------------------------------------------------------
-    def write_articles(self, items: Sequence[tuple[Article, Sequence[Chunk]]], embeddings: np.ndarray) -> None:
+    def write_articles(
+        self,
+        items: Sequence[tuple[Article, Sequence[Chunk]]],
+        embeddings: np.ndarray,
+        sentence_vectors: Sequence[np.ndarray] | None = None,
+    ) -> None:
         """Store articles with their chunks (``embeddings``: one row per chunk, in order), replacing any earlier
-        version of each with none of its old chunks left behind."""
+        version of each with none of its old chunks left behind. ``sentence_vectors`` (one array per chunk, a row
+        per sentence of its text: :mod:`indexing.embedding.sentence_vectors`) are kept with the chunks when given."""
         ...
 
     def delete_article(self, article_id: str) -> bool:
