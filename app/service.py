@@ -133,12 +133,14 @@ class NewsQA:
         *,
         outlet: str | None = None,
         progress: bool | str = False,
+        reprocess: bool = False,
     ) -> IngestReport:
-        """Load, analyse, chunk, embed and store articles from paths, URLs or Article objects."""
+        """Load, analyse, chunk, embed and store articles from paths, URLs or Article objects (``reprocess``: also
+        those already stored unchanged, replacing them)."""
         from indexing.ingest.pipeline import Ingestor
 
         return Ingestor(self.store, self.embedder, self.settings).ingest(
-            list(sources), outlet=outlet or self.settings.outlet, progress=progress
+            list(sources), outlet=outlet or self.settings.outlet, progress=progress, reprocess=reprocess
         )
 
     @staticmethod

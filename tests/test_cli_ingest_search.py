@@ -45,6 +45,9 @@ def test_ingest_then_search_as_json_and_as_text(corpus, capsys, settings):
     code, out, _ = run(capsys, "ingest", str(corpus), "--no-progress")
     assert code == 0 and f"unchanged {len(ARTICLES)}" in out
 
+    code, out, _ = run(capsys, "ingest", str(corpus), "--no-progress", "--reprocess")
+    assert code == 0 and out.strip().splitlines()[-1].startswith(f"added 0, updated {len(ARTICLES)}, unchanged 0")
+
     code, out, _ = run(capsys, "search", "Skarvik glacier retreat", "--k", "3", "--json")
     assert code == 0
     data = json.loads(out)
@@ -278,3 +281,13 @@ def test_global_flags_work_after_the_command_too(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "INFO" in done.stderr
+
+
+def test_reprocess_while_a_server_owns_the_store_is_refused_with_the_way_out(corpus, capsys, settings):
+    holder = hold_lock(settings.home, "http://127.0.0.1:7999")
+    try:
+        code, out, err = run(capsys, "ingest", str(corpus), "--no-progress", "--reprocess")
+    finally:
+        holder.kill()
+    assert code == 2 and not out
+    assert "--reprocess" in err and "newsqa serve" in err and "stop it" in err

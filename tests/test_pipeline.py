@@ -286,3 +286,49 @@ def test_the_same_story_filed_twice_is_stored_under_both_names_and_embedded_once
     counts = assert_clean_store(settings, expected(twins))
     assert counts["wire-copy-a"] == counts["wire-copy-b"] >= 1
     assert len(counting.texts) == len(set(counting.texts)) == counts["wire-copy-a"]
+
+
+class _PlainEmbedder:
+    """The real embedder without its sentence pooling: a store written before sentence vectors were stored."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+        self.name, self.backend, self.max_tokens = inner.name, inner.backend, inner.max_tokens
+
+    def embed(self, texts, **kwargs):
+        return self._inner.embed(texts, **kwargs)
+
+    def count_tokens(self, text):
+        return self._inner.count_tokens(text)
+
+    def count_tokens_batch(self, texts):
+        return self._inner.count_tokens_batch(texts)
+
+
+def _chunk_metas(settings: Settings) -> list[dict]:
+    store = open_store(settings)
+    try:
+        return store._chunks.get(include=["metadatas"])["metadatas"]
+    finally:
+        store.close()
+
+
+def test_reprocess_rewrites_unchanged_articles_with_sentence_vectors_and_leaves_no_stale_chunk(
+    tmp_path, settings, embedder, nlp
+):
+    corpus = write_corpus(tmp_path / "corpus", ARTICLES)
+    small = settings.model_copy(update={"max_chunk_tokens": 60})
+    first = ingest(small, _PlainEmbedder(embedder), nlp, [corpus])
+    assert first.added == len(ARTICLES)
+    before = assert_clean_store(settings, expected(ARTICLES))
+    assert not any("sentence_vectors" in m for m in _chunk_metas(settings))
+
+    again = ingest(settings, embedder, nlp, [corpus])  # unchanged articles are skipped: still no vectors
+    assert (again.unchanged, again.updated) == (len(ARTICLES), 0)
+    assert not any("sentence_vectors" in m for m in _chunk_metas(settings))
+
+    redone = ingest(settings, embedder, nlp, [corpus], reprocess=True)
+    assert (redone.added, redone.updated, redone.unchanged, redone.failed) == (0, len(ARTICLES), 0, [])
+    after = assert_clean_store(settings, expected(ARTICLES))  # chunked anew in bigger chunks: none left over
+    assert sum(after.values()) < sum(before.values())
+    assert all("sentence_vectors" in m for m in _chunk_metas(settings))

@@ -119,9 +119,13 @@ class Ingestor:
         *,
         outlet: str | None = None,
         progress: bool | str = False,
+        reprocess: bool = False,
     ) -> IngestReport:
         """Ingest ``sources`` (paths, folders, URLs, feeds, or ``Article`` objects).
 
+        An article already stored with the same content is skipped, unless ``reprocess``: then it is analysed,
+        chunked and embedded again and replaces the stored one (after an upgrade of the attribution engine, the
+        chunker or the embedder's stored sentence vectors); it counts as updated.
         ``progress``: True shows a bar on stderr when it is a terminal;
         ``"always"`` shows it regardless. Raises ``StoreOwnedError`` when
         another process writes this store and ``ConfigurationError`` when the
@@ -151,7 +155,7 @@ class Ingestor:
 
             def submit(articles: list[Article]) -> None:
                 # parse the next batches in the workers while this thread embeds and writes the oldest
-                todo, stored = self._select(articles, report, bar)
+                todo, stored = self._select(articles, report, bar, reprocess=reprocess)
                 in_flight.append(_Prepared(todo, stored, workers.submit(todo) if todo else None))
                 while len(in_flight) > workers.depth:
                     self._finish(in_flight.popleft(), report, bar)
@@ -191,13 +195,15 @@ class Ingestor:
         return report
 
     # --- one batch: select (store read) -> prepare (worker: parse, claims, chunks) -> finish (embed, write) ---
-    def _select(self, batch: list[Article], report: IngestReport, bar: Any) -> tuple[list[Article], dict[str, str]]:
+    def _select(
+        self, batch: list[Article], report: IngestReport, bar: Any, *, reprocess: bool = False
+    ) -> tuple[list[Article], dict[str, str]]:
         try:
             stored = self.store.hashes([a.id for a in batch])
         except StoreError as exc:
             self._fail_batch(batch, report, str(exc))
             raise _StopRun from exc
-        todo = [a for a in batch if stored.get(a.id) != a.content_hash]
+        todo = list(batch) if reprocess else [a for a in batch if stored.get(a.id) != a.content_hash]
         report.unchanged += len(batch) - len(todo)
         if bar is not None and len(todo) < len(batch):
             bar.update(len(batch) - len(todo))

@@ -158,14 +158,16 @@ class NewsStore(StoreReader):
                     documents=docs[i : i + WRITE_BATCH],
                     metadatas=metas[i : i + WRITE_BATCH],
                 )
-            for article, _, _ in records:
+            for article, _, count in records:
                 if article.id not in earlier:
                     continue
+                # chunks of another version, and those past the new chunk count (the same version chunked
+                # again, in fewer chunks: ``ingest --reprocess``)
                 self._chunks.delete(
                     where={
                         "$and": [
                             {"article_id": article.id},
-                            {"content_hash": {"$ne": article.content_hash}},
+                            {"$or": [{"content_hash": {"$ne": article.content_hash}}, {"index": {"$gte": count}}]},
                         ]
                     }
                 )

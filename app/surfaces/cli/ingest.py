@@ -1,4 +1,4 @@
-"""``newsqa ingest PATH... [--outlet X] [--no-progress]``: load, analyse, chunk, embed and store.
+"""``newsqa ingest PATH... [--outlet X] [--no-progress] [--reprocess]``: load, analyse, chunk, embed and store.
 
 Ends with one summary line (added, updated, unchanged, failed) after one line
 per failure. Exit code 0 when everything was ingested, 1 when anything failed.
@@ -36,6 +36,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .json/.jsonl, .html, feed, or URL")
     parser.add_argument("--outlet", help="outlet for articles whose metadata names none")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--reprocess",
+        action="store_true",
+        help="analyse, chunk and embed again the articles already stored unchanged, replacing them (after upgrading "
+        "newsqa: new attributions, stored sentence vectors)",
+    )
     parser.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)  # force the bar (tests)
     parser.set_defaults(func=run)
 
@@ -49,13 +55,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except StoreOwnedError as exc:
         if exc.owner is None or not exc.owner.url:
             raise
+        if args.reprocess:
+            print(
+                f"newsqa: --reprocess needs the store itself, and {exc.owner.describe()} owns it; stop it and run "
+                "the command again",
+                file=sys.stderr,
+            )
+            return 2
         report = send_to_server(exc.owner, args.paths, outlet=outlet, settings=settings)
     else:
         from app.service import NewsQA
 
         qa = NewsQA(settings)
         try:
-            report = qa.ingest(args.paths, outlet=outlet, progress=progress)
+            report = qa.ingest(args.paths, outlet=outlet, progress=progress, reprocess=args.reprocess)
         finally:
             qa.close()
             lock.release()
