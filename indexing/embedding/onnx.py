@@ -26,7 +26,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
@@ -237,10 +237,7 @@ class OnnxEmbedder:
 
             bar = tqdm(total=len(texts), unit="text", desc="embed")
         try:
-            if len(texts) <= _SMALL_CALL or self._threads == 1:
-                rows = [self._embed_one(t, bar) for t in texts]
-            else:
-                rows = list(self._pool().map(lambda t: self._embed_one(t, bar), texts))
+            rows = self._map(lambda t: self._embed_one(t, bar), texts)
         finally:
             if bar is not None:
                 bar.close()
@@ -256,19 +253,13 @@ class OnnxEmbedder:
             raise ValueError(f"{len(spans)} span lists for {len(texts)} texts")
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32), []
-        jobs = list(zip(texts, spans, strict=True))
-        if len(texts) <= _SMALL_CALL or self._threads == 1:
-            rows = [self._embed_spans(t, sp) for t, sp in jobs]
-        else:
-            rows = list(self._pool().map(lambda job: self._embed_spans(*job), jobs))
+        rows = self._map(lambda job: self._embed_spans(*job), list(zip(texts, spans, strict=True)))
         return np.stack([v for v, _ in rows]).astype(np.float32, copy=False), [p for _, p in rows]
 
     def _embed_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
         encoded = self._encoder.encode(text)
         hidden = self._hidden(encoded.ids)
-        vector = hidden.mean(axis=0)
-        vector /= max(float(np.linalg.norm(vector)), 1e-12)
-        return vector, pool_spans(hidden, encoded.offsets, spans)
+        return _unit_mean(hidden), pool_spans(hidden, encoded.offsets, spans)
 
     def _hidden(self, token_ids: Sequence[int]) -> np.ndarray:
         ids = np.asarray([token_ids], dtype=np.int64)
@@ -278,15 +269,26 @@ class OnnxEmbedder:
         )[0][0]
 
     def _embed_one(self, text: str, bar: Any = None) -> np.ndarray:
-        hidden = self._hidden(self._encoder.encode(text).ids)
-        vector = hidden.mean(axis=0)
-        vector /= max(float(np.linalg.norm(vector)), 1e-12)
+        vector = _unit_mean(self._hidden(self._encoder.encode(text).ids))
         if bar is not None:
             bar.update(1)
         return vector
+
+    def _map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        """``fn`` over ``items``: in this thread for a few items or one thread, else on the thread pool."""
+        if len(items) <= _SMALL_CALL or self._threads == 1:
+            return [fn(item) for item in items]
+        return list(self._pool().map(fn, items))
 
     def _pool(self) -> ThreadPoolExecutor:
         with self._pool_lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(self._threads, thread_name_prefix="newsqa-embed")
             return self._executor
+
+
+def _unit_mean(hidden: np.ndarray) -> np.ndarray:
+    """The mean of a text's word-piece states, L2-normalised: its sentence-transformers vector."""
+    vector = hidden.mean(axis=0)
+    vector /= max(float(np.linalg.norm(vector)), 1e-12)
+    return vector
