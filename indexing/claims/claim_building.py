@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from indexing.models import Claim, Span
 from indexing.text.lexicon import holds_name_word, name_words
 
-from .cues import HEARSAY_NOUNS
+from .cues import HEARSAY_NOUNS, _inflect
 from .hedges import find_hedge_spans
 from .names import person_name, titled_word, written_as_person
 from .record import Attribution
@@ -241,6 +241,9 @@ def source_pieces(eng: _Engine, attr: Attribution) -> list[tuple[int, int]]:
     return pieces
 
 
+_ASK_FORMS = frozenset(_inflect("ask"))
+
+
 def to_claim(eng: _Engine, attr: Attribution) -> Claim:
     text = eng.text
     content = sorted(attr.content)
@@ -402,7 +405,7 @@ def to_claim(eng: _Engine, attr: Attribution) -> Claim:
             ):
                 hedge_spans.append((t.idx, t.idx + len(t.text)))
     hedge_spans = sorted(set(hedge_spans))
-    if verb.lower_ in ("asked", "ask", "asks", "asking") and not attr.source_text:
+    if verb.lower_ in _ASK_FORMS and not attr.source_text:
         # "Asked why he thought the warnings were not there", "asked whether X could win": a question put,
         # nothing asserted, so nothing is hedged
         hedge_spans = [(a, b) for a, b in hedge_spans if not any(x <= a < y for x, y in content)]

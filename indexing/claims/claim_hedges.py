@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from indexing.text.lexicon import PERSON_PRONOUNS, SPEAKER_PRONOUNS
 
-from .cues import is_cue_verb
+from .cues import _inflect, is_cue_verb
 from .hedges import find_hedge_spans
 from .sources import is_document, is_plausible_source
 
@@ -299,21 +299,12 @@ def _person_subject(verb: Token) -> bool:
 
 
 # Verbs whose wh-clause is a question put, not a claim: "Tell me what you would cut", "asked how it could work".
-_QUESTION_HEADS = frozenset(
-    f"{stem}{ending}"
-    for stem, endings in {
-        "tell": ("", "s", "ing"),
-        "told": ("",),
-        "ask": ("", "s", "ed", "ing"),
-        "wonder": ("", "s", "ed", "ing"),
-        "know": ("", "s", "ing"),
-        "knew": ("",),
-        "explain": ("", "s", "ed", "ing"),
-        "decide": ("", "s", "d"),
-        "deciding": ("",),
-    }.items()
-    for ending in endings
-)
+_QUESTION_HEADS = frozenset().union(*(_inflect(v) for v in ("tell", "ask", "wonder", "explain", "decide"))) | {
+    "know",
+    "knows",
+    "knowing",
+    "knew",
+}
 
 
 def _in_question(tok: Token) -> bool:
